@@ -1,0 +1,474 @@
+"""HTTP(S) transport to one device: one ``httpx.AsyncClient``, auth, TLS pinning, retries.
+
+Decisions (see DESIGN.md):
+- One client per device, with its own auth object (Digest nonce counters are per instance).
+- ``auth="auto"`` answers the device's challenge and prefers Digest whenever it is offered;
+  Basic is used only when it is the sole scheme offered (a warning is logged once when that
+  happens over plain HTTP). A second 401 is an :class:`AuthError` and is never retried.
+- Devices use self-signed and old TLS: no CA or host name check, ciphers down to SECLEVEL 0,
+  and instead the certificate's SHA-256 fingerprint is pinned on first use. The pin is taken
+  by a separate handshake *before* the first request, so credentials never go to a certificate
+  that was not accepted; every later response is checked against the pin as well.
+- Explicit timeouts: connect 4 s, read 10 s; long-polls and streams pass their own read timeout.
+- Idempotent requests are retried once, after 0.2 s, on a stale keep-alive
+  (``RemoteProtocolError``) or a connect timeout; each retry is reported through ``on_retry``.
+- Redirects are not followed (a redirect must never carry credentials to another host).
+- Logs name the host and never contain passwords, tokens or Authorization headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import re
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import httpx
+
+from .errors import (
+    AuthError,
+    CertificateMismatch,
+    CertificateRejected,
+    DeviceError,
+    DeviceTimeout,
+    NotSupported,
+    PermissionDenied,
+    ProtocolError,
+    Unreachable,
+)
+
+AuthMode = Literal["auto", "none", "basic", "digest"]
+Scheme = Literal["http", "https"]
+
+log = logging.getLogger("configurator.transport")
+
+CONNECT_TIMEOUT = 4.0
+READ_TIMEOUT = 10.0
+RETRY_DELAY = 0.2
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str
+    port: int | None = None
+    scheme: Scheme = "http"
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (443 if self.scheme == "https" else 80)
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = self.port is None or self.port == (443 if self.scheme == "https" else 80)
+        return f"{self.scheme}://{host}" + ("" if default else f":{self.port}")
+
+    @property
+    def key(self) -> str:
+        """Identity used for certificate pins: host and port."""
+        return f"{self.host}:{self.effective_port}"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str
+    password: str
+
+    def __repr__(self) -> str:  # never print the password
+        return f"Credentials(user={self.user!r}, password='***')"
+
+
+# -- TLS -----------------------------------------------------------------------------------
+
+def device_ssl_context() -> ssl.SSLContext:
+    """TLS context for devices: self-signed certificates and old TLS versions accepted.
+
+    Trust comes from the pinned fingerprint, not from a CA.
+    """
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with contextlib.suppress(ValueError, ssl.SSLError):
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+    with contextlib.suppress(ssl.SSLError):
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    return ctx
+
+
+def fingerprint(der: bytes) -> str:
+    """Colon-separated upper-case SHA-256 fingerprint of a DER certificate."""
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+class PinStore(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, fingerprint: str) -> None: ...
+
+
+class MemoryPinStore:
+    """Pins kept for the process only (tests, CLI without a site)."""
+
+    def __init__(self) -> None:
+        self._pins: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self._pins.get(key)
+
+    def put(self, key: str, fingerprint: str) -> None:
+        self._pins[key] = fingerprint
+
+
+# Called with (endpoint key, fingerprint) the first time a device's certificate is seen;
+# returns True to trust and pin it. The GUI asks the user; the CLI trusts and says so.
+TrustOnFirstUse = Callable[[str, str], Awaitable[bool]]
+
+
+async def trust_always(key: str, fp: str) -> bool:
+    log.info("%s: pinned TLS certificate %s on first use", key, fp)
+    return True
+
+
+async def fetch_certificate(endpoint: Endpoint, ctx: ssl.SSLContext, timeout: float) -> bytes:
+    """Handshake with the device and return its certificate (DER)."""
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(
+                endpoint.host, endpoint.effective_port, ssl=ctx, server_hostname=None
+            ),
+            timeout,
+        )
+    except TimeoutError as exc:
+        raise Unreachable("TLS connection timed out", host=endpoint.host) from exc
+    except (OSError, ssl.SSLError) as exc:
+        raise Unreachable(f"TLS connection failed: {_os_reason(exc)}", host=endpoint.host) from exc
+    try:
+        ssl_object = writer.get_extra_info("ssl_object")
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
+        if not der:
+            raise ProtocolError("the device presented no TLS certificate", host=endpoint.host)
+        return der
+    finally:
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
+        del reader
+
+
+# -- auth ----------------------------------------------------------------------------------
+
+class NegotiatingAuth(httpx.Auth):
+    """Answers the device's challenge: Digest whenever offered, Basic only if it is all.
+
+    Once a scheme is chosen it is used pre-emptively (Digest with the cached nonce and a
+    growing nonce count), so most requests take one round trip.
+    """
+
+    def __init__(self, credentials: Credentials, mode: AuthMode, warn: Callable[[str], None]):
+        self._credentials = credentials
+        self._mode = mode
+        self._digest = httpx.DigestAuth(credentials.user, credentials.password)
+        self._basic = httpx.BasicAuth(credentials.user, credentials.password)
+        self._warn = warn
+        self.chosen: str | None = mode if mode in ("basic", "digest") else None
+        self.offered: list[str] = []
+
+    def auth_flow(self, request: httpx.Request):
+        if self.chosen == "digest":
+            yield from self._digest.auth_flow(request)
+            return
+        if self.chosen == "basic":
+            yield from self._basic.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code != 401:
+            return
+        self.offered = [
+            h.split(None, 1)[0].lower()
+            for h in response.headers.get_list("www-authenticate")
+            if h.strip()
+        ]
+        if "digest" in self.offered:
+            self.chosen = "digest"
+            flow = self._digest.auth_flow(request)
+            next(flow)
+            try:
+                retry = flow.send(response)
+            except StopIteration:
+                return
+            yield retry
+        elif "basic" in self.offered:
+            self.chosen = "basic"
+            if request.url.scheme == "http":
+                self._warn("device accepts only Basic authentication over plain HTTP")
+            yield from self._basic.auth_flow(request)
+
+
+# -- the transport -------------------------------------------------------------------------
+
+RetryHook = Callable[[str, str, BaseException], None]
+
+_SECRET_NAME = re.compile(r"pass|pwd|secret|token|key|auth", re.IGNORECASE)
+
+
+def redact_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Copy of request parameters with secret-looking values replaced by ``***``."""
+    if not params:
+        return {}
+    return {k: ("***" if _SECRET_NAME.search(str(k)) else v) for k, v in params.items()}
+
+
+class Transport:
+    """All HTTP traffic to one device goes through here."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        credentials: Credentials | None = None,
+        *,
+        auth: AuthMode = "auto",
+        pins: PinStore | None = None,
+        trust: TrustOnFirstUse = trust_always,
+        on_retry: RetryHook | None = None,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.log = log.getChild(endpoint.host)
+        self._warned: set[str] = set()
+        self._pins = pins if pins is not None else MemoryPinStore()
+        self._trust = trust
+        self._on_retry = on_retry
+        self._trusted = endpoint.scheme != "https" or transport is not None
+        self._trust_lock = asyncio.Lock()
+        self._ssl = device_ssl_context()
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.auth: NegotiatingAuth | None = None
+        if credentials is not None and auth != "none":
+            self.auth = NegotiatingAuth(credentials, auth, self._warn_once)
+        self.client = httpx.AsyncClient(
+            base_url=endpoint.base_url,
+            auth=self.auth,
+            verify=self._ssl,
+            timeout=self._timeout(read_timeout),
+            follow_redirects=False,
+            transport=transport,
+            headers={"User-Agent": "configurator/0.1"},
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+        )
+
+    def _timeout(self, read: float | None) -> httpx.Timeout:
+        return httpx.Timeout(self.connect_timeout, read=read, write=30.0, pool=self.connect_timeout)
+
+    def _warn_once(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self.log.warning("%s", message)
+
+    # -- certificate pinning --------------------------------------------------------------
+    @property
+    def pinned_fingerprint(self) -> str | None:
+        return self._pins.get(self.endpoint.key)
+
+    async def ensure_trusted(self) -> None:
+        """Pin the certificate on first use (before any credentials are sent)."""
+        if self._trusted:
+            return
+        async with self._trust_lock:
+            if self._trusted:
+                return
+            der = await fetch_certificate(self.endpoint, self._ssl, self.connect_timeout)
+            self._accept_or_raise(fingerprint(der), first_use_ok=True)
+            pinned = self._pins.get(self.endpoint.key)
+            if pinned is None:
+                fp = fingerprint(der)
+                if not await self._trust(self.endpoint.key, fp):
+                    raise CertificateRejected(
+                        "TLS certificate was not accepted", host=self.endpoint.host
+                    )
+                self._pins.put(self.endpoint.key, fp)
+            self._trusted = True
+
+    def _accept_or_raise(self, fp: str, *, first_use_ok: bool) -> None:
+        pinned = self._pins.get(self.endpoint.key)
+        if pinned is None and first_use_ok:
+            return
+        if pinned != fp:
+            raise CertificateMismatch(self.endpoint.host, pinned or "none", fp)
+
+    def _check_response_certificate(self, response: httpx.Response) -> None:
+        if self.endpoint.scheme != "https":
+            return
+        stream = response.extensions.get("network_stream")
+        if stream is None:
+            return
+        ssl_object = stream.get_extra_info("ssl_object")
+        if ssl_object is None:
+            return
+        der = ssl_object.getpeercert(binary_form=True)
+        if der:
+            self._accept_or_raise(fingerprint(der), first_use_ok=False)
+
+    # -- requests -------------------------------------------------------------------------
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | str | None = None,
+        headers: Mapping[str, str] | None = None,
+        read_timeout: float | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Send one request and return the complete response (any HTTP status)."""
+        await self.ensure_trusted()
+        if idempotent is None:
+            idempotent = method.upper() in ("GET", "HEAD", "OPTIONS")
+        attempts = 2 if idempotent else 1
+        timeout = self._timeout(read_timeout or self.read_timeout)
+        self.log.debug("%s %s %s", method, path, redact_params(params))
+        for attempt in range(1, attempts + 1):
+            try:
+                response = await self.client.request(
+                    method,
+                    path,
+                    params=params,
+                    data=data,
+                    files=files,
+                    json=json,
+                    content=content,
+                    headers=headers,
+                    timeout=timeout,
+                )
+                self._check_response_certificate(response)
+                self._check_auth(response)
+                return response
+            except (httpx.RemoteProtocolError, httpx.ConnectTimeout) as exc:
+                if attempt < attempts:
+                    self._retrying(method, path, exc)
+                    await asyncio.sleep(RETRY_DELAY)
+                    continue
+                raise self._map(exc) from exc
+            except httpx.HTTPError as exc:
+                raise self._map(exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        read_timeout: float | None = 30.0,
+    ) -> AsyncIterator[httpx.Response]:
+        """Open a streamed response (MJPEG, pcap); the caller iterates ``aiter_raw()``."""
+        await self.ensure_trusted()
+        self.log.debug("stream %s %s %s", method, path, redact_params(params))
+        try:
+            async with self.client.stream(
+                method, path, params=params, timeout=self._timeout(read_timeout)
+            ) as response:
+                self._check_response_certificate(response)
+                self._check_auth(response)
+                yield response
+        except httpx.HTTPError as exc:
+            raise self._map(exc) from exc
+
+    def _retrying(self, method: str, path: str, exc: BaseException) -> None:
+        self.log.warning("retrying %s %s once after %s", method, path, type(exc).__name__)
+        if self._on_retry is not None:
+            self._on_retry(method, path, exc)
+
+    def _check_auth(self, response: httpx.Response) -> None:
+        """A 401 that survives the auth flow means wrong or missing credentials."""
+        if response.status_code != 401:
+            return
+        if self.credentials is None:
+            return  # the driver may still read the device's reply; it raises AuthError
+        offered = self.auth.offered if self.auth else []
+        if self.auth and self.auth.chosen is None and offered:
+            schemes = ", ".join(offered)
+            raise AuthError(f"device asks for an unsupported authentication ({schemes})",
+                            host=self.endpoint.host)
+
+    def _map(self, exc: BaseException) -> DeviceError:
+        host = self.endpoint.host
+        if isinstance(exc, httpx.ConnectTimeout):
+            return Unreachable("connection timed out (device offline or wrong address?)", host=host)
+        if isinstance(exc, httpx.TimeoutException):
+            return DeviceTimeout("the device did not answer in time", host=host)
+        if isinstance(exc, httpx.ConnectError):
+            return Unreachable(f"cannot connect: {_os_reason(exc)}", host=host)
+        if isinstance(exc, httpx.RemoteProtocolError):
+            return ProtocolError(f"connection dropped or bad HTTP: {exc}", host=host)
+        if isinstance(exc, httpx.TooManyRedirects | httpx.InvalidURL | httpx.UnsupportedProtocol):
+            return ProtocolError(str(exc), host=host)
+        if isinstance(exc, httpx.NetworkError):
+            return Unreachable(f"network error: {_os_reason(exc)}", host=host)
+        return DeviceError(f"HTTP error: {exc}", host=host)
+
+    def raise_for_http_status(self, response: httpx.Response, what: str = "") -> None:
+        """Generic mapping of HTTP error statuses for protocols without error bodies."""
+        status = response.status_code
+        host = self.endpoint.host
+        label = f"{what}: " if what else ""
+        if status < 400:
+            return
+        if status == 401:
+            raise AuthError(f"{label}authentication failed (check user and password)", host=host)
+        if status == 403:
+            raise PermissionDenied(f"{label}access forbidden (HTTP 403)", host=host)
+        if status in (404, 405, 501):
+            raise NotSupported(f"{label}not supported by this device (HTTP {status})", host=host)
+        raise DeviceError(f"{label}device answered HTTP {status}", host=host, code=status)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def _os_reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    for cause in (exc.__cause__, exc.__context__):
+        if cause is not None and str(cause):
+            text = str(cause)
+    low = text.lower()
+    if "refused" in low:
+        return "connection refused"
+    if "name or service not known" in low or "nodename nor servname" in low:
+        return "unknown host name"
+    if "no route" in low or "unreachable" in low:
+        return "no route to host"
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class RedactingFilter(logging.Filter):
+    """Scrubs secrets from log records, whatever logged them."""
+
+    _PATTERNS = (
+        (re.compile(r"(authorization['\"]?\s*[:=]\s*['\"]?)([^'\",}\r\n]+)", re.I), r"\1***"),
+        (re.compile(r"((?:pass(?:word)?|pwd|token|secret)['\"]?\s*[:=]\s*['\"]?)([^'\"&,}\s]+)",
+                    re.I), r"\1***"),
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        scrubbed = message
+        for pattern, replacement in self._PATTERNS:
+            scrubbed = pattern.sub(replacement, scrubbed)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        return True

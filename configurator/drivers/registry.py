@@ -1,0 +1,130 @@
+"""Driver factory table keyed by fingerprint: which driver speaks to a device.
+
+Every driver package exposes two functions (imported lazily, so a broken optional driver
+cannot stop the others from loading):
+
+    async def probe(transport: Transport) -> Fingerprint | None
+        Identify the device with as few requests as possible, without raising for
+        "not mine" (return None). ``Unreachable`` propagates. A device that requires
+        credentials the probe does not have is still recognised (``auth_required=True``).
+
+    def create(transport: Transport, fingerprint: Fingerprint) -> Device
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from ..core.device import Device, DeviceInfo
+from ..core.errors import AuthError, NotSupported, ProtocolError, Unreachable
+from ..core.transport import (
+    AuthMode,
+    Credentials,
+    Endpoint,
+    PinStore,
+    Transport,
+    TrustOnFirstUse,
+    trust_always,
+)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    driver: str  # DriverEntry.id
+    info: DeviceInfo
+    auth_required: bool = False
+    details: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DriverEntry:
+    id: str
+    vendor: str
+    module: str
+    description: str
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+
+DRIVERS: tuple[DriverEntry, ...] = (
+    DriverEntry("2n", "2N", "configurator.drivers.twon", "2N IP intercoms (HTTP API v2.11-v2.38)"),
+    DriverEntry("onetouch", "Onetouch", "configurator.drivers.onetouch",
+                "Onetouch IP door intercoms (HTTP API v1.0)"),
+    DriverEntry("fanvil", "Fanvil", "configurator.drivers.fanvil",
+                "Fanvil / OpenVox IP phones (XML API)"),
+    DriverEntry("fcm5600", "FCM", "configurator.drivers.fcm5600", "FCM5600 IP-PBX (REST API)"),
+)
+
+
+def driver(driver_id: str) -> DriverEntry:
+    for entry in DRIVERS:
+        if entry.id == driver_id:
+            return entry
+    known = ", ".join(e.id for e in DRIVERS)
+    raise NotSupported(f"unknown driver {driver_id!r} (known: {known})")
+
+
+def available_drivers() -> list[DriverEntry]:
+    """Drivers whose package is present in this build."""
+    found = []
+    for entry in DRIVERS:
+        try:
+            entry.load()
+        except ModuleNotFoundError:
+            continue
+        found.append(entry)
+    return found
+
+
+async def identify(transport: Transport, candidates: Sequence[DriverEntry] | None = None
+                   ) -> Fingerprint | None:
+    """Run each driver's probe until one recognises the device."""
+    for entry in candidates or available_drivers():
+        try:
+            found = await entry.load().probe(transport)
+        except (ProtocolError, NotSupported):
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+async def connect(
+    endpoint: Endpoint,
+    credentials: Credentials | None = None,
+    *,
+    driver_id: str | None = None,
+    auth: AuthMode = "auto",
+    pins: PinStore | None = None,
+    trust: TrustOnFirstUse = trust_always,
+) -> Device:
+    """Open a device: identify it (or use ``driver_id``) and return its driver's Device."""
+    transport = Transport(endpoint, credentials, auth=auth, pins=pins, trust=trust)
+    try:
+        candidates = [driver(driver_id)] if driver_id else None
+        found = await identify(transport, candidates)
+        if found is None:
+            raise NotSupported(
+                "no supported device answers here (is it a 2N, Onetouch, Fanvil or FCM5600 "
+                "device, and are the scheme and port right?)",
+                host=endpoint.host,
+            )
+        if found.auth_required and credentials is None:
+            raise AuthError(
+                f"{found.info.vendor} {found.info.model} requires a user and password",
+                host=endpoint.host,
+            )
+        entry = driver(found.driver)
+        device: Device = entry.load().create(transport, found)
+        return device
+    except BaseException:
+        await transport.aclose()
+        raise
+
+
+__all__ = ["DRIVERS", "DriverEntry", "Fingerprint", "Unreachable", "available_drivers",
+           "connect", "driver", "identify"]

@@ -1,0 +1,152 @@
+"""Common machinery of the device simulators: real aiohttp servers on loopback addresses.
+
+A simulator owns its device state and one or more listeners (HTTP and/or HTTPS) bound to its
+own loopback address, so every simulated device looks like a separate host on the LAN.
+Subclasses build the aiohttp application (``build_app``) from the vendor document.
+"""
+
+from __future__ import annotations
+
+import abc
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from aiohttp import web
+
+from .auth import DigestVerifier, check_basic
+from .tls import server_context
+
+log = logging.getLogger("configurator.simulators")
+
+AuthScheme = Literal["none", "basic", "digest"]
+
+
+@dataclass(frozen=True)
+class Listener:
+    scheme: Literal["http", "https"]
+    port: int  # 0: let the OS pick (tests); the real port is in ``SimulatedDevice.ports``
+
+
+def default_ports() -> tuple[int, int]:
+    """Standard ports when we may bind them (root), else unprivileged ones."""
+    return (80, 443) if os.geteuid() == 0 else (8080, 8443)
+
+
+class SimulatedDevice(abc.ABC):
+    vendor: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        *,
+        listeners: tuple[Listener, ...] = (Listener("http", 0),),
+        user: str = "admin",
+        password: str = "admin",
+        model: str = "",
+    ) -> None:
+        self.host = host
+        self.listeners = listeners
+        self.user = user
+        self.password = password
+        self.model = model
+        self.ports: dict[str, int] = {}
+        self._runner: web.AppRunner | None = None
+
+    # -- to implement ---------------------------------------------------------------------
+    @abc.abstractmethod
+    def build_app(self) -> web.Application: ...
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = self.build_app()
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        for listener in self.listeners:
+            ssl_ctx = (
+                server_context(f"{self.vendor} {self.model}", self.host)
+                if listener.scheme == "https"
+                else None
+            )
+            site = web.TCPSite(self._runner, self.host, listener.port, ssl_context=ssl_ctx,
+                               reuse_address=True)
+            await site.start()
+            server = site._server  # aiohttp exposes no public accessor for the bound port
+            sockets = server.sockets if server else None
+            port = sockets[0].getsockname()[1] if sockets else listener.port
+            self.ports[listener.scheme] = port
+        log.info("%s %s listening on %s %s", self.vendor, self.model, self.host, self.ports)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> SimulatedDevice:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- helpers --------------------------------------------------------------------------
+    @property
+    def scheme(self) -> str:
+        return "https" if "https" in self.ports and "http" not in self.ports else next(
+            iter(self.ports), "http")
+
+    @property
+    def port(self) -> int:
+        return self.ports.get(self.scheme, 0)
+
+    def url(self, scheme: str | None = None) -> str:
+        scheme = scheme or self.scheme
+        return f"{scheme}://{self.host}:{self.ports[scheme]}"
+
+    def describe(self) -> dict[str, Any]:
+        """What ``configurator simulate`` prints for this device."""
+        return {
+            "vendor": self.vendor,
+            "model": self.model,
+            "address": self.host,
+            "port": self.port,
+            "scheme": self.scheme,
+            "ports": dict(self.ports),
+            "user": self.user,
+            "password": self.password,
+        }
+
+
+class HttpAuthGate:
+    """Checks a request against an auth scheme; answers 401 challenges like a device does."""
+
+    def __init__(self, realm: str) -> None:
+        self.digest = DigestVerifier(realm)
+
+    def authenticate(
+        self, request: web.Request, scheme: AuthScheme, users: Mapping[str, str]
+    ) -> tuple[str | None, str | None]:
+        """Return (user, None) when allowed, else (None, reason) with reason one of
+        ``missing``, ``wrong_method`` (Basic sent where Digest is required), ``bad``, ``stale``.
+        With ``scheme == "none"`` the user is ``""``."""
+        if scheme == "none":
+            return "", None
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return None, "missing"
+        if scheme == "basic":
+            user = check_basic(header, users)
+            return (user, None) if user else (None, "bad")
+        if header.lower().startswith("basic"):
+            return None, "wrong_method"
+        user, stale = self.digest.verify(header, request.method, request.path_qs, users)
+        if user:
+            return user, None
+        return None, "stale" if stale else "bad"
+
+    def challenge_headers(self, scheme: AuthScheme, *, stale: bool = False) -> dict[str, str]:
+        if scheme == "basic":
+            return {"WWW-Authenticate": f'Basic realm="{self.digest.realm}"'}
+        return {"WWW-Authenticate": self.digest.challenge(stale=stale)}

@@ -1,0 +1,84 @@
+"""Start and stop a fleet of simulated devices, each on its own loopback address."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .base import SimulatedDevice
+
+# vendor id -> "module:factory"; the factory takes (host, **options) and returns a device.
+# Lazy so that importing the fleet does not import every simulator.
+SIMULATOR_FACTORIES: dict[str, str] = {
+    "2n": "configurator.simulators.twon.device:create",
+}
+
+
+@dataclass(frozen=True)
+class FleetMember:
+    vendor: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def factory(vendor: str) -> Callable[..., SimulatedDevice]:
+    try:
+        target = SIMULATOR_FACTORIES[vendor]
+    except KeyError:
+        known = ", ".join(sorted(SIMULATOR_FACTORIES))
+        raise ValueError(f"no simulator for vendor {vendor!r} (known: {known})") from None
+    module_name, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def loopback_addresses(first: str = "127.0.50.1") -> Iterable[str]:
+    """127.0.50.1, 127.0.50.2, ... (all of 127.0.0.0/8 reaches the loopback interface)."""
+    a, b, c, d = (int(x) for x in first.split("."))
+    while True:
+        yield f"{a}.{b}.{c}.{d}"
+        d += 1
+        if d > 254:
+            d, c = 1, c + 1
+
+
+class Fleet:
+    def __init__(self, members: Iterable[FleetMember], *, first_address: str = "127.0.50.1",
+                 **common: Any) -> None:
+        self.members = list(members)
+        self.first_address = first_address
+        self.common = common
+        self.devices: list[SimulatedDevice] = []
+
+    async def start(self) -> list[SimulatedDevice]:
+        addresses = loopback_addresses(self.first_address)
+        try:
+            for member in self.members:
+                options = {**self.common, **member.options}
+                device = factory(member.vendor)(next(addresses), **options)
+                await device.start()
+                self.devices.append(device)
+        except BaseException:
+            await self.stop()
+            raise
+        return self.devices
+
+    async def stop(self) -> None:
+        while self.devices:
+            await self.devices.pop().stop()
+
+    async def __aenter__(self) -> list[SimulatedDevice]:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+
+def demo_fleet() -> list[FleetMember]:
+    """The devices `configurator --demo` and `configurator simulate` start by default."""
+    members = [
+        FleetMember("2n", {"model": "verso"}),
+        FleetMember("2n", {"model": "style"}),
+        FleetMember("2n", {"model": "vario"}),
+    ]
+    return [m for m in members if m.vendor in SIMULATOR_FACTORIES]
