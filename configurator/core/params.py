@@ -118,12 +118,19 @@ class ParamSpec:
         if self.kind is Kind.BOOL:
             return "yes" if value else "no"
         if self.kind in (Kind.WEEKDAYS, Kind.FLAGS):
-            order = [c.value for c in self.choices]
+            order = [c.value for c in self.effective_choices]
             return ",".join(str(v) for v in sorted(value, key=_order_key(order)))
         return str(value)
 
+    @property
+    def effective_choices(self) -> tuple[Choice, ...]:
+        """The choices, with Mon..Sun for a weekday set that names none."""
+        if not self.choices and self.kind is Kind.WEEKDAYS:
+            return WEEKDAY_CHOICES
+        return self.choices
+
     def choice_label(self, value: Any) -> str:
-        for choice in self.choices:
+        for choice in self.effective_choices:
             if choice.value == value:
                 return choice.label
         return str(value)
@@ -272,8 +279,7 @@ def _v_set(spec: ParamSpec, value: Any) -> frozenset[Any]:
         value = [p for p in re.split(r"[,;+ ]+", value) if p]
     if not isinstance(value, Iterable):
         raise spec._invalid(f"{value!r} is not a list of choices")
-    choices = spec.choices or (WEEKDAY_CHOICES if spec.kind is Kind.WEEKDAYS else ())
-    enum_spec = replace(spec, kind=Kind.ENUM, choices=choices)
+    enum_spec = replace(spec, kind=Kind.ENUM, choices=spec.effective_choices)
     return frozenset(_v_enum(enum_spec, item) for item in value)
 
 

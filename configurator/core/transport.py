@@ -24,6 +24,7 @@ import hashlib
 import logging
 import re
 import ssl
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -93,7 +94,8 @@ def device_ssl_context() -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    with contextlib.suppress(ValueError, ssl.SSLError):
+    with warnings.catch_warnings(), contextlib.suppress(ValueError, ssl.SSLError):
+        warnings.simplefilter("ignore", DeprecationWarning)  # old firmware speaks TLS 1.0
         ctx.minimum_version = ssl.TLSVersion.TLSv1
     with contextlib.suppress(ssl.SSLError):
         ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
@@ -404,6 +406,8 @@ class Transport:
             schemes = ", ".join(offered)
             raise AuthError(f"device asks for an unsupported authentication ({schemes})",
                             host=self.endpoint.host)
+        raise AuthError("authentication failed (check user and password)",
+                        host=self.endpoint.host)
 
     def _map(self, exc: BaseException) -> DeviceError:
         host = self.endpoint.host
@@ -441,10 +445,20 @@ class Transport:
 
 
 def _os_reason(exc: BaseException) -> str:
+    """Short words for the OS-level cause of a connection failure."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError) or getattr(current, "errno", None) == 111:
+            return "connection refused"
+        if isinstance(current, BaseExceptionGroup):
+            stack.extend(current.exceptions)
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
     text = str(exc) or type(exc).__name__
-    for cause in (exc.__cause__, exc.__context__):
-        if cause is not None and str(cause):
-            text = str(cause)
     low = text.lower()
     if "refused" in low:
         return "connection refused"
@@ -452,6 +466,8 @@ def _os_reason(exc: BaseException) -> str:
         return "unknown host name"
     if "no route" in low or "unreachable" in low:
         return "no route to host"
+    if "all connection attempts failed" in low:
+        return "connection failed (device offline, wrong address or port?)"
     return text.splitlines()[0] if text else type(exc).__name__
 
 

@@ -73,10 +73,11 @@ def available_drivers() -> list[DriverEntry]:
     found = []
     for entry in DRIVERS:
         try:
-            entry.load()
+            module = entry.load()
         except ModuleNotFoundError:
             continue
-        found.append(entry)
+        if hasattr(module, "probe") and hasattr(module, "create"):
+            found.append(entry)
     return found
 
 

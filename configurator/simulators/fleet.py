@@ -13,6 +13,9 @@ from .base import SimulatedDevice
 # Lazy so that importing the fleet does not import every simulator.
 SIMULATOR_FACTORIES: dict[str, str] = {
     "2n": "configurator.simulators.twon.device:create",
+    "onetouch": "configurator.simulators.onetouch.device:create",
+    "fanvil": "configurator.simulators.fanvil.device:create",
+    "fcm5600": "configurator.simulators.fcm5600.device:create",
 }
 
 
@@ -80,5 +83,16 @@ def demo_fleet() -> list[FleetMember]:
         FleetMember("2n", {"model": "verso"}),
         FleetMember("2n", {"model": "style"}),
         FleetMember("2n", {"model": "vario"}),
+        FleetMember("onetouch", {}),
+        FleetMember("fanvil", {}),
+        FleetMember("fcm5600", {}),
     ]
-    return [m for m in members if m.vendor in SIMULATOR_FACTORIES]
+    return [m for m in members if _importable(SIMULATOR_FACTORIES[m.vendor])]
+
+
+def _importable(target: str) -> bool:
+    try:
+        importlib.import_module(target.partition(":")[0])
+    except ModuleNotFoundError:
+        return False
+    return True
