@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 import venv
 from pathlib import Path
@@ -62,10 +63,12 @@ def ensure_venv() -> None:
 def install_pip_from_pypi() -> None:
     with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as reply:
         meta = json.load(reply)
+        base = reply.geturl()
     wheel = next(f for f in meta["urls"] if f["filename"].endswith(".whl"))
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / wheel["filename"]
-        with urllib.request.urlopen(wheel["url"], timeout=120) as reply:
+        # mirrors answer with relative links: resolve against the JSON document's address
+        with urllib.request.urlopen(urllib.parse.urljoin(base, wheel["url"]), timeout=120) as reply:
             target.write_bytes(reply.read())
         run([str(PY), f"{target}/pip", "install", "--quiet", str(target)])
 
