@@ -1,0 +1,501 @@
+"""``TwoNDevice``: the vendor-neutral Device interface on top of the 2N HTTP API client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ...core.device import (
+    ActionSpec,
+    CameraSource,
+    Capability,
+    Device,
+    DeviceInfo,
+    KeyResult,
+    RowResult,
+    WriteOutcome,
+    WriteReport,
+)
+from ...core.errors import (
+    ConfiguratorError,
+    DeviceError,
+    InvalidValue,
+    NotSupported,
+    PermissionDenied,
+    ServiceDisabled,
+)
+from ...core.events import DeviceEvent
+from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
+from ...core.transport import Transport
+from . import specs
+from .caps import DetectedCaps, detect
+from .client import HANGUP_REASONS, TwoNClient
+from .events import TwoNEventSource
+from .functions import Body, Reply, function
+
+_ABSENT = (NotSupported, ServiceDisabled, PermissionDenied)
+TIME_TOLERANCE = 10  # s: a read-back device clock within this of the value counts as applied
+
+
+def info_from_result(result: Mapping[str, Any]) -> DeviceInfo:
+    """DeviceInfo from a ``system/info`` result (v2.11 and v2.38 shapes)."""
+    extra = {k: result[k] for k in ("devType", "variantId", "customerId", "buildType",
+                                    "firmwarePackage") if k in result}
+    return DeviceInfo(
+        vendor="2N", model=str(result.get("variant", "2N IP intercom")),
+        serial=str(result.get("serialNumber", "")),
+        mac=str(result.get("macAddr", "")).replace("-", ":"),
+        firmware=str(result.get("swVersion", "")), hardware=str(result.get("hwVersion", "")),
+        name=str(result.get("deviceName", "")), extra=extra)
+
+
+class TwoNDevice(Device):
+    vendor = "2N"
+    driver_id = "2n"
+
+    def __init__(self, transport: Transport, info: DeviceInfo | None = None, *,
+                 event_options: Mapping[str, Any] | None = None) -> None:
+        super().__init__(transport)
+        self.client = TwoNClient(transport)
+        self.info = info
+        self.detected: DetectedCaps | None = None
+        self.extra_pages: set[str] = set()
+        self.dir_template: dict[str, Any] | None = None
+        self.local: dict[str, Any] = {"log.filter": frozenset()}
+        self.event_options = dict(event_options or {})
+        self.event_source: TwoNEventSource | None = None
+
+    # -- identity -------------------------------------------------------------------------
+    async def read_info(self) -> DeviceInfo:
+        self.info = info_from_result(await self.client.system_info())
+        return self.info
+
+    async def capabilities(self) -> frozenset[str]:
+        self.detected = found = await detect(self.client)
+        self.extra_pages = set()
+        probes: dict[str, Callable[[], Awaitable[Any]]] = {
+            "time": self.client.system_time, "holidays": self.client.holidays_get}
+        if Capability.ACCESS in found.capabilities:
+            probes["access"] = self.client.accesspoint_blocking_status
+            probes["mobilekey"] = self.client.mobilekey_config_get
+        for name, probe in probes.items():
+            if await _try(probe) is not None:
+                self.extra_pages.add(name)
+        if Capability.DIRECTORY in found.capabilities:
+            template = await _try(self.client.dir_template)
+            users = template.get("users") if isinstance(template, dict) else None
+            if users and isinstance(users[0], dict):
+                self.dir_template = users[0]
+            else:
+                found.capabilities.discard(Capability.DIRECTORY)
+        if found.camera:
+            res = specs.resolution_choices(found.camera)
+            self.local.setdefault("camera.resolution", res[-1].value if res else None)
+            src = specs.source_choices(found.camera)
+            self.local.setdefault("camera.source", src[0].value if src else None)
+        return frozenset(str(c) for c in found.capabilities)
+
+    def _caps(self) -> DetectedCaps:
+        if self.detected is None:
+            raise NotSupported("call capabilities() first", host=self.host)
+        return self.detected
+
+    # -- settings -------------------------------------------------------------------------
+    def pages(self) -> Sequence[SettingsPage]:
+        if self.detected is None:
+            return ()
+        found, out = self.detected, []
+        if found.switches:
+            out.append(specs.switch_page(found.switches))
+        if "time" in self.extra_pages:
+            out.append(specs.time_page())
+        if found.accounts:
+            out.append(specs.sip_page(found.accounts))
+        if found.camera:
+            out.append(specs.camera_page(found.camera))
+        if found.displays:
+            out.append(specs.display_page(found.displays))
+        if found.log_events:
+            out.append(specs.events_page(found.log_events))
+        if "access" in self.extra_pages:
+            out.append(specs.access_page("mobilekey" in self.extra_pages))
+        if "holidays" in self.extra_pages:
+            out.append(specs.holidays_page())
+        return out
+
+    async def read_page(self, page_id: str) -> dict[str, Any]:
+        page = self.page(page_id)
+        reader = getattr(self, f"_read_{page_id}")
+        values: dict[str, Any] = await reader()
+        return {spec.key: values.get(spec.key) for spec in page.params}
+
+    async def _read_switches(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for row in await self.client.switch_caps() + await self.client.switch_status():
+            n = row.get("switch")
+            for key, value in row.items():
+                if key != "switch":
+                    values[f"switch.{n}.{key}"] = value
+        return values
+
+    async def _read_time(self) -> dict[str, Any]:
+        result = await self.client.system_time()
+        return {f"time.{k}": v for k, v in result.items()}
+
+    async def _read_sip(self) -> dict[str, Any]:
+        return {f"phone.{a.get('account')}.{k}": v
+                for a in await self.client.phone_status() for k, v in a.items()}
+
+    async def _read_display(self) -> dict[str, Any]:
+        values = {}
+        for d in await self.client.display_caps():
+            res = d.get("resolution") or {}
+            values[f"display.{d.get('display')}.resolution"] = (
+                f"{res.get('width')}x{res.get('height')}")
+        return values
+
+    async def _read_camera(self) -> dict[str, Any]:
+        return dict(self.local)
+
+    async def _read_events(self) -> dict[str, Any]:
+        return dict(self.local)
+
+    async def _read_access(self) -> dict[str, Any]:
+        values: dict[str, Any] = {f"accesspoint.{ap.get('id')}.blocked": ap.get("blocked")
+                                  for ap in await self.client.accesspoint_blocking_status()}
+        if "mobilekey" in self.extra_pages:
+            values["mobilekey.location"] = (await self.client.mobilekey_config_get()).get(
+                "location")
+        return values
+
+    async def _read_holidays(self) -> dict[str, Any]:
+        return {"holidays.dates": ",".join(await self.client.holidays_get())}
+
+    async def write_page(self, page_id: str, changes: Mapping[str, Any]) -> WriteReport:
+        """Validate, send only changed keys, read back and report per key."""
+        page = self.page(page_id)
+        report = WriteReport()
+        wanted: dict[str, Any] = {}
+        for key, value in changes.items():
+            try:
+                spec = page.spec(key)
+                if spec.read_only:
+                    raise InvalidValue(f"{spec.label} is read-only on this device", param=key)
+                wanted[key] = spec.validate(value)
+            except InvalidValue as exc:
+                report.results.append(KeyResult(key, WriteOutcome.REJECTED, None, str(exc)))
+        if not wanted:
+            return report
+        before = await self.read_page(page_id)
+        changed = {k: v for k, v in wanted.items() if not _same(k, before.get(k), v)}
+        errors: dict[str, str] = {}
+        for key, value in changed.items():
+            try:
+                await self._write_key(key, value)
+            except DeviceError as exc:
+                errors[key] = str(exc)
+        after = await self.read_page(page_id)
+        for key, value in wanted.items():
+            if key in errors:
+                report.results.append(KeyResult(key, WriteOutcome.REJECTED, after.get(key),
+                                                errors[key]))
+            elif _same(key, after.get(key), value):
+                report.results.append(KeyResult(key, WriteOutcome.APPLIED, after.get(key)))
+            else:
+                report.results.append(KeyResult(
+                    key, WriteOutcome.NOT_VERIFIED, after.get(key),
+                    "the device accepted the value but reports "
+                    f"{after.get(key)!r} when read back"))
+        return report
+
+    async def _write_key(self, key: str, value: Any) -> None:
+        if key in ("camera.source", "camera.resolution", "log.filter"):
+            self.local[key] = value
+            if key == "log.filter" and self.event_source is not None:
+                self.event_source.event_filter = sorted(value)
+                self.event_source.channel = None  # next pull re-subscribes with the filter
+        elif key == "time.utcTime":
+            await self.client.system_time_set(int(value))
+        elif key.startswith("accesspoint."):
+            await self.client.accesspoint_blocking_ctrl(int(key.split(".")[1]), bool(value))
+        elif key == "mobilekey.location":
+            await self.client.mobilekey_config_put(location=value)
+        elif key == "holidays.dates":
+            dates = [d.strip() for d in str(value).split(",") if d.strip()]
+            await self.client.holidays_put(dates)
+        else:
+            raise NotSupported(f"{key} cannot be written through the HTTP API", host=self.host)
+
+    # -- directory ------------------------------------------------------------------------
+    def tables(self) -> Sequence[TableSpec]:
+        if self.dir_template is None:
+            return ()
+        return (specs.directory_table(self.dir_template),)
+
+    async def read_table(self, table_id: str) -> list[dict[str, Any]]:
+        table = self.table(table_id)
+        keys = {c.key for c in table.columns}
+        result = await self.client.dir_query(fields=[])
+        rows = []
+        for user in result.get("users", []):
+            if not isinstance(user, dict) or user.get("deleted") in (True, "true"):
+                continue
+            flat = specs.flatten(user)
+            rows.append({k: v for k, v in flat.items() if k in keys})
+        return rows
+
+    async def apply_table(self, table_id: str, *, add: Sequence[Mapping[str, Any]] = (),
+                          update: Sequence[Mapping[str, Any]] = (),
+                          delete: Sequence[Any] = ()) -> list[RowResult]:
+        table = self.table(table_id)
+        template = self.dir_template or {}
+        results: list[RowResult] = []
+
+        def prepare(op: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+            ready = []
+            for row in rows:
+                try:
+                    clean = table.validate_row(row)
+                except InvalidValue as exc:
+                    results.append(RowResult(op, row.get("uuid"), False, str(exc)))
+                    continue
+                if op == "set" and not clean.get("uuid"):
+                    results.append(RowResult(op, None, False, "uuid is required to update"))
+                    continue
+                if not clean.get("uuid"):
+                    clean.pop("uuid", None)
+                ready.append(specs.unflatten(clean, template))
+            return ready
+
+        new_rows, changed_rows = prepare("add", add), prepare("set", update)
+        if new_rows:
+            reply = await self.client.dir_create(new_rows)
+            results += _row_results("add", new_rows, reply)
+        if changed_rows:
+            reply = await self.client.dir_update(changed_rows)
+            results += _row_results("set", changed_rows, reply)
+        if delete:
+            uuids = [str(u) for u in delete]
+            reply = await self.client.dir_delete(uuids)
+            results += _row_results("del", [{"uuid": u} for u in uuids], reply)
+        return results
+
+    # -- actions --------------------------------------------------------------------------
+    def actions(self) -> Sequence[ActionSpec]:
+        if self.detected is None:
+            return ()
+        caps, found = self.detected.capabilities, self.detected
+        out: list[ActionSpec] = []
+        if found.switches:
+            ids = [s for s in found.switches if s.get("enabled", True)] or found.switches
+            choices = tuple(Choice(int(s["switch"]), f"Switch {s['switch']}") for s in ids)
+            switch = ParamSpec("switch", "Switch", Kind.ENUM, choices=choices,
+                               default=choices[0].value, required=True)
+            timeout = ParamSpec("timeout", "Release after", Kind.INT, minimum=1, maximum=86400,
+                                unit="s", help="Defines when the switch is released again.")
+            out.append(ActionSpec("open_door", "Open door", (switch,), capability="switches",
+                                  help="Activate a monostable switch / toggle a bistable one."))
+            for action, label in (("on", "Switch on"), ("off", "Switch off"), ("hold", "Hold"),
+                                  ("release", "Release"), ("lock", "Lock"),
+                                  ("unlock", "Unlock")):
+                out.append(ActionSpec(f"switch_{action}", label, (switch, timeout),
+                                      capability="switches"))
+        outputs = [p for p in found.ports if p.get("type") == "output"]
+        if outputs:
+            port = ParamSpec("port", "Output", Kind.ENUM, required=True,
+                             choices=tuple(Choice(p["port"], p["port"]) for p in outputs))
+            out += [ActionSpec("output_on", "Output on", (port,), capability="io"),
+                    ActionSpec("output_off", "Output off", (port,), capability="io")]
+        if Capability.CALLS in caps:
+            session = ParamSpec("session", "Call", Kind.INT, minimum=0, required=True)
+            out += [
+                ActionSpec("dial", "Dial", (
+                    ParamSpec("number", "Number or SIP URI"),
+                    ParamSpec("users", "Users (uuids, comma-separated)")),
+                    help="Give a number or users, not both.", capability="calls"),
+                ActionSpec("answer", "Answer", (session,), capability="calls"),
+                ActionSpec("hangup", "Hang up", (session, ParamSpec(
+                    "reason", "Reason", Kind.ENUM, default="normal",
+                    choices=tuple(Choice(r, r.capitalize()) for r in HANGUP_REASONS))),
+                    capability="calls"),
+            ]
+        if Capability.AUDIO in caps or not self.detected.has_system_caps:
+            out.append(ActionSpec("audio_test", "Audio test", capability="audio",
+                                  help="Test of the built-in microphone and speaker; the "
+                                       "result arrives as an AudioLoopTest event."))
+        out += [
+            ActionSpec("restart", "Restart", capability="maintenance", dangerous=True,
+                       confirm_text="Restart the intercom? Calls in progress are dropped."),
+            ActionSpec("factory_reset", "Factory reset", capability="maintenance",
+                       dangerous=True, confirm_text="Reset ALL settings to factory "
+                       "defaults? This cannot be undone."),
+        ]
+        return out
+
+    async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
+        spec = self.action(action_id)
+        values = {p.key: p.validate(args.get(p.key, p.default)) for p in spec.params}
+        c = self.client
+        if action_id == "open_door":
+            return await c.switch_ctrl(values["switch"], "trigger")
+        if action_id.startswith("switch_"):
+            return await c.switch_ctrl(values["switch"], action_id.removeprefix("switch_"),
+                                       timeout=values.get("timeout"))
+        if action_id.startswith("output_"):
+            return await c.io_ctrl(values["port"], action_id.removeprefix("output_"))
+        if action_id == "dial":
+            users = [u.strip() for u in (values.get("users") or "").split(",") if u.strip()]
+            return await c.call_dial(values.get("number") or None, users or None)
+        if action_id == "answer":
+            return await c.call_answer(values["session"])
+        if action_id == "hangup":
+            return await c.call_hangup(values["session"], values.get("reason"))
+        simple: dict[str, Callable[[], Awaitable[Any]]] = {
+            "audio_test": c.audio_test, "restart": c.system_restart,
+            "factory_reset": c.config_factory_reset}
+        return await simple[action_id]()
+
+    # -- raw functions (CLI) --------------------------------------------------------------
+    async def call_raw(self, function_name: str, args: Mapping[str, str]) -> Any:
+        """Call any documented function; ``blob-*=@file`` reads a file, JSON bodies may be
+        given whole as ``json=...`` or key by key (values parsed as JSON when they are)."""
+        fn = function(function_name)
+        c = self.client
+        params = dict(args)
+        if fn.body is Body.JSON:
+            body = (_json_arg(params.pop("json")) if "json" in params
+                    else {k: _maybe_json(v) for k, v in params.items()})
+            return await c.call(fn.name, json_body=body)
+        files = {k: (Path(v[1:]).name, _read_file(v[1:]), "application/octet-stream")
+                 for k, v in params.items() if k.startswith("blob-") and v.startswith("@")}
+        for key in files:
+            params.pop(key)
+        if fn.reply is Reply.STREAM:
+            chunks = [chunk async for chunk in c.pcap_live(_int_arg(params.get("duration")))]
+            return b"".join(chunks)
+        if fn.reply is Reply.BINARY:
+            return await c.call_binary(fn.name, params)
+        if "response" in params and fn.name in ("switch/ctrl", "io/ctrl"):
+            return await c.call_text(fn.name, params)
+        return await c.call(fn.name, params, files=files or None)
+
+    # -- events ---------------------------------------------------------------------------
+    def events(self) -> AsyncIterator[DeviceEvent]:
+        self.event_source = TwoNEventSource(
+            self.client, self.host, event_filter=sorted(self.local.get("log.filter") or ()),
+            **self.event_options)
+        return self.event_source.__aiter__()
+
+    # -- camera ---------------------------------------------------------------------------
+    def cameras(self) -> Sequence[CameraSource]:
+        camera = self.detected.camera if self.detected else {}
+        if not camera:
+            return ()
+        resolutions = tuple((int(r["width"]), int(r["height"]))
+                            for r in camera.get("jpegResolution", []))
+        sources = [str(s["source"]) for s in camera.get("sources", [])] or [""]
+        return tuple(CameraSource(s, (s or "camera").capitalize(), resolutions, mjpeg=True,
+                                  max_fps=15) for s in sources)
+
+    def _resolution(self, width: int, height: int) -> tuple[int, int]:
+        if width and height:
+            return width, height
+        chosen = str(self.local.get("camera.resolution") or "")
+        if "x" in chosen:
+            w, h = chosen.split("x")
+            return int(w), int(h)
+        cams = self.cameras()
+        if cams and cams[0].resolutions:
+            return cams[0].resolutions[-1]
+        return 640, 480
+
+    async def snapshot(self, source: str = "", width: int = 0, height: int = 0) -> bytes:
+        w, h = self._resolution(width, height)
+        return await self.client.camera_snapshot(
+            w, h, source=source or self.local.get("camera.source") or None)
+
+    def mjpeg_request(self, source: str = "", width: int = 0, height: int = 0, fps: int = 10
+                      ) -> tuple[str, dict[str, str]]:
+        w, h = self._resolution(width, height)
+        return self.client.mjpeg_request(
+            w, h, fps=fps, source=source or self.local.get("camera.source") or None)
+
+    # -- maintenance ----------------------------------------------------------------------
+    async def backup(self) -> tuple[bytes, str]:
+        return await self.client.config_get(), ".xml"
+
+
+async def _try(call: Callable[[], Awaitable[Any]]) -> Any | None:
+    try:
+        return await call()
+    except _ABSENT:
+        return None
+
+
+def _same(key: str, current: Any, wanted: Any) -> bool:
+    if key == "time.utcTime" and isinstance(current, int | float):
+        return abs(int(current) - int(wanted)) <= TIME_TOLERANCE
+    if isinstance(wanted, frozenset):
+        return frozenset(current or ()) == wanted
+    if key == "holidays.dates":
+        return _dates(current) == _dates(wanted)
+    return current == wanted
+
+
+def _dates(value: Any) -> list[str]:
+    return [d.strip().replace("\\", "/") for d in str(value or "").split(",") if d.strip()]
+
+
+def _row_results(op: str, sent: Sequence[Mapping[str, Any]], reply: Mapping[str, Any]
+                 ) -> list[RowResult]:
+    answered = reply.get("users", [])
+    results = []
+    for index, row in enumerate(sent):
+        item = answered[index] if index < len(answered) and isinstance(answered[index], dict) \
+            else {}
+        key = item.get("uuid") or row.get("uuid")
+        errors = item.get("errors")
+        if errors:
+            text = ", ".join(f"{e.get('code')}" + (f" ({e['field']})" if e.get("field") else "")
+                             for e in errors if isinstance(e, dict))
+            results.append(RowResult(op, key, False, text))
+        elif "timestamp" in item:
+            results.append(RowResult(op, key, True))
+        else:
+            results.append(RowResult(op, key, False, "the device did not confirm this row"))
+    return results
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidValue(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _json_arg(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise InvalidValue("json=... is not valid JSON") from None
+
+
+def _maybe_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _int_arg(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidValue(f"{text!r} is not a whole number") from None
+
+
+__all__ = ["ConfiguratorError", "TwoNDevice", "info_from_result"]

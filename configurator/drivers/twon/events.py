@@ -1,0 +1,271 @@
+"""2N event source: ``log/subscribe`` + ``log/pull`` long-poll as a stream of DeviceEvents.
+
+- Resumes after a reconnect by subscribing with ``include=-t`` where t covers the time since
+  the last event seen (plus slack), and drops what was already delivered (by event id).
+- A device restart is detected when upTime goes back while ids grow, or while ids go back
+  and the boot time (utcTime - upTime) moves forward; the id memory is reset and a
+  ``DeviceRestarted`` event is emitted so nothing of the new boot is dropped as a duplicate.
+- An expired/unknown channel (the device forgot it: restart, ``duration`` elapsed) leads to a
+  new subscription.
+- Errors back off 1, 2, 4, 8, 16, 30 s; the state is exposed as ``state`` and via
+  ``on_state``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any
+
+from ...core.errors import (
+    AuthError,
+    ConfiguratorError,
+    DeviceError,
+    InsecureConnectionRequired,
+    NotSupported,
+    Rejected,
+    ServiceDisabled,
+)
+from ...core.events import DeviceEvent, Severity, SourceState, now_utc, utc_from_timestamp
+from .client import TwoNClient
+
+log = logging.getLogger("configurator.drivers.twon.events")
+
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+RESUME_SLACK = 10  # seconds added to the resume window; duplicates are dropped by id
+BOOT_TOLERANCE = 5  # seconds of clock noise allowed in utcTime - upTime
+RESTARTED = "DeviceRestarted"  # synthetic event type emitted by this source
+
+_DISABLING = (NotSupported, ServiceDisabled, AuthError, InsecureConnectionRequired)
+
+# Events worth a warning/error colour; the rest are informational.
+_SEVERITY: dict[str, Severity] = {
+    "TamperSwitchActivated": Severity.WARNING,
+    "UnauthorizedDoorOpen": Severity.WARNING,
+    "DoorOpenTooLong": Severity.WARNING,
+    "LoginBlocked": Severity.WARNING,
+    "SilentAlarm": Severity.ERROR,
+    "SwitchesBlocked": Severity.WARNING,
+    "UserRejected": Severity.WARNING,
+    "AccessLimited": Severity.WARNING,
+    "ApLockStateChanged": Severity.WARNING,
+    RESTARTED: Severity.WARNING,
+}
+
+
+def summarize(event: str, params: Mapping[str, Any]) -> str:
+    """A one-line text for the event log view."""
+    p = params
+    if event == "SwitchStateChanged":
+        state = "on" if p.get("state") in (True, "true", 1) else "off"
+        by = f" by {p['originator']}" if p.get("originator") else ""
+        return f"Switch {p.get('switch', '?')} {state}{by}"
+    if event in ("InputChanged", "OutputChanged"):
+        kind = "Input" if event == "InputChanged" else "Output"
+        state = "active" if p.get("state") in (True, "true", 1) else "inactive"
+        return f"{kind} {p.get('port', '?')} {state}"
+    if event == "CallStateChanged":
+        return (f"Call {p.get('session', '?')} {p.get('direction', '')} {p.get('state', '')} "
+                f"{p.get('peer', '')}").strip()
+    if event == "RegistrationStateChanged":
+        return f"SIP account {p.get('sipAccount', '?')} {p.get('state', '')}".strip()
+    if event in ("KeyPressed", "KeyReleased"):
+        return f"Key {p.get('key', '?')} {'pressed' if event == 'KeyPressed' else 'released'}"
+    if event in ("CardEntered", "CodeEntered", "FingerEntered", "MobKeyEntered"):
+        what = event.removesuffix("Entered")
+        valid = "valid" if p.get("valid") in (True, "true") else "invalid"
+        ident = p.get("uid") or p.get("code") or p.get("authid") or ""
+        return f"{what} {ident} {valid}".replace("  ", " ")
+    if event == "DeviceState":
+        return f"Device {p.get('state', '')}".strip()
+    if event == "UserAuthenticated":
+        return f"User {p.get('name') or p.get('uuid', '')} authenticated"
+    if event == "UserRejected":
+        return f"User {p.get('name') or p.get('uuid', '')} rejected ({p.get('reason', '')})"
+    if event == RESTARTED:
+        return "Device restarted (event ids started again)"
+    if "state" in p:
+        return f"{event}: {p['state']}"
+    return event
+
+
+def to_device_event(raw: Mapping[str, Any], device: str) -> DeviceEvent:
+    """Convert one pulled 2N event; ProtocolError-free: odd fields fall back to defaults."""
+    params = raw.get("params") if isinstance(raw.get("params"), dict) else {}
+    name = str(raw.get("event", "Unknown"))
+    try:
+        utc = utc_from_timestamp(float(raw["utcTime"]))
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        utc = now_utc()
+    try:
+        shift = int(raw.get("tzShift", 0))
+    except (TypeError, ValueError):
+        shift = 0
+    return DeviceEvent(
+        device=device, type=name, utc=utc, summary=summarize(name, params), params=dict(params),
+        severity=_SEVERITY.get(name, Severity.INFO), event_id=_int(raw.get("id")),
+        tz_shift_min=shift, source="2n-log",
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class TwoNEventSource:
+    """Endless async iterator of DeviceEvents from one 2N device (cancel to stop)."""
+
+    def __init__(
+        self,
+        client: TwoNClient,
+        device: str,
+        *,
+        event_filter: Sequence[str] | None = None,
+        pull_timeout: int = 20,
+        channel_duration: int = 90,
+        backoff: Sequence[float] = BACKOFF,
+        on_state: Callable[[SourceState, str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.device = device
+        self.event_filter = list(event_filter or [])
+        self.pull_timeout = pull_timeout
+        self.channel_duration = channel_duration
+        self.backoff = tuple(backoff)
+        self.on_state = on_state
+        self._clock = clock
+        self.state = SourceState.STOPPED
+        self.state_reason = ""
+        self.channel: int | None = None
+        self.last_id: int | None = None
+        self.last_uptime: int | None = None
+        self.boot_epoch: float | None = None  # utcTime - upTime of the current boot
+        self._last_seen_at: float | None = None  # monotonic time the last event arrived
+        self.resubscriptions = 0
+        self.restarts = 0
+
+    # -- state ----------------------------------------------------------------------------
+    def _set_state(self, state: SourceState, reason: str = "") -> None:
+        if state is self.state and reason == self.state_reason:
+            return
+        self.state, self.state_reason = state, reason
+        log.debug("%s: event source %s %s", self.device, state, reason)
+        if self.on_state is not None:
+            self.on_state(state, reason)
+
+    def include_for_resume(self) -> str:
+        """``new`` on first subscription, else ``-t`` covering the time since the last event."""
+        if self._last_seen_at is None:
+            return "new" if self.last_id is None else f"-{RESUME_SLACK}"
+        elapsed = max(0.0, self._clock() - self._last_seen_at)
+        return f"-{math.ceil(elapsed) + RESUME_SLACK}"
+
+    # -- de-duplication and restart detection ---------------------------------------------
+    def accept(self, raw: Mapping[str, Any]) -> list[DeviceEvent]:
+        """Decide what to emit for one pulled event (public for unit tests)."""
+        event_id, uptime = _int(raw.get("id")), _int(raw.get("upTime"))
+        utc = raw.get("utcTime")
+        boot = (float(utc) - uptime) if isinstance(utc, int | float) and uptime is not None \
+            else None
+        out: list[DeviceEvent] = []
+        went_back = uptime is not None and self.last_uptime is not None \
+            and uptime < self.last_uptime
+        new_boot = boot is not None and self.boot_epoch is not None \
+            and boot > self.boot_epoch + BOOT_TOLERANCE
+        newer = event_id is not None and self.last_id is not None and event_id > self.last_id
+        # Within one boot upTime never decreases as ids grow: going back means a restart,
+        # whether the device restarts its ids (the manual) or keeps counting them.
+        if went_back and (newer or new_boot):
+            self.restarts += 1
+            out.append(DeviceEvent(device=self.device, type=RESTARTED, utc=now_utc(),
+                                   summary=summarize(RESTARTED, {}),
+                                   severity=_SEVERITY[RESTARTED], source="2n-log"))
+        elif event_id is not None and self.last_id is not None and event_id <= self.last_id:
+            return []  # already delivered
+        if event_id is not None:
+            self.last_id = event_id
+        if uptime is not None:
+            self.last_uptime = uptime
+        if boot is not None:
+            self.boot_epoch = boot
+        self._last_seen_at = self._clock()
+        out.append(to_device_event(raw, self.device))
+        return out
+
+    # -- the loop -------------------------------------------------------------------------
+    async def _subscribe(self) -> None:
+        include = self.include_for_resume()
+        self.channel = await self.client.log_subscribe(
+            include=include, filter=self.event_filter or None, duration=self.channel_duration)
+        if self.last_id is not None:
+            self.resubscriptions += 1
+
+    async def __aiter__(self) -> AsyncIterator[DeviceEvent]:
+        failures = 0
+        self._set_state(SourceState.CONNECTING)
+        try:
+            while True:
+                try:
+                    if self.channel is None:
+                        await self._subscribe()
+                    batch = await self.client.log_pull(self.channel, self.pull_timeout)
+                except asyncio.CancelledError:
+                    raise
+                except Rejected as exc:
+                    if self.channel is not None and _channel_lost(exc):
+                        log.info("%s: event channel lost (%s); subscribing again",
+                                 self.device, exc)
+                        self.channel = None
+                        failures = 0
+                        continue
+                    delay = self._delay(failures, exc)
+                    failures += 1
+                    await asyncio.sleep(delay)
+                    continue
+                except ConfiguratorError as exc:
+                    if not isinstance(exc, DeviceError):
+                        raise
+                    self.channel = None if isinstance(exc, _DISABLING) else self.channel
+                    delay = self._delay(failures, exc)
+                    failures += 1
+                    await asyncio.sleep(delay)
+                    continue
+                failures = 0
+                self._set_state(SourceState.LIVE)
+                for raw in batch:
+                    if isinstance(raw, dict):
+                        for event in self.accept(raw):
+                            yield event
+        finally:
+            await self._close()
+
+    def _delay(self, failures: int, exc: DeviceError) -> float:
+        state = SourceState.DISABLED if isinstance(exc, _DISABLING) else SourceState.RETRYING
+        self._set_state(state, str(exc))
+        return self.backoff[min(failures, len(self.backoff) - 1)]
+
+    async def _close(self) -> None:
+        channel, self.channel = self.channel, None
+        self._set_state(SourceState.STOPPED)
+        if channel is None:
+            return
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.client.log_unsubscribe(channel), 2.0)
+
+
+def _channel_lost(exc: Rejected) -> bool:
+    """The device no longer knows our channel id.
+
+    Assumption: the manual only says later pull/unsubscribe calls "end up with an error";
+    we treat error 12 (invalid parameter) naming ``id`` - or any 11/12/14/15 on pull - as an
+    expired/unknown channel and subscribe again.
+    """
+    return exc.param == "id" or exc.code in (12, 14, 15)
