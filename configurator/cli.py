@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .core.errors import ConfiguratorError, InvalidValue
+from .core.params import Category
 from .core.transport import Credentials, Endpoint, RedactingFilter
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 2, 70, 130
@@ -43,6 +44,8 @@ def _device_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--auth", choices=("auto", "digest", "basic", "none"), default="auto",
                         help="authentication (auto: Digest when offered)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="verbose logs and tracebacks")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _device_options(p)
     p.add_argument("group", nargs="?", help="settings group or table id; omit to list them")
     p.add_argument("--reveal", action="store_true", help="show secret values")
+    p.add_argument("--all-columns", action="store_true", help="tables: show advanced columns too")
 
     p = sub.add_parser("set", help="change settings: set HOST GROUP KEY=VALUE...")
     _device_options(p)
@@ -227,7 +231,8 @@ async def cmd_get(args: argparse.Namespace) -> int:
                 print("settings:", ", ".join(groups["settings"]) or "-")
                 print("tables:  ", ", ".join(groups["tables"]) or "-")
             return 0
-        if args.group in {t.id for t in device.tables()}:
+        if any(t.id == args.group for t in device.tables()) or (not any(
+                p.id == args.group for p in device.pages()) and _is_table(device, args.group)):
             return await _get_table(device, args)
         page = device.page(args.group)
         values = await device.read_page(page.id)
@@ -248,6 +253,14 @@ async def cmd_get(args: argparse.Namespace) -> int:
         await device.aclose()
 
 
+def _is_table(device: Any, name: str) -> bool:
+    try:
+        device.table(name)
+    except ConfiguratorError:
+        return False
+    return True
+
+
 def page_kind(page: Any, key: str) -> str:
     for spec in page.params:
         if spec.key == key:
@@ -261,10 +274,16 @@ async def _get_table(device: Any, args: argparse.Namespace) -> int:
     if args.json:
         emit_json(rows)
         return 0
-    header = [c.key for c in spec.columns]
-    cells = [[c.format(row.get(c.key), reveal=args.reveal) for c in spec.columns] for row in rows]
+    columns = list(spec.columns)
+    if not args.all_columns:
+        basic = [c for c in columns if c.category is Category.BASIC]
+        columns = basic or columns
+    header = [c.key for c in columns]
+    cells = [[c.format(row.get(c.key), reveal=args.reveal) for c in columns] for row in rows]
     _print_table(cells, header)
-    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    hidden = len(spec.columns) - len(columns)
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''}"
+          + (f"; {hidden} advanced columns hidden: --all-columns or --json)" if hidden else ")"))
     return 0
 
 
@@ -369,7 +388,7 @@ async def cmd_call(args: argparse.Namespace) -> int:
                 fh.write(result)
             print(f"wrote {len(result)} bytes to {args.out}")
         else:
-            emit_json(result if result is not None else {"success": True})
+            emit_json(result if result not in (None, {}) else {"success": True})
         return 0
     finally:
         await device.aclose()

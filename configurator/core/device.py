@@ -163,7 +163,7 @@ class Device(abc.ABC):
 
     def page(self, page_id: str) -> SettingsPage:
         for page in self.pages():
-            if page.id == page_id:
+            if _same_id(page.id, page_id):
                 return page
         known = ", ".join(p.id for p in self.pages()) or "none"
         raise NotSupported(f"no settings group {page_id!r} (available: {known})", host=self.host)
@@ -180,7 +180,7 @@ class Device(abc.ABC):
 
     def table(self, table_id: str) -> TableSpec:
         for spec in self.tables():
-            if spec.id == table_id:
+            if _same_id(spec.id, table_id):
                 return spec
         known = ", ".join(t.id for t in self.tables()) or "none"
         raise NotSupported(f"no table {table_id!r} (available: {known})", host=self.host)
@@ -240,3 +240,15 @@ class Device(abc.ABC):
 
     async def aclose(self) -> None:
         await self.transport.aclose()
+
+
+def _same_id(known: str, asked: str) -> bool:
+    """Ids match case-insensitively and singular/plural alike (``switch`` finds ``switches``)."""
+    def norm(text: str) -> str:
+        text = text.lower().replace("-", "").replace("_", "")
+        for suffix in ("es", "s"):
+            if text.endswith(suffix) and len(text) > len(suffix) + 2:
+                return text[: -len(suffix)]
+        return text
+
+    return known == asked or norm(known) == norm(asked)

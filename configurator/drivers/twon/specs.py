@@ -281,8 +281,14 @@ def _child(template: Any, key: str | int) -> Any:
 def _column(key: str, default: Any) -> ParamSpec:
     label = key.replace("access.", "").replace("callPos", "Call ").replace(".", " ")
     kind = Kind.BOOL if isinstance(default, bool) else Kind.STRING
-    return ParamSpec(key, label, kind, help=_DIR_HELP.get(key, ""),
+    category = Category.BASIC if key in _DIR_BASIC else Category.ADVANCED
+    return ParamSpec(key, label, kind, help=_DIR_HELP.get(key, ""), category=category,
                      read_only=key == "uuid", default=default, **_DIR_LIMITS.get(key, {}))
+
+
+# Columns an installer scans first; the rest of the directory record is "advanced".
+_DIR_BASIC = frozenset({"uuid", "name", "email", "callPos[0].peer", "access.validFrom",
+                        "access.validTo", "access.card[0]", "access.pin", "access.code[0]"})
 
 
 def directory_table(template_user: Mapping[str, Any]) -> TableSpec:

@@ -27,7 +27,7 @@ from typing import Any
 from aiohttp import web
 
 from ...core.errors import InvalidValue
-from ..base import HttpAuthGate, Listener, SimulatedDevice
+from ..base import HttpAuthGate, Listener, SimulatedDevice, default_ports
 from . import config_xml
 from .camera import Camera
 from .directory import Directory
@@ -374,5 +374,12 @@ class TwoNSimulator(SimulatedDevice):
 
 
 def create(host: str, **options: Any) -> TwoNSimulator:
-    """Factory used by the fleet: ``create("127.0.50.1", model="style", http_port=0)``."""
+    """Factory used by the fleet: ``create("127.0.50.1", model="style", http_port=0)``.
+
+    Without port options the device listens where a real one does: 80 and 443 (8080 and 8443
+    when not root), so ``configurator info 127.0.50.1`` reaches it like a device on the LAN.
+    """
+    http_default, https_default = default_ports()
+    options.setdefault("http_port", http_default)
+    options.setdefault("https_port", https_default)
     return TwoNSimulator(host, **options)

@@ -1,0 +1,323 @@
+"""The Fanvil / OpenVox phone as a vendor-neutral :class:`Device`."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from ...core.device import (
+    ActionSpec,
+    Capability,
+    Device,
+    DeviceInfo,
+    KeyResult,
+    RowResult,
+    WriteOutcome,
+    WriteReport,
+)
+from ...core.errors import AuthError, ConfiguratorError, DeviceError, InvalidValue, NotSupported
+from ...core.events import DeviceEvent
+from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
+from ...core.transport import Transport
+from . import specs
+from .client import FanvilClient, FanvilError, ShellNotAllowed
+from .events import POLL_KEYS, StatusTracker
+from .protocol import parse_nc_line, render_nc_text
+
+INFO_KEYS = ("info.dev.Model", "info.dev.Vendor", "info.dev.Mac", "info.dev.SN",
+             "info.sys.FwVersion", "info.sys.HwVersion", "info.sys.UpTime")
+_LINE = re.compile(r"^sip\.line\.(\d+)\.")
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("dial", "Dial", (ParamSpec("number", "Number", Kind.STRING, required=True,
+                                          max_length=64, pattern=r"[0-9A-Za-z*#+@._:-]+"),),
+               help="Call a number from the phone (Execute Dial).", capability="calls"),
+    ActionSpec("hangup", "Hang up", help="End the current call (Execute Key:ONHOOK; key name "
+               "assumed).", capability="calls"),
+    ActionSpec("key", "Press key", (ParamSpec("name", "Key", Kind.STRING, required=True,
+                                              pattern=r"[A-Za-z0-9_*#]{1,32}",
+                                              help="e.g. OK, CANCEL, OFFHOOK, 5, DSSKEY1"),),
+               help="Simulate a key press (Execute Key).", capability="calls"),
+    ActionSpec("led", "Set LED", (ParamSpec("param", "LED command", Kind.STRING, required=True,
+                                            pattern=r"[A-Za-z0-9_]+=[A-Za-z0-9_]+",
+                                            help="e.g. LINE1_GREEN=on (syntax assumed)"),),
+               help="Switch a phone LED (Execute Led).", capability="system"),
+    ActionSpec("reboot", "Reboot", help="Restart the phone (Execute Cmd:reboot).",
+               capability="maintenance", dangerous=True,
+               confirm_text="Reboot the phone? Calls in progress are dropped."),
+    ActionSpec("factory_reset", "Factory reset", help="Restore factory settings "
+               "(Execute Cmd:reset).", capability="maintenance", dangerous=True,
+               confirm_text="Erase all settings of this phone (SIP accounts included)?"),
+)
+
+RAW_FUNCTIONS = ("get", "set", "del", "list", "info", "execute", "reboot", "reset", "dial",
+                 "key", "led", "ncconfig", "shell")
+
+
+def _names(args: Mapping[str, str], list_arg: str) -> list[str]:
+    """``keys=a,b`` or bare names given as ``a= b=`` (CLI ``call`` k=v syntax)."""
+    if list_arg in args:
+        return [k.strip() for k in args[list_arg].split(",") if k.strip()]
+    return list(args)
+
+
+class FanvilDevice(Device):
+    vendor = "Fanvil"
+    driver_id = "fanvil"
+
+    def __init__(self, transport: Transport, *, allow_shell: bool = False,
+                 poll_interval: float = 2.0, max_backoff: float = 30.0) -> None:
+        super().__init__(transport)
+        self.client = FanvilClient(transport, allow_shell=allow_shell)
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self._lines: list[int] = [1]
+        self._lists: list[str] = list(specs.LIST_COLUMNS)
+        self._all_keys: list[str] = []
+        self._caps: frozenset[str] | None = None
+
+    # -- identity ---------------------------------------------------------------------------
+    async def read_info(self) -> DeviceInfo:
+        values = await self.client.info(*INFO_KEYS)
+        self.info = DeviceInfo(
+            vendor=values.get("info.dev.Vendor") or "Fanvil",
+            model=values.get("info.dev.Model", ""),
+            serial=values.get("info.dev.SN", ""),
+            mac=values.get("info.dev.Mac", ""),
+            firmware=values.get("info.sys.FwVersion", ""),
+            hardware=values.get("info.sys.HwVersion", ""),
+            extra={"uptime": values.get("info.sys.UpTime", "")},
+        )
+        return self.info
+
+    async def capabilities(self) -> frozenset[str]:
+        """Lines and lists are detected: an unknown node comes back as ``name. =`` (empty)."""
+        prefixes = ["sip.line."] + [f"{specs.list_name(t)}." for t in specs.LIST_COLUMNS]
+        values = await self.client.get(*prefixes)
+        self._lines = sorted({int(m[1]) for k in values if (m := _LINE.match(k))}) or [1]
+        missing = {k[:-1] for k, v in values.items() if k.endswith(".") and v == ""}
+        self._lists = [t for t in specs.LIST_COLUMNS if specs.list_name(t) not in missing]
+        caps = {Capability.SYSTEM, Capability.SIP, Capability.CALLS, Capability.EVENTS,
+                Capability.MAINTENANCE}
+        caps |= {specs.LIST_COLUMNS[t][3] for t in self._lists}
+        self._caps = frozenset(str(c) for c in caps)
+        return self._caps
+
+    # -- settings -----------------------------------------------------------------------------
+    def pages(self) -> Sequence[SettingsPage]:
+        return [*specs.build_pages(self._lines), specs.all_page(self._all_keys)]
+
+    async def read_page(self, page_id: str) -> dict[str, Any]:
+        page = self.page(page_id)
+        if page_id == "all":
+            raw = await self.client.get_all()
+            self._all_keys = list(raw)
+            page = self.page("all")
+        else:
+            raw = await self.client.get(*(s.key for s in page.params))
+        return {s.key: specs.from_nc(s, raw.get(s.key, "")) for s in page.params}
+
+    async def _spec(self, page_id: str, key: str) -> ParamSpec:
+        page = self.page(page_id)
+        if page_id == "all" and key not in {s.key for s in page.params}:
+            self._all_keys = list(await self.client.get_all())
+            page = self.page("all")
+        return page.spec(key)
+
+    async def write_page(self, page_id: str, changes: Mapping[str, Any]) -> WriteReport:
+        wanted: dict[str, str] = {}
+        for key, value in changes.items():
+            spec = await self._spec(page_id, key)
+            if spec.read_only:
+                raise InvalidValue(f"{spec.label} ({key}) is read-only", param=key)
+            wanted[key] = specs.to_nc(spec, spec.validate(value))
+        if not wanted:
+            return WriteReport()
+        current = await self.client.get(*wanted)
+        send = {k: v for k, v in wanted.items() if current.get(k) != v}
+        report = WriteReport([KeyResult(k, WriteOutcome.APPLIED, v, "unchanged")
+                              for k, v in wanted.items() if k not in send])
+        if not send:
+            return report
+        typed = {k: await self._spec(page_id, k) for k in send}
+        failure: FanvilError | None = None
+        try:
+            await self.client.set(send)
+        except FanvilError as exc:
+            failure = exc
+        try:
+            back = await self.client.get(*send)
+        except DeviceError as exc:
+            report.results += [KeyResult(k, WriteOutcome.NOT_VERIFIED, None,
+                                         f"could not read back: {exc.message}") for k in send]
+            return report
+        for key, value in send.items():
+            result = self._key_result(key, value, back.get(key), failure)
+            value_back = None if result.value is None else specs.from_nc(typed[key], result.value)
+            report.results.append(replace(result, value=value_back))
+        return report
+
+    @staticmethod
+    def _key_result(key: str, sent: str, back: str | None,
+                    failure: FanvilError | None) -> KeyResult:
+        if failure is not None and failure.param == key:
+            return KeyResult(key, WriteOutcome.REJECTED, back, failure.description or "")
+        if back == sent:
+            return KeyResult(key, WriteOutcome.APPLIED, back)
+        if failure is not None:
+            return KeyResult(key, WriteOutcome.REJECTED, back,
+                             f"not processed: the phone stopped at {failure.param}")
+        return KeyResult(key, WriteOutcome.REJECTED, back, "the phone kept another value")
+
+    # -- tables ---------------------------------------------------------------------------------
+    def tables(self) -> Sequence[TableSpec]:
+        return [specs.build_table(t) for t in self._lists]
+
+    async def read_table(self, table_id: str) -> list[dict[str, Any]]:
+        spec = self.table(table_id)
+        rows = await self.client.get_list(specs.list_name(table_id))
+        return [{c.key: specs.from_nc(c, row.get(c.key, "")) for c in spec.columns}
+                for row in rows]
+
+    async def apply_table(
+        self,
+        table_id: str,
+        *,
+        add: Sequence[Mapping[str, Any]] = (),
+        update: Sequence[Mapping[str, Any]] = (),
+        delete: Sequence[Any] = (),
+    ) -> list[RowResult]:
+        """Updates first (insert the new record at its index, then delete the old one, so a
+        failure never loses the record), then deletes from the bottom up, then adds."""
+        spec = self.table(table_id)
+        name = specs.list_name(table_id)
+        results: list[RowResult] = []
+        current = {int(r["index"]): r for r in await self.client.get_list(name)}
+        for row in update:
+            results.append(await self._row_op(
+                "set", row.get("index"), self._update_row(spec, name, row, current)))
+        for index in sorted((int(spec.column("index").validate(i)) for i in delete),
+                            reverse=True):
+            results.append(await self._row_op(
+                "del", index, self.client.delete(f"{name}.{index}")))
+        for row in add:
+            results.append(await self._row_op("add", row.get("index"),
+                                              self._add_row(spec, name, row)))
+        return results
+
+    async def _add_row(self, spec: TableSpec, name: str, row: Mapping[str, Any]) -> None:
+        clean = spec.validate_row(row)
+        index = clean.pop("index", None)
+        record = {k: specs.to_nc(spec.column(k), v) for k, v in clean.items()}
+        await self.client.insert_records(name, [record], index)
+
+    async def _update_row(self, spec: TableSpec, name: str, row: Mapping[str, Any],
+                          current: Mapping[int, Mapping[str, str]]) -> None:
+        unknown = set(row) - {c.key for c in spec.columns}
+        if unknown:
+            raise InvalidValue(f"table {spec.id}: unknown column(s) {', '.join(sorted(unknown))}")
+        clean = {k: spec.column(k).validate(v) for k, v in row.items()}  # partial rows allowed
+        index = clean.pop("index", None)
+        if index not in current:
+            raise InvalidValue(f"{spec.id}: no row with index {index}", param="index")
+        merged = {c.key: current[index].get(c.key, "") for c in spec.columns if c.key != "index"}
+        merged.update({k: specs.to_nc(spec.column(k), v) for k, v in clean.items()})
+        await self.client.insert_records(name, [merged], index)
+        await self.client.delete(f"{name}.{index + 1}")
+
+    @staticmethod
+    async def _row_op(op: str, key: Any, operation: Any) -> RowResult:
+        try:
+            await operation
+        except ConfiguratorError as exc:
+            return RowResult(op, key, False, exc.message)
+        return RowResult(op, key, True)
+
+    # -- actions --------------------------------------------------------------------------------
+    def actions(self) -> Sequence[ActionSpec]:
+        return ACTIONS
+
+    async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
+        spec = self.action(action_id)
+        clean = {p.key: p.validate(args.get(p.key)) for p in spec.params}
+        if action_id == "dial":
+            await self.client.dial(clean["number"])
+        elif action_id == "hangup":
+            await self.client.key("ONHOOK")
+        elif action_id == "key":
+            await self.client.key(clean["name"])
+        elif action_id == "led":
+            await self.client.led(clean["param"])
+        elif action_id == "reboot":
+            await self.client.reboot()
+        elif action_id == "factory_reset":
+            await self.client.factory_reset()
+        return None
+
+    # -- raw calls (CLI ``call``) ----------------------------------------------------------------
+    async def call_raw(self, function: str, args: Mapping[str, str]) -> Any:
+        c = self.client
+        if function == "get":
+            return await c.get(*(_names(args, "keys") or ["."]))
+        if function == "info":
+            return await c.info(*_names(args, "keys"))
+        if function == "set":
+            await c.set(dict(args))
+            return await c.get(*args) if args else {}
+        if function == "del":
+            await c.delete(*_names(args, "items"))
+            return {"deleted": _names(args, "items")}
+        if function == "list":
+            return await c.get_list(args.get("name", ""))
+        if function == "execute":
+            kind, _, param = args.get("uri", "").partition(":")
+            reply = await c.execute((kind, param))
+            return {"retcode": reply.ret_code, "output": reply.text}
+        if function == "shell":
+            if not c.allow_shell:
+                raise ShellNotAllowed("Shell commands are disabled for this device "
+                                      "(opt in with allow_shell=True)", host=self.host)
+            return {"output": await c.shell(args.get("command", ""))}
+        if function in ("reboot", "reset"):
+            await (c.reboot() if function == "reboot" else c.factory_reset())
+            return {"ok": True}
+        if function in ("dial", "key", "led"):
+            arg = {"dial": "number", "key": "name", "led": "param"}[function]
+            await getattr(c, function)(args.get(arg, ""))
+            return {"ok": True}
+        if function == "ncconfig":
+            return await c.nc_config()
+        raise NotSupported(f"unknown function {function!r} (known: {', '.join(RAW_FUNCTIONS)})",
+                           host=self.host)
+
+    # -- events -------------------------------------------------------------------------------
+    async def events(self) -> AsyncIterator[DeviceEvent]:  # type: ignore[override]
+        tracker = StatusTracker(self.host)
+        delay = self.poll_interval
+        while True:
+            try:
+                values = await self.client.get(*POLL_KEYS)
+            except DeviceError as exc:
+                for event in tracker.unreachable(exc.message):
+                    yield event
+                delay = min(max(delay, self.poll_interval) * 2, self.max_backoff)
+            else:
+                delay = self.poll_interval
+                for event in tracker.update(values):
+                    yield event
+            await asyncio.sleep(delay)
+
+    # -- maintenance ----------------------------------------------------------------------------
+    async def backup(self) -> tuple[bytes, str]:
+        """``/ncConfig.txt`` where the model has it (doc 4.1), else the full ``get .`` tree
+        written in the same ``key = value`` syntax."""
+        try:
+            text = await self.client.nc_config_text()
+            if all(parse_nc_line(line)[0] for line in text.splitlines() if line.strip()):
+                return text.encode("utf-8"), ".txt"
+        except (NotSupported, AuthError):
+            pass  # no page on this model, or no web account given: the XML API still answers
+        return render_nc_text(await self.client.get_all()).encode("utf-8"), ".txt"

@@ -1,0 +1,1 @@
+"""Simulated Fanvil / OpenVox phones (XML HTTP API): see ``device.py``."""
