@@ -1,0 +1,1 @@
+"""Simulated FCM5600 IP-PBX (REST API over HTTPS)."""
