@@ -84,7 +84,9 @@ def demo_fleet() -> list[FleetMember]:
         FleetMember("2n", {"model": "style"}),
         FleetMember("2n", {"model": "vario"}),
         FleetMember("onetouch", {}),
-        FleetMember("fanvil", {}),
+        FleetMember("onetouch", {"relays": 2}),
+        FleetMember("fanvil", {"model": "x6"}),
+        FleetMember("fanvil", {"model": "i30"}),
         FleetMember("fcm5600", {}),
     ]
     return [m for m in members if _importable(SIMULATOR_FACTORIES[m.vendor])]
