@@ -128,7 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--iface", action="append", dest="ifaces", metavar="NAME")
     p.add_argument("--port", action="append", dest="ports", type=int, metavar="PORT",
                    help="extra port to probe besides 80 and 443")
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds for the whole run")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds for the whole run")
+    p.add_argument("--multicast", action="store_true",
+                   help="also ask by mDNS, SSDP and WS-Discovery and listen for SIP-PnP")
+    p.add_argument("--user", "-u", default=os.environ.get("CONFIGURATOR_USER"),
+                   help="try this login on recognised devices that require one")
+    p.add_argument("--password", "-p", default=None, help="(or $CONFIGURATOR_PASSWORD)")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -498,11 +503,56 @@ async def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 async def cmd_discover(args: argparse.Namespace) -> int:
-    try:
-        from .discovery import cli as discovery_cli
-    except ModuleNotFoundError:
-        raise ConfiguratorError("discovery is not available in this build") from None
-    return await discovery_cli.run(args)
+    from .discovery import (
+        DeviceFound,
+        DiscoveryOptions,
+        Summary,
+        discover,
+        json_line,
+        local_interfaces,
+        summary_line,
+        table_line,
+    )
+
+    multicast_ifaces: list[str] = []
+    if args.ifaces:
+        by_name = {i.name: i for i in local_interfaces()}
+        for name in args.ifaces:
+            if name not in by_name:
+                known = ", ".join(sorted(by_name)) or "none"
+                raise InvalidValue(f"no IPv4 interface {name!r} (known: {known})")
+            multicast_ifaces.append(by_name[name].address)
+    password = args.password if args.password is not None else os.environ.get(
+        "CONFIGURATOR_PASSWORD")
+    credentials = [Credentials(args.user or "admin", password)] if password else []
+    options = DiscoveryOptions(
+        ranges=tuple(args.ranges or ()), extra_ports=tuple(args.ports or ()),
+        multicast=args.multicast, multicast_interfaces=tuple(multicast_ifaces),
+        credentials=credentials)
+    latest: dict[str, Any] = {}
+    summary = None
+    async with _deadline(args.timeout):
+        async for event in discover(options):
+            if isinstance(event, DeviceFound):
+                latest[event.device.address] = event.device
+                print(json_line(event.device) if args.json else table_line(event.device),
+                      flush=True)
+            elif isinstance(event, Summary):
+                summary = event
+    if summary is None:
+        print(f"# stopped after {args.timeout} s: {len(latest)} device(s) found so far",
+              file=sys.stderr)
+        return 0
+    if args.json:
+        emit_json({"summary": {"devices": len(summary.devices),
+                               "addresses_probed": summary.addresses_probed,
+                               "seconds": round(summary.seconds, 3),
+                               "warnings": list(summary.warnings)}})
+    else:
+        print(summary_line(summary))
+        for warning in summary.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    return 0
 
 
 @contextlib.asynccontextmanager

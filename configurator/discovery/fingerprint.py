@@ -1,0 +1,121 @@
+"""Identify what answered on an open port with each driver's fingerprint probe."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from ..core.errors import AuthError, DeviceError
+from ..core.transport import Credentials, Endpoint, MemoryPinStore, Transport
+from ..drivers.registry import Fingerprint, identify
+from .model import HTTPS_PORTS, DiscoveredDevice, FoundBy
+
+log = logging.getLogger("configurator.discovery")
+
+Identifier = Callable[[Transport], Awaitable[Fingerprint | None]]
+
+
+async def _quiet_trust(key: str, fp: str) -> bool:
+    # Discovery only reads the unauthenticated fingerprint; the pin is reported with the
+    # result and taken for real when the user adds the device.
+    return True
+
+
+def schemes_for(port: int) -> tuple[str, ...]:
+    """Schemes to try on a port. Assumption: extra ports are tried as HTTP, then HTTPS."""
+    if port in HTTPS_PORTS:
+        return ("https",)
+    if port == 80:
+        return ("http",)
+    return ("http", "https")
+
+
+async def probe_endpoint(
+    endpoint: Endpoint,
+    *,
+    identifier: Identifier = identify,
+    timeout: float = 3.0,
+    credentials: Credentials | None = None,
+) -> tuple[Fingerprint | None, str]:
+    """Run the driver probes against one endpoint: (fingerprint or None, TLS fingerprint)."""
+    pins = MemoryPinStore()
+    transport = Transport(endpoint, credentials, pins=pins, trust=_quiet_trust,
+                          connect_timeout=timeout, read_timeout=timeout)
+    try:
+        found = await asyncio.wait_for(identifier(transport), timeout * 2)
+    except AuthError as exc:
+        # A probe that could not even tell what it is: nothing to report as identified.
+        log.debug("%s: probe needs credentials: %s", endpoint.host, exc)
+        found = None
+    except (DeviceError, TimeoutError) as exc:
+        log.debug("%s:%s probe failed: %s", endpoint.host, endpoint.effective_port, exc)
+        found = None
+    finally:
+        await transport.aclose()
+    return found, pins.get(endpoint.key) or ""
+
+
+async def identify_host(
+    host: str,
+    open_ports: Sequence[int],
+    *,
+    identifier: Identifier = identify,
+    timeout: float = 3.0,
+    credentials: Callable[[str], Sequence[Credentials]] = lambda _driver: (),
+) -> DiscoveredDevice:
+    """Probe the open ports of one host in order; the first port a driver recognises wins.
+
+    Assumption: one device per address - once a driver recognised it on one port, the other
+    open ports are only listed, not probed again.
+    """
+    device = DiscoveredDevice(address=host, open_ports=tuple(sorted(open_ports)),
+                              found_by=(FoundBy.SWEEP,))
+    for port in sorted(open_ports, key=lambda p: (p != 80, p != 443, p)):
+        for scheme in schemes_for(port):
+            endpoint = Endpoint(host, port, scheme)  # type: ignore[arg-type]
+            found, tls_fp = await probe_endpoint(endpoint, identifier=identifier,
+                                                 timeout=timeout)
+            if found is not None:
+                known = credentials(found.driver) if found.auth_required else ()
+                if known:
+                    found = await _with_credentials(endpoint, found, known, identifier, timeout)
+                apply_fingerprint(device, found)
+                device.scheme, device.port, device.tls_fingerprint = scheme, port, tls_fp
+                return device
+    return device
+
+
+async def _with_credentials(endpoint: Endpoint, found: Fingerprint,
+                            credentials: Sequence[Credentials], identifier: Identifier,
+                            timeout: float) -> Fingerprint:
+    """Re-probe a recognised, locked device with each known credential; the first that
+    yields an unlocked fingerprint of the same driver wins."""
+    for credential in credentials:
+        again, _tls = await probe_endpoint(endpoint, identifier=identifier, timeout=timeout,
+                                           credentials=credential)
+        if again is None or again.driver != found.driver:
+            continue
+        if not again.auth_required or again.info.firmware:
+            return Fingerprint(again.driver, again.info, again.auth_required,
+                               {**again.details, "user": credential.user})
+    return found
+
+
+def apply_fingerprint(device: DiscoveredDevice, found: Fingerprint) -> None:
+    info = found.info
+    device.driver = found.driver
+    device.vendor = info.vendor or device.vendor
+    device.model = info.model or device.model
+    device.serial = info.serial or device.serial
+    device.firmware = info.firmware or device.firmware
+    device.name = info.name or device.name
+    if info.mac:
+        device.mac = info.mac
+    device.auth_required = found.auth_required
+    if found.details:
+        device.details.update({k: v for k, v in found.details.items() if _jsonable(v)})
+
+
+def _jsonable(value: object) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None

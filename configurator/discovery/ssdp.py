@@ -1,0 +1,65 @@
+"""SSDP (UPnP 1.1): the ``M-SEARCH`` request and the parsing of its unicast answers."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from ..core.errors import ProtocolError
+
+SSDP_GROUP = "239.255.255.250"
+SSDP_PORT = 1900
+
+
+def build_msearch(search_target: str = "ssdp:all", mx: int = 1) -> bytes:
+    return (
+        "M-SEARCH * HTTP/1.1\r\n"
+        f"HOST: {SSDP_GROUP}:{SSDP_PORT}\r\n"
+        'MAN: "ssdp:discover"\r\n'
+        f"MX: {mx}\r\n"
+        f"ST: {search_target}\r\n"
+        "USER-AGENT: configurator/0.1 UPnP/1.1\r\n\r\n"
+    ).encode()
+
+
+def parse_headers(packet: bytes) -> tuple[str, dict[str, str]]:
+    """(start line, upper-case headers) of an SSDP datagram; ProtocolError if not HTTP-like."""
+    try:
+        text = packet.decode("utf-8", "replace")
+    except Exception as exc:  # pragma: no cover - decode with "replace" does not raise
+        raise ProtocolError("undecodable SSDP datagram") from exc
+    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
+    start = lines[0].strip()
+    if not (start.startswith("HTTP/1.") or start.startswith("M-SEARCH")
+            or start.startswith("NOTIFY")):
+        raise ProtocolError("not an SSDP message")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        if not line.strip():
+            break
+        name, sep, value = line.partition(":")
+        if sep:
+            headers[name.strip().upper()] = value.strip()
+    return start, headers
+
+
+_UUID = re.compile(r"uuid:([0-9A-Za-z-]+)")
+
+
+def parse_response(packet: bytes) -> dict[str, str]:
+    """Useful fields of an M-SEARCH answer: location host/port, server, usn, uuid, st."""
+    start, headers = parse_headers(packet)
+    if not start.startswith("HTTP/1.") or " 200" not in start:
+        raise ProtocolError(f"not an M-SEARCH answer: {start[:40]!r}")
+    location = headers.get("LOCATION", "")
+    parsed = urlparse(location) if location else None
+    uuid = _UUID.search(headers.get("USN", ""))
+    return {
+        "location": location,
+        "host": (parsed.hostname or "") if parsed else "",
+        "port": str(parsed.port or "") if parsed else "",
+        "server": headers.get("SERVER", ""),
+        "st": headers.get("ST", ""),
+        "usn": headers.get("USN", ""),
+        "uuid": uuid.group(1) if uuid else "",
+    }

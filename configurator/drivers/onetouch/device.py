@@ -1,0 +1,346 @@
+"""The Onetouch intercom behind the vendor-neutral :class:`Device` interface."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ...core.device import (
+    ActionSpec,
+    Capability,
+    Device,
+    DeviceInfo,
+    KeyResult,
+    RowResult,
+    WriteOutcome,
+    WriteReport,
+)
+from ...core.errors import DeviceError, InvalidValue, NotSupported, ProtocolError, Rejected
+from ...core.events import DeviceEvent
+from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
+from ...core.transport import Transport
+from .client import Form, OnetouchClient
+from .events import OnetouchPoller
+from .protocol import ItemResult
+from .specs import (
+    ALL_DOORS,
+    ALL_TABLES,
+    TABLE_TARGETS,
+    decode,
+    decode_row,
+    encode,
+    encode_row,
+    input_page,
+    log_page,
+    publiccode_page,
+    relay_page,
+    sip_page,
+)
+
+PAGE_TARGETS = {"relay": "relay", "input": "input", "sip": "sip", "log": "log",
+                "publiccode": "publiccode"}
+# Optional functions probed to detect what this model offers: capability -> function.
+_PROBES = {
+    Capability.INPUTS: "input/status", Capability.SIP: "sip/status",
+    Capability.CALLS: "call/status", Capability.RFKEYS: "rfkey/get",
+    Capability.ACCESS: "privatekey/get", Capability.DIALREPLACE: "dialreplace/get",
+    Capability.CONTACTS: "contact/get", Capability.CALLLOG: "calllog/get",
+    Capability.DOORLOG: "doorlog/get", Capability.PCAP: "pcap/status",
+    "publiccode": "publiccode/get", "groups": "group/get",
+}
+
+
+def _action(id_: str, label: str, *params: ParamSpec, **kw: Any) -> ActionSpec:
+    return ActionSpec(id_, label, tuple(params), **kw)
+
+
+class OnetouchDevice(Device):
+    vendor = "Onetouch"
+    driver_id = "onetouch"
+
+    def __init__(self, transport: Transport, *, form: Form = "post",
+                 poll_interval: float = 2.0, max_backoff: float = 30.0) -> None:
+        super().__init__(transport)
+        self.client = OnetouchClient(transport, form=form)
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self.doors: tuple[str, ...] = ALL_DOORS
+        self._caps: frozenset[str] | None = None
+
+    # -- identity and capabilities --------------------------------------------------------
+    async def read_info(self) -> DeviceInfo:
+        info = await self.client.system_info()
+        status = info.get("Status", {})
+        if not status.get("Model"):
+            raise ProtocolError("system/info has no Status.Model", host=self.host)
+        self.info = DeviceInfo(
+            vendor=self.vendor, model=status["Model"], mac=status.get("MAC", ""),
+            firmware=status.get("FirmwareVersion", ""),
+            hardware=status.get("HardwareVersion", ""), name=status["Model"],
+            extra={k: v for k, v in info.items() if k != "Status"})
+        return self.info
+
+    async def _offers(self, function: str) -> bool:
+        try:
+            await self.client.call(function)
+        except (Rejected, ProtocolError):
+            return False
+        return True
+
+    async def capabilities(self) -> frozenset[str]:
+        relays = await self.client.relay_status()
+        self.doors = tuple(d for d in ALL_DOORS if f"Relay{d}" in relays)
+        names = list(_PROBES)
+        found = await asyncio.gather(*(self._offers(_PROBES[n]) for n in names))
+        caps = {str(n) for n, ok in zip(names, found, strict=True) if ok}
+        caps |= {Capability.SYSTEM, Capability.MAINTENANCE}
+        if self.doors:
+            caps.add(Capability.RELAYS)
+        if caps & {Capability.DOORLOG, Capability.CALLLOG}:
+            caps.add(Capability.EVENTS)
+        self._caps = frozenset(str(c) for c in caps)
+        return self._caps
+
+    def _has(self, capability: str) -> bool:
+        return self._caps is None or capability in self._caps
+
+    # -- settings -------------------------------------------------------------------------
+    def pages(self) -> Sequence[SettingsPage]:
+        pages = []
+        if self._has(Capability.RELAYS):
+            pages.append(relay_page(self.doors))
+        if self._has(Capability.INPUTS):
+            pages.append(input_page(self.doors))
+        if self._has(Capability.SIP):
+            pages.append(sip_page())
+        pages.append(log_page())
+        if self._has("publiccode"):
+            pages.append(publiccode_page())
+        return pages
+
+    async def read_page(self, page_id: str) -> dict[str, Any]:
+        page = self.page(page_id)
+        raw = await self.client._flat(f"{PAGE_TARGETS[page_id]}/get")
+        return {s.key: decode(s, raw[s.key]) for s in page.params if s.key in raw}
+
+    async def write_page(self, page_id: str, changes: Mapping[str, Any]) -> WriteReport:
+        page = self.page(page_id)
+        wanted: dict[str, Any] = {}
+        for key, value in changes.items():
+            spec = page.spec(key)
+            if spec.read_only:
+                raise InvalidValue(f"{spec.label} ({key}) is read-only", param=key)
+            wanted[key] = spec.parse(value) if isinstance(value, str) else spec.validate(value)
+        current = await self.read_page(page_id)
+        send = {k: v for k, v in wanted.items() if current.get(k) != v}
+        report = WriteReport([KeyResult(k, WriteOutcome.APPLIED, v, "unchanged")
+                              for k, v in wanted.items() if k not in send])
+        if not send:
+            return report
+        target = PAGE_TARGETS[page_id]
+        try:
+            await self.client.call(f"{target}/set",
+                                   {k: encode(page.spec(k), v) for k, v in send.items()})
+        except Rejected as err:
+            message = err.description or err.message
+            report.results += [KeyResult(k, WriteOutcome.REJECTED, None, message) for k in send]
+            return report
+        try:
+            after = await self.read_page(page_id)
+        except DeviceError as err:
+            report.results += [KeyResult(k, WriteOutcome.NOT_VERIFIED, None,
+                                         f"read back failed: {err.message}") for k in send]
+            return report
+        for key, value in send.items():
+            if key not in after:
+                report.results.append(KeyResult(key, WriteOutcome.NOT_VERIFIED, None,
+                                                "the device does not report this setting"))
+            elif after[key] == value:
+                report.results.append(KeyResult(key, WriteOutcome.APPLIED, after[key]))
+            else:
+                shown = page.spec(key).format(after[key])
+                report.results.append(KeyResult(key, WriteOutcome.REJECTED, after[key],
+                                                f"the device kept {shown!r}"))
+        return report
+
+    # -- tables ---------------------------------------------------------------------------
+    def tables(self) -> Sequence[TableSpec]:
+        needs = {"privatekey": Capability.ACCESS, "groups": "groups"}
+        return [t for t in ALL_TABLES if self._has(needs.get(t.id, t.capability))]
+
+    async def read_table(self, table_id: str) -> list[dict[str, Any]]:
+        spec = self.table(table_id)
+        rows = await self.client.table_get(TABLE_TARGETS[table_id])
+        return [decode_row(spec, row) for row in rows]
+
+    async def apply_table(self, table_id: str, *, add: Sequence[Mapping[str, Any]] = (),
+                          update: Sequence[Mapping[str, Any]] = (),
+                          delete: Sequence[Any] = ()) -> list[RowResult]:
+        spec = self.table(table_id)
+        target = TABLE_TARGETS[table_id]
+        adds = [_without(encode_row(spec, dict(row)), spec.row_key) for row in add]
+        updates = [_partial(spec, row) for row in update]
+        if table_id in ("calllog", "doorlog"):
+            if add or update:
+                raise NotSupported(f"{table_id} rows can only be deleted", host=self.host)
+            return [await self._single("del", key, self.client.call(
+                f"{target}/del", {"ID": str(key)})) for key in delete]
+        if table_id == "contacts":
+            results = [await self._single("del", k, self.client.contact_del(str(k)))
+                       for k in delete]
+            results += [await self._single("set", r["id"], self.client.contact_set(
+                r["id"], **_without(r, "id"))) for r in updates]
+            for row in adds:
+                results.append(await self._single("add", row.get("name"),
+                                                  self.client.contact_add(**row)))
+            return results
+        results = await self._batch("del", [{spec.row_key: str(k)} for k in delete],
+                                    target, spec.row_key)
+        results += await self._batch("set", updates, target, spec.row_key)
+        results += await self._batch("add", [{spec.row_key: "0", **r} for r in adds],
+                                     target, spec.row_key)
+        return results
+
+    async def _single(self, op: str, key: Any, call: Any) -> RowResult:
+        try:
+            result = await call
+        except Rejected as err:
+            return RowResult(op, key, False, err.description or err.message)
+        if op == "add" and isinstance(result, dict) and result.get("id"):
+            key = int(result["id"])
+        return RowResult(op, key, True)
+
+    async def _batch(self, op: str, items: list[dict[str, str]], target: str,
+                     row_key: str) -> list[RowResult]:
+        if not items:
+            return []
+        try:
+            replies: list[ItemResult] = await getattr(self.client, f"table_{op}")(target, items)
+        except Rejected as err:
+            message = err.description or err.message
+            return [RowResult(op, _key(i, row_key), False, message) for i in items]
+        results = []
+        for index, item in enumerate(items):
+            reply = replies[index] if index < len(replies) else None
+            if reply is None:
+                results.append(RowResult(op, _key(item, row_key), False, "no result from device"))
+                continue
+            key = _key(reply.row, row_key) if reply.row.get(row_key) else _key(item, row_key)
+            if op == "add" and reply.ok:
+                key = reply.ret
+            message = "" if reply.ok else f"refused by the device (Ret {reply.ret})"
+            results.append(RowResult(op, key, reply.ok, message))
+        return results
+
+    # -- actions --------------------------------------------------------------------------
+    def actions(self) -> Sequence[ActionSpec]:
+        doors = tuple(Choice(i + 1, f"Relay {d}") for i, d in enumerate(self.doors))
+        return (
+            _action("open_door", "Open door (relay trigger)",
+                    ParamSpec("num", "Relay", Kind.ENUM, choices=doors, default=1),
+                    ParamSpec("mode", "Mode", Kind.ENUM, default=0,
+                              choices=(Choice(0, "Auto close"), Choice(1, "Manual"))),
+                    ParamSpec("level", "Level", Kind.ENUM, default=1,
+                              choices=(Choice(0, "NO - COM"), Choice(1, "NC - COM"))),
+                    ParamSpec("delay", "Delay", Kind.INT, 0, 65535, unit="s", default=0,
+                              help="0~65535 (Second); 0 = the relay's hold delay"),
+                    capability=Capability.RELAYS),
+            _action("dial", "Dial", ParamSpec("phone", "Number or address", required=True),
+                    ParamSpec("display_name", "Display name", default=""),
+                    capability=Capability.CALLS),
+            _action("hangup", "Hang up", capability=Capability.CALLS),
+            _action("pcap_start", "Start packet capture",
+                    ParamSpec("type", "Type", Kind.ENUM, default="auto",
+                              choices=(Choice("auto", "Auto stop"), Choice("manual", "Manual"))),
+                    ParamSpec("filter", "Filter", default="ip", help="libpcap filter"),
+                    ParamSpec("time", "Time", Kind.INT, 1, 180, unit="s", default=60),
+                    ParamSpec("size", "Size limit", Kind.INT, 1, unit="bytes", default=1048576),
+                    capability=Capability.PCAP),
+            _action("pcap_stop", "Stop packet capture", capability=Capability.PCAP),
+            _action("reboot", "Reboot", capability=Capability.MAINTENANCE, dangerous=True,
+                    confirm_text="Reboot the intercom? Calls in progress are dropped."),
+            _action("factory_reset", "Factory reset", capability=Capability.MAINTENANCE,
+                    dangerous=True, confirm_text="Erase ALL settings, cards and logs?"),
+        )
+
+    async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
+        spec = self.action(action_id)
+        values = {p.key: p.default for p in spec.params}
+        for key, raw in args.items():
+            param = next((p for p in spec.params if p.key == key), None)
+            if param is None:
+                raise InvalidValue(f"{action_id} has no argument {key!r}", param=key)
+            values[key] = param.parse(raw) if isinstance(raw, str) else param.validate(raw)
+        for param in spec.params:
+            if param.required and not values.get(param.key):
+                raise InvalidValue(f"{action_id}: {param.label} is required", param=param.key)
+        c = self.client
+        if action_id == "open_door":
+            return await c.relay_trig(values["num"], mode=values["mode"],
+                                      level=values["level"], delay=values["delay"])
+        if action_id == "dial":
+            return await c.call_dial(values["phone"], values["display_name"] or "")
+        if action_id == "pcap_start":
+            return await c.pcap_start(values["type"], values["filter"], values["time"],
+                                      values["size"])
+        simple = {"hangup": c.call_hangup, "pcap_stop": c.pcap_stop,
+                  "reboot": c.system_reboot, "factory_reset": c.config_reset_factory}
+        return await simple[action_id]()
+
+    # -- raw calls, events, backup --------------------------------------------------------
+    async def call_raw(self, function: str, args: Mapping[str, str]) -> Any:
+        fn = self.client.function(function)
+        data = {k: _maybe_json(v) for k, v in args.items()}
+        if fn.kind == "file":
+            return (await self.client.export(function, data)).content
+        if fn.kind == "upload":
+            path = data.pop("file", None)
+            if not path:
+                raise InvalidValue(f"{function} needs file=PATH")
+            try:
+                content = Path(str(path)).read_bytes()
+            except OSError as exc:
+                raise InvalidValue(f"cannot read {path}: {exc.strerror}") from None
+            return await self.client.upload(function, content, Path(str(path)).name, data)
+        return await self.client.call(function, data or None)
+
+    def events(self) -> AsyncIterator[DeviceEvent]:
+        return OnetouchPoller(self.client, interval=self.poll_interval,
+                              max_backoff=self.max_backoff).run()
+
+    async def backup(self) -> tuple[bytes, str]:
+        exported = await self.client.config_export()
+        return exported.content, ".tgz"
+
+
+def _without(row: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != key}
+
+
+def _key(row: Mapping[str, Any], row_key: str) -> Any:
+    value = row.get(row_key, row.get("Name", row.get("Code")))
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+def _partial(spec: TableSpec, row: Mapping[str, Any]) -> dict[str, str]:
+    """An update row: its key plus only the cells given, validated and encoded."""
+    if spec.row_key not in row:
+        raise InvalidValue(f"table {spec.id}: an update needs the row key {spec.row_key}")
+    cells = {}
+    for key, value in row.items():
+        column = spec.column(key)
+        typed = column.parse(value) if isinstance(value, str) else column.validate(value)
+        cells[key] = encode(column, typed)
+    return cells
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise InvalidValue(f"argument {value[:30]!r} is not valid JSON") from None
+    return value

@@ -1,0 +1,153 @@
+"""Polled event source of an Onetouch intercom (the API has no push channel).
+
+Each poll reads the door log, the call log, relay and input levels and SIP registration. The
+first successful poll is the baseline (nothing is reported for what already existed); later
+polls report only new log rows (by ID, date and time, so a cleared log whose IDs restart is
+still handled) and changed levels/states. Errors back off exponentially up to ``max_backoff``
+and are reported once per failure streak (``poll.error``), recovery once (``poll.recovered``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ...core.errors import DeviceError, ProtocolError, Rejected
+from ...core.events import DeviceEvent, Severity, now_utc
+from .client import OnetouchClient
+
+log = logging.getLogger("configurator.drivers.onetouch.events")
+
+SIP_STATES = {"-1": "unknown", "0": "disabled", "1": "registering", "2": "registered",
+              "3": "registration failed"}
+
+
+def _row_time(row: dict[str, str]) -> datetime:
+    # Assumption: the device clock runs in UTC (the logs carry no time zone).
+    try:
+        stamp = datetime.strptime(f"{row.get('Date', '')} {row.get('Time', '')}",
+                                  "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return now_utc()
+    return stamp.replace(tzinfo=UTC)
+
+
+class LogTracker:
+    """Remembers which rows of a log were seen; returns only new ones."""
+
+    def __init__(self, limit: int = 5000) -> None:
+        self._seen: set[tuple[str, str, str]] = set()
+        self._order: deque[tuple[str, str, str]] = deque()
+        self._limit = limit
+
+    def new_rows(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        fresh = []
+        for row in rows:
+            signature = (row.get("ID", ""), row.get("Date", ""), row.get("Time", ""))
+            if signature in self._seen:
+                continue
+            self._seen.add(signature)
+            self._order.append(signature)
+            fresh.append(row)
+        while len(self._order) > self._limit:
+            self._seen.discard(self._order.popleft())
+        return fresh
+
+
+class OnetouchPoller:
+    def __init__(self, client: OnetouchClient, *, interval: float = 2.0,
+                 max_backoff: float = 30.0) -> None:
+        self.client = client
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self._door = LogTracker()
+        self._calls = LogTracker()
+        self._levels: dict[str, Any] = {}
+        self._baseline = False
+
+    @property
+    def host(self) -> str:
+        return self.client.host
+
+    def _event(self, type_: str, summary: str, params: dict[str, Any], *,
+               utc: datetime | None = None, event_id: str | None = None,
+               severity: Severity = Severity.INFO, source: str = "") -> DeviceEvent:
+        return DeviceEvent(self.host, type_, utc or now_utc(), summary, params, severity,
+                           event_id, source=source)
+
+    async def _optional(self, read: Callable[[], Awaitable[Any]]) -> Any:
+        try:
+            return await read()
+        except (Rejected, ProtocolError):
+            return None  # the model lacks this function
+
+    async def poll(self) -> list[DeviceEvent]:
+        """One poll: the events since the previous one (none on the first)."""
+        c = self.client
+        doors = await self._optional(c.doorlog_get) or []
+        calls = await self._optional(c.calllog_get) or []
+        levels: dict[str, Any] = {}
+        for reader in (c.relay_status, c.input_status):
+            levels |= await self._optional(reader) or {}
+        for account, status in (await self._optional(c.sip_status) or {}).items():
+            levels[account] = status.get("Status", "")
+        new_doors, new_calls = self._door.new_rows(doors), self._calls.new_rows(calls)
+        previous, self._levels = self._levels, levels
+        if not self._baseline:
+            self._baseline = True
+            return []
+        events = [self._door_event(r) for r in new_doors]
+        events += [self._call_event(r) for r in new_calls]
+        events += [self._level_event(k, previous.get(k), v) for k, v in levels.items()
+                   if k in previous and previous[k] != v]
+        return events
+
+    def _door_event(self, row: dict[str, str]) -> DeviceEvent:
+        ok = row.get("Status", "0") in ("0", "Success")
+        who = row.get("Name") or row.get("Code") or row.get("Type", "")
+        summary = f"door {'opened' if ok else 'refused'}: {row.get('Type', '')} {who}".strip()
+        return self._event("door.open" if ok else "door.denied", summary, dict(row),
+                           utc=_row_time(row), event_id=f"door-{row.get('ID')}",
+                           severity=Severity.INFO if ok else Severity.WARNING, source="doorlog")
+
+    def _call_event(self, row: dict[str, str]) -> DeviceEvent:
+        kind = row.get("Type", "Unknow")
+        summary = f"call {kind.lower()}: {row.get('Name') or row.get('Num', '')}"
+        return self._event(f"call.{kind.lower()}", summary, dict(row), utc=_row_time(row),
+                           event_id=f"call-{row.get('ID')}", source="calllog")
+
+    def _level_event(self, key: str, old: Any, new: Any) -> DeviceEvent:
+        if key.startswith("Account"):
+            state = SIP_STATES.get(str(new), str(new))
+            return self._event("sip.registration", f"SIP {key}: {state}",
+                               {"account": key, "status": new, "previous": old},
+                               severity=Severity.WARNING if str(new) == "3" else Severity.INFO,
+                               source="sip")
+        kind = "relay" if key.startswith("Relay") else "input"
+        return self._event(f"{kind}.changed", f"{key} {old} -> {new}",
+                           {kind: key[-1], "level": new, "previous": old}, source=kind)
+
+    async def run(self) -> AsyncIterator[DeviceEvent]:
+        failures = 0
+        while True:
+            try:
+                events = await self.poll()
+            except DeviceError as err:
+                failures += 1
+                if failures == 1:
+                    yield self._event("poll.error", f"event polling failed: {err.message}",
+                                      {"error": err.message}, severity=Severity.WARNING)
+                delay = min(self.max_backoff, self.interval * 2 ** failures)
+                log.debug("%s: poll failed (%s), retrying in %.1f s", self.host, err, delay)
+                await asyncio.sleep(delay)
+                continue
+            if failures:
+                failures = 0
+                yield self._event("poll.recovered", "event polling works again", {})
+            for event in events:
+                yield event
+            await asyncio.sleep(self.interval)
