@@ -304,9 +304,14 @@ class FcmSimulator(SimulatedDevice):
             "call-dial/hangup": hangup,
         }
 
+    def _mac(self) -> str:
+        """A MAC of its own per simulated PBX, from its address (one OUI, like one vendor)."""
+        tail = self.host.split(".")[-3:] if self.host.count(".") == 3 else ["0", "0", "1"]
+        return "00:E0:70:" + ":".join(f"{int(x) % 256:02X}" for x in tail)
+
     def _version(self) -> dict[str, str]:
         return {"1model": self.model, "2DeviceName": "System", "3WAN-IP": self.host,
-                "4WAN-Mac": "00:E0:70:2F:47:A7", "5LAN-IP": "192.168.10.100",
+                "4WAN-Mac": self._mac(), "5LAN-IP": "192.168.10.100",
                 "6LAN-Mac": "00:E0:70:33:24:A3", "7hardwareVersion": "V4",
                 "8version": "v4.0.0", "9Uptime": self.state.uptime()}
 

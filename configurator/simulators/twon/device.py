@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import ipaddress
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -101,7 +103,9 @@ class TwoNSimulator(SimulatedDevice):
         accounts = check_users(list(users) if users else [ApiUser(user, password)])
         super().__init__(host, listeners=listeners, user=accounts[0].name,
                          password=accounts[0].password, model=profile.variant)
-        self.profile = profile
+        # Each simulated unit has its own serial (and so MAC), derived from its address,
+        # like separate devices of one model on a LAN.
+        self.profile = dataclasses.replace(profile, serial=unit_serial(profile.serial, host))
         self.users = accounts
         self.security = self._security(security)
         self.licensed = (not profile.needs_licence) if licensed is None else licensed
@@ -371,6 +375,16 @@ class TwoNSimulator(SimulatedDevice):
                 reset(self)
         self._startup_events()
         log.info("%s %s restarted", self.profile.variant, self.host)
+
+
+def unit_serial(model_serial: str, host: str) -> str:
+    """The model's serial with its last block replaced by a number taken from the address."""
+    try:
+        number = int(ipaddress.ip_address(host)) % 10_000
+    except ValueError:
+        number = sum(host.encode()) % 10_000
+    head, _, _ = model_serial.rpartition("-")
+    return f"{head}-{number:04d}" if head else model_serial
 
 
 def create(host: str, **options: Any) -> TwoNSimulator:

@@ -1,0 +1,229 @@
+"""The camera pipeline: stream reader task -> newest-frame-wins slot -> decoder -> listeners.
+
+- The reader task pulls JPEGs from a :class:`~.sources.FrameSource` and puts each into a
+  :class:`~.frames.FrameSlot`; it never waits for the decoder, so a frame that arrives while the
+  previous one is still waiting replaces it (``stats.dropped``).
+- The decoder task takes the newest frame, decodes it in the decoder threads (GIL released) and
+  hands the :class:`~.frames.DecodedFrame` to the listeners on the event loop (in the GUI that is
+  the Qt thread, so a widget just stores the frame and calls ``update()``). One decode in flight
+  per camera.
+- Connection problems reconnect with backoff (``RETRYING``); authentication failures, a disabled
+  camera service or a missing camera stop with a clear message (``DISABLED``).
+- Streams run only while someone holds the pipeline (``acquire``/``release``): the viewer holds
+  it while visible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+
+from ..core.errors import (
+    AuthError,
+    CertificateMismatch,
+    CertificateRejected,
+    DeviceError,
+    InsecureConnectionRequired,
+    InvalidValue,
+    NotSupported,
+    ProtocolError,
+    ServiceDisabled,
+)
+from ..core.events import SourceState
+from .decode import decode_executor, decode_rgb
+from .frames import DecodedFrame, FrameSlot, JpegFrame
+from .sources import SourceFactory
+
+log = logging.getLogger("configurator.live.camera")
+
+BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+FPS_WINDOW = 2.0  # seconds of decoded frames the fps figure is computed over
+
+# Errors a retry cannot fix: stop and say why.
+_FINAL = (AuthError, ServiceDisabled, NotSupported, InsecureConnectionRequired,
+          CertificateMismatch, CertificateRejected, InvalidValue)
+
+FrameListener = Callable[[DecodedFrame], None]
+StateListener = Callable[[SourceState, str], None]
+
+
+@dataclass
+class CameraStats:
+    received: int = 0  # complete JPEGs read from the stream
+    decoded: int = 0
+    shown: int = 0  # frames a view painted (``mark_shown``)
+    dropped: int = 0  # replaced in the slot before they could be decoded
+    decode_errors: int = 0
+    reconnects: int = 0
+    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
+    decode_cpu: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
+    decoded_at: deque[float] = field(default_factory=lambda: deque(maxlen=256))
+
+    def fps(self, now: float) -> float:
+        times = [t for t in self.decoded_at if now - t <= FPS_WINDOW]
+        if len(times) < 2:
+            return 0.0
+        span = max(times[-1] - times[0], 1e-6)
+        return (len(times) - 1) / span
+
+    def latency_ms(self) -> float:
+        return self.latencies[-1] * 1000.0 if self.latencies else 0.0
+
+
+class CameraPipeline:
+    """One camera's live frames; see the module docstring."""
+
+    def __init__(
+        self,
+        factory: SourceFactory,
+        *,
+        name: str = "",
+        executor: Executor | None = None,
+        backoff: Sequence[float] = BACKOFF,
+    ) -> None:
+        self.factory = factory
+        self.name = name
+        self.executor = executor
+        self.backoff = tuple(backoff)
+        self.state = SourceState.STOPPED
+        self.message = ""
+        self.error: DeviceError | None = None  # why the pipeline is DISABLED
+        self.stats = CameraStats()
+        self.last_frame: DecodedFrame | None = None
+        self.source_label = ""
+        # (width, height) a view needs; the decoder may scale down to no less than this.
+        self.min_size: tuple[int, int] | None = None
+        self._frame_listeners: list[FrameListener] = []
+        self._state_listeners: list[StateListener] = []
+        self._holders = 0
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping: list[asyncio.Task[None]] = []  # cancelled, awaited by ``aclose``
+        self._slot = FrameSlot()
+        self._seq = 0
+
+    # -- listeners ------------------------------------------------------------------------
+    def add_frame_listener(self, listener: FrameListener) -> Callable[[], None]:
+        self._frame_listeners.append(listener)
+        return lambda: _remove(self._frame_listeners, listener)
+
+    def add_state_listener(self, listener: StateListener) -> Callable[[], None]:
+        self._state_listeners.append(listener)
+        return lambda: _remove(self._state_listeners, listener)
+
+    def mark_shown(self) -> None:
+        self.stats.shown += 1
+
+    # -- running --------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """True from ``start`` until ``stop`` (or until the stream gave up: DISABLED)."""
+        return any(not t.done() for t in self._tasks)
+
+    def acquire(self) -> None:
+        """Someone wants frames (a visible view): start if this is the first holder."""
+        self._holders += 1
+        if self._holders == 1:
+            self.start()
+
+    def release(self) -> None:
+        """A holder went away (view hidden, paused): stop when it was the last."""
+        self._holders = max(0, self._holders - 1)
+        if self._holders == 0:
+            self.stop()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._slot.clear()
+        self._stopping = [t for t in self._stopping if not t.done()]
+        self._tasks = [asyncio.ensure_future(self._read_loop()),
+                       asyncio.ensure_future(self._decode_loop())]
+
+    def stop(self) -> None:
+        """Cancel the stream (returns at once; ``aclose`` waits for the tasks)."""
+        for task in self._tasks:
+            task.cancel()
+        self._stopping.extend(self._tasks)
+        self._tasks = []
+        if self.state is not SourceState.DISABLED:
+            self._set_state(SourceState.STOPPED, "")
+
+    async def aclose(self) -> None:
+        self._holders = 0
+        self.stop()
+        tasks, self._stopping = self._stopping, []
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # -- internals ------------------------------------------------------------------------
+    def _set_state(self, state: SourceState, message: str) -> None:
+        if state is self.state and message == self.message:
+            return
+        self.state, self.message = state, message
+        log.debug("%s: %s %s", self.name, state, message)
+        for listener in list(self._state_listeners):
+            listener(state, message)
+
+    async def _read_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        failures = 0
+        self._set_state(SourceState.CONNECTING, "connecting")
+        while True:
+            source = self.factory()
+            try:
+                async for data in source.frames():
+                    now = loop.time()
+                    if self.state is not SourceState.LIVE:
+                        self.source_label = source.label
+                        self._set_state(SourceState.LIVE, source.label)
+                        failures = 0
+                    self._seq += 1
+                    self.stats.received += 1
+                    self._slot.put(JpegFrame(data, now, self._seq))
+                    self.stats.dropped = self._slot.dropped
+                reason = "camera stream ended"
+            except _FINAL as exc:
+                self.error = exc
+                self._set_state(SourceState.DISABLED, exc.message if exc.message else str(exc))
+                return
+            except DeviceError as exc:
+                reason = exc.message
+            delay = self.backoff[min(failures, len(self.backoff) - 1)]
+            failures += 1
+            self.stats.reconnects += 1
+            self._set_state(SourceState.RETRYING, f"{reason}; reconnecting in {delay:g} s")
+            await asyncio.sleep(delay)
+
+    async def _decode_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        executor = self.executor or decode_executor()
+        while True:
+            frame = await self._slot.get()
+            try:
+                rgb, cpu = await loop.run_in_executor(executor, decode_rgb, frame.data,
+                                                      self.min_size)
+            except ProtocolError as exc:
+                self.stats.decode_errors += 1
+                log.debug("%s: %s", self.name, exc)
+                continue
+            now = loop.time()
+            decoded = DecodedFrame(rgb, int(rgb.shape[1]), int(rgb.shape[0]), frame.seq,
+                                   frame.received, now, cpu)
+            self.stats.decoded += 1
+            self.stats.latencies.append(decoded.latency)
+            self.stats.decode_cpu.append(cpu)
+            self.stats.decoded_at.append(now)
+            self.last_frame = decoded
+            for listener in list(self._frame_listeners):
+                listener(decoded)
+
+
+def _remove(items: list, item: object) -> None:
+    with contextlib.suppress(ValueError):
+        items.remove(item)

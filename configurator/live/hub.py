@@ -1,0 +1,196 @@
+"""One stream of DeviceEvents from many devices (modelled on aiohue's events controller).
+
+Each device's ``events()`` runs as its own task with a state (connecting / live / retrying /
+disabled / stopped). Events are de-duplicated by (device, event id); subscribers get every new
+event through a callback and unsubscribe with the callable ``subscribe`` returns.
+
+- A source that exposes ``on_state`` (like the 2N log source) reports its own state; for any
+  other source the hub says ``LIVE`` after the first event, or after ``settle`` seconds without
+  an error (a quiet device is still a live one).
+- A source that ends or fails with a ``DeviceError`` is started again after a backoff; one that
+  fails with ``NotSupported``, ``ServiceDisabled`` or ``AuthError`` is ``DISABLED`` (nothing a
+  retry can fix) until the device is added again.
+- Assumption: event ids start again after a device restart, so the id memory of a device is
+  cleared when its source reports a restart (an event of a type in ``RESTART_TYPES``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ..core.errors import (
+    AuthError,
+    DeviceError,
+    InsecureConnectionRequired,
+    NotSupported,
+    ServiceDisabled,
+)
+from ..core.events import DeviceEvent, SourceState
+
+log = logging.getLogger("configurator.live.hub")
+
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+SETTLE = 2.0
+ID_MEMORY = 20_000  # event ids remembered per device for de-duplication
+RESTART_TYPES = frozenset({"DeviceRestarted"})
+
+_FINAL = (NotSupported, ServiceDisabled, AuthError, InsecureConnectionRequired)
+
+EventSourceFactory = Callable[[], AsyncIterator[DeviceEvent]]
+EventCallback = Callable[[DeviceEvent], None]
+StateCallback = Callable[[str, SourceState, str], None]
+
+
+@dataclass
+class _Subscriber:
+    callback: EventCallback
+    devices: frozenset[str] | None
+    types: frozenset[str] | None
+
+    def wants(self, event: DeviceEvent) -> bool:
+        return (self.devices is None or event.device in self.devices) and (
+            self.types is None or event.type in self.types)
+
+
+class EventHub:
+    """Merges the event streams of many devices; see the module docstring."""
+
+    def __init__(self, *, backoff: Sequence[float] = BACKOFF, settle: float = SETTLE,
+                 id_memory: int = ID_MEMORY) -> None:
+        self.backoff = tuple(backoff)
+        self.settle = settle
+        self.id_memory = id_memory
+        self.states: dict[str, tuple[SourceState, str]] = {}
+        self.delivered = 0
+        self.duplicates = 0
+        self._factories: dict[str, EventSourceFactory] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._seen: dict[str, OrderedDict[object, None]] = {}
+        self._subscribers: list[_Subscriber] = []
+        self._state_subscribers: list[StateCallback] = []
+
+    # -- subscriptions --------------------------------------------------------------------
+    def subscribe(self, callback: EventCallback, *, devices: Iterable[str] | None = None,
+                  types: Iterable[str] | None = None) -> Callable[[], None]:
+        """Call ``callback`` for every new event (optionally only some devices / types)."""
+        sub = _Subscriber(callback, frozenset(devices) if devices is not None else None,
+                          frozenset(types) if types is not None else None)
+        self._subscribers.append(sub)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(sub)
+
+        return unsubscribe
+
+    def subscribe_state(self, callback: StateCallback) -> Callable[[], None]:
+        """Call ``callback(device, state, message)`` whenever a device's stream changes state."""
+        self._state_subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._state_subscribers.remove(callback)
+
+        return unsubscribe
+
+    # -- devices --------------------------------------------------------------------------
+    def add_device(self, device_id: str, events: EventSourceFactory) -> None:
+        """Start following a device; ``events`` is e.g. ``device.events`` (called per run)."""
+        self.remove_device(device_id)
+        self._factories[device_id] = events
+        self._seen.setdefault(device_id, OrderedDict())
+        self._set_state(device_id, SourceState.CONNECTING, "")
+        self._tasks[device_id] = asyncio.ensure_future(self._run(device_id))
+
+    def remove_device(self, device_id: str) -> None:
+        task = self._tasks.pop(device_id, None)
+        if task is not None:
+            task.cancel()
+        self._factories.pop(device_id, None)
+        if device_id in self.states:
+            self._set_state(device_id, SourceState.STOPPED, "")
+
+    @property
+    def devices(self) -> list[str]:
+        return list(self._factories)
+
+    async def aclose(self) -> None:
+        tasks = list(self._tasks.values())
+        for device_id in list(self._tasks):
+            self.remove_device(device_id)
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # -- delivery -------------------------------------------------------------------------
+    def publish(self, event: DeviceEvent) -> bool:
+        """De-duplicate and deliver one event; False if it was a duplicate."""
+        seen = self._seen.setdefault(event.device, OrderedDict())
+        if event.type in RESTART_TYPES:
+            seen.clear()
+        elif event.event_id is not None:
+            if event.event_id in seen:
+                self.duplicates += 1
+                return False
+            seen[event.event_id] = None
+            if len(seen) > self.id_memory:
+                seen.popitem(last=False)
+        self.delivered += 1
+        for sub in list(self._subscribers):
+            if sub.wants(event):
+                try:
+                    sub.callback(event)
+                except Exception:  # a broken view must not stop the stream
+                    log.exception("event subscriber failed")
+        return True
+
+    # -- per-device task ------------------------------------------------------------------
+    def _set_state(self, device_id: str, state: SourceState, message: str) -> None:
+        if self.states.get(device_id) == (state, message):
+            return
+        self.states[device_id] = (state, message)
+        for callback in list(self._state_subscribers):
+            try:
+                callback(device_id, state, message)
+            except Exception:
+                log.exception("state subscriber failed")
+
+    async def _run(self, device_id: str) -> None:
+        loop = asyncio.get_running_loop()
+        failures = 0
+        self._set_state(device_id, SourceState.CONNECTING, "")
+        while True:
+            live_timer: asyncio.TimerHandle | None = None
+            try:
+                stream = self._factories[device_id]()
+                if hasattr(stream, "on_state"):
+                    stream.on_state = (  # type: ignore[attr-defined]
+                        lambda state, msg: self._set_state(device_id, state, msg))
+                else:
+                    live_timer = loop.call_later(
+                        self.settle, self._set_state, device_id, SourceState.LIVE, "")
+                async for event in stream:
+                    if failures or self.states[device_id][0] is not SourceState.LIVE:
+                        if not hasattr(stream, "on_state"):
+                            self._set_state(device_id, SourceState.LIVE, "")
+                        failures = 0
+                    self.publish(event)
+                reason = "event stream ended"
+            except _FINAL as exc:
+                self._set_state(device_id, SourceState.DISABLED, exc.message or str(exc))
+                return
+            except DeviceError as exc:
+                reason = exc.message or str(exc)
+            finally:
+                if live_timer is not None:
+                    live_timer.cancel()
+            delay = self.backoff[min(failures, len(self.backoff) - 1)]
+            failures += 1
+            self._set_state(device_id, SourceState.RETRYING,
+                            f"{reason}; retrying in {delay:g} s")
+            await asyncio.sleep(delay)

@@ -1,0 +1,21 @@
+"""A qasync loop for the GUI tests: the widgets run on the same loop as the pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+
+@pytest.fixture
+def qloop(qapp):
+    import qasync
+
+    qapp.setQuitOnLastWindowClosed(False)  # closing a test window must not stop the loop
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)

@@ -1,0 +1,193 @@
+"""The camera pipeline against a real aiohttp camera on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from configurator.core.errors import AuthError, DeviceError, InvalidValue, NotSupported
+from configurator.core.events import SourceState
+from configurator.live.camera import CameraPipeline
+from configurator.live.frames import DecodedFrame, FrameSlot, JpegFrame
+from configurator.live.sources import url_camera
+
+from .mjpeg_server import PALETTE, CameraServer, colour
+
+
+async def collect(pipeline: CameraPipeline, count: int, timeout: float = 5.0
+                  ) -> list[DecodedFrame]:
+    got: list[DecodedFrame] = []
+    done = asyncio.Event()
+
+    def on_frame(frame: DecodedFrame) -> None:
+        got.append(frame)
+        if len(got) >= count:
+            done.set()
+
+    unsubscribe = pipeline.add_frame_listener(on_frame)
+    pipeline.start()
+    try:
+        await asyncio.wait_for(done.wait(), timeout)
+    finally:
+        unsubscribe()
+    return got
+
+
+def red(frame: DecodedFrame) -> int:
+    return round(float(frame.rgb[..., 0].mean()))
+
+
+async def wait_state(pipeline: CameraPipeline, state: SourceState, timeout: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while pipeline.state is not state:
+        assert loop.time() < end, f"state stayed {pipeline.state} ({pipeline.message})"
+        await asyncio.sleep(0.01)
+
+
+def test_slot_keeps_only_the_newest_frame_and_counts_drops() -> None:
+    async def scenario() -> None:
+        slot = FrameSlot()
+        for i in range(5):
+            slot.put(JpegFrame(bytes([i]), float(i), i))
+        got = await slot.get()
+        assert got.seq == 4
+        assert (slot.received, slot.dropped, slot.pending) == (5, 4, False)
+
+    asyncio.run(scenario())
+
+
+async def test_mjpeg_url_frames_change_and_decode(loopback) -> None:
+    async with CameraServer(loopback(), fps=30) as cam:
+        factory, transport = url_camera(cam.url("/stream"))
+        pipeline = CameraPipeline(factory, name="cam")
+        try:
+            frames = await collect(pipeline, 6)
+        finally:
+            await pipeline.aclose()
+            await transport.aclose()
+    assert pipeline.state is SourceState.STOPPED
+    assert (frames[0].width, frames[0].height) == (320, 240)
+    reds = [red(f) for f in frames]
+    palette = [colour(i) for i in range(PALETTE)]
+    assert all(min(abs(r - c) for c in palette) <= 3 for r in reds), reds
+    assert len(set(reds)) >= 3, reds  # the picture really changes
+    assert pipeline.source_label == "MJPEG"
+    assert all(0 <= f.latency < 2.0 for f in frames)
+
+
+async def test_stream_cut_mid_frame_reconnects_and_continues(loopback) -> None:
+    async with CameraServer(loopback(), fps=40, cut_after=4, cuts=1) as cam:
+        factory, transport = url_camera(cam.url("/stream"))
+        pipeline = CameraPipeline(factory, name="cam", backoff=(0.05,))
+        states: list[SourceState] = []
+        pipeline.add_state_listener(lambda s, _m: states.append(s))
+        try:
+            frames = await collect(pipeline, 10)
+        finally:
+            await pipeline.aclose()
+            await transport.aclose()
+    assert cam.connections >= 2
+    assert pipeline.stats.reconnects >= 1
+    assert SourceState.RETRYING in states
+    assert states.index(SourceState.RETRYING) < len(states) - 1
+    # the half frame was never handed to the decoder as a frame
+    assert pipeline.stats.decode_errors == 0
+    assert len(frames) == 10
+
+
+async def test_snapshot_url_is_polled(loopback) -> None:
+    async with CameraServer(loopback()) as cam:
+        factory, transport = url_camera(cam.url("/snapshot"), fps=20)
+        pipeline = CameraPipeline(factory, name="cam")
+        try:
+            frames = await collect(pipeline, 4)
+        finally:
+            await pipeline.aclose()
+            await transport.aclose()
+    assert pipeline.source_label == "snapshots"
+    assert cam.snapshots >= 4
+    assert len({red(f) for f in frames}) >= 2
+
+
+@pytest.mark.parametrize(("path", "error", "words"), [
+    ("/auth", AuthError, "authentication failed"),
+    ("/disabled", DeviceError, "function is disabled"),
+    ("/nothing", NotSupported, "no camera at this address"),
+])
+async def test_refusals_stop_with_a_clear_message(loopback, path, error, words) -> None:
+    async with CameraServer(loopback()) as cam:
+        factory, transport = url_camera(cam.url(path), fps=5)
+        pipeline = CameraPipeline(factory, name="cam", backoff=(0.05,))
+        pipeline.start()
+        try:
+            if error is DeviceError:
+                # a refusal without a typed code is retried, with the device's words shown
+                await wait_state(pipeline, SourceState.RETRYING)
+            else:
+                await wait_state(pipeline, SourceState.DISABLED)
+                assert isinstance(pipeline.error, error)
+            message = pipeline.message
+        finally:
+            await pipeline.aclose()
+            await transport.aclose()
+    assert words in message
+
+
+async def test_device_gone_retries_with_backoff(loopback) -> None:
+    factory, transport = url_camera(f"http://{loopback()}:9/stream")
+    pipeline = CameraPipeline(factory, name="cam", backoff=(0.01, 0.02))
+    pipeline.start()
+    try:
+        await wait_state(pipeline, SourceState.RETRYING)
+        while pipeline.stats.reconnects < 3:
+            await asyncio.sleep(0.01)
+        message = pipeline.message
+    finally:
+        await pipeline.aclose()
+        await transport.aclose()
+    assert "connection refused" in message
+    assert "reconnecting in" in message
+
+
+def test_bad_url_is_a_typed_error() -> None:
+    with pytest.raises(InvalidValue, match="not a camera URL"):
+        url_camera("rtsp://10.0.0.1/stream")
+
+
+async def test_slow_consumer_drops_instead_of_queueing(loopback) -> None:
+    async with CameraServer(loopback(), fps=60) as cam:
+        factory, transport = url_camera(cam.url("/stream"))
+        pipeline = CameraPipeline(factory, name="cam")
+        gate = asyncio.Event()
+        pending: list[asyncio.Future] = []
+
+        class SlowExecutor:
+            """Decoder that is held until the test lets it go."""
+
+            def submit(self, fn, *args):
+                import concurrent.futures
+                future: concurrent.futures.Future = concurrent.futures.Future()
+
+                async def later() -> None:
+                    await gate.wait()
+                    future.set_result(fn(*args))
+
+                pending.append(asyncio.ensure_future(later()))
+                return future
+
+        pipeline.executor = SlowExecutor()  # type: ignore[assignment]
+        pipeline.start()
+        try:
+            while pipeline.stats.received < 10:
+                await asyncio.sleep(0.01)
+            gate.set()
+            while pipeline.stats.decoded < 2:
+                await asyncio.sleep(0.01)
+        finally:
+            await pipeline.aclose()
+            await transport.aclose()
+    stats = pipeline.stats
+    assert stats.dropped >= 7  # everything but the frame in flight and the newest one
+    assert stats.decoded + stats.dropped <= stats.received

@@ -1,0 +1,113 @@
+"""The event pane: batched inserts, filters, follow/pause, copy, export, activation."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from configurator.core.events import DeviceEvent, Severity
+from configurator.ui.event_pane import EVENT_ROLE, EventPane
+
+from .fakes import event
+
+
+def filled_pane(qtbot) -> EventPane:
+    pane = EventPane(flush_interval_ms=10_000)  # flushed by hand in these tests
+    qtbot.addWidget(pane)
+    pane.add_events([event("door", 1), event("door", 2, "CardEntered", uid="AB12"),
+                     event("phone", 3, "CallStateChanged", peer="sip:100@pbx")])
+    pane.add_event(DeviceEvent(device="door", type="TamperSwitchActivated",
+                               utc=event("x", 4).utc, severity=Severity.WARNING, event_id=4,
+                               summary="Tamper switch", tz_shift_min=60))
+    return pane
+
+
+def visible_ids(pane: EventPane) -> list[object]:
+    model = pane.model
+    return [model.data(model.index(r, 0), EVENT_ROLE).event_id for r in range(model.rowCount())]
+
+
+def test_batches_insert_with_one_signal(qtbot) -> None:
+    pane = filled_pane(qtbot)
+    inserts: list[tuple[int, int]] = []
+    pane.model.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    assert pane.model.rowCount() == 0  # nothing before the timer's flush
+    assert pane.flush() == 4
+    assert inserts == [(0, 3)]
+    model = pane.model
+    assert model.data(model.index(0, 0)) == "2024-05-01 10:00:01"  # device time, tz +120 min
+    assert "UTC 2024-05-01 08:00:01" in model.data(model.index(0, 0), 3)  # ToolTipRole
+    assert model.data(model.index(1, 4)) == "uid=AB12"
+    assert model.data(model.index(3, 0)) == "2024-05-01 09:00:04"
+    assert model.data(model.index(3, 1), 8) is not None  # BackgroundRole: warning colour
+    assert model.data(model.index(0, 1), 8) is None
+    assert pane.device_box.count() == 3 and pane.type_box.count() == 5
+
+
+def test_filters_by_device_type_text_and_time(qtbot) -> None:
+    pane = filled_pane(qtbot)
+    pane.flush()
+    pane.device_box.setCurrentIndex(pane.device_box.findData("door"))
+    assert visible_ids(pane) == [1, 2, 4]
+    pane.type_box.setCurrentIndex(pane.type_box.findData("CardEntered"))
+    assert visible_ids(pane) == [2]
+    pane.device_box.setCurrentIndex(0)
+    pane.type_box.setCurrentIndex(0)
+    pane.text_edit.setText("SIP:100")
+    pane.apply_filter()  # (the text box itself applies after a short pause)
+    assert visible_ids(pane) == [3]
+    pane.text_edit.setText("")
+    pane.set_time_range(event("x", 2).utc, event("x", 3).utc)
+    assert visible_ids(pane) == [2, 3]
+    pane.set_time_range(None, None)
+    assert visible_ids(pane) == [1, 2, 3, 4]
+    # new events obey the current filter
+    pane.device_box.setCurrentIndex(pane.device_box.findData("phone"))
+    pane.add_events([event("door", 5), event("phone", 6)])
+    pane.flush()
+    assert visible_ids(pane) == [3, 6]
+    assert pane.count_label.text() == "2 of 6"
+
+
+def test_pause_holds_events_and_resume_delivers_them(qtbot) -> None:
+    pane = filled_pane(qtbot)
+    pane.pause_button.setChecked(True)
+    assert pane.flush() == 0 and pane.model.rowCount() == 0
+    pane.pause_button.setChecked(False)
+    assert pane.model.rowCount() == 4
+
+
+def test_export_and_copy_what_is_shown(qtbot, tmp_path) -> None:
+    pane = filled_pane(qtbot)
+    pane.flush()
+    pane.device_box.setCurrentIndex(pane.device_box.findData("door"))
+    assert pane.export_csv(str(tmp_path / "e.csv")) == 3
+    assert pane.export_json(str(tmp_path / "e.json")) == 3
+    with open(tmp_path / "e.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["id"] for r in rows] == ["1", "2", "4"]
+    assert rows[2]["severity"] == "warning" and rows[2]["summary"] == "Tamper switch"
+    data = json.loads((tmp_path / "e.json").read_text())
+    assert [d["type"] for d in data] == ["KeyPressed", "CardEntered", "TamperSwitchActivated"]
+    pane.table.selectRow(1)
+    assert pane.copy_selection() == (
+        "2024-05-01 10:00:02\tdoor\tCardEntered\tCardEntered 2\tuid=AB12")
+
+
+def test_double_click_emits_the_event(qtbot) -> None:
+    pane = filled_pane(qtbot)
+    pane.flush()
+    got: list[DeviceEvent] = []
+    pane.eventActivated.connect(got.append)
+    pane.table.doubleClicked.emit(pane.model.index(2, 3))
+    assert [(e.device, e.event_id) for e in got] == [("phone", 3)]
+
+
+def test_timer_flushes_and_limit_drops_oldest(qtbot) -> None:
+    pane = EventPane(flush_interval_ms=5, max_events=100)
+    qtbot.addWidget(pane)
+    pane.add_events([event("d", i) for i in range(1, 131)])
+    qtbot.waitUntil(lambda: pane.model.rowCount() > 0, timeout=2000)
+    assert pane.model.rowCount() <= 100
+    assert visible_ids(pane)[-1] == 130
+    assert visible_ids(pane) == list(range(131 - pane.model.rowCount(), 131))

@@ -1,0 +1,73 @@
+"""The SQLite event journal: batching, search, retention, reopen, export."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from configurator.core.events import Severity
+from configurator.live.journal import EventJournal, JournalError
+
+from .fakes import T0, event
+
+
+def test_batches_survive_reopen_and_search(tmp_path) -> None:
+    path = tmp_path / "site" / "events.sqlite"
+    journal = EventJournal(path, batch_size=100)
+    for i in range(1, 151):
+        journal.add(event("door" if i % 2 else "phone", i, "CardEntered" if i % 10 == 0
+                          else "KeyPressed", uid=f"CARD{i:04d}"))
+    assert journal.pending == 50  # the first 100 were written as one batch
+    assert journal.count() == 100
+    journal.close()
+
+    again = EventJournal(path)
+    assert again.count() == 150
+    cards = again.search(types=["CardEntered"])
+    assert [e.event_id for e in cards] == list(range(10, 151, 10))
+    assert cards[0].params == {"uid": "CARD0010"} and cards[0].tz_shift_min == 120
+    assert cards[0].utc == event("x", 10).utc and cards[0].severity is Severity.INFO
+    text = again.search(text="card0025")
+    assert [(e.device, e.event_id) for e in text] == [("door", 25)]
+    window = again.search(devices=["phone"], since=event("x", 20).utc, until=event("x", 26).utc)
+    assert [e.event_id for e in window] == [20, 22, 24, 26]
+    assert [e.event_id for e in again.search(limit=3, newest_first=True)] == [150, 149, 148]
+    # LIKE wildcards typed by the user are literal
+    assert again.search(text="%") == []
+    again.close()
+
+
+def test_retention_keeps_the_newest(tmp_path) -> None:
+    journal = EventJournal(tmp_path / "e.sqlite", max_events=40, batch_size=25)
+    journal.add_many(event("d", i) for i in range(1, 101))
+    journal.flush()
+    ids = [e.event_id for e in journal.search()]
+    journal.close()
+    assert ids == list(range(61, 101))
+
+
+def test_export_csv_and_json_filtered(tmp_path) -> None:
+    journal = EventJournal(":memory:")
+    journal.add_many([event("door", 1), event("door", 2, "CardEntered", uid="AB12"),
+                      event("phone", 3)])
+    journal.flush()
+    n_csv = journal.export_csv(tmp_path / "e.csv", devices=["door"])
+    n_json = journal.export_json(tmp_path / "e.json", types=["CardEntered"])
+    journal.close()
+    with open(tmp_path / "e.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert n_csv == 2 and [r["id"] for r in rows] == ["1", "2"]
+    assert rows[1]["details"] == "uid=AB12"
+    assert rows[0]["local_time"] == "2024-05-01T10:00:01+02:00"  # tz_shift 120 min
+    data = json.loads((tmp_path / "e.json").read_text())
+    assert n_json == 1 and data[0]["id"] == 2 and data[0]["params"] == {"uid": "AB12"}
+    assert data[0]["utc"] == (T0.replace(second=2)).isoformat()
+
+
+def test_unwritable_path_is_a_typed_error(tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(JournalError, match="cannot open event journal"):
+        EventJournal(blocker / "sub" / "events.sqlite")
