@@ -415,51 +415,31 @@ async def cmd_events(args: argparse.Namespace) -> int:
 
 
 async def cmd_camera(args: argparse.Namespace) -> int:
-    from .core.mjpeg import MjpegParser, boundary_from_content_type, is_jpeg
+    """The viewer's pipeline without a window: a commissioning check of a door camera."""
+    from .live.diagnostic import camera_diagnostic
 
+    if not 1 <= args.fps <= 30:
+        raise InvalidValue("--fps must be 1-30 (2N devices accept 1-15)")
     device = await open_device(args)
-    loop = asyncio.get_running_loop()
-    frames = bad = 0
-    received = 0
-    started = first = last = None
     try:
-        path, params = device.mjpeg_request(args.source, args.width, args.height, args.fps)
-        started = loop.time()
-        async with _deadline(args.seconds), device.transport.stream(
-                "GET", path, params=params, read_timeout=10.0) as response:
-            if response.status_code != 200 or "multipart" not in response.headers.get(
-                    "content-type", ""):
-                body = await response.aread()
-                device.raise_camera_error(response, body) if hasattr(
-                    device, "raise_camera_error") else None
-                raise ConfiguratorError(
-                    f"camera answered HTTP {response.status_code} "
-                    f"({response.headers.get('content-type', 'no content type')})",
-                    host=device.host)
-            parser = MjpegParser(boundary_from_content_type(response.headers["content-type"]))
-            async for chunk in response.aiter_raw():
-                received += len(chunk)
-                for part in parser.feed(chunk):
-                    now = loop.time()
-                    first = first if first is not None else now
-                    last = now
-                    frames += 1
-                    bad += 0 if is_jpeg(part.data) else 1
-        elapsed = (last - first) if first is not None and last is not None else 0.0
-        report = {
-            "frames": frames, "invalid_frames": bad, "bytes": received,
-            "seconds": round(loop.time() - started, 3),
-            "fps": round((frames - 1) / elapsed, 2) if frames > 1 and elapsed > 0 else 0.0,
-            "requested_fps": args.fps,
-        }
-        if args.json:
-            emit_json(report)
-        else:
-            print(f"{frames} frames ({bad} invalid) in {report['seconds']} s: "
-                  f"{report['fps']} fps (asked {args.fps}), {received} bytes")
-        return 0 if frames else EXIT_ERROR
+        report = await camera_diagnostic(device, seconds=args.seconds, fps=args.fps,
+                                         source=args.source, width=args.width,
+                                         height=args.height)
     finally:
         await device.aclose()
+    report["requested_fps"] = args.fps
+    if args.json:
+        emit_json(report)
+    else:
+        print(f"{report['frames_received']} frames received, {report['frames_decoded']} decoded, "
+              f"{report['frames_shown']} shown, {report['frames_dropped']} dropped "
+              f"in {report['seconds']} s: {report['fps']} fps (asked {args.fps})")
+        print(f"latency median {report['latency_median_ms']} ms, "
+              f"p95 {report['latency_p95_ms']} ms; CPU {report['cpu_ms_per_frame']} ms/frame "
+              f"(decoder {report['decode_cpu_ms_per_frame']} ms)")
+        if report.get("message"):
+            print(f"camera: {report['message']}")
+    return 0 if report["frames_decoded"] else EXIT_ERROR
 
 
 async def cmd_backup(args: argparse.Namespace) -> int:

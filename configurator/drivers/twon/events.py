@@ -149,6 +149,7 @@ class TwoNEventSource:
         self.last_uptime: int | None = None
         self.boot_epoch: float | None = None  # utcTime - upTime of the current boot
         self._last_seen_at: float | None = None  # monotonic time the last event arrived
+        self._subscribed_at: float | None = None  # monotonic time of the first subscription
         self.resubscriptions = 0
         self.restarts = 0
 
@@ -163,9 +164,12 @@ class TwoNEventSource:
 
     def include_for_resume(self) -> str:
         """``new`` on first subscription, else ``-t`` covering the time since the last event."""
-        if self._last_seen_at is None:
+        since = self._last_seen_at if self._last_seen_at is not None else self._subscribed_at
+        if since is None:
             return "new" if self.last_id is None else f"-{RESUME_SLACK}"
-        elapsed = max(0.0, self._clock() - self._last_seen_at)
+        # Channel lost before (or since) the last event: everything since then is fetched
+        # again; ids already delivered are dropped by accept().
+        elapsed = max(0.0, self._clock() - since)
         return f"-{math.ceil(elapsed) + RESUME_SLACK}"
 
     # -- de-duplication and restart detection ---------------------------------------------
@@ -205,6 +209,8 @@ class TwoNEventSource:
         include = self.include_for_resume()
         self.channel = await self.client.log_subscribe(
             include=include, filter=self.event_filter or None, duration=self.channel_duration)
+        if self._subscribed_at is None:
+            self._subscribed_at = self._clock()
         if self.last_id is not None:
             self.resubscriptions += 1
 

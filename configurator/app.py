@@ -1,0 +1,120 @@
+"""Builds the QApplication and the qasync loop, wires services to the main window, and shuts
+down cleanly: tasks are cancelled and gathered and clients closed inside the running loop
+(quitting on ``aboutToQuit`` as in the qasync README breaks on Python 3.11-3.13)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from .core.transport import Credentials, MemoryPinStore, RedactingFilter, trust_always
+from .services.credentials import CredentialStore
+from .services.drafts import DraftStore
+from .services.paths import config_dir
+from .services.pins import JsonPinStore
+from .services.sessions import SessionManager
+from .services.site import RecentSites, SiteDevice
+from .services.tasks import TaskRegistry
+
+log = logging.getLogger("configurator.app")
+
+
+def build_window(*, demo: bool, prompter: Any = None, connector: Any = None,
+                 online_period: float | None = None) -> Any:
+    """The main window with its services (no devices yet). Needs a QApplication."""
+    from .ui.mainwindow import MainWindow
+    from .ui.prompter import QtPrompter
+
+    prompter = prompter or QtPrompter()
+    if demo:
+        # Assumption: demo simulators get fresh self-signed certificates on every start, so
+        # their pins live in memory and are trusted without asking.
+        pins: Any = MemoryPinStore()
+        trust = trust_always
+        credentials = CredentialStore(persistent=False)
+        drafts = DraftStore(config_dir() / "demo-drafts.json")
+    else:
+        pins = JsonPinStore()
+        trust = prompter.trust_certificate
+        credentials = CredentialStore()
+        drafts = DraftStore()
+    kwargs: dict[str, Any] = {}
+    if online_period is not None:
+        kwargs["online_period"] = online_period
+    manager = SessionManager(pins=pins, trust=trust, connector=connector, **kwargs)
+    return MainWindow(manager=manager, credentials=credentials, drafts=drafts,
+                      tasks=TaskRegistry(), prompter=prompter, recent=RecentSites(), demo=demo)
+
+
+async def start_demo(window: Any, members: Any = None) -> list[Any]:
+    """Start the simulator fleet in this loop and put every device into the window."""
+    from .simulators.fleet import Fleet, demo_fleet
+
+    fleet = Fleet(members if members is not None else demo_fleet())
+    simulators = await fleet.start()
+    window.on_shutdown.append(fleet.stop)
+    add_simulators(window, simulators)
+    return simulators
+
+
+def add_simulators(window: Any, simulators: Any) -> None:
+    """Put running simulators into the window (credentials from ``describe()``)."""
+    for simulator in simulators:
+        info = simulator.describe()
+        entry = SiteDevice(address=info["address"], port=info["port"], scheme=info["scheme"],
+                           vendor=str(info.get("vendor", "")), model=str(info.get("model", "")),
+                           user=info["user"])
+        window.add_session(entry, Credentials(info["user"], info["password"]))
+
+
+async def run(demo: bool, site: str | None) -> int:
+    window = build_window(demo=demo)
+    window.show()
+    warning = window.credentials.take_warning()
+    if warning and not demo:
+        window.status(warning, 20000)
+    if demo:
+        try:
+            await start_demo(window)
+        except Exception as exc:  # a simulator that cannot start must not kill the GUI
+            log.error("demo fleet failed to start: %s", exc)
+            window.status(f"Demo fleet failed to start: {exc}")
+    elif site:
+        await window.open_site(Path(site))
+    else:
+        # Assumption: without a site argument the most recent site (else the autosaved
+        # untitled site) is reopened, so nothing typed in the last session is lost.
+        recent = [p for p in window.recent.list() if p.exists()]
+        untitled = config_dir() / "untitled-site.json"
+        if recent:
+            await window.open_site(recent[0])
+        elif untitled.exists():
+            await window.open_site(untitled)
+            window.site.path = None
+            window._refresh_title()
+    return await window.wait_closed()
+
+
+def main(demo: bool = False, site: str | None = None) -> int:
+    """Run the GUI until the window is closed; returns the exit status."""
+    from PySide6.QtWidgets import QApplication
+    from qasync import QEventLoop
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("configurator")
+    app.setOrganizationName("configurator")
+    app.setQuitOnLastWindowClosed(False)
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        return int(loop.run_until_complete(run(demo, site)) or 0)
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)

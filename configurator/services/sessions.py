@@ -1,0 +1,279 @@
+"""Connected devices and their state at a glance (no Qt).
+
+A ``DeviceSession`` pairs a site entry with its driver ``Device`` (once connected) and keeps the
+state shown in the tree: online / offline / auth failed / busy / certificate problem, the SIP
+registration where the driver reports one, and which pages have unsaved edits. The manager
+connects, refreshes status with backoff and tells listeners about every change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ..core.device import Device
+from ..core.errors import (
+    AuthError,
+    CertificateMismatch,
+    CertificateRejected,
+    ConfiguratorError,
+    DeviceError,
+    NotSupported,
+    Unreachable,
+)
+from ..core.params import Category
+from ..core.transport import Credentials, Endpoint, PinStore, TrustOnFirstUse, trust_always
+from .site import SiteDevice
+
+log = logging.getLogger("configurator.sessions")
+
+Connector = Callable[..., Awaitable[Device]]
+
+ONLINE_PERIOD = 30.0
+BACKOFF_FIRST = 5.0
+BACKOFF_MAX = 120.0
+
+
+class DeviceState(StrEnum):
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    OFFLINE = "offline"
+    AUTH_FAILED = "auth failed"
+    CERTIFICATE = "certificate problem"
+    UNSUPPORTED = "not supported"
+
+
+@dataclass
+class DeviceSession:
+    entry: SiteDevice
+    credentials: Credentials | None = None
+    device: Device | None = None
+    state: DeviceState = DeviceState.CONNECTING
+    message: str = ""
+    capabilities: frozenset[str] = frozenset()
+    sip: str | None = None  # "registered" / "not registered" / None when unknown
+    busy: int = 0
+    dirty_pages: set[str] = field(default_factory=set)
+    backoff: float = BACKOFF_FIRST
+    error: ConfiguratorError | None = None
+
+    @property
+    def key(self) -> str:
+        return self.entry.key
+
+    @property
+    def title(self) -> str:
+        return self.entry.title
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.dirty_pages)
+
+
+Listener = Callable[[DeviceSession], None]
+
+
+class SessionManager:
+    def __init__(
+        self,
+        *,
+        pins: PinStore,
+        trust: TrustOnFirstUse = trust_always,
+        connector: Connector | None = None,
+        online_period: float = ONLINE_PERIOD,
+        backoff_first: float = BACKOFF_FIRST,
+        backoff_max: float = BACKOFF_MAX,
+    ) -> None:
+        if connector is None:
+            from ..drivers.registry import connect
+
+            connector = connect
+        self._connector = connector
+        self.pins = pins
+        self.trust = trust
+        self.sessions: dict[str, DeviceSession] = {}
+        self.listeners: list[Listener] = []
+        self.online_period = online_period
+        self.backoff_first = backoff_first
+        self.backoff_max = backoff_max
+        self._connect_locks: dict[str, asyncio.Lock] = {}
+
+    # -- bookkeeping ----------------------------------------------------------------------
+    def add(self, entry: SiteDevice, credentials: Credentials | None) -> DeviceSession:
+        session = self.sessions.get(entry.key)
+        if session is None:
+            session = DeviceSession(entry, credentials, backoff=self.backoff_first)
+            self.sessions[entry.key] = session
+        else:
+            session.credentials = credentials
+        self.changed(session)
+        return session
+
+    def get(self, key: str) -> DeviceSession | None:
+        return self.sessions.get(key)
+
+    def changed(self, session: DeviceSession) -> None:
+        for listener in list(self.listeners):
+            listener(session)
+
+    async def remove(self, key: str) -> None:
+        session = self.sessions.pop(key, None)
+        if session is not None and session.device is not None:
+            device, session.device = session.device, None
+            await device.aclose()
+
+    async def close_all(self) -> None:
+        for key in list(self.sessions):
+            await self.remove(key)
+
+    # -- connecting -----------------------------------------------------------------------
+    async def connect(self, session: DeviceSession) -> Device:
+        """Open the device (identify its driver, read identity and capabilities)."""
+        lock = self._connect_locks.setdefault(session.key, asyncio.Lock())
+        async with lock:
+            if session.device is not None:
+                return session.device
+            session.state = DeviceState.CONNECTING
+            self.changed(session)
+            try:
+                device = await self._connector(
+                    session.entry.endpoint,
+                    session.credentials,
+                    driver_id=session.entry.driver or None,
+                    pins=self.pins,
+                    trust=self.trust,
+                )
+            except ConfiguratorError as exc:
+                self.failed(session, exc)
+                raise
+            try:
+                info = await device.read_info()
+                session.capabilities = frozenset(await device.capabilities())
+            except BaseException as exc:
+                await device.aclose()
+                if isinstance(exc, ConfiguratorError):
+                    self.failed(session, exc)
+                raise
+            session.device = device
+            _update_entry(session.entry, device, info)
+            self.succeeded(session)
+            return device
+
+    async def refresh(self, session: DeviceSession) -> None:
+        """One status check: connect if needed, else a cheap identity read."""
+        try:
+            if session.device is None:
+                await self.connect(session)
+            else:
+                await session.device.read_info()
+                self.succeeded(session)
+            await self._refresh_sip(session)
+        except ConfiguratorError as exc:
+            self.failed(session, exc)
+
+    async def monitor(self, session: DeviceSession) -> None:
+        """Refresh forever: every ``online_period`` when online, with backoff when not."""
+        while True:
+            await self.refresh(session)
+            if session.state is DeviceState.ONLINE:
+                delay = self.online_period
+            elif session.state in (DeviceState.AUTH_FAILED, DeviceState.CERTIFICATE,
+                                   DeviceState.UNSUPPORTED):
+                return  # needs the user: new credentials or accepting a certificate
+            else:
+                delay = session.backoff
+                session.backoff = min(session.backoff * 2, self.backoff_max)
+            await asyncio.sleep(delay)
+
+    async def _refresh_sip(self, session: DeviceSession) -> None:
+        """SIP registration where the driver exposes it as a status setting.
+
+        # Assumption: the Device interface has no registration call; a driver that knows the
+        # registration state offers it as a STATUS-category parameter on a SIP page whose key or
+        # label mentions "regist". Its value is shown next to the device.
+        """
+        device = session.device
+        if device is None:
+            return
+        for page in device.pages():
+            if page.capability != "sip":
+                continue
+            specs = [p for p in page.params if p.category is Category.STATUS
+                     and "regist" in (p.key + p.label).lower()]
+            if not specs:
+                continue
+            try:
+                values = await device.read_page(page.id)
+            except ConfiguratorError:
+                return
+            states = [values.get(s.key) for s in specs]
+            known = [bool(v) if isinstance(v, bool) else str(v).lower() in (
+                "1", "true", "registered", "yes", "ok") for v in states if v is not None]
+            if known:
+                old = session.sip
+                session.sip = "registered" if any(known) else "not registered"
+                if old != session.sip:
+                    self.changed(session)
+            return
+
+    # -- state transitions ----------------------------------------------------------------
+    def succeeded(self, session: DeviceSession) -> None:
+        changed = session.state is not DeviceState.ONLINE or session.message
+        session.state = DeviceState.ONLINE
+        session.message = ""
+        session.error = None
+        session.backoff = self.backoff_first
+        if changed:
+            self.changed(session)
+
+    def failed(self, session: DeviceSession, exc: ConfiguratorError) -> None:
+        session.state = state_for(exc)
+        session.message = str(exc)
+        session.error = exc
+        self.changed(session)
+
+    @contextlib.asynccontextmanager
+    async def busy(self, session: DeviceSession) -> AsyncIterator[None]:
+        session.busy += 1
+        self.changed(session)
+        try:
+            yield
+        except ConfiguratorError as exc:
+            if isinstance(exc, Unreachable | AuthError | CertificateMismatch):
+                self.failed(session, exc)
+            raise
+        finally:
+            session.busy -= 1
+            self.changed(session)
+
+
+def state_for(exc: BaseException) -> DeviceState:
+    if isinstance(exc, AuthError):
+        return DeviceState.AUTH_FAILED
+    if isinstance(exc, CertificateMismatch | CertificateRejected):
+        return DeviceState.CERTIFICATE
+    if isinstance(exc, NotSupported):
+        return DeviceState.UNSUPPORTED
+    if isinstance(exc, Unreachable | DeviceError):
+        return DeviceState.OFFLINE
+    return DeviceState.OFFLINE
+
+
+def _update_entry(entry: SiteDevice, device: Device, info: Any) -> None:
+    entry.driver = device.driver_id or entry.driver
+    entry.vendor = info.vendor or device.vendor or entry.vendor
+    entry.model = info.model or entry.model
+    entry.serial = info.serial or entry.serial
+    entry.mac = info.mac or entry.mac
+    entry.firmware = info.firmware or entry.firmware
+    # Assumption: the device's own name (often a generic "System") is not used as the title;
+    # the title is vendor + model unless the user named the device in the site file.
+
+
+def endpoint_for(address: str, scheme: str, port: int | None) -> Endpoint:
+    return Endpoint(address.strip(), port or None, "https" if scheme == "https" else "http")

@@ -1,0 +1,170 @@
+"""Render the main window offscreen in demo mode in representative states.
+
+``python -m configurator.ui.screenshots [outdir]`` writes PNGs into ``resources/screenshots``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..core.params import Kind
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
+
+
+async def wait_for(predicate, timeout: float = 15.0, step: float = 0.05) -> bool:
+    loop = asyncio.get_event_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        if predicate():
+            return True
+        await asyncio.sleep(step)
+    return bool(predicate())
+
+
+async def wait_online(window: Any, timeout: float = 20.0) -> bool:
+    from ..services.sessions import DeviceState
+
+    return await wait_for(lambda: window.manager.sessions and all(
+        s.state is not DeviceState.CONNECTING and (s.device is None or s.key in window.nodes)
+        for s in window.manager.sessions.values()), timeout)
+
+
+def _find_session(window: Any, vendor: str, model: str = ""):
+    for session in window.manager.sessions.values():
+        entry = session.entry
+        if vendor.lower() in entry.vendor.lower() and model.lower() in entry.model.lower():
+            return session
+    return None
+
+
+async def _open(window: Any, session: Any, capability: str):
+    view = window.select_capability(session.key, capability)
+    if view is None:
+        return None
+    await wait_for(lambda: all(f.loaded for f in view.forms) and all(
+        t.loaded for t in view.tables), 10)
+    await asyncio.sleep(0.1)
+    return view
+
+
+async def shoot(out: Path) -> list[Path]:
+    from ..app import build_window, start_demo
+    from .prompter import AutoPrompter
+
+    out.mkdir(parents=True, exist_ok=True)
+    window = build_window(demo=True, prompter=AutoPrompter())
+    window.resize(1360, 860)
+    window.show()
+    saved: list[Path] = []
+
+    async def save(name: str, widget: Any = None) -> None:
+        await asyncio.sleep(0.15)  # let layouts settle
+        path = out / f"{name}.png"
+        (widget or window).grab().save(str(path))
+        saved.append(path)
+
+    try:
+        await start_demo(window)
+        await wait_online(window)
+        await asyncio.sleep(0.3)
+        await save("01-overview")
+        onetouch = _find_session(window, "onetouch")
+        if onetouch is not None:
+            view = await _open(window, onetouch, "relays")
+            if view and view.forms:
+                form = view.forms[0]
+                number = next((r for r in form.rows.values() if r.spec.kind is Kind.INT
+                               and r.spec.maximum is not None and not r.spec.read_only), None)
+                if number is not None:
+                    number.set_value(int(number.spec.maximum) + 100)
+                await save("02-relay-validation-error")
+            view = await _open(window, onetouch, "rfkeys")
+            if view and view.tables:
+                table = view.tables[0]
+                cards = [("Janitor", "12345678", {"A"}), ("Flat 1 Smith", "0A1B2C3D", {"A", "B"}),
+                         ("Flat 2 Novak", "99887766", {"A"}), ("Courier", "CAFE0001", {"B"})]
+                for name, code, doors in cards[:3]:
+                    table.add_row({"Name": name, "Code": code, "DoorNum": frozenset(doors)})
+                await table.apply()
+                name, code, doors = cards[3]
+                table.add_row({"Name": name, "Code": code, "DoorNum": frozenset(doors)})
+                table.view.resizeColumnsToContents()
+                await save("03-rfkey-table")
+            view = await _open(window, onetouch, "sip")
+            if view and view.forms:
+                form = view.forms[0]
+                texts = [r for r in form.rows.values() if r.spec.kind in (Kind.STRING, Kind.HOST)
+                         and not r.spec.read_only][:3]
+                for i, row in enumerate(texts):
+                    row.set_value(f"{row.editor.raw() or 'sip'}{i + 1}"[: row.spec.max_length
+                                                                          or 40])
+                await save("04-sip-unsaved")
+                from .dialogs import DiffDialog
+
+                dialog = DiffDialog(f"{onetouch.title} — {form.page.title}", form.diff(), window)
+                dialog.show()
+                await asyncio.sleep(0.2)
+                await save("05-diff-preview", dialog)
+                dialog.close()
+        twon = _find_session(window, "2n", "verso") or _find_session(window, "2n")
+        if twon is not None:
+            view = await _open(window, twon, "directory")
+            if view and view.tables:
+                table = view.tables[0]
+                for name, email in (("Reception", "reception@example.com"),
+                                    ("Flat 12 Dvořák", "dvorak@example.com"),
+                                    ("Caretaker", "care@example.com")):
+                    table.add_row({"name": name, "email": email})
+                await table.apply()
+                table.view.resizeColumnsToContents()
+                await save("06-2n-directory")
+            view = await _open(window, twon, "switches")
+            if view:
+                await save("07-2n-switches")
+        from .adddevice import AddDeviceDialog
+
+        async def never(*_: Any) -> str:
+            return ""
+
+        dialog = AddDeviceDialog(never, window.spawn, window, persistent_credentials=False)
+        dialog.address.setText("192.168.1.50")
+        dialog.show_error("Cannot reach 192.168.1.50: connection timed out (device offline or "
+                          "wrong address?). Check the address, the port and http/https, and "
+                          "that the device is powered and on this network.")
+        dialog.show()
+        await save("08-add-device", dialog)
+        dialog.close()
+    finally:
+        window.close()
+        await window.wait_closed()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("CONFIGURATOR_CONFIG_DIR", tempfile.mkdtemp(prefix="configurator-"))
+    from PySide6.QtWidgets import QApplication
+    from qasync import QEventLoop
+
+    args = argv if argv is not None else sys.argv[1:]
+    out = Path(args[0]) if args else DEFAULT_DIR
+    app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        for path in loop.run_until_complete(shoot(out)):
+            print(path)
+    finally:
+        loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
