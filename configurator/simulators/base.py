@@ -36,7 +36,8 @@ def default_ports() -> tuple[int, int]:
 
 
 class SimulatedDevice(abc.ABC):
-    vendor: ClassVar[str] = ""
+    vendor: ClassVar[str] = ""  # display name, as the device reports it
+    driver_id: ClassVar[str] = ""  # the driver registry id that speaks to it
 
     def __init__(
         self,
@@ -109,6 +110,7 @@ class SimulatedDevice(abc.ABC):
         """What ``configurator simulate`` prints for this device."""
         return {
             "vendor": self.vendor,
+            "driver": self.driver_id,
             "model": self.model,
             "address": self.host,
             "port": self.port,

@@ -68,7 +68,8 @@ def _item(text: str) -> tuple[str, str, bool]:
 
 
 class FanvilSimulator(SimulatedDevice):
-    vendor = "fanvil"
+    vendor = "Fanvil"
+    driver_id = "fanvil"
 
     def __init__(self, host: str, *, model: str = "x6", user: str = "admin",
                  password: str = "admin", push_xml_auth: bool = False,

@@ -43,7 +43,8 @@ Handler = Callable[[dict[str, Any]], Any]
 
 
 class FcmSimulator(SimulatedDevice):
-    vendor = "fcm5600"
+    vendor = "FCM"
+    driver_id = "fcm5600"
 
     def __init__(
         self,

@@ -50,7 +50,8 @@ MAX_UPLOAD = 64 * 1024 * 1024
 
 
 class OnetouchSimulator(SimulatedDevice):
-    vendor = "onetouch"
+    vendor = "Onetouch"
+    driver_id = "onetouch"
 
     def __init__(self, host: str, *, listeners: tuple[Listener, ...], user: str,
                  password: str, model: str, auth: AuthOption, whitelist: tuple[str, ...],

@@ -69,6 +69,7 @@ EVENT_PRIVILEGES: dict[str, Group] = {
 
 class TwoNSimulator(SimulatedDevice):
     vendor = "2N"
+    driver_id = "2n"
 
     def __init__(
         self,
