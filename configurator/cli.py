@@ -298,10 +298,12 @@ async def cmd_set(args: argparse.Namespace) -> int:
     try:
         await device.capabilities()
         page = device.page(args.group)
-        changes = {key: page.spec(key).parse(text) for key, text in raw.items()}
-        for key in changes:
-            if page.spec(key).read_only:
-                raise InvalidValue(f"{key} is read-only")
+        changes: dict[str, Any] = {}
+        for key, text in raw.items():
+            spec = page.spec(key)
+            if spec.read_only:
+                raise InvalidValue(f"{spec.key} is read-only")
+            changes[spec.key] = spec.parse(text)
         report = await device.write_page(page.id, changes)
         if args.json:
             emit_json([{"key": r.key, "outcome": str(r.outcome), "value": r.value,

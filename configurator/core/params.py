@@ -15,6 +15,7 @@ Repeated blocks (Relay A/B/C, SIP account 1/2, ``sip.line.N``) are written once 
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -117,6 +118,8 @@ class ParamSpec:
             return "••••••" if value else ""
         if self.kind is Kind.BOOL:
             return "yes" if value else "no"
+        if self.kind is Kind.ENUM:
+            return self.choice_label(value)
         if self.kind in (Kind.WEEKDAYS, Kind.FLAGS):
             order = [c.value for c in self.effective_choices]
             return ",".join(str(v) for v in sorted(value, key=_order_key(order)))
@@ -128,6 +131,18 @@ class ParamSpec:
         if not self.choices and self.kind is Kind.WEEKDAYS:
             return WEEKDAY_CHOICES
         return self.choices
+
+    def to_text(self, value: Any) -> str:
+        """Text that ``parse`` turns back into the same value (CSV, drafts): raw choice
+        values, never labels or masks."""
+        if value is None:
+            return ""
+        if self.kind is Kind.BOOL:
+            return "1" if value else "0"
+        if self.kind in (Kind.WEEKDAYS, Kind.FLAGS):
+            order = [c.value for c in self.effective_choices]
+            return ",".join(str(v) for v in sorted(value, key=_order_key(order)))
+        return str(value)
 
     def choice_label(self, value: Any) -> str:
         for choice in self.effective_choices:
@@ -357,10 +372,19 @@ class SettingsPage:
     capability: str = ""
 
     def spec(self, key: str) -> ParamSpec:
+        """The setting with this key; a unique last part (``HoldDelayA``) is enough."""
         for spec in self.params:
             if spec.key == key:
                 return spec
-        raise InvalidValue(f"{self.id} has no setting {key!r}", param=key)
+        tail = [s for s in self.params if s.key.rsplit(".", 1)[-1].lower() == key.lower()]
+        if len(tail) == 1:
+            return tail[0]
+        if len(tail) > 1:
+            options = ", ".join(s.key for s in tail)
+            raise InvalidValue(f"{key!r} is ambiguous in {self.id}: {options}", param=key)
+        close = difflib.get_close_matches(key, [s.key for s in self.params], n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise InvalidValue(f"{self.id} has no setting {key!r}{hint}", param=key)
 
     def groups(self) -> list[str]:
         seen: list[str] = []

@@ -40,7 +40,7 @@ class DraftStore:
             spec = next((p for p in page.params if p.key == key), None)
             if spec is None or spec.kind is Kind.SECRET:
                 continue
-            texts[key] = spec.format(value, reveal=True)
+            texts[key] = spec.to_text(value)
         data = self._load()
         pages = data.setdefault(device_key, {})
         if texts:

@@ -219,7 +219,7 @@ class TableModel(QAbstractTableModel):
                 continue
             writer.writerow(["" if c.kind is Kind.SECRET else
                              ("" if row.values.get(c.key) is None
-                              else c.format(row.values.get(c.key), reveal=True))
+                              else c.to_text(row.values.get(c.key)))
                              for c in self.spec.columns])
         return buffer.getvalue()
 
