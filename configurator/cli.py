@@ -138,6 +138,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse with options and positionals in any order after the command
+    (``get HOST --user u relay`` as well as ``get HOST relay --user u``).
+
+    Plain argparse stops matching positionals once an optional interrupts them, so the
+    command's own parser re-reads its arguments with ``parse_intermixed_args``.
+    """
+    args, extras = parser.parse_known_args(argv)
+    if args.command is None:
+        if extras:
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return args
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command_parser = subparsers.choices[args.command]
+    position = argv.index(args.command)
+    return command_parser.parse_intermixed_args(argv[position + 1:], namespace=args)
+
+
 # -- helpers -----------------------------------------------------------------------------
 
 def parse_endpoint(text: str, scheme: str | None, port: int | None) -> Endpoint:
@@ -569,7 +587,7 @@ def setup_logging(debug: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(parser, list(sys.argv[1:] if argv is None else argv))
     setup_logging(args.debug)
     if args.command is None:
         try:

@@ -1,0 +1,163 @@
+"""The `configurator` command as a user runs it, against `configurator simulate` in another process.
+
+These are the "done when" checks of the foundation and driver issues, end to end over loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from configurator.cli import main
+
+FIRST = "127.0.90.1"
+
+
+@pytest.fixture(scope="module")
+def fleet() -> Iterator[dict[str, dict[str, Any]]]:
+    """The demo fleet in a child process; {driver id: [described devices]}."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "configurator.cli", "simulate", "--first-address", FIRST],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    devices: dict[str, list[dict[str, Any]]] = {}
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            info = json.loads(line)
+            devices.setdefault(info["driver"], []).append(info)
+            if sum(len(v) for v in devices.values()) == 8:
+                break
+        assert sum(len(v) for v in devices.values()) == 8, proc.stderr.read() if proc.stderr else ""
+        yield devices  # type: ignore[misc]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert proc.returncode == 0  # SIGTERM stops the fleet cleanly
+
+
+def target(info: dict[str, Any]) -> list[str]:
+    address = f"{info['scheme']}://{info['address']}:{info['port']}"
+    return [address, "--user", info["user"], "--password", info["password"]]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_info_prints_identity(fleet, capsys) -> None:
+    verso = fleet["2n"][0]
+    code, out, _ = run(capsys, "info", *target(verso), "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert info["model"] == "2N IP Verso"
+    assert info["serial"] and info["mac"] and info["firmware"].startswith("2.38")
+    assert "switches" in info["capabilities"]
+
+
+def test_switch_on_reaches_the_event_stream_within_a_second(fleet, capsys) -> None:
+    verso = fleet["2n"][0]
+    env = {**os.environ, "CONFIGURATOR_PASSWORD": verso["password"]}
+    address = f"{verso['address']}:{verso['port']}"
+    events = subprocess.Popen(
+        [sys.executable, "-m", "configurator.cli", "events", address, "--user", verso["user"],
+         "--count", "1", "--seconds", "15"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        time.sleep(2.0)  # let it subscribe
+        sent = time.monotonic()
+        code, _out, _ = run(capsys, "call", *target(verso), "switch/ctrl", "switch=1", "action=on")
+        assert code == 0
+        stdout, stderr = events.communicate(timeout=15)
+        arrived = time.monotonic()
+    finally:
+        events.kill()
+    event = json.loads(stdout.splitlines()[0])
+    assert event["type"] == "SwitchStateChanged", stderr
+    assert event["params"]["switch"] == 1 and event["params"]["state"] is True
+    assert arrived - sent < 3.0  # includes process exit; the event itself takes far less
+
+
+def test_onetouch_relay_keys_and_range_check(fleet, capsys) -> None:
+    door = fleet["onetouch"][0]
+    code, out, _ = run(capsys, "get", *target(door), "relay", "--json")
+    assert code == 0
+    keys = json.loads(out)
+    assert {"Config.DoorSetting.RELAY.HoldDelayA", "Config.DoorSetting.RELAY.TypeA",
+            "Config.DoorSetting.DTMF.Code1"} <= set(keys)
+    code, out, err = run(capsys, "set", *target(door), "relay",
+                         "Config.DoorSetting.RELAY.HoldDelayA=61")
+    assert code == 1 and "above the maximum 60 s" in err and err.count("\n") == 1
+    code, out, err = run(capsys, "set", *target(door), "relay", "HoldDelayA=7")
+    assert code == 0 and "applied 7" in out
+    code, out, _ = run(capsys, "get", *target(door), "relay", "--json")
+    assert json.loads(out)["Config.DoorSetting.RELAY.HoldDelayA"] == 7
+
+
+def test_onetouch_rfkey_add_and_delete_round_trip(fleet, capsys) -> None:
+    door = fleet["onetouch"][1]
+    code, out, _ = run(capsys, "add", *target(door), "rfkey", "Name=Courier", "Code=cafe0001",
+                       "DoorNum=A,B")
+    assert code == 0 and out.startswith("add ")
+    row_id = out.split()[1].rstrip(":")
+    code, out, _ = run(capsys, "get", *target(door), "rfkey", "--json")
+    rows = json.loads(out)
+    assert [(str(r["ID"]), r["Name"], r["Code"]) for r in rows] == [(row_id, "Courier", "CAFE0001")]
+    code, out, _ = run(capsys, "delete", *target(door), "rfkey", row_id)
+    assert code == 0
+    code, out, _ = run(capsys, "get", *target(door), "rfkey", "--json")
+    assert json.loads(out) == []
+
+
+def test_fanvil_register_addr_is_read_back(fleet, capsys) -> None:
+    phone = fleet["fanvil"][0]
+    code, out, _ = run(capsys, "set", *target(phone), "sip",
+                       "sip.line.1.RegisterAddr=pbx.example.com")
+    assert code == 0
+    code, out, _ = run(capsys, "get", *target(phone), "sip", "--json")
+    assert json.loads(out)["sip.line.1.RegisterAddr"] == "pbx.example.com"
+
+
+def test_pbx_extension_added_by_cli_is_listed(fleet, capsys) -> None:
+    pbx = fleet["fcm5600"][0]
+    code, out, _ = run(capsys, "add", *target(pbx), "extensions", "exten=150",
+                       "username=Door 1", "password=Secret123")
+    assert code == 0, out
+    code, out, _ = run(capsys, "get", *target(pbx), "extensions", "--json")
+    assert "150" in {str(r["exten"]) for r in json.loads(out)}
+
+
+def test_backup_writes_the_configuration(fleet, capsys, tmp_path) -> None:
+    style = fleet["2n"][1]
+    path = tmp_path / "style.xml"
+    code, _out, _ = run(capsys, "backup", *target(style), "--out", str(path))
+    assert code == 0
+    assert path.read_bytes().startswith(b"<?xml") and b"2N IP Style" in path.read_bytes()
+
+
+def test_wrong_password_is_one_line(fleet, capsys) -> None:
+    verso = dict(fleet["2n"][0], password="wrong")
+    code, _, err = run(capsys, "info", *target(verso))
+    assert code == 1 and "authentication failed" in err and err.count("\n") == 1
+
+
+def test_unlicensed_function_on_v211_is_one_line(fleet, capsys) -> None:
+    vario = fleet["2n"][2]
+    code, _, err = run(capsys, "call", *target(vario), "switch/ctrl", "switch=1", "action=on")
+    assert code == 1 and "licen" in err.lower() and err.count("\n") == 1
