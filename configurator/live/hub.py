@@ -115,6 +115,14 @@ class EventHub:
         if device_id in self.states:
             self._set_state(device_id, SourceState.STOPPED, "")
 
+    async def aremove_device(self, device_id: str) -> None:
+        """``remove_device`` and wait until the device's task has ended."""
+        task = self._tasks.get(device_id)
+        self.remove_device(device_id)
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     @property
     def devices(self) -> list[str]:
         return list(self._factories)

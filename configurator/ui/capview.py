@@ -76,7 +76,9 @@ class CapabilityView(QWidget):
             return ("Live events of this device appear in the Event log pane at the bottom "
                     "of the window.")
         if self.node.capability == "camera":
-            return "The camera viewer docks at the bottom of the window (coming soon)."
+            return ("The live picture is in the Camera dock at the bottom of the window "
+                    "(source, resolution and frame rate are chosen there). View → Camera grid "
+                    "shows every camera of the site.")
         return "Use the buttons above."
 
     def _request(self, action: ActionSpec) -> None:

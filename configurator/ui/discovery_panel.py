@@ -178,6 +178,7 @@ class DiscoveryPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
         self.add_button = QPushButton("Add to site")
         self.add_button.setEnabled(False)
@@ -196,8 +197,12 @@ class DiscoveryPanel(QWidget):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.add_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Interfaces (tick to sweep their subnets):"))
+        self.interface_label = QLabel("Interfaces (tick to sweep their subnets):")
+        layout.addWidget(self.interface_label)
         layout.addWidget(self.interface_list)
+        if not self._interfaces:  # nothing to tick (e.g. demo mode): do not show an empty box
+            self.interface_label.hide()
+            self.interface_list.hide()
         layout.addLayout(form)
         layout.addLayout(controls)
         layout.addWidget(self.progress)
@@ -271,6 +276,14 @@ class DiscoveryPanel(QWidget):
     def stop(self) -> None:
         if self.running and self._task is not None:
             self._task.cancel()
+
+    async def aclose(self) -> None:
+        """Stop a running discovery and wait until every probe is closed."""
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _run(self, options: DiscoveryOptions) -> None:
         stream = self._discover(options)

@@ -79,6 +79,7 @@ class EventTableModel(QAbstractTableModel):
         self.pending: list[DeviceEvent] = []
         self.paused = False
         self.flushes = 0
+        self.names: dict[str, str] = {}  # device address -> name shown in the Device column
         self._timer = QTimer(self)
         self._timer.setInterval(flush_interval_ms)
         self._timer.timeout.connect(self.flush)
@@ -155,6 +156,8 @@ class EventTableModel(QAbstractTableModel):
         event = self.event_at(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == 1 and event.device in self.names:
+                return f"{self.names[event.device]} ({event.device})"
             return cell_text(event, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.device import ActionSpec
-from ..core.errors import CertificateMismatch, ConfiguratorError, NotSupported
-from ..core.events import Severity
+from ..core.errors import CertificateMismatch, ConfiguratorError, DeviceError
+from ..core.events import DeviceEvent, Severity
+from ..core.params import Kind, ParamSpec
 from ..core.transport import Credentials
 from ..services.credentials import CredentialStore
 from ..services.drafts import DraftStore
@@ -34,13 +35,16 @@ from ..services.sessions import DeviceSession, DeviceState, SessionManager
 from ..services.site import RecentSites, Site, SiteDevice, SiteFileError
 from ..services.tasks import TaskRegistry
 from .adddevice import AddDeviceDialog
+from .cameradock import CameraGridWindow, CameraPanel, PipelineKeeper
 from .capabilities import CapabilityNode, capability_nodes
 from .capview import CapabilityView
 from .context import EditorContext
 from .devicepage import DevicePage
 from .dialogs import run_dialog
-from .eventpane import EventPane
+from .discovery_panel import DiscoveryPanel
+from .discoverydock import add_discovered, covering_range, credentials_spec
 from .icons import icon
+from .livelog import LiveLog, journal_path
 from .messages import user_message
 from .prompter import Prompter, QtPrompter
 from .tree import CAP_ROLE, CAPABILITY, DEVICE, KEY_ROLE, KIND_ROLE, DeviceTree
@@ -48,6 +52,7 @@ from .tree import CAP_ROLE, CAPABILITY, DEVICE, KEY_ROLE, KIND_ROLE, DeviceTree
 log = logging.getLogger("configurator.ui")
 
 APP_OWNER = "app"
+CAMERA_HEIGHT = 360  # the bottom docks grow to this when a camera is shown
 
 
 class MainWindow(QMainWindow):
@@ -79,7 +84,9 @@ class MainWindow(QMainWindow):
         self.site = Site("Demo site" if demo else "Untitled site")
         self.views: dict[tuple[str, str], CapabilityView] = {}
         self.nodes: dict[str, list[CapabilityNode]] = {}
-        self._event_tasks: set[str] = set()
+        self._followed: set[str] = set()
+        self.discovery: DiscoveryPanel | None = None
+        self.camera_grid: CameraGridWindow | None = None
         self._asked_certificate: set[str] = set()
         self._monitors: dict[str, asyncio.Task[Any]] = {}
         self._last_state: dict[str, DeviceState] = {}
@@ -122,6 +129,7 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.tree = DeviceTree(self)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep the address's end
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree_dock = QDockWidget("Devices", self)
@@ -129,23 +137,37 @@ class MainWindow(QMainWindow):
         self.tree_dock.setWidget(self.tree)
         self.tree_dock.setMinimumWidth(260)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree_dock)
-        self.events = EventPane(self)
+        self.live = LiveLog(self)
+        self.events = self.live.pane
+        self.events.eventActivated.connect(self._event_activated)
+        self.live.widget.sourceActivated.connect(self.select_device)
+        self.live.open_journal(journal_path(None, config_dir(), self.demo))
         self.events_dock = QDockWidget("Event log", self)
         self.events_dock.setObjectName("events")
-        self.events_dock.setWidget(self.events)
+        self.events_dock.setWidget(self.live.widget)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.events_dock)
-        camera = QLabel("Camera viewer — select a device with a camera (coming with the "
-                        "camera issue).", self)
-        camera.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        camera.setStyleSheet("color: #78909c;")
+        self.cameras = PipelineKeeper()
+        self.camera = CameraPanel(self.cameras, self)
         self.camera_dock = QDockWidget("Camera", self)
         self.camera_dock.setObjectName("camera")
-        self.camera_dock.setWidget(camera)
+        self.camera_dock.setWidget(self.camera)
+        self.camera_dock.visibilityChanged.connect(self.camera.set_shown)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.camera_dock)
         self.tabifyDockWidget(self.events_dock, self.camera_dock)
         self.events_dock.raise_()
-        self.resizeDocks([self.tree_dock], [380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.events_dock], [170], Qt.Orientation.Vertical)
+        # Discovery: the panel is built on first use (it reads the machine's interfaces).
+        self.discovery_dock = QDockWidget("Discovery", self)
+        self.discovery_dock.setObjectName("discovery")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.discovery_dock)
+        self.discovery_dock.hide()
+        # The dock contents may be squeezed below their natural size (the event filter bar
+        # alone is ~800 px wide), so a small window stays possible.
+        self.live.widget.setMinimumSize(320, 90)
+        for column, width in enumerate((150, 230, 170, 330)):
+            self.events.table.horizontalHeader().resizeSection(column, width)
+        self.camera.setMinimumSize(240, 90)
+        self.resizeDocks([self.tree_dock], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.events_dock], [220], Qt.Orientation.Vertical)
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None,
                 icon_name: str = "", tip: str = "") -> QAction:
@@ -182,6 +204,13 @@ class MainWindow(QMainWindow):
                               "Preview and write the changes of the current page")
         self.revert_action = a("Re&vert", self.revert_current, "Ctrl+Shift+Z", "revert",
                                "Discard the changes of the current page")
+        self.discover_action = a("D&iscover…", self.show_discovery, "Ctrl+F", "",
+                                 "Find devices on the network and add them to the site")
+        self.camera_grid_action = a("Camera &grid", self.show_camera_grid, "Ctrl+G", "",
+                                    "Every camera of the site in one window")
+        self.camera_url_action = a("Camera by &URL…",
+                                   lambda: self.spawn(self.camera_url_dialog()), None, "",
+                                   "Show any MJPEG or JPEG snapshot URL in the Camera dock")
         self.credentials_action = a("&Credentials…",
                                     lambda: self.spawn(self.credentials_dialog()), None, "",
                                     "Change the user and password of the selected device")
@@ -198,7 +227,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         device_menu = bar.addMenu("&Device")
-        device_menu.addActions([self.add_device_action, self.remove_device_action])
+        device_menu.addActions([self.add_device_action, self.discover_action,
+                                self.remove_device_action])
         device_menu.addSeparator()
         device_menu.addActions([self.reconnect_action, self.credentials_action])
         self.actions_menu = device_menu.addMenu(icon("action"), "A&ctions")
@@ -207,8 +237,10 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.apply_action, self.revert_action, self.reload_action])
         view_menu = bar.addMenu("&View")
-        for dock in (self.tree_dock, self.events_dock, self.camera_dock):
+        for dock in (self.tree_dock, self.events_dock, self.camera_dock, self.discovery_dock):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addActions([self.camera_grid_action, self.camera_url_action])
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
         help_menu = bar.addMenu("&Help")
@@ -300,11 +332,12 @@ class MainWindow(QMainWindow):
         if session.key not in self.manager.sessions:
             return
         self.tree.update_device(session)
-        self.events.names[session.entry.address] = session.title
+        self.live.rename(session.key, session.entry.address, session.title)
         self._note_state(session)
         if session.device is not None and session.key not in self.nodes:
             self.nodes[session.key] = capability_nodes(session.device, session.capabilities)
             self.tree.set_capabilities(session.key, self.nodes[session.key])
+        if session.device is not None:
             self._start_events(session)
         if (session.state is DeviceState.CERTIFICATE and isinstance(session.error,
                                                                     CertificateMismatch)
@@ -319,49 +352,43 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _note_state(self, session: DeviceSession) -> None:
-        """State transitions go to the event log, so the installer sees when things changed."""
+        """State transitions go to the event log (as events of the local source, journaled),
+        so the installer sees when things changed."""
         old = self._last_state.get(session.key)
         if old is session.state or session.state is DeviceState.CONNECTING:
             return
         self._last_state[session.key] = session.state
+        entry = session.entry
         if session.state is DeviceState.ONLINE:
-            entry = session.entry
             extra = f" (firmware {entry.firmware})" if entry.firmware else ""
-            self.events.add_note(entry.address, f"{session.title} online{extra}")
+            self.live.note(entry.address, f"{session.title} online{extra}",
+                           type_="DeviceOnline")
         else:
-            self.events.add_note(session.entry.address,
-                                 f"{session.title} {session.state}: {session.message}",
-                                 Severity.WARNING)
+            self.live.note(entry.address, f"{session.title} {session.state}: {session.message}",
+                           Severity.WARNING, type_="DeviceOffline")
 
     def _start_events(self, session: DeviceSession) -> None:
-        if session.key in self._event_tasks or session.device is None:
+        """Follow the device's event stream in the hub (once per connected device)."""
+        if session.key in self._followed:
             return
-        self._event_tasks.add(session.key)
-        self.spawn(self._pump_events(session), owner=session.key, name="events")
+        self._followed.add(session.key)
+        self.live.follow(session.key, session.entry.address, session.title,
+                         self._events_factory(session.key))
 
-    async def _pump_events(self, session: DeviceSession) -> None:
-        device = session.device
-        if device is None:
-            return
-        try:
-            stream = device.events()
-        except NotSupported:
-            return
-        try:
-            async for event in stream:
-                self.events.add_event(event)
-        except NotSupported:
-            return
-        except ConfiguratorError as exc:
-            self.events.add_note(session.entry.address, f"event stream stopped: {exc}",
-                                 Severity.WARNING)
-        finally:
-            closer = getattr(stream, "aclose", None)
-            if closer is not None:
-                try:
-                    await closer()
-                except Exception:  # the stream is being torn down; nothing left to report
-                    pass
+    def _events_factory(self, key: str):
+        def events():
+            session = self.manager.get(key)
+            if session is None or session.device is None:
+                raise DeviceError("not connected", host=key)
+            return session.device.events()
+        return events
+
+    async def _stop_events(self, key: str) -> None:
+        self._followed.discard(key)
+        await self.live.unfollow(key)
+
+    def _event_activated(self, event: DeviceEvent) -> None:
+        self.select_device(event.device)
 
     async def _certificate_changed(self, session: DeviceSession, exc: CertificateMismatch
                                    ) -> None:
@@ -388,6 +415,8 @@ class MainWindow(QMainWindow):
         session = self.manager.get(key) if key else None
         if kind == CAPABILITY and session is not None:
             self.show_capability(session, index.data(CAP_ROLE))
+            if index.data(CAP_ROLE) == "camera":
+                self.show_camera(session)
         elif kind == DEVICE and session is not None:
             self.device_page.show_session(session)
             self.stack.setCurrentWidget(self.device_page)
@@ -537,12 +566,12 @@ class MainWindow(QMainWindow):
         except ConfiguratorError as exc:
             text = f"{action.label} failed: {user_message(exc, session.entry.address)}"
             self.status(text)
-            self.events.add_note(session.entry.address, text, Severity.ERROR)
+            self.live.note(session.entry.address, text, Severity.ERROR, type_="ActionFailed")
             return None
         text = f"{action.label} on {session.title}: done" + (
             f" ({_short(result)})" if result not in (None, "", {}, []) else "")
         self.status(text)
-        self.events.add_note(session.entry.address, text)
+        self.live.note(session.entry.address, text, type_="ActionDone")
         return result
 
     # -- adding and removing devices ------------------------------------------------------
@@ -589,14 +618,13 @@ class MainWindow(QMainWindow):
 
     async def remove_device(self, key: str) -> None:
         """Cancel the device's tasks, close its client and drop it everywhere."""
-        await self.tasks.cancel_owner(key)
+        await self._release_device(key)
         await self.manager.remove(key)
         for view_key in [k for k in self.views if k[0] == key]:
             view = self.views.pop(view_key)
             self.stack.removeWidget(view)
             view.deleteLater()
         self.nodes.pop(key, None)
-        self._event_tasks.discard(key)
         self.tree.remove_device(key)
         self.site.remove(key)
         self.credentials.delete(key)
@@ -623,8 +651,7 @@ class MainWindow(QMainWindow):
         creds = Credentials(str(values.get("user", "")), str(values.get("password", "")))
         session.entry.user = creds.user
         self.credentials.put(session.key, creds, remember=not self.demo)
-        await self.tasks.cancel_owner(session.key)
-        self._event_tasks.discard(session.key)
+        await self._release_device(session.key)
         await self.manager.remove(session.key)
         self.manager.add(session.entry, creds)
         new = self.manager.get(session.key)
@@ -632,6 +659,124 @@ class MainWindow(QMainWindow):
         self.nodes.pop(session.key, None)
         self._start_monitor(new)
         self._site_changed()
+
+    async def _release_device(self, key: str) -> None:
+        """Stop everything running for a device: its tasks, event stream and cameras."""
+        await self.tasks.cancel_owner(key)
+        await self._stop_events(key)
+        self.camera.forget(key)
+        self.cameras.retire_owner(key)
+
+    # -- cameras --------------------------------------------------------------------------
+    def show_camera(self, session: DeviceSession) -> bool:
+        """Show the device's camera in the Camera dock (and bring the dock forward)."""
+        if session.device is None:
+            self.status(f"{session.title} is not connected")
+            return False
+        shown = self.camera.show_device(session.key, session.title, session.device)
+        self.camera_dock.show()
+        self.camera_dock.raise_()
+        if not self.camera_dock.isFloating() and self.camera_dock.height() < CAMERA_HEIGHT:
+            self.resizeDocks([self.camera_dock], [CAMERA_HEIGHT], Qt.Orientation.Vertical)
+        return shown
+
+    def camera_devices(self) -> list[tuple[str, str, Any]]:
+        return [(s.key, s.title, s.device) for s in self.manager.sessions.values()
+                if s.device is not None and s.device.cameras()]
+
+    def show_camera_grid(self) -> CameraGridWindow:
+        if self.camera_grid is not None:
+            self.camera_grid.close()
+        self.camera_grid = CameraGridWindow(self.cameras, self.camera_devices())
+        self.camera_grid.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.camera_grid.destroyed.connect(lambda: setattr(self, "camera_grid", None))
+        self.camera_grid.show()
+        return self.camera_grid
+
+    async def camera_url_dialog(self) -> None:
+        spec = ActionSpec("camera_url", "Camera by URL", params=(
+            ParamSpec("url", "URL", Kind.STRING, default="http://"),
+            ParamSpec("user", "User", Kind.STRING, default=""),
+            ParamSpec("password", "Password", Kind.SECRET)),
+            help="An MJPEG stream or a JPEG snapshot URL (polled).")
+        answer = await self.prompter.action_args(self, "Camera", spec)
+        if not answer:
+            return
+        user = str(answer.get("user") or "")
+        creds = Credentials(user, str(answer.get("password") or "")) if user else None
+        try:
+            self.camera.show_url(str(answer.get("url") or "").strip(), creds)
+        except ConfiguratorError as exc:
+            self.status(str(exc))
+            return
+        self.camera_dock.show()
+        self.camera_dock.raise_()
+
+    # -- discovery ------------------------------------------------------------------------
+    def show_discovery(self) -> DiscoveryPanel:
+        """The Discovery dock (built on first use)."""
+        if self.discovery is None:
+            # Assumption: in demo mode the machine's own interfaces are not offered (the
+            # fleet lives on loopback); the default range is the one holding the fleet.
+            self.discovery = DiscoveryPanel(self.discovery_dock,
+                                            interfaces=[] if self.demo else None,
+                                            settings=self.settings)
+            self.discovery.addRequested.connect(
+                lambda devices: self.spawn(self.add_discovered_devices(devices),
+                                           name="add discovered"))
+            self.discovery_dock.setWidget(self.discovery)
+            # Assumption: discovery is an occasional task; it opens as a floating window
+            # (dockable by the user) instead of squeezing the editors.
+            self.discovery_dock.setFloating(True)
+            self.discovery_dock.resize(920, 540)
+        if self.demo:
+            self.set_discovery_defaults()
+        self.discovery_dock.show()
+        self.discovery_dock.raise_()
+        return self.discovery
+
+    def set_discovery_defaults(self) -> None:
+        """Demo mode: sweep the range and the ports of the devices in the site."""
+        panel = self.discovery
+        if panel is None:
+            return
+        entries = [s.entry for s in self.manager.sessions.values()]
+        ranges = covering_range(e.address for e in entries)
+        if ranges:
+            panel.ranges_edit.setText(ranges)
+        ports = sorted({e.port for e in entries if e.port and e.port not in (80, 443)})
+        panel.ports_edit.setText(", ".join(map(str, ports)))
+
+    async def ask_discovered_credentials(self, vendor: str, devices: list[Any]
+                                         ) -> Credentials | None:
+        """Asked once per vendor before discovered devices are added."""
+        spec = credentials_spec(vendor, len(devices))
+        answer = await self.prompter.action_args(self, vendor, spec)
+        if answer is None:
+            return None
+        return Credentials(str(answer.get("user") or ""), str(answer.get("password") or ""))
+
+    async def add_discovered_devices(self, devices: list[Any]) -> list[str]:
+        """Add discovered devices through the same path as "Add device"."""
+        added, errors = await add_discovered(devices, self.ask_discovered_credentials,
+                                             self.add_device)
+        for line in errors:
+            self.live.note(line.partition(":")[0], line, Severity.WARNING, type_="AddFailed")
+        self.status(f"Added {len(added)} device(s)" + (f", {len(errors)} not added"
+                                                        if errors else ""))
+        return added
+
+    async def _close_live(self) -> None:
+        """Shutdown: discovery, camera windows and pipelines, event streams and journal."""
+        if self.discovery is not None:
+            await self.discovery.aclose()
+        if self.camera_grid is not None:
+            self.camera_grid.close()
+        if self.camera.view.full_screen is not None:
+            self.camera.view.full_screen.close()
+        self.camera.clear()
+        await self.cameras.aclose()
+        await self.live.aclose()
 
     # -- sites ----------------------------------------------------------------------------
     def _site_changed(self) -> None:
@@ -653,20 +798,20 @@ class MainWindow(QMainWindow):
             await self.remove_device_keep_site(key)
         self.site = site
         self._refresh_title()
+        self.live.open_journal(journal_path(site.path, config_dir(), self.demo))
         for entry in list(site.devices):
             self.add_session(entry, self.credentials.get(entry.key))
         if site.path:
             self.recent.add(site.path)
 
     async def remove_device_keep_site(self, key: str) -> None:
-        await self.tasks.cancel_owner(key)
+        await self._release_device(key)
         await self.manager.remove(key)
         for view_key in [k for k in self.views if k[0] == key]:
             view = self.views.pop(view_key)
             self.stack.removeWidget(view)
             view.deleteLater()
         self.nodes.pop(key, None)
-        self._event_tasks.discard(key)
         self.tree.remove_device(key)
         self.stack.setCurrentWidget(self.welcome)
 
@@ -675,7 +820,7 @@ class MainWindow(QMainWindow):
             site = Site.load(path)
         except SiteFileError as exc:
             self.status(str(exc))
-            self.events.add_note("", str(exc), Severity.ERROR)
+            self.live.note("", str(exc), Severity.ERROR, type_="SiteError")
             return False
         await self._replace_site(site)
         self.status(f"Opened {path}")
@@ -733,6 +878,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def reset_layout(self) -> None:
+        self.discovery_dock.hide()
         for dock in (self.tree_dock, self.events_dock, self.camera_dock):
             dock.setFloating(False)
             dock.show()
@@ -772,6 +918,7 @@ class MainWindow(QMainWindow):
                     form.save_draft()
             if self._session_changed in self.manager.listeners:
                 self.manager.listeners.remove(self._session_changed)
+            await self._close_live()
             await self.tasks.shutdown()
             await self.manager.close_all()
             for hook in self.on_shutdown:

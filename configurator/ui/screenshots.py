@@ -53,12 +53,45 @@ async def _open(window: Any, session: Any, capability: str):
     return view
 
 
+async def _live_shots(window: Any, twon: Any, save: Any) -> None:
+    """The event log after door openings, then the camera dock on the same 2N device."""
+    from PySide6.QtCore import Qt
+
+    await wait_for(lambda: getattr(getattr(twon.device, "event_source", None), "channel",
+                                   None) is not None, 10)
+    action = twon.device.action("open_door")
+    for _ in range(3):
+        await window.run_action(twon, action)
+        await asyncio.sleep(0.3)
+    window.events_dock.raise_()
+    window.resizeDocks([window.events_dock], [300], Qt.Orientation.Vertical)
+    # a monostable switch re-triggered while on reports "on" once, then "off"
+    await wait_for(lambda: sum(e.type == "SwitchStateChanged"
+                               for e in window.events.model.visible_events()) >= 2, 10)
+    await save("09-event-log")
+    window.select_capability(twon.key, "camera")
+    pipeline = window.camera.pipeline
+    if pipeline is not None:
+        await wait_for(lambda: pipeline.stats.decoded >= 5, 10)
+    await save("10-camera-dock")
+
+
+async def _discovery_shot(window: Any, save: Any) -> None:
+    panel = window.show_discovery()
+    task = panel.start()
+    if task is not None:
+        await asyncio.wait_for(task, 30)
+    panel.table.selectRow(0)
+    await save("11-discovery", window.discovery_dock)
+    window.discovery_dock.hide()
+
+
 async def shoot(out: Path) -> list[Path]:
     from ..app import build_window, start_demo
     from .prompter import AutoPrompter
 
     out.mkdir(parents=True, exist_ok=True)
-    window = build_window(demo=True, prompter=AutoPrompter())
+    window = build_window(demo=True, prompter=AutoPrompter(args={"switch": 1}))
     window.resize(1360, 860)
     window.show()
     saved: list[Path] = []
@@ -127,6 +160,8 @@ async def shoot(out: Path) -> list[Path]:
             view = await _open(window, twon, "switches")
             if view:
                 await save("07-2n-switches")
+            await _live_shots(window, twon, save)
+        await _discovery_shot(window, save)
         from .adddevice import AddDeviceDialog
 
         async def never(*_: Any) -> str:
