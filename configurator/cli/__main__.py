@@ -1,0 +1,5 @@
+"""``python -m configurator.cli``."""
+
+from . import main
+
+raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""Helpers shared by the CLI commands: addresses, KEY=VALUE, JSON output, the device."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+from ..core.device import Device
+from ..core.errors import InvalidValue
+from ..core.transport import Credentials, Endpoint
+
+
+def parse_endpoint(text: str, scheme: str | None, port: int | None) -> Endpoint:
+    if "://" in text:
+        url = urlparse(text)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise InvalidValue(f"not a device address: {text!r}")
+        return Endpoint(url.hostname, port or url.port, scheme or url.scheme)  # type: ignore[arg-type]
+    host, sep, maybe_port = text.rpartition(":")
+    if sep and maybe_port.isdigit() and ":" not in host:
+        text, port = host, port or int(maybe_port)
+    if not text or any(c in text for c in "/ ?#@"):
+        raise InvalidValue(f"not a device address: {text!r}")
+    return Endpoint(text.strip("[]"), port, (scheme or "http"))  # type: ignore[arg-type]
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InvalidValue(f"expected KEY=VALUE, got {item!r}")
+        result[key.strip()] = value
+    return result
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, frozenset | set):
+        return sorted(value, key=str)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def emit_json(data: Any) -> None:
+    print(json.dumps(jsonable(data), ensure_ascii=False), flush=True)
+
+
+async def open_device(args: argparse.Namespace) -> Device:
+    """Connect to the device the command names (vendor found by probing unless given)."""
+    from ..drivers.registry import connect
+
+    endpoint = parse_endpoint(args.host, args.scheme, args.port)
+    password = args.password if args.password is not None else os.environ.get(
+        "CONFIGURATOR_PASSWORD")
+    credentials = None
+    if args.user or password:
+        credentials = Credentials(args.user or "admin", password or "")
+    return await connect(endpoint, credentials, driver_id=args.vendor, auth=args.auth)
+
+
+def print_table(rows: list[list[str]], header: list[str]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for line in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+
+
+
+
+@contextlib.asynccontextmanager
+async def opened_device(args: argparse.Namespace) -> AsyncIterator[Device]:
+    """The command's device, closed whatever happens."""
+    device = await open_device(args)
+    try:
+        yield device
+    finally:
+        await device.aclose()
+
+
+@contextlib.asynccontextmanager
+async def deadline(seconds: float | None) -> AsyncIterator[None]:
+    """Stop the body quietly after ``seconds`` (None: no limit)."""
+    if seconds is None:
+        yield
+        return
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError:
+        pass

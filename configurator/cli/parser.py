@@ -1,0 +1,133 @@
+"""The command line: one sub-command per service, options anywhere after the command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def _device_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("host", help="device address: HOST, HOST:PORT or http(s)://HOST[:PORT]")
+    parser.add_argument("--user", "-u", default=os.environ.get("CONFIGURATOR_USER"),
+                        help="user name (or $CONFIGURATOR_USER)")
+    parser.add_argument("--password", "-p", default=None,
+                        help="password (prefer $CONFIGURATOR_PASSWORD: command lines are visible "
+                             "to other users)")
+    parser.add_argument("--scheme", choices=("http", "https"), help="default: http, or the URL's")
+    parser.add_argument("--port", type=int, help="default: 80 / 443")
+    parser.add_argument("--vendor", "--driver", dest="vendor",
+                        choices=("2n", "onetouch", "fanvil", "fcm5600"),
+                        help="skip auto-detection and use this driver")
+    parser.add_argument("--auth", choices=("auto", "digest", "basic", "none"), default="auto",
+                        help="authentication (auto: Digest when offered)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="verbose logs and tracebacks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="configurator",
+        description="Commission and watch IP intercoms, IP phones and IP-PBXs. "
+                    "Without a command: open the window.",
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="open the window on a fleet of simulated devices")
+    parser.add_argument("--site", help="open this site file in the window")
+    parser.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("simulate", help="run simulated devices on loopback addresses")
+    p.add_argument("--vendor", action="append", dest="vendors",
+                   choices=("2n", "onetouch", "fanvil", "fcm5600"),
+                   help="only these vendors (repeatable); default: the demo fleet")
+    p.add_argument("--model", help="simulator model (with a single --vendor)")
+    p.add_argument("--count", type=int, default=1, help="devices per --vendor (default 1)")
+    p.add_argument("--first-address", default="127.0.50.1", help="first loopback address")
+    p.add_argument("--seconds", type=float, help="stop after this many seconds")
+
+    p = sub.add_parser("info", help="model, serial, MAC, firmware and capabilities")
+    _device_options(p)
+
+    p = sub.add_parser("get", help="read a settings group or table (e.g. relay, sip, rfkey)")
+    _device_options(p)
+    p.add_argument("group", nargs="?", help="settings group or table id; omit to list them")
+    p.add_argument("--reveal", action="store_true", help="show secret values")
+    p.add_argument("--all-columns", action="store_true", help="tables: show advanced columns too")
+
+    p = sub.add_parser("set", help="change settings: set HOST GROUP KEY=VALUE...")
+    _device_options(p)
+    p.add_argument("group")
+    p.add_argument("assignments", nargs="+", metavar="KEY=VALUE")
+
+    p = sub.add_parser("add", help="add a table row: add HOST TABLE COLUMN=VALUE...")
+    _device_options(p)
+    p.add_argument("table")
+    p.add_argument("assignments", nargs="+", metavar="COLUMN=VALUE")
+
+    p = sub.add_parser("delete", help="delete table rows by key: delete HOST TABLE KEY...")
+    _device_options(p)
+    p.add_argument("table")
+    p.add_argument("keys", nargs="+")
+
+    p = sub.add_parser("action", help="run a device action (open door, dial, reboot...)")
+    _device_options(p)
+    p.add_argument("action", nargs="?", help="action id; omit to list them")
+    p.add_argument("assignments", nargs="*", metavar="ARG=VALUE")
+    p.add_argument("--yes", action="store_true", help="confirm a dangerous action")
+
+    p = sub.add_parser("call", help="call a documented device function: call HOST FUNCTION k=v...")
+    _device_options(p)
+    p.add_argument("function", help="e.g. switch/ctrl, relay/trig, system/info")
+    p.add_argument("assignments", nargs="*", metavar="K=V")
+    p.add_argument("--out", help="write a binary reply (image, file) here")
+
+    p = sub.add_parser("events", help="stream the device's events as JSON lines")
+    _device_options(p)
+    p.add_argument("--count", type=int, help="stop after this many events")
+    p.add_argument("--seconds", type=float, help="stop after this many seconds")
+
+    p = sub.add_parser("camera", help="pull the camera's MJPEG stream and report frames and fps")
+    _device_options(p)
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--fps", type=int, default=10)
+    p.add_argument("--source", default="")
+    p.add_argument("--width", type=int, default=0)
+    p.add_argument("--height", type=int, default=0)
+
+    p = sub.add_parser("backup", help="save the device's configuration file")
+    _device_options(p)
+    p.add_argument("--out", required=True, help="file to write")
+
+    p = sub.add_parser("discover", help="find supported devices on the network")
+    p.add_argument("--range", action="append", dest="ranges", metavar="CIDR",
+                   help="address range to sweep (repeatable); default: each interface's subnet")
+    p.add_argument("--iface", action="append", dest="ifaces", metavar="NAME")
+    p.add_argument("--port", action="append", dest="ports", type=int, metavar="PORT",
+                   help="extra port to probe besides 80 and 443")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds for the whole run")
+    p.add_argument("--multicast", action="store_true",
+                   help="also ask by mDNS, SSDP and WS-Discovery and listen for SIP-PnP")
+    p.add_argument("--user", "-u", default=os.environ.get("CONFIGURATOR_USER"),
+                   help="try this login on recognised devices that require one")
+    p.add_argument("--password", "-p", default=None, help="(or $CONFIGURATOR_PASSWORD)")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse with options and positionals in any order after the command
+    (``get HOST --user u relay`` as well as ``get HOST relay --user u``).
+
+    Plain argparse stops matching positionals once an optional interrupts them, so the
+    command's own parser re-reads its arguments with ``parse_intermixed_args``.
+    """
+    args, extras = parser.parse_known_args(argv)
+    if args.command is None:
+        if extras:
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return args
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command_parser = subparsers.choices[args.command]
+    position = argv.index(args.command)
+    return command_parser.parse_intermixed_args(argv[position + 1:], namespace=args)
