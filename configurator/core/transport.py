@@ -255,6 +255,9 @@ class Transport:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.auth: NegotiatingAuth | None = None
+        # A driver may turn the device's own 401 body into a precise AuthError (for example
+        # "this service requires Digest"); None keeps the generic message.
+        self.explain_auth_failure: Callable[[httpx.Response], AuthError | None] | None = None
         if credentials is not None and auth != "none":
             self.auth = NegotiatingAuth(credentials, auth, self._warn_once)
         self.client = httpx.AsyncClient(
@@ -406,6 +409,15 @@ class Transport:
             schemes = ", ".join(offered)
             raise AuthError(f"device asks for an unsupported authentication ({schemes})",
                             host=self.endpoint.host)
+        if self.explain_auth_failure is not None:
+            try:
+                response.content  # noqa: B018 - only a read response can be explained
+            except httpx.ResponseNotRead:
+                pass
+            else:
+                explained = self.explain_auth_failure(response)
+                if explained is not None:
+                    raise explained
         raise AuthError("authentication failed (check user and password)",
                         host=self.endpoint.host)
 

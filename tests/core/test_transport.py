@@ -91,6 +91,23 @@ async def test_digest_wrong_password_is_auth_error_not_retried(loopback) -> None
         await device.stop()
 
 
+async def test_driver_can_explain_an_auth_failure(loopback) -> None:
+    device = await start(loopback())
+    transport = Transport(endpoint_of(device), Credentials("admin", "wrong"))
+
+    def explain(response: httpx.Response) -> AuthError | None:
+        reason = response.json().get("error")
+        return AuthError(f"device says: {reason}") if reason else None
+
+    transport.explain_auth_failure = explain
+    try:
+        with pytest.raises(AuthError, match="device says: bad"):
+            await transport.request("GET", "/hello")
+    finally:
+        await transport.aclose()
+        await device.stop()
+
+
 async def test_expired_nonce_is_renewed(loopback) -> None:
     device = await start(loopback())
     transport = Transport(endpoint_of(device), Credentials("admin", "s3cret"))
