@@ -266,6 +266,7 @@ class Transport:
             verify=self._ssl,
             timeout=self._timeout(read_timeout),
             follow_redirects=False,
+            trust_env=False,  # devices are on the LAN: never through a user's HTTP proxy
             transport=transport,
             headers={"User-Agent": "configurator/0.1"},
             limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),

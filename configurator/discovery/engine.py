@@ -42,7 +42,7 @@ from .ranges import (
     local_interfaces,
     parse_ranges,
 )
-from .scan import port_open, scan
+from .scan import ScanStats, port_open, scan
 
 log = logging.getLogger("configurator.discovery")
 
@@ -86,6 +86,9 @@ class _Run:
         self.probes = asyncio.Semaphore(options.probe_concurrency)
         self.probed_addresses: set[str] = set()
         self.warnings: list[str] = []
+        self.scan_stats = ScanStats()
+        self.started = time.monotonic()
+        self.last_found = 0.0
         self._last_progress = 0.0
 
     def found(self, sighting: DiscoveredDevice, neighbours: dict[str, str]) -> None:
@@ -96,6 +99,7 @@ class _Run:
             return
         merged, is_new, changed = self.merger.add(sighting)
         if is_new or changed:
+            self.last_found = time.monotonic() - self.started
             self.queue.put_nowait(DeviceFound(merged, updated=not is_new))
 
     def progress(self, phase: str, done: int, total: int) -> None:
@@ -133,6 +137,7 @@ class _Run:
                 targets, self.options.ports, timeout=self.options.connect_timeout,
                 concurrency=self.options.concurrency,
                 progress=lambda d, t: self.progress("scan", d, t),
+                stats=self.scan_stats, adaptive=self.options.adaptive_timeout,
             ):
                 probes.append(asyncio.create_task(self.identify(host, ports)))
             for done, task in enumerate(asyncio.as_completed(probes), 1):
@@ -186,8 +191,8 @@ async def discover(
     """
     validate_options(options)
     networks = resolve_ranges(options, interfaces) if options.sweep else []
-    started = time.monotonic()
     run = _Run(options, identifier)
+    started = run.started
     producers: list[asyncio.Task[None]] = []
     if networks:
         producers.append(asyncio.create_task(run.sweep(networks)))
@@ -215,9 +220,14 @@ async def discover(
             if item is not _DONE:
                 yield item  # type: ignore[misc]
         cancelled = False
+        stats = run.scan_stats
         yield Summary(tuple(run.merger.devices), len(run.probed_addresses),
                       round(time.monotonic() - started, 3), cancelled=False,
-                      warnings=tuple(run.warnings))
+                      warnings=tuple(run.warnings),
+                      last_found_seconds=round(run.last_found, 3),
+                      fast_timeout=round(stats.fast_timeout, 4),
+                      rtt_p90=stats.rtt_p90, second_pass=stats.second_pass,
+                      found_in_second_pass=stats.found_in_second_pass)
     finally:
         if cancelled:
             for task in producers:

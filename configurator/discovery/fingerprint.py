@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 
-from ..core.errors import AuthError, DeviceError
+import httpx
+
+from ..core.errors import AuthError, DeviceError, NotSupported
 from ..core.transport import Credentials, Endpoint, MemoryPinStore, Transport
-from ..drivers.registry import Fingerprint, identify
+from ..drivers.registry import Fingerprint, driver, identify
 from .model import HTTPS_PORTS, DiscoveredDevice, FoundBy
 
 log = logging.getLogger("configurator.discovery")
@@ -31,6 +35,48 @@ def schemes_for(port: int) -> tuple[str, ...]:
     return ("http", "https")
 
 
+class ProbeTransport(Transport):
+    """A Transport for one fingerprint session: identical GETs are answered from memory.
+
+    Several drivers' probes ask the same thing (2N and Onetouch both start with
+    ``GET /api/system/info``); the second asks the first's complete reply instead of the
+    device, so one request identifies most devices. Only GETs without a body are cached,
+    keyed by path, parameters and headers; the session lives for one probe only.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._answers: dict[tuple[str, str, str], httpx.Response] = {}
+        self.requests_sent = 0
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        body = any(kwargs.get(k) is not None for k in ("data", "files", "json", "content"))
+        key = (path, _frozen(kwargs.get("params")), _frozen(kwargs.get("headers")))
+        if method.upper() == "GET" and not body and key in self._answers:
+            return self._answers[key]
+        self.requests_sent += 1
+        response = await super().request(method, path, **kwargs)
+        if method.upper() == "GET" and not body:
+            self._answers[key] = response
+        return response
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> str:
+    return repr(sorted((str(k), str(v)) for k, v in (mapping or {}).items()))
+
+
+def only_driver(identifier: Identifier, driver_id: str) -> Identifier:
+    """The registry identifier restricted to one driver (re-probes of a recognised device
+    need not ask every other driver again); any other identifier is returned unchanged."""
+    if identifier is not identify:
+        return identifier
+    try:
+        entry = driver(driver_id)
+    except NotSupported:
+        return identifier
+    return functools.partial(identify, candidates=[entry])
+
+
 async def probe_endpoint(
     endpoint: Endpoint,
     *,
@@ -40,8 +86,8 @@ async def probe_endpoint(
 ) -> tuple[Fingerprint | None, str]:
     """Run the driver probes against one endpoint: (fingerprint or None, TLS fingerprint)."""
     pins = MemoryPinStore()
-    transport = Transport(endpoint, credentials, pins=pins, trust=_quiet_trust,
-                          connect_timeout=timeout, read_timeout=timeout)
+    transport = ProbeTransport(endpoint, credentials, pins=pins, trust=_quiet_trust,
+                               connect_timeout=timeout, read_timeout=timeout)
     try:
         found = await asyncio.wait_for(identifier(transport), timeout * 2)
     except AuthError as exc:
@@ -90,7 +136,8 @@ async def _with_credentials(endpoint: Endpoint, found: Fingerprint,
                             credentials: Sequence[Credentials], identifier: Identifier,
                             timeout: float) -> Fingerprint:
     """Re-probe a recognised, locked device with each known credential; the first that
-    yields an unlocked fingerprint of the same driver wins."""
+    yields an unlocked fingerprint of the same driver wins. Only that driver's probe runs."""
+    identifier = only_driver(identifier, found.driver)
     for credential in credentials:
         again, _tls = await probe_endpoint(endpoint, identifier=identifier, timeout=timeout,
                                            credentials=credential)

@@ -98,6 +98,13 @@ class Summary:
     seconds: float
     cancelled: bool = False
     warnings: tuple[str, ...] = ()
+    # When the last device was reported (seconds since the start): "all identified", which
+    # usually comes well before ``seconds`` ("sweep finished": silent addresses timed out).
+    last_found_seconds: float = 0.0
+    fast_timeout: float = 0.0  # the adaptive fast-pass connect timeout the sweep ended with
+    rtt_p90: float | None = None  # 90th percentile of the connect RTTs seen on the ranges
+    second_pass: int = 0  # address:port pairs tried again with the long timeout
+    found_in_second_pass: int = 0
 
 
 DiscoveryEvent = DeviceFound | Progress | Summary
@@ -118,7 +125,10 @@ class DiscoveryOptions:
     ranges: Sequence[str] = ()
     sweep: bool = True
     extra_ports: Sequence[int] = ()
+    # The long connect timeout (second pass). The fast pass adapts to the range's RTTs:
+    # max(25 ms, 8 x p90 RTT), never longer than this; adaptive_timeout=False: one pass.
     connect_timeout: float = 0.3
+    adaptive_timeout: bool = True
     concurrency: int = 2048
     probe_concurrency: int = 64
     probe_timeout: float = 3.0

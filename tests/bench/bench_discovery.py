@@ -99,37 +99,67 @@ def add_drop(network: str) -> str:
 
 
 async def measure(label: str, cidr: str, expected: list[str], credentials) -> dict:
+    """Run discovery once: time to first device, until every expected device is complete
+    (vendor, model, firmware), and until the sweep finished (the Summary)."""
     from configurator.discovery import DeviceFound, DiscoveryOptions, Summary, discover
 
     options = DiscoveryOptions(ranges=[cidr], credentials=credentials)
     started = time.monotonic()
-    first = None
+    first = all_identified = None
+    complete: set[str] = set()
     summary = None
     async for event in discover(options):
-        if isinstance(event, DeviceFound) and first is None:
-            first = time.monotonic() - started
+        now = time.monotonic() - started
+        if isinstance(event, DeviceFound):
+            first = now if first is None else first
+            device = event.device
+            if device.address in expected and device.vendor and device.model \
+                    and device.firmware:
+                complete.add(device.address)
+                if len(complete) == len(expected) and all_identified is None:
+                    all_identified = now
         if isinstance(event, Summary):
             summary = event
     elapsed = time.monotonic() - started
     assert summary is not None
-    complete = [d for d in summary.devices
-                if d.address in expected and d.vendor and d.model and d.firmware]
-    return {"range": label, "cidr": cidr, "seconds": round(elapsed, 3),
-            "first_device_s": round(first or 0, 3), "probed": summary.addresses_probed,
-            "found": len(summary.devices), "complete": len(complete),
-            "expected": len(expected),
-            "missing": sorted(set(expected) - {d.address for d in complete})}
+    return {"range": label, "cidr": cidr, "first_device_s": round(first or 0, 3),
+            "all_identified_s": round(all_identified, 3) if all_identified else None,
+            "sweep_finished_s": round(elapsed, 3), "probed": summary.addresses_probed,
+            "fast_timeout_ms": round(summary.fast_timeout * 1000, 1),
+            "rtt_p90_ms": round((summary.rtt_p90 or 0) * 1000, 3),
+            "second_pass": summary.second_pass, "found": len(summary.devices),
+            "complete": len(complete), "expected": len(expected),
+            "missing": sorted(set(expected) - complete)}
 
 
 def nmap(cidr: str) -> dict | None:
+    """Time ``nmap -sn -n -PS80,443`` and say why nmap thinks the hosts are up (--reason)."""
     if shutil.which("nmap") is None:
         return None
     started = time.monotonic()
-    out = subprocess.run(["nmap", "-sn", "-n", "-PS80,443", cidr], capture_output=True,
-                         text=True, timeout=300).stdout
+    out = subprocess.run(["nmap", "-sn", "-n", "-PS80,443", "--reason", cidr],
+                         capture_output=True, text=True, timeout=300).stdout
     seconds = time.monotonic() - started
-    up = out.count("Host is up")
-    return {"seconds": round(seconds, 3), "hosts_up": up}
+    reasons: dict[str, int] = {}
+    for line in out.splitlines():
+        if line.startswith("Host is up"):
+            reason = line.split("received ", 1)[-1].split(")")[0].split(" ")[0]
+            reasons[reason] = reasons.get(reason, 0) + 1
+    return {"seconds": round(seconds, 3), "hosts_up": out.count("Host is up"),
+            "reasons": reasons, "nmap_said": out.strip().splitlines()[-1] if out else ""}
+
+
+async def warm_up() -> float:
+    """Import the drivers and httpx's lazily loaded HTTP stack once (the application has
+    done so long before a user starts discovery); returns the seconds it took."""
+    import httpx
+
+    from configurator.drivers.registry import available_drivers
+
+    started = time.monotonic()
+    available_drivers()
+    await httpx.AsyncClient().aclose()
+    return round(time.monotonic() - started, 3)
 
 
 async def run() -> None:
@@ -150,6 +180,7 @@ async def run() -> None:
                 creds[driver].append(Credentials(user, password))
         hosts = [h for h, _v, _u, _p in started]
         print(f"simulators: {len(hosts)}; silently dropped: {', '.join(drops) or 'none'}")
+        print(json.dumps({"cold start (imports, once per process)": await warm_up()}))
         for label, (cidr, _dropped, _f, _n) in RANGES.items():
             prefix = cidr.rsplit(".", 2)[0]
             expected = [h for h in hosts if h.startswith(prefix) and

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 
 from aiohttp import web
 
@@ -39,12 +40,18 @@ class FakeDevice:
         return web.json_response({"model": self.model, "serial": self.serial,
                                   "mac": self.mac, "firmware": self.firmware})
 
-    async def start(self) -> FakeDevice:
+    async def start(self, sock: socket.socket | None = None) -> FakeDevice:
+        """Serve on host:port, or on an already listening ``sock``."""
         app = web.Application()
         app.router.add_get("/fake/info", self._info)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.requested_port, reuse_address=True)
+        site: web.BaseSite
+        if sock is not None:
+            site = web.SockSite(self._runner, sock)
+        else:
+            site = web.TCPSite(self._runner, self.host, self.requested_port,
+                               reuse_address=True)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
