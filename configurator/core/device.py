@@ -224,7 +224,9 @@ class Device(abc.ABC):
     def cameras(self) -> Sequence[CameraSource]:
         return ()
 
-    async def snapshot(self, source: str = "", width: int = 0, height: int = 0) -> bytes:
+    async def snapshot(self, source: str = "", width: int = 0, height: int = 0, *,
+                       time: int = 0) -> bytes:
+        """One JPEG; ``time`` < 0 asks for a past frame where the device keeps them (2N)."""
         raise NotSupported("this device has no camera", host=self.host)
 
     def mjpeg_request(

@@ -35,7 +35,8 @@ FAST_EVENTS = {"pull_timeout": 1, "backoff": (0.05, 0.1, 0.2)}
 
 @contextlib.asynccontextmanager
 async def simulator(host: str, **options):
-    sim = sim_module.create(host, **{"http_port": 0, "https_port": None, **options})
+    sim = sim_module.create(host, **{"http_port": 0, "https_port": None,
+                                     "restart_downtime": 0.2, **options})
     await sim.start()
     try:
         yield sim

@@ -6,11 +6,13 @@ import asyncio
 import json
 import struct
 
+import httpx
+import pytest
 from lxml import etree
 
 from configurator.simulators.twon.firmware import make_firmware
 
-from .twon_helpers import client, error_of, result_of, running
+from .twon_helpers import client, error_of, rebooted, result_of, running
 
 DOC_CREATE = {"force": True, "users": [
     {"uuid": "01234567-89AB-CDEF-0123-456789ABCDEF", "name": "ABCD", "email": "abcd@def.cz",
@@ -72,7 +74,7 @@ async def test_firmware_upload_auto_reject_and_apply(loopback):
         assert error_of(await c.get("/api/firmware/apply?fileId=xyz!"))["code"] == 12
         before = sim.restarts
         assert (await c.get(f"/api/firmware/apply?fileId={file_id}")).json()["success"]
-        await asyncio.sleep(0.2)
+        await rebooted(sim, before)
         assert sim.restarts == before + 1
         assert result_of(await c.get("/api/system/info"))["swVersion"] == "2.39.0.10.1"
         wrong = make_firmware("style", "2.39.0.10.1")
@@ -83,17 +85,33 @@ async def test_firmware_upload_auto_reject_and_apply(loopback):
             "code"] == 19
 
 
-async def test_restart_resets_uptime_and_logs_startup(loopback):
-    async with running(loopback()) as sim, client(sim) as c:
+async def test_restart_takes_the_device_away_then_ids_start_at_1(loopback):
+    async with running(loopback(), restart_downtime=0.3) as sim, client(sim) as c:
         sim.clock.boot -= 100
         assert result_of(await c.get("/api/system/status"))["upTime"] >= 100
+        sim.emit("KeyPressed", key="1")
+        assert sim.events_history[-1]["id"] == 3
+        assert (await c.get("/api/system/restart")).json() == {"success": True}
+        await asyncio.sleep(0.15)
+        assert sim.down
+        with pytest.raises(httpx.TransportError):  # refused while it boots
+            await c.get("/api/system/status")
+        await rebooted(sim, 0)
+        assert result_of(await c.get("/api/system/status"))["upTime"] < 5
+        history = sim.events_history  # the manual: ids restart at 1, the old log is gone
+        assert [e["id"] for e in history] == [1, 2]
+        assert history[0]["event"] == "DeviceState"
+        assert history[0]["params"] == {"state": "startup"} and history[0]["upTime"] == 0
+
+
+async def test_restart_can_keep_counting_event_ids(loopback):
+    async with running(loopback(), keep_event_ids=True) as sim, client(sim) as c:
         last_id = sim.events_history[-1]["id"]
         assert (await c.get("/api/system/restart")).json() == {"success": True}
-        await asyncio.sleep(0.2)
-        assert result_of(await c.get("/api/system/status"))["upTime"] < 5
+        await rebooted(sim, 0)
         startup = [e for e in sim.events_history if e["id"] > last_id]
-        assert startup[0]["event"] == "DeviceState"
-        assert startup[0]["params"] == {"state": "startup"} and startup[0]["upTime"] == 0
+        assert startup[0]["id"] == last_id + 1 and startup[0]["event"] == "DeviceState"
+        assert len(sim.events_history) == last_id + 2  # the history survived
 
 
 async def test_directory_create_update_delete_query_as_documented(loopback):

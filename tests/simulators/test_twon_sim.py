@@ -108,14 +108,19 @@ async def test_switch_ctrl_changes_status_and_logs_event(loopback):
         assert r.json() == {"success": True}
         status = result_of(await c.get("/api/switch/status?switch=1"))["switches"]
         assert status == [{"switch": 1, "active": True, "locked": False, "held": False}]
+        relay = result_of(await c.get("/api/io/status?port=relay1"))["ports"]
+        assert relay == [{"port": "relay1", "state": 1}]  # switch 1 drives relay 1
         events = await _pull(c, channel)
         assert [(e["event"], e["params"]) for e in events] == [
-            ("SwitchStateChanged", {"switch": 1, "state": True, "originator": "api"})]
+            ("SwitchStateChanged", {"switch": 1, "state": True, "originator": "api"}),
+            ("OutputChanged", {"port": "relay1", "state": True})]
         assert {"id", "tzShift", "utcTime", "upTime", "event", "params"} == set(events[0])
         # monostable: back off after switchOnDuration, with its own event
         events = await _pull(c, channel, timeout=5)
         assert events[0]["params"]["state"] is False
         assert not sim.switches.items[1].effective
+        relay = result_of(await c.get("/api/io/status?port=relay1"))["ports"]
+        assert relay == [{"port": "relay1", "state": 0}]
 
 
 async def test_switch_lock_hold_and_response_text(loopback):

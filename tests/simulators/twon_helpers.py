@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,6 +15,7 @@ from configurator.simulators.twon import DEFAULT_PASSWORD, DEFAULT_USER, TwoNSim
 @asynccontextmanager
 async def running(host: str, **options: Any) -> AsyncIterator[TwoNSimulator]:
     options.setdefault("https_port", None)
+    options.setdefault("restart_downtime", 0.2)
     sim = create(host, **options)
     await sim.start()
     try:
@@ -40,3 +42,12 @@ def result_of(response: httpx.Response) -> Any:
     body = response.json()
     assert body["success"] is True, body
     return body.get("result")
+
+
+async def rebooted(sim: TwoNSimulator, before: int, timeout: float = 5.0) -> None:
+    """Wait until the simulator has gone through a reboot after ``before`` restarts."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while sim.restarts <= before or sim.down:
+        assert loop.time() < end, "the simulator did not come back"
+        await asyncio.sleep(0.02)

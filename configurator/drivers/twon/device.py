@@ -26,7 +26,7 @@ from ...core.errors import (
     PermissionDenied,
     ServiceDisabled,
 )
-from ...core.events import DeviceEvent
+from ...core.events import DeviceEvent, SourceState
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.transport import Transport
 from . import specs
@@ -383,12 +383,19 @@ class TwoNDevice(Device):
 
     # -- events ---------------------------------------------------------------------------
     def events(self) -> AsyncIterator[DeviceEvent]:
+        """The event stream as a bare async iterator (see ``event_stream`` for its state)."""
+        return self.event_stream().__aiter__()
+
+    def event_stream(self, on_state: Callable[[SourceState, str], None] | None = None
+                     ) -> TwoNEventSource:
+        """A new ``TwoNEventSource``: ``async for`` it for DeviceEvents; its ``state`` /
+        ``state_reason`` and the ``on_state(state, reason)`` callback show connecting / live /
+        retrying / disabled / stopped. The latest one is also kept in ``self.event_source``."""
         self.event_source = TwoNEventSource(
             self.client, self.host, event_filter=sorted(self.local.get("log.filter") or ()),
-            **self.event_options)
-        return self.event_source.__aiter__()
+            on_state=on_state, **self.event_options)
+        return self.event_source
 
-    # -- camera ---------------------------------------------------------------------------
     def cameras(self) -> Sequence[CameraSource]:
         camera = self.detected.camera if self.detected else {}
         if not camera:
@@ -411,10 +418,13 @@ class TwoNDevice(Device):
             return cams[0].resolutions[-1]
         return 640, 480
 
-    async def snapshot(self, source: str = "", width: int = 0, height: int = 0) -> bytes:
+    async def snapshot(self, source: str = "", width: int = 0, height: int = 0, *,
+                       time: int = 0) -> bytes:
+        """One JPEG; ``time`` (-30..0 s) asks for a frame from the device's memory."""
         w, h = self._resolution(width, height)
         return await self.client.camera_snapshot(
-            w, h, source=source or self.local.get("camera.source") or None)
+            w, h, source=source or self.local.get("camera.source") or None,
+            time=int(time) or None)
 
     def mjpeg_request(self, source: str = "", width: int = 0, height: int = 0, fps: int = 10
                       ) -> tuple[str, dict[str, str]]:

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import math
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
@@ -37,7 +38,8 @@ log = logging.getLogger("configurator.drivers.twon.events")
 
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 RESUME_SLACK = 10  # seconds added to the resume window; duplicates are dropped by id
-BOOT_TOLERANCE = 5  # seconds of clock noise allowed in utcTime - upTime
+BOOT_TOLERANCE = 2  # s of noise in utcTime - upTime (both truncated to whole seconds)
+SEEN_MEMORY = 20_000  # fingerprints of delivered events remembered for de-duplication
 RESTARTED = "DeviceRestarted"  # synthetic event type emitted by this source
 
 _DISABLING = (NotSupported, ServiceDisabled, AuthError, InsecureConnectionRequired)
@@ -152,6 +154,8 @@ class TwoNEventSource:
         self._subscribed_at: float | None = None  # monotonic time of the first subscription
         self.resubscriptions = 0
         self.restarts = 0
+        self._final = False  # ended on an error no retry can fix (state stays DISABLED)
+        self._seen: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
 
     # -- state ----------------------------------------------------------------------------
     def _set_state(self, state: SourceState, reason: str = "") -> None:
@@ -174,28 +178,43 @@ class TwoNEventSource:
 
     # -- de-duplication and restart detection ---------------------------------------------
     def accept(self, raw: Mapping[str, Any]) -> list[DeviceEvent]:
-        """Decide what to emit for one pulled event (public for unit tests)."""
+        """Decide what to emit for one pulled event (public for unit tests).
+
+        Every delivered event's fingerprint (utcTime, upTime, type) is remembered by id. An
+        id at or below the last one is a replay (dropped) when its fingerprint matches or is
+        too old to be remembered - unless it carries another fingerprint, or upTime went back
+        while the boot time moved forward: then the device restarted its ids (the manual).
+        With ids that keep counting, upTime going back while the id grows is a restart.
+        """
         event_id, uptime = _int(raw.get("id")), _int(raw.get("upTime"))
         utc = raw.get("utcTime")
         boot = (float(utc) - uptime) if isinstance(utc, int | float) and uptime is not None \
             else None
+        fingerprint = (utc, uptime, raw.get("event"))
         out: list[DeviceEvent] = []
         went_back = uptime is not None and self.last_uptime is not None \
             and uptime < self.last_uptime
         new_boot = boot is not None and self.boot_epoch is not None \
             and boot > self.boot_epoch + BOOT_TOLERANCE
-        newer = event_id is not None and self.last_id is not None and event_id > self.last_id
-        # Within one boot upTime never decreases as ids grow: going back means a restart,
-        # whether the device restarts its ids (the manual) or keeps counting them.
-        if went_back and (newer or new_boot):
+        older = event_id is not None and self.last_id is not None and event_id <= self.last_id
+        if older:
+            known = self._seen.get(event_id)  # type: ignore[arg-type]
+            restarted = (known is not None and known != fingerprint) or (went_back and new_boot)
+            if not restarted:
+                return []  # already delivered
+        else:
+            restarted = went_back
+        if restarted:
             self.restarts += 1
+            self._seen.clear()
             out.append(DeviceEvent(device=self.device, type=RESTARTED, utc=now_utc(),
                                    summary=summarize(RESTARTED, {}),
                                    severity=_SEVERITY[RESTARTED], source="2n-log"))
-        elif event_id is not None and self.last_id is not None and event_id <= self.last_id:
-            return []  # already delivered
         if event_id is not None:
             self.last_id = event_id
+            self._seen[event_id] = fingerprint
+            while len(self._seen) > SEEN_MEMORY:
+                self._seen.popitem(last=False)
         if uptime is not None:
             self.last_uptime = uptime
         if boot is not None:
@@ -216,6 +235,7 @@ class TwoNEventSource:
 
     async def __aiter__(self) -> AsyncIterator[DeviceEvent]:
         failures = 0
+        self._final = False
         self._set_state(SourceState.CONNECTING)
         try:
             while True:
@@ -236,6 +256,14 @@ class TwoNEventSource:
                     failures += 1
                     await asyncio.sleep(delay)
                     continue
+                except NotSupported as exc:
+                    # The function is absent (error 1/2) or needs a licence (v2.11 error 5):
+                    # no retry can fix that, so the source is disabled and the stream ends
+                    # with the error (consumers such as the event hub stop following it).
+                    self.channel = None
+                    self._final = True
+                    self._set_state(SourceState.DISABLED, str(exc))
+                    raise
                 except ConfiguratorError as exc:
                     if not isinstance(exc, DeviceError):
                         raise
@@ -251,16 +279,17 @@ class TwoNEventSource:
                         for event in self.accept(raw):
                             yield event
         finally:
-            await self._close()
+            await self._close(keep_state=self._final)
 
     def _delay(self, failures: int, exc: DeviceError) -> float:
         state = SourceState.DISABLED if isinstance(exc, _DISABLING) else SourceState.RETRYING
         self._set_state(state, str(exc))
         return self.backoff[min(failures, len(self.backoff) - 1)]
 
-    async def _close(self) -> None:
+    async def _close(self, *, keep_state: bool = False) -> None:
         channel, self.channel = self.channel, None
-        self._set_state(SourceState.STOPPED)
+        if not keep_state:
+            self._set_state(SourceState.STOPPED)
         if channel is None:
             return
         with contextlib.suppress(Exception):

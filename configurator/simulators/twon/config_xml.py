@@ -6,7 +6,8 @@ uploaded again unchanged (round trip).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -59,6 +60,11 @@ def _num(value: float) -> str:
 
 def apply(sim: TwoNSimulator, data: bytes) -> None:
     """Validate the whole document first, then apply it (all or nothing)."""
+    prepare(sim, data)()
+
+
+def prepare(sim: TwoNSimulator, data: bytes) -> Callable[[], None]:
+    """Validate the whole document (ApiError 12 ``blob-cfg``); returns the commit step."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
         root = etree.fromstring(data, parser)
@@ -81,6 +87,17 @@ def apply(sim: TwoNSimulator, data: bytes) -> None:
                 0 < duration <= 86400) or kind not in ("normal", "security"):
             raise invalid("blob-cfg")
         updates.append((sw, enabled == "1", mode, duration, kind))
+    extra = [etree.tostring(child) for child in root
+             if isinstance(child.tag, str) and child.tag not in _KNOWN]
+
+    def commit() -> None:
+        _commit(sim, name, updates, extra)
+
+    return commit
+
+
+def _commit(sim: TwoNSimulator, name: str | None, updates: list[Any], extra: list[bytes]
+            ) -> None:
     if name is not None:
         sim.device_name = name
     for sw, enabled, mode, duration, kind in updates:
@@ -88,5 +105,4 @@ def apply(sim: TwoNSimulator, data: bytes) -> None:
         sw.config.duration, sw.config.type = duration, kind
     # Assumption: HTTP API security is not changed by a configuration upload (the
     # simulator would lock its own clients out); the section is ignored on upload.
-    sim.config_extra = [etree.tostring(child) for child in root
-                        if isinstance(child.tag, str) and child.tag not in _KNOWN]
+    sim.config_extra = extra

@@ -92,6 +92,9 @@ class TwoNSimulator(SimulatedDevice):
         audio_test_duration: float = 0.2,
         min_firmware: str | None = None,
         dir_capacity: int = 10_000,
+        restart_downtime: float = 3.0,
+        keep_event_ids: bool = False,
+        config_apply_delay: float = 0.0,
     ) -> None:
         profile = model_profile(model)
         listeners = tuple(
@@ -120,14 +123,20 @@ class TwoNSimulator(SimulatedDevice):
         # v2.11 has no error 19: no minimum version there.
         self.min_firmware = min_firmware or ("2.30.0.0.0" if profile.api != "2.11" else "0.0.0")
         self.switch_on_duration = switch_on_duration
+        self.restart_downtime = restart_downtime
+        self.keep_event_ids = keep_event_ids
+        self.config_apply_delay = config_apply_delay
+        self.down = False  # true while rebooting: listeners closed
+        self._booting = True  # the next server start-up emits the start-up events
         self.event_types: tuple[str, ...] = (
             (*BASE_EVENTS, *profile.extra_events) if profile.api != "2.11" else ())
         self.clock = Clock(tz_shift)
         self.events = EventLog(self.clock)
         self.sw_version = profile.sw_version
         self.device_name = profile.variant
-        self.switches = Switches(profile.switches, self._emit, duration=switch_on_duration)
         self.io = Ports(profile.ports, self._emit)
+        self.switches = Switches(profile.switches, self._emit, duration=switch_on_duration,
+                                 relays=self.io)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._burst: asyncio.Task[None] | None = None
         self.restarts = 0
@@ -196,7 +205,8 @@ class TwoNSimulator(SimulatedDevice):
         response.headers["Server"] = "HIP" + self.sw_version
 
     async def _on_startup(self, app: web.Application) -> None:
-        if not self.events.history:
+        if self._booting:
+            self._booting = False
             self._startup_events()
 
     async def start(self) -> None:
@@ -336,10 +346,15 @@ class TwoNSimulator(SimulatedDevice):
             pending.reject_timer.cancel()
 
     def schedule_factory_reset(self, delay: float = 0.05) -> None:
-        asyncio.get_running_loop().call_later(delay, self.factory_reset)
+        self.schedule_reboot(self.factory_defaults, delay)
 
     def factory_reset(self) -> None:
-        """Factory defaults, then a restart.
+        """Factory defaults, then an instant restart (test hook; the HTTP function reboots)."""
+        self.factory_defaults()
+        self.restart()
+
+    def factory_defaults(self) -> None:
+        """Return the configuration to its defaults.
 
         Assumption: HTTP API accounts and service security survive (otherwise the simulator
         would lock out its own clients); everything else returns to its default."""
@@ -354,28 +369,77 @@ class TwoNSimulator(SimulatedDevice):
         self.extensions["phone"].call_log.clear()
         self.extensions["display"].clear()
         self.extensions["access"] = AccessState(self)
-        self.restart()
 
     def schedule_restart(self, delay: float = 0.05) -> None:
+        """Instant restart shortly after the current reply (no down time)."""
         asyncio.get_running_loop().call_later(delay, self.restart)
 
-    def restart(self) -> None:
-        """Restart: upTime from 0, switches/outputs off, calls dropped, channels closed.
+    def schedule_reboot(self, before_boot: Callable[[], None] | None = None,
+                        delay: float = 0.05) -> None:
+        """What system/restart, firmware/apply and factory reset do: reply first, then
+        :meth:`reboot` (``before_boot`` runs while the device is down)."""
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            await self.reboot(before_boot)
+        self.spawn(later())
 
-        Assumption: event ids keep counting and the history survives a restart (the doc says
-        ids start at 1 after a restart; the project brief asks for continuing ids so a client
-        sees the restart by ``upTime`` going back and by the DeviceState event)."""
+    async def reboot(self, before_boot: Callable[[], None] | None = None) -> None:
+        """A real restart: the listeners close (connections refused, open ones reset) for
+        ``restart_downtime`` seconds, then the device is back with upTime from 0, a
+        ``DeviceState startup`` event and - as the manual says - event ids from 1 (the log is
+        lost), or ids that keep counting with ``keep_event_ids``."""
+        if self.down:
+            return
+        self.down = True
         self.restarts += 1
+        self.events.close_all()  # pending pulls answer before the listeners go
+        self._power_off()
+        if self._runner is not None:
+            # aiohttp waits up to 60 s for running handlers (MJPEG streams) by default;
+            # a device that loses power does not wait.
+            self._runner._shutdown_timeout = 0.1
+            await self._runner.cleanup()
+            self._runner = None
+        log.info("%s %s rebooting (%.1f s)", self.profile.variant, self.host,
+                 self.restart_downtime)
+        try:
+            if before_boot is not None:
+                before_boot()
+            self.clock.restart()
+            if not self.keep_event_ids:
+                self.events.clear()
+            await asyncio.sleep(self.restart_downtime)
+            self._booting = True
+            self.listeners = tuple(  # come back on the same ports
+                Listener(listener.scheme, self.ports.get(listener.scheme, listener.port))
+                for listener in self.listeners)
+            if not self.stopping:
+                await SimulatedDevice.start(self)
+        finally:
+            self.down = False
+
+    def restart(self) -> None:
+        """Instant restart (test hook; the HTTP functions use :meth:`reboot`): upTime from 0,
+        switches/outputs off, calls dropped, channels closed, ``DeviceState startup``; event ids
+        start at 1 again unless ``keep_event_ids``."""
+        self.restarts += 1
+        self.events.close_all()
+        self._power_off()
         self.clock.restart()
+        if not self.keep_event_ids:
+            self.events.clear()
+        self._startup_events()
+        log.info("%s %s restarted", self.profile.variant, self.host)
+
+    def _power_off(self) -> None:
+        self.drop_firmware()
+        self.stop_event_burst()
         self.switches.reset()
         self.io.reset()
-        self.events.close_all()
         for hook in list(self.extensions.values()):
             reset = getattr(hook, "on_restart", None)
             if reset is not None:
                 reset(self)
-        self._startup_events()
-        log.info("%s %s restarted", self.profile.variant, self.host)
 
 
 def unit_serial(model_serial: str, host: str) -> str:

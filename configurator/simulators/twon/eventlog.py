@@ -146,6 +146,12 @@ class EventLog:
             if channel.pulling == 0 and now > channel.expires:
                 self._close(channel)
 
+    def clear(self) -> None:
+        """Forget the log and start ids at 1 (a restart, per the manual)."""
+        self.close_all()
+        self.history.clear()
+        self._next_id = 1
+
     def close_all(self) -> None:
         for channel in list(self.channels.values()):
             self._close(channel)

@@ -69,8 +69,17 @@ def _number(value: float) -> int | float:
 
 
 class Switches:
-    def __init__(self, count: int, emit: Emit, *, duration: float = 5.0) -> None:
+    """The switches; switch N drives the relay output ``relayN`` where the model has one.
+
+    Assumption: the manual shows switches and the ``relay1``/``relay2`` ports side by side but
+    never states the wiring; like the devices' default configuration, switch N operates
+    relay N (io/status shows it and an OutputChanged event follows the SwitchStateChanged).
+    """
+
+    def __init__(self, count: int, emit: Emit, *, duration: float = 5.0,
+                 relays: Ports | None = None) -> None:
         self.emit = emit
+        self.relays = relays
         self.items: dict[int, Switch] = {}
         for n in range(1, count + 1):
             enabled = n <= 2
@@ -148,6 +157,9 @@ class Switches:
         if sw.effective != before:
             self.emit("SwitchStateChanged",
                       {"switch": sw.n, "state": sw.effective, "originator": originator})
+            relay = f"relay{sw.n}"
+            if self.relays is not None and relay in self.relays.items:
+                self.relays.set(relay, sw.effective)
 
     def reset(self) -> None:
         for sw in self.items.values():

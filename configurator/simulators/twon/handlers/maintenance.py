@@ -63,8 +63,7 @@ def _pending(sim: TwoNSimulator, req: ApiRequest) -> PendingFirmware:
 async def firmware_apply(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
     pending = _pending(sim, req)
     sim.drop_firmware()
-    sim.sw_version = pending.version
-    sim.schedule_restart()
+    sim.schedule_reboot(lambda: setattr(sim, "sw_version", pending.version))
     return ok()
 
 
@@ -84,7 +83,13 @@ async def config_put(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
     blob = req.blobs.get("blob-cfg")
     if blob is None:
         raise missing("blob-cfg")
-    config_xml.apply(sim, blob.data)
+    commit = config_xml.prepare(sim, blob.data)
+    # The manual: the configuration is applied "with a delay of approx. 15 s". Validation
+    # errors are answered at once; the commit waits ``config_apply_delay`` (0 = at once).
+    if sim.config_apply_delay > 0:
+        asyncio.get_running_loop().call_later(sim.config_apply_delay, commit)
+    else:
+        commit()
     return ok()
 
 

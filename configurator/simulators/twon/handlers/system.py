@@ -46,7 +46,7 @@ async def status(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
 
 
 async def restart(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
-    sim.schedule_restart()
+    sim.schedule_reboot()
     return ok()
 
 
