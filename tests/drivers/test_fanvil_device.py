@@ -10,6 +10,7 @@ from aiohttp import web
 
 from configurator.core.device import WriteOutcome
 from configurator.core.errors import InvalidValue, NotSupported
+from configurator.core.events import SourceState
 from configurator.core.transport import Credentials, Endpoint, Transport
 from configurator.drivers import registry
 from configurator.drivers.fanvil import create as create_device
@@ -18,6 +19,8 @@ from configurator.drivers.fanvil.client import ShellNotAllowed
 from configurator.drivers.fanvil.device import FanvilDevice
 from configurator.simulators.fanvil.device import FanvilSimulator, create
 from configurator.simulators.fleet import Fleet, FleetMember
+
+from .test_onetouch_support import outage_scenario
 
 FAST = {"http_port": 0, "register_delay": 0, "answer_delay": None, "reboot_time": 0.2}
 
@@ -243,11 +246,19 @@ async def test_events_registration_call_and_restart(device: FanvilDevice,
     assert len(seen) == 2  # no duplicates while nothing changes
     await device.run_action("reboot", {})
     await asyncio.wait_for(collect(3), 2)
-    assert seen[2][0] == "device.unreachable"
+    assert seen[2][0] == "poll.error"
     await asyncio.wait_for(collect(6), 3)
-    assert [t for t, _ in seen[3:]] == ["device.reachable", "device.restart", "call.state"]
+    assert [t for t, _ in seen[3:]] == ["poll.recovered", "device.restart", "call.state"]
     assert seen[5] == ("call.state", "idle")
     await stream.aclose()
+
+
+async def test_events_survive_the_phone_going_away(device: FanvilDevice,
+                                                   sim: FanvilSimulator) -> None:
+    device.poll_interval = 0.02
+    device.max_backoff = 0.1
+    states = await outage_scenario(device.events(), sim)
+    assert states[0][0] is SourceState.CONNECTING
 
 
 async def test_backup_from_nc_config_or_full_tree(device: FanvilDevice, loopback) -> None:

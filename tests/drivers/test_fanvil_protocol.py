@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from configurator.core.errors import InvalidValue, ProtocolError
+from configurator.core.errors import InvalidValue, ProtocolError, Unreachable
+from configurator.core.events import DeviceEvent, SourceState, now_utc
 from configurator.drivers.fanvil import protocol
 from configurator.drivers.fanvil.events import StatusTracker, parse_uptime
+from configurator.drivers.polling import PolledEvents
 
 # Verbatim from the document (curly quotes, "</ FanvilConfiguration>", "info. dev.Model").
 DOC_GET_REPLY = """<?xml version="1.0" encoding="UTF-8" ?>
@@ -189,5 +191,27 @@ def test_status_tracker_reports_changes_only() -> None:
                              "info.sys.UpTime": "0d 00:00:03"})
     assert [e.type for e in events] == ["device.restart", "call.state"]
     assert events[1].params == {"state": "ringing", "previous": "idle", "number": "100"}
-    assert [e.type for e in tracker.unreachable("refused")] == ["device.unreachable"]
-    assert tracker.unreachable("refused") == []
+
+
+async def test_polled_events_back_off_and_survive_unexpected_replies() -> None:
+    """The shared poll loop (all three polled drivers): exact backoff, one report per streak,
+    a parser surprise (ValueError) is a failed poll, not an exception out of the stream."""
+    outcomes: list[object] = [ValueError("bad"), Unreachable("gone"), Unreachable("gone"),
+                              [], ["event"]]
+    slept: list[float] = []
+
+    async def poll() -> list:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return [DeviceEvent("h", "x", now_utc())] if outcome else []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    stream = PolledEvents("h", poll, interval=1.0, max_backoff=4.0, sleep=sleep)
+    types = [(await anext(stream)).type for _ in range(3)]
+    await stream.aclose()
+    assert types == ["poll.error", "poll.recovered", "x"]
+    assert slept == [2.0, 4.0, 4.0, 1.0]
+    assert stream.state is SourceState.STOPPED

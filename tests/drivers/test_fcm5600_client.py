@@ -269,6 +269,11 @@ async def test_wakeup_cycle(pbx) -> None:
         await pbx.add_wakeup_call("tomorrow", ["100"])
     with pytest.raises(Rejected, match="does not exist"):
         await pbx.delete_wakeup_calls([999])
+    rid = (await pbx.wakeup_calls()).items[0]["id"]
+    with pytest.raises(Rejected, match="musicID"):
+        await pbx.update_wakeup_calls([rid], "2022-12-16 07:00", -1)
+    with pytest.raises(Rejected, match="yyyy-MM-dd HH:mm"):
+        await pbx.update_wakeup_calls([rid], "2022-12-16 07:00:30", 0)  # minutes only
 
 
 # -- dial, hangup, call log, recordings --------------------------------------------------

@@ -9,11 +9,14 @@ from collections.abc import AsyncIterator
 import pytest
 
 from configurator.core.errors import InvalidValue, NotSupported, Unreachable
+from configurator.core.events import SourceState
 from configurator.core.transport import Credentials, Endpoint, Transport
 from configurator.drivers import fcm5600
 from configurator.drivers.fcm5600.device import FcmDevice
 from configurator.drivers.registry import connect
 from configurator.simulators.fcm5600.device import FcmSimulator, create
+
+from .test_onetouch_support import outage_scenario
 
 CLOCK = dt.datetime(2022, 12, 1, 9, 30)
 
@@ -208,20 +211,15 @@ async def test_events_on_changes_only(sim, pbx) -> None:
     ], key=str)
 
 
+async def test_backup_is_refused_with_the_reason(pbx) -> None:
+    with pytest.raises(NotSupported, match="no configuration export"):
+        await pbx.backup()
+
+
 async def test_events_back_off_and_report_an_outage_once(sim, pbx) -> None:
-    pbx.max_backoff = 0.05
-    stream = pbx.events()
-    first = asyncio.ensure_future(anext(stream))
-    await asyncio.sleep(0.05)
-    await sim.stop()
-    event = await asyncio.wait_for(first, 5)
-    assert event.type == "poll.error" and event.severity == "warning"
-    nxt = asyncio.ensure_future(anext(stream))
-    await asyncio.sleep(0.3)
-    assert not nxt.done()  # still failing: no duplicate error events
-    nxt.cancel()
-    await asyncio.gather(nxt, return_exceptions=True)
-    await stream.aclose()
+    pbx.max_backoff = 0.1
+    states = await outage_scenario(pbx.events(), sim)
+    assert states[0][0] is SourceState.CONNECTING
 
 
 async def test_probe_without_and_with_credentials(sim) -> None:

@@ -100,6 +100,34 @@ async def test_input_get_set_status(client, sim) -> None:
     assert (await client.relay_status())["RelayB"] == 1
 
 
+async def test_relay_trigger_delay_postpones_the_opening(client, sim) -> None:
+    now = freeze_clock(sim)  # time_scale 0.01: 1 device second = 0.01 s of this clock
+    await client.relay_set({"Config.DoorSetting.RELAY.TriggerDelayA": "3",
+                            "Config.DoorSetting.RELAY.HoldDelayA": "2"})
+    await client.relay_trig(1, mode=0, level=1, delay=0)  # delay 0: the relay's HoldDelay
+    assert (await client.relay_status())["RelayA"] == 0  # still waiting TriggerDelay
+    now[0] += 0.029
+    assert (await client.relay_status())["RelayA"] == 0
+    now[0] += 0.002  # 3.1 device seconds: open
+    assert (await client.relay_status())["RelayA"] == 1
+    now[0] += 0.02  # HoldDelay 2 s after the opening: released
+    assert (await client.relay_status())["RelayA"] == 0
+    with pytest.raises(Rejected, match="TriggerDelayA"):
+        await client.relay_set({"Config.DoorSetting.RELAY.TriggerDelayA": "61"})
+
+
+async def test_input_delay_postpones_the_relay(client, sim) -> None:
+    now = freeze_clock(sim)
+    await client.input_set({"Config.DoorSetting.INPUT.DelayB": "10"})
+    sim.set_input("B", 0)  # low trigger, relay B after 10 device seconds
+    assert (await client.input_status())["InputB"] == 0
+    assert (await client.relay_status())["RelayB"] == 0
+    now[0] += 0.101
+    assert (await client.relay_status())["RelayB"] == 1
+    now[0] += 0.05  # HoldDelayB 5 s
+    assert (await client.relay_status())["RelayB"] == 0
+
+
 async def test_publiccode_get_set(client, sim) -> None:
     assert (await client.publiccode_get())["Config.DoorSetting.PUBLICCODE.Enable"] == "0"
     await client.publiccode_set({"Config.DoorSetting.PUBLICCODE.Enable": "1",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import replace
@@ -22,6 +21,7 @@ from ...core.errors import AuthError, ConfiguratorError, DeviceError, InvalidVal
 from ...core.events import DeviceEvent
 from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.transport import Transport
+from ..polling import PolledEvents
 from . import specs
 from .client import FanvilClient, FanvilError, ShellNotAllowed
 from .events import POLL_KEYS, StatusTracker
@@ -294,21 +294,15 @@ class FanvilDevice(Device):
                            host=self.host)
 
     # -- events -------------------------------------------------------------------------------
-    async def events(self) -> AsyncIterator[DeviceEvent]:  # type: ignore[override]
+    def events(self) -> AsyncIterator[DeviceEvent]:
+        """Changes of the polled ``info.*`` status; errors and backoff: :mod:`..polling`."""
         tracker = StatusTracker(self.host)
-        delay = self.poll_interval
-        while True:
-            try:
-                values = await self.client.get(*POLL_KEYS)
-            except DeviceError as exc:
-                for event in tracker.unreachable(exc.message):
-                    yield event
-                delay = min(max(delay, self.poll_interval) * 2, self.max_backoff)
-            else:
-                delay = self.poll_interval
-                for event in tracker.update(values):
-                    yield event
-            await asyncio.sleep(delay)
+
+        async def poll() -> list[DeviceEvent]:
+            return tracker.update(await self.client.get(*POLL_KEYS))
+
+        return PolledEvents(self.host, poll, interval=self.poll_interval,
+                            max_backoff=self.max_backoff, source="fanvil.poll")
 
     # -- maintenance ----------------------------------------------------------------------------
     async def backup(self) -> tuple[bytes, str]:

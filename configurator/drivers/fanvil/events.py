@@ -3,8 +3,8 @@
 :class:`StatusTracker` compares each poll with the previous one and yields only changes:
 SIP line registration (``info.sip.line.N.registerCode``), call state (``info.call.State``,
 an assumed key), and restarts (``info.sys.UpTime`` going back). The first poll only sets the
-baseline. Reachability changes of the poll itself are reported by :meth:`unreachable` /
-:meth:`reachable`, once per change.
+baseline. Failed polls, backoff and recovery are reported by the shared
+:class:`configurator.drivers.polling.PolledEvents` (``poll.error`` / ``poll.recovered``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ class StatusTracker:
         self.device = device
         self._last: dict[str, str] | None = None
         self._uptime: int | None = None
-        self._offline = False
 
     def _event(self, type_: str, summary: str, params: dict[str, object],
                severity: Severity = Severity.INFO) -> DeviceEvent:
@@ -56,9 +55,6 @@ class StatusTracker:
 
     def update(self, values: Mapping[str, str]) -> list[DeviceEvent]:
         events: list[DeviceEvent] = []
-        if self._offline:
-            self._offline = False
-            events.append(self._event("device.reachable", "phone answers again", {}))
         uptime = parse_uptime(values.get("info.sys.UpTime", ""))
         restarted = uptime is not None and self._uptime is not None and uptime < self._uptime
         if uptime is not None:
@@ -90,10 +86,3 @@ class StatusTracker:
         text, severity = registration_text(code)
         return self._event("sip.registration", f"line {line} {text}",
                            {"line": line, "code": code, "previous": old}, severity)
-
-    def unreachable(self, reason: str) -> list[DeviceEvent]:
-        if self._offline:
-            return []
-        self._offline = True
-        return [self._event("device.unreachable", f"phone does not answer: {reason}",
-                            {"reason": reason}, Severity.ERROR)]

@@ -82,6 +82,8 @@ TR069_PARAMS: tuple[ParamSpec, ...] = (
               help="Auto-configuration server, e.g. http://fdms.fanvil.com (doc 2.1.1)."),
 )
 
+# Assumption: the document names the settings "Enable Push XML Auth" and "PUSH XML Server IP"
+# but not their NC keys; ``xml.EnablePushXmlAuth`` and ``xml.PushXmlServerIP`` are invented.
 API_PARAMS: tuple[ParamSpec, ...] = (
     ParamSpec("xml.EnablePushXmlAuth", "Enable Push XML Auth", Kind.BOOL, default=False,
               help="Require the web administrator account for the XML API (doc 4.1; "

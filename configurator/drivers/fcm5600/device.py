@@ -315,6 +315,12 @@ class FcmDevice(Device):
         return poll_events(self.client, interval=self.poll_interval,
                            max_backoff=self.max_backoff)
 
+    async def backup(self) -> tuple[bytes, str]:
+        # The REST API document has no configuration export or backup function (only
+        # recordings can be downloaded), so there is nothing to call.
+        raise NotSupported("the FCM5600 REST API offers no configuration export; make a backup "
+                           "in the PBX web interface", host=self.host)
+
     async def aclose(self) -> None:
         await self.client.aclose()
 

@@ -2,18 +2,19 @@
 
 The PBX has no event channel, so we poll the three status calls and turn *changes* into
 :class:`DeviceEvent`s (the first poll is the baseline and yields nothing; an unchanged poll
-yields nothing). Errors back off exponentially and are reported once per outage.
+yields nothing). Errors back off exponentially and are reported once per outage
+(:class:`configurator.drivers.polling.PolledEvents`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.errors import DeviceError
 from ...core.events import DeviceEvent, Severity, now_utc
+from ..polling import PolledEvents
 from .client import FcmClient
 
 # Several registrations of one extension: the busiest state wins.
@@ -82,32 +83,21 @@ async def snapshot(client: FcmClient) -> Snapshot:
     return Snapshot(extension_states(ext_rows), trunk_states(trunk_rows), calls["calls"])
 
 
-async def poll_events(client: FcmClient, *, interval: float = 2.0, max_backoff: float = 30.0
-                      ) -> AsyncIterator[DeviceEvent]:
-    """Endless stream of status-change events; cancel the consumer to stop."""
-    host = client.host
-    previous: Snapshot | None = None
-    backoff = interval
-    failing = False
-    while True:
-        try:
-            current = await snapshot(client)
-        except DeviceError as exc:
-            if not failing:
-                failing = True
-                yield DeviceEvent(host, "poll.error", now_utc(), f"status poll failed: {exc}",
-                                  {"error": type(exc).__name__}, severity=Severity.WARNING,
-                                  source="poll")
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, max_backoff)
-            continue
-        if failing:
-            failing = False
-            yield DeviceEvent(host, "poll.recovered", now_utc(), "status poll works again",
-                              source="poll")
-        backoff = interval
-        if previous is not None:
-            for event in diff(host, previous, current):
-                yield event
-        previous = current
-        await asyncio.sleep(interval)
+class StatusPoller:
+    """Turns successive snapshots into change events (the first poll is the baseline)."""
+
+    def __init__(self, client: FcmClient) -> None:
+        self.client = client
+        self._previous: Snapshot | None = None
+
+    async def poll(self) -> list[DeviceEvent]:
+        current = await snapshot(self.client)
+        previous, self._previous = self._previous, current
+        return [] if previous is None else diff(self.client.host, previous, current)
+
+
+def poll_events(client: FcmClient, *, interval: float = 2.0, max_backoff: float = 30.0
+                ) -> PolledEvents:
+    """Endless stream of status-change events; errors and backoff: :mod:`..polling`."""
+    return PolledEvents(client.host, StatusPoller(client).poll, interval=interval,
+                        max_backoff=max_backoff, source="fcm5600.poll")

@@ -3,24 +3,22 @@
 Each poll reads the door log, the call log, relay and input levels and SIP registration. The
 first successful poll is the baseline (nothing is reported for what already existed); later
 polls report only new log rows (by ID, date and time, so a cleared log whose IDs restart is
-still handled) and changed levels/states. Errors back off exponentially up to ``max_backoff``
-and are reported once per failure streak (``poll.error``), recovery once (``poll.recovered``).
+still handled) and changed levels/states. Errors, backoff and the stream's state are handled by
+:class:`configurator.drivers.polling.PolledEvents` (``poll.error`` once per failure streak,
+``poll.recovered`` once).
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from ...core.errors import DeviceError, ProtocolError, Rejected
+from ...core.errors import ProtocolError, Rejected
 from ...core.events import DeviceEvent, Severity, now_utc
+from ..polling import PolledEvents
 from .client import OnetouchClient
-
-log = logging.getLogger("configurator.drivers.onetouch.events")
 
 SIP_STATES = {"-1": "unknown", "0": "disabled", "1": "registering", "2": "registered",
               "3": "registration failed"}
@@ -34,6 +32,12 @@ def _row_time(row: dict[str, str]) -> datetime:
     except ValueError:
         return now_utc()
     return stamp.replace(tzinfo=UTC)
+
+
+def _row_id(log_name: str, row: dict[str, str]) -> str:
+    """Event id of a log row: ID plus date and time, because a cleared log may start its IDs
+    again and the event hub de-duplicates by id."""
+    return f"{log_name}-{row.get('ID', '')}-{row.get('Date', '')}T{row.get('Time', '')}"
 
 
 class LogTracker:
@@ -111,14 +115,14 @@ class OnetouchPoller:
         who = row.get("Name") or row.get("Code") or row.get("Type", "")
         summary = f"door {'opened' if ok else 'refused'}: {row.get('Type', '')} {who}".strip()
         return self._event("door.open" if ok else "door.denied", summary, dict(row),
-                           utc=_row_time(row), event_id=f"door-{row.get('ID')}",
+                           utc=_row_time(row), event_id=_row_id("door", row),
                            severity=Severity.INFO if ok else Severity.WARNING, source="doorlog")
 
     def _call_event(self, row: dict[str, str]) -> DeviceEvent:
         kind = row.get("Type", "Unknow")
         summary = f"call {kind.lower()}: {row.get('Name') or row.get('Num', '')}"
         return self._event(f"call.{kind.lower()}", summary, dict(row), utc=_row_time(row),
-                           event_id=f"call-{row.get('ID')}", source="calllog")
+                           event_id=_row_id("call", row), source="calllog")
 
     def _level_event(self, key: str, old: Any, new: Any) -> DeviceEvent:
         if key.startswith("Account"):
@@ -131,23 +135,7 @@ class OnetouchPoller:
         return self._event(f"{kind}.changed", f"{key} {old} -> {new}",
                            {kind: key[-1], "level": new, "previous": old}, source=kind)
 
-    async def run(self) -> AsyncIterator[DeviceEvent]:
-        failures = 0
-        while True:
-            try:
-                events = await self.poll()
-            except DeviceError as err:
-                failures += 1
-                if failures == 1:
-                    yield self._event("poll.error", f"event polling failed: {err.message}",
-                                      {"error": err.message}, severity=Severity.WARNING)
-                delay = min(self.max_backoff, self.interval * 2 ** failures)
-                log.debug("%s: poll failed (%s), retrying in %.1f s", self.host, err, delay)
-                await asyncio.sleep(delay)
-                continue
-            if failures:
-                failures = 0
-                yield self._event("poll.recovered", "event polling works again", {})
-            for event in events:
-                yield event
-            await asyncio.sleep(self.interval)
+    def run(self) -> PolledEvents:
+        """The endless event stream (state, backoff and error reports: :mod:`..polling`)."""
+        return PolledEvents(self.host, self.poll, interval=self.interval,
+                            max_backoff=self.max_backoff, source="onetouch.poll")

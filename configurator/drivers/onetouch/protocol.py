@@ -71,13 +71,38 @@ _FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+def _close_by_indent(text: str) -> str:
+    """Insert the ``}`` a pretty-printed object lost: a key line at or left of the indentation
+    of the line that opened the innermost object closes that object first (the sip/status
+    example forgets the brace after ``Account1``)."""
+    lines = text.splitlines()
+    out: list[str] = []
+    opened: list[int] = []  # indentation of each line that opened a still-open object
+    for line in lines:
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if stripped.startswith('"'):
+            while opened and indent <= opened[-1]:
+                out.append(" " * opened.pop() + "}")
+        if stripped.startswith("}") and opened:
+            opened.pop()
+        if stripped.endswith("{") and stripped.startswith('"'):
+            opened.append(indent)
+        out.append(line)
+    return "\n".join(out)
+
+
 def loads_lenient(text: str) -> Any:
     """``json.loads``, falling back to repairing the typos of the document's examples."""
     try:
         return json.loads(text)
     except ValueError:
         pass
-    repaired = text
+    repaired = text.strip()
+    if repaired.startswith('"'):  # the call/status example lost its opening brace
+        repaired = "{\n" + repaired
+    if repaired.count("{") > repaired.count("}"):
+        repaired = _close_by_indent(repaired)
     for pattern, replacement in _FIXES:
         repaired = pattern.sub(replacement, repaired)
     try:
@@ -100,7 +125,7 @@ def normalize_keys(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _json_body(response: httpx.Response) -> Any:
     text = response.text.strip()
-    if not text or text[0] not in "{[":
+    if not text or text[0] not in '{["':  # '"': a reply that lost its opening brace
         return None
     try:
         return loads_lenient(text)

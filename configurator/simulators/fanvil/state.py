@@ -89,8 +89,8 @@ def default_config(model: Model) -> dict[str, str]:
         "phone.Language": "en",  # Assumption
         "web.HttpPort": "80",  # Assumption
         "web.HttpsPort": "443",  # Assumption
-        "xml.EnablePushXmlAuth": "0",  # doc 4.1: disabled by default; key name assumed
-        "xml.PushXmlServerIP": "",  # doc 1.1 "PUSH XML Server IP"; key name assumed
+        "xml.EnablePushXmlAuth": "0",  # Assumption: key name invented; doc 4.1: off by default
+        "xml.PushXmlServerIP": "",  # Assumption: key name invented (doc 1.1 "PUSH XML Server IP")
     })
     if model.kind == "door phone":
         config.update({"door.1.DtmfCode": "*",  # Assumption

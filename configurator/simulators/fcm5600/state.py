@@ -366,8 +366,7 @@ class PbxState:
         for exten in extens:
             if exten not in self.extensions:
                 raise SimError(f"extension {exten} does not exist")
-        if isinstance(music, bool) or not isinstance(music, int):
-            raise SimError("musicID must be a number")
+        _check_music(music)
         for exten in extens:
             rid = self.next_id("wakeup")
             self.wakeups[rid] = {"callDateTime": when, "exten": exten, "musicID": music,
@@ -381,6 +380,7 @@ class PbxState:
         for rid in ids:
             if rid not in self.wakeups:
                 raise SimError(f"wake-up call record {rid} does not exist")
+        _check_music(music)
         for rid in ids:
             self.wakeups[rid].update(callDateTime=when, musicID=music)
 
@@ -458,3 +458,9 @@ def _date(value: Any, name: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise SimError(f"{name} must be a date yyyy-MM-dd") from None
+
+
+def _check_music(music: Any) -> None:
+    """``musicID``, "Voice file number": a whole number (0 = the default prompt)."""
+    if isinstance(music, bool) or not isinstance(music, int) or music < 0:
+        raise SimError("musicID must be a number")

@@ -13,6 +13,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -120,6 +121,24 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 CONFIG_EXCLUDED = ("Config.DoorSetting.PUBLICCODE.",)
 
 
+@dataclass(frozen=True)
+class RelayPlan:
+    """What a relay does over time: ``before`` until ``start``, then ``level`` until ``end``
+    (None: for good), then released (0)."""
+
+    before: int
+    start: float
+    level: int
+    end: float | None
+
+    def level_at(self, now: float) -> int:
+        if now < self.start:
+            return self.before
+        if self.end is None or now < self.end:
+            return self.level
+        return 0
+
+
 class OnetouchState:
     def __init__(self, host: str, *, model: str = "OT-IP-LP-C9", relays: int = 3,
                  time_scale: float = 1.0, answer_delay: float = 2.0,
@@ -153,8 +172,9 @@ class OnetouchState:
 
     def _boot(self) -> None:
         self.boot_time = self.clock()
-        self.relay_level = dict.fromkeys(self.doors, 0)
-        self.relay_until: dict[str, float | None] = dict.fromkeys(self.doors, None)
+        # Per relay: (level before, start, level, end); level_at() evaluates it lazily.
+        self.relay_plan: dict[str, RelayPlan] = {d: RelayPlan(0, 0.0, 0, None)
+                                                 for d in self.doors}
         self.input_level = dict.fromkeys(self.doors, 1)
         self.call: dict[str, Any] = {"status": "READY"}
         self.firmware: dict[str, Any] = {"prepared": False, "image": None}
@@ -207,26 +227,31 @@ class OnetouchState:
         return self.doors[int(text) - 1]
 
     # -- relays and inputs ----------------------------------------------------------------
-    def _expire(self) -> None:
-        now = self.clock()
-        for door, until in self.relay_until.items():
-            if until is not None and now >= until:
-                self.relay_level[door], self.relay_until[door] = 0, None
+    def relay_level(self, door: str) -> int:
+        return self.relay_plan[door].level_at(self.clock())
 
-    def open_relay(self, door: str, level: int = 1, seconds: float | None = None) -> None:
-        """Drive a relay; ``seconds`` None = stays (manual), else auto close after it."""
-        self._expire()
-        self.relay_level[door] = level
-        self.relay_until[door] = (None if seconds is None
-                                  else self.clock() + seconds * self.time_scale)
-        self.logs["log"].append(f"relay {door} -> {level}")
+    def open_relay(self, door: str, level: int = 1, seconds: float | None = None,
+                   after: float | None = None) -> None:
+        """Drive a relay ``after`` s from now (None: the relay's TriggerDelay); ``seconds``
+        None = the level stays (manual), else it is released after that many seconds."""
+        now = self.clock()
+        if after is None:
+            after = self.trigger_delay(door)
+        start = now + after * self.time_scale
+        end = None if seconds is None else start + seconds * self.time_scale
+        self.relay_plan[door] = RelayPlan(self.relay_level(door), start, level, end)
+        self.logs["log"].append(f"relay {door} -> {level} in {after} s")
+
+    def trigger_delay(self, door: str) -> int:
+        # Assumption: "Delay X second to trigger relay" applies to every opening of the relay
+        # (HTTP trig, card, code, input), counted from the moment it is asked for.
+        return int(self.config[f"Config.DoorSetting.RELAY.TriggerDelay{door}"])
 
     def hold_delay(self, door: str) -> int:
         return int(self.config[f"Config.DoorSetting.RELAY.HoldDelay{door}"])
 
     def relay_levels(self) -> dict[str, int]:
-        self._expire()
-        return {f"Relay{d}": level for d, level in self.relay_level.items()}
+        return {f"Relay{d}": self.relay_level(d) for d in self.doors}
 
     def set_input(self, door: str, level: int) -> None:
         self.input_level[door] = level
@@ -234,7 +259,10 @@ class OnetouchState:
         if (self.config[f"{prefix}Enable{door}"] == "1"
                 and int(self.config[f"{prefix}Option{door}"]) == level):
             target = self.doors[int(self.config[f"{prefix}RelayId{door}"]) - 1]
-            self.open_relay(target, 1, self.hold_delay(target))
+            # Input Delay ("1 ~ 65536: trig after X second") comes first, then the relay's
+            # own TriggerDelay. Assumption: the two add up.
+            after = int(self.config[f"{prefix}Delay{door}"]) + self.trigger_delay(target)
+            self.open_relay(target, 1, self.hold_delay(target), after=after)
 
     # -- access: cards and codes ----------------------------------------------------------
     def present(self, table: str, kind: str, code: str, door: str,

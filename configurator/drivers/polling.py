@@ -1,0 +1,122 @@
+"""The event stream of a device that has no push channel: poll, diff, back off, report state.
+
+Onetouch, Fanvil and the FCM5600 all offer only status reads, so their drivers turn successive
+polls into :class:`DeviceEvent`s. What is the same for all of them lives here:
+
+- ``poll()`` (given by the driver) returns the events since the previous poll; the driver keeps
+  its own baseline and de-duplication (log rows by id, status by comparison).
+- A failing poll (device gone, timeout, garbage) never escapes the iterator: the stream reports
+  ``poll.error`` once per failure streak (warning, with ``retry_in`` seconds), waits with an
+  exponential backoff (``interval * 2**n`` up to ``max_backoff``) and, when the device answers
+  again, reports ``poll.recovered`` once.
+- The stream has a :class:`SourceState` (``state``, and ``on_state(state, message)`` which the
+  event hub sets): CONNECTING until the first good poll, LIVE, RETRYING while polls fail.
+- Failures no retry can fix (``AuthError``, ``NotSupported``, ``ServiceDisabled``) put the
+  stream in DISABLED and end it with that typed error, so the hub shows why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+
+from ..core.errors import AuthError, DeviceError, NotSupported, ServiceDisabled
+from ..core.events import DeviceEvent, Severity, SourceState, now_utc
+
+log = logging.getLogger("configurator.drivers.polling")
+
+PollFunction = Callable[[], Awaitable[Sequence[DeviceEvent]]]
+StateCallback = Callable[[SourceState, str], None]
+Sleep = Callable[[float], Awaitable[None]]
+FINAL_ERRORS = (AuthError, NotSupported, ServiceDisabled)
+
+
+class PolledEvents(AsyncIterator[DeviceEvent]):
+    """``async for event in PolledEvents(host, poll, ...)``: endless; cancel or ``aclose()``."""
+
+    def __init__(self, host: str, poll: PollFunction, *, interval: float = 2.0,
+                 max_backoff: float = 30.0, source: str = "poll",
+                 on_state: StateCallback | None = None, sleep: Sleep = asyncio.sleep) -> None:
+        self.host = host
+        self._poll = poll
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self.source = source
+        self.on_state = on_state
+        self._sleep = sleep
+        self.state = SourceState.STOPPED
+        self.failures = 0
+        self._gen: AsyncGenerator[DeviceEvent, None] | None = None
+
+    def __aiter__(self) -> PolledEvents:
+        return self
+
+    async def __anext__(self) -> DeviceEvent:
+        if self._gen is None:
+            self._gen = self._run()
+        return await self._gen.__anext__()
+
+    async def aclose(self) -> None:
+        if self._gen is not None:
+            await self._gen.aclose()
+
+    def backoff(self, failures: int) -> float:
+        """Seconds to wait after the ``failures``-th failure in a row."""
+        return min(self.max_backoff, self.interval * 2 ** failures)
+
+    def _set_state(self, state: SourceState, message: str = "") -> None:
+        self.state = state
+        if self.on_state is not None:
+            self.on_state(state, message)
+
+    def _event(self, type_: str, summary: str, params: dict[str, object],
+               severity: Severity = Severity.INFO) -> DeviceEvent:
+        return DeviceEvent(self.host, type_, now_utc(), summary, params, severity,
+                           source=self.source)
+
+    async def _run(self) -> AsyncGenerator[DeviceEvent, None]:
+        self._set_state(SourceState.CONNECTING)
+        try:
+            while True:
+                try:
+                    events = await self._poll()
+                except FINAL_ERRORS as err:
+                    self._set_state(SourceState.DISABLED, err.message)
+                    raise
+                except DeviceError as err:
+                    for event in self._failed(err.message, type(err).__name__):
+                        yield event
+                    await self._sleep(self.backoff(self.failures))
+                    continue
+                except (ValueError, KeyError, TypeError, AttributeError) as err:
+                    # A reply our parsers did not expect must not kill the stream either.
+                    log.warning("%s: unexpected poll reply: %r", self.host, err)
+                    for event in self._failed(f"unexpected reply ({type(err).__name__})",
+                                              "ProtocolError"):
+                        yield event
+                    await self._sleep(self.backoff(self.failures))
+                    continue
+                if self.failures or self.state is not SourceState.LIVE:
+                    recovered = self.failures > 0
+                    self.failures = 0
+                    self._set_state(SourceState.LIVE)
+                    if recovered:
+                        yield self._event("poll.recovered", "the device answers again", {})
+                for event in events:
+                    yield event
+                await self._sleep(self.interval)
+        finally:
+            if self.state is not SourceState.DISABLED:
+                self._set_state(SourceState.STOPPED)
+
+    def _failed(self, message: str, kind: str) -> list[DeviceEvent]:
+        self.failures += 1
+        delay = self.backoff(self.failures)
+        log.debug("%s: poll failed (%s), retrying in %.1f s", self.host, message, delay)
+        self._set_state(SourceState.RETRYING, f"{message}; retrying in {delay:g} s")
+        if self.failures > 1:
+            return []  # one report per failure streak
+        return [self._event("poll.error", f"event polling failed: {message}",
+                            {"error": message, "kind": kind, "retry_in": delay},
+                            Severity.WARNING)]
