@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from ..device import TwoNSimulator
 
 
-def _custom_or_ok(req: ApiRequest) -> web.StreamResponse:
+def _custom_or_ok(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
     """``response=TEXT``: reply with that text (text/plain, may be empty) instead of JSON."""
     text = req.get("response")
-    if text is not None:
+    # v2.11 documents no ``response`` parameter: the Vario ignores it and answers JSON.
+    if text is not None and sim.profile.api != "2.11":
         return web.Response(text=text, content_type="text/plain")
     return ok()
 
@@ -28,6 +29,9 @@ async def switch_caps(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse
 
 async def switch_status(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
     switches = sim.switches.get(req.get("switch"), required=False)
+    if sim.profile.api == "2.11":
+        # v2.11: the status is "active" only (no locking or holding on that firmware).
+        return ok({"switches": [{"switch": sw.n, "active": sw.effective} for sw in switches]})
     return ok({"switches": [sw.status() for sw in switches]})
 
 
@@ -39,7 +43,7 @@ async def switch_ctrl(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse
     if sim.profile.api != "2.11":
         timeout = req.int_param("timeout", minimum=1, maximum=86400)
     sim.switches.control(sw, action or "", timeout=timeout)
-    return _custom_or_ok(req)
+    return _custom_or_ok(sim, req)
 
 
 async def io_caps(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
@@ -58,4 +62,4 @@ async def io_ctrl(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
     if port.type != "output":
         raise invalid("port")  # Assumption: inputs cannot be controlled -> error 12
     sim.io.set(port.name, action == "on")
-    return _custom_or_ok(req)
+    return _custom_or_ok(sim, req)

@@ -35,7 +35,7 @@ async def firmware_put(sim: TwoNSimulator, req: ApiRequest) -> web.StreamRespons
         raise invalid("blob-fw")
     _, version, note = parsed
     if version_tuple(version) < version_tuple(sim.min_firmware):
-        raise ApiError(19, "blob-fw", "file version is lower than the required minimum")
+        raise ApiError(19, description="file version is lower than the required minimum")
     pending = PendingFirmware(new_file_id(), version)
     pending.reject_timer = asyncio.get_running_loop().call_later(
         sim.firmware_reject_after, sim.drop_firmware)

@@ -107,7 +107,8 @@ async def display_put(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse
         raise ApiError(17, "blob-video")
     if image is None and video is None:
         raise missing("blob-image")
-    duration = req.int_param("duration", minimum=1)
+    # v2.11 documents display and blob-image only: duration is not read there (ignored).
+    duration = None if sim.profile.api == "2.11" else req.int_param("duration", minimum=1)
     repeat = req.int_param("repeat", minimum=1) if video is not None else None
     shown: dict[str, Any] = {"duration": duration, "repeat": repeat}
     if image is not None:
@@ -118,7 +119,9 @@ async def display_put(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse
             raise invalid("blob-video")
         shown.update({"kind": "video", "bytes": len(video.data)})
     # Assumption: without duration/repeat the image is an overlay (kept until DELETE).
-    shown["mode"] = "notification" if duration or repeat else "overlay"
+    # The Vario can only show notifications (doc 5.9.2.1).
+    shown["mode"] = ("notification" if duration or repeat or sim.profile.api == "2.11"
+                     else "overlay")
     sim.extensions["display"][name] = shown
     return ok()
 

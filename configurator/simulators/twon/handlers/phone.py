@@ -133,6 +133,10 @@ async def phone_status(sim: TwoNSimulator, req: ApiRequest) -> web.StreamRespons
         accounts = [a for a in accounts if a["account"] == number]
         if not accounts:
             raise invalid("account")
+    if sim.profile.api == "2.11":
+        # The v2.11 document lists account, sipNumber, registered and registerTime only.
+        keys = ("account", "sipNumber", "registered", "registerTime")
+        accounts = [{k: a[k] for k in keys if k in a} for a in accounts]
     return ok({"accounts": accounts})
 
 

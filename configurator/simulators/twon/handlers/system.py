@@ -70,4 +70,5 @@ async def time_set(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
     assert value is not None
     sim.clock.set_utc(value)
     sim.clock.automatic = False
+    sim.clock.source = "api"  # one of the documented sources (doc 5.1.5)
     return ok()
