@@ -8,12 +8,14 @@ values, ``ActionSpec``s and a stream of ``DeviceEvent``s.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Mapping, Sequence
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from .errors import NotSupported
+from .errors import InvalidValue, NotSupported
 from .events import DeviceEvent
 from .params import ParamSpec, SettingsPage, TableSpec
 from .transport import Transport
@@ -133,6 +135,63 @@ class CameraSource:
     max_fps: int = 0
 
 
+@dataclass(frozen=True)
+class MaintenanceSpec:
+    """What the Maintenance node may offer for a device (besides its reboot/reset actions)."""
+
+    backup: bool = False  # ``backup()``: the device's own configuration file
+    restore: bool = False  # ``restore()``: send such a file back
+    firmware: bool = False  # ``firmware_upload()`` / ``firmware_apply()``
+    config_suffix: str = ""  # file suffix of the configuration file (".xml", ".tgz", ".txt")
+    restore_restarts: bool = False  # the device restarts after a restore
+    help: str = ""  # one line for the UI: what restore/firmware do on this device
+
+
+@dataclass(frozen=True)
+class FirmwareImage:
+    """A firmware file on its way to a device (``firmware_upload`` -> ``firmware_apply``).
+
+    ``staged`` means the device already holds the image and waits for apply or reject (2N);
+    otherwise nothing was sent yet and ``content`` goes out at apply time (Onetouch).
+    """
+
+    filename: str
+    size: int
+    md5: str
+    version: str = ""  # the version the device read from the file, when it tells
+    downgrade: bool = False
+    note: str = ""
+    file_id: str = ""
+    staged: bool = False
+    content: bytes = field(default=b"", repr=False, compare=False)
+
+
+StepCallback = Callable[[str], None]
+
+
+async def firmware_image(content: bytes, filename: str, **details: object) -> FirmwareImage:
+    """A :class:`FirmwareImage` for a file read by the user (MD5 hashed off the loop)."""
+    if not content:
+        raise InvalidValue(f"{filename or 'the firmware file'} is empty")
+    md5 = await asyncio.to_thread(lambda: hashlib.md5(content).hexdigest())
+    return FirmwareImage(filename=filename, size=len(content), md5=md5, content=content,
+                         **details)  # type: ignore[arg-type]
+
+
+def check_file(content: bytes, filename: str, what: str, *, suffixes: Sequence[str] = (),
+               magic: bytes | Sequence[bytes] = b"") -> None:
+    """Refuse an obviously wrong file before it is sent to a device (one-line InvalidValue)."""
+    name = filename or "the file"
+    if not content:
+        raise InvalidValue(f"{name} is empty; expected {what}")
+    if suffixes and not filename.lower().endswith(tuple(s.lower() for s in suffixes)):
+        raise InvalidValue(f"{name} is not {what} (expected {' or '.join(suffixes)})")
+    starts = (magic,) if isinstance(magic, bytes) else tuple(magic)
+    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if any(starts) and not any(head.startswith(m) for m in starts if m):
+        raise InvalidValue(f"{name} is not {what} (its content does not match)")
+
+
 class Device(abc.ABC):
     """A connected device of some vendor. Construct through the driver registry."""
 
@@ -239,6 +298,39 @@ class Device(abc.ABC):
     async def backup(self) -> tuple[bytes, str]:
         """The device's configuration file: (content, suggested file suffix)."""
         raise NotSupported("configuration backup is not supported", host=self.host)
+
+    def maintenance(self) -> MaintenanceSpec:
+        """Which of backup / restore / firmware the Maintenance node offers."""
+        return MaintenanceSpec()
+
+    async def restore(self, content: bytes, filename: str) -> None:
+        """Send a configuration file made by ``backup()`` back to the device (replaces it)."""
+        raise NotSupported("configuration restore is not supported", host=self.host)
+
+    async def firmware_upload(self, content: bytes, filename: str) -> FirmwareImage:
+        """Check (and where the device does that, stage) a firmware image; nothing is
+        installed until ``firmware_apply``."""
+        raise NotSupported("firmware upload is not supported", host=self.host)
+
+    async def firmware_apply(self, image: FirmwareImage,
+                             on_step: StepCallback | None = None) -> None:
+        """Install the image; the device restarts. ``on_step`` gets a line per stage."""
+        raise NotSupported("firmware upgrade is not supported", host=self.host)
+
+    async def firmware_reject(self, image: FirmwareImage) -> None:
+        """Discard a staged image without installing it."""
+        raise NotSupported("discarding an uploaded firmware is not supported", host=self.host)
+
+    # -- the device's own table files (TableOp.EXPORT / TableOp.IMPORT) ----------------------
+    async def export_table(self, table_id: str) -> tuple[bytes, str]:
+        """The device's own export file of a table: (content, file suffix such as ".xml")."""
+        raise NotSupported(f"table {table_id} has no export file", host=self.host)
+
+    async def import_table(self, table_id: str, content: bytes,
+                           filename: str) -> list[RowResult] | None:
+        """Send an export file back; the device replaces the table with its rows. Returns
+        per-row results where the device reports them, else None (all or nothing)."""
+        raise NotSupported(f"table {table_id} cannot be imported from a file", host=self.host)
 
     async def aclose(self) -> None:
         await self.transport.aclose()

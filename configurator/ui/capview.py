@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.device import ActionSpec
+from ..core.device import ActionSpec, Capability
 from .capabilities import CapabilityNode
 from .context import EditorContext
 from .form import PageForm
 from .icons import icon
+from .maintenance import MaintenancePanel
 from .table import TableEditor
 
 
@@ -31,6 +32,7 @@ class CapabilityView(QWidget):
         self.ctx = ctx
         self.forms: list[PageForm] = []
         self.tables: list[TableEditor] = []
+        self.maintenance: MaintenancePanel | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         title = QLabel(f"<span style='font-size:15px; font-weight:600'>{node.label}</span>"
@@ -62,9 +64,17 @@ class CapabilityView(QWidget):
                 signal.connect(lambda *_, e=editor: self._table_dirty(e))
             self.tabs.addTab(editor, table.title)
             self.tables.append(editor)
+        device = ctx.session.device
+        if node.capability == Capability.MAINTENANCE and device is not None:
+            self.maintenance = MaintenancePanel(ctx, device.maintenance(), self)
+            if self.tabs.count():
+                self.tabs.insertTab(0, self.maintenance, "Backup and firmware")
+                self.tabs.setCurrentIndex(0)
+            else:
+                layout.addWidget(self.maintenance, 1)
         if self.tabs.count():
             layout.addWidget(self.tabs, 1)
-        else:
+        elif self.maintenance is None:
             note = QLabel(self._empty_text(), self)
             note.setWordWrap(True)
             note.setStyleSheet("color: #546e7a; padding: 12px;")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -193,3 +194,68 @@ def needs_typed_confirmation(action: ActionSpec) -> bool:
     """# Assumption: factory reset (by id or label) needs the device's name typed."""
     text = f"{action.id} {action.label}".lower()
     return "factory" in text or "reset to default" in text
+
+
+class Asker:
+    """File and confirmation questions of the table editor and the Maintenance page.
+
+    ``QtAsker`` shows real dialogs (awaited with ``open()``); tests give a scripted one.
+    An empty path means the user cancelled.
+    """
+
+    async def open_path(self, parent: QWidget | None, title: str, name_filter: str) -> str:
+        raise NotImplementedError
+
+    async def save_path(self, parent: QWidget | None, title: str, suggested: str,
+                        name_filter: str) -> str:
+        raise NotImplementedError
+
+    async def confirm(self, parent: QWidget | None, title: str, text: str, *,
+                      phrase: str = "", ok_text: str = "Continue") -> bool:
+        raise NotImplementedError
+
+
+class QtAsker(Asker):
+    async def open_path(self, parent, title, name_filter):
+        dialog = QFileDialog(parent, title)
+        dialog.setNameFilter(name_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        return _chosen(dialog) if await run_dialog(dialog) == QDialog.DialogCode.Accepted else ""
+
+    async def save_path(self, parent, title, suggested, name_filter):
+        dialog = QFileDialog(parent, title)
+        dialog.setNameFilter(name_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.selectFile(suggested)
+        suffix = suggested.rsplit(".", 1)[-1] if "." in suggested else ""
+        if suffix:
+            dialog.setDefaultSuffix(suffix)
+        return _chosen(dialog) if await run_dialog(dialog) == QDialog.DialogCode.Accepted else ""
+
+    async def confirm(self, parent, title, text, *, phrase="", ok_text="Continue"):
+        dialog = ConfirmDialog(title, text, phrase=phrase, ok_text=ok_text, parent=parent)
+        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+
+def _chosen(dialog: QFileDialog) -> str:
+    files = dialog.selectedFiles()
+    return files[0] if files else ""
+
+
+def file_filter(suffix: str, what: str = "") -> str:
+    """A name filter for files ending in ``suffix`` (".xml"), plus all files."""
+    suffix = suffix if suffix.startswith(".") or not suffix else f".{suffix}"
+    if not suffix:
+        return "All files (*)"
+    label = what or f"{suffix[1:].upper()} files"
+    return f"{label} (*{suffix});;All files (*)"
+
+
+def size_text(size: int) -> str:
+    """1 234 bytes / 12.3 kB / 4.5 MB."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"

@@ -76,6 +76,33 @@ async def _live_shots(window: Any, twon: Any, save: Any) -> None:
     await save("10-camera-dock")
 
 
+async def _maintenance_shot(window: Any, twon: Any, save: Any) -> None:
+    """The 2N Maintenance page after a firmware file was checked by the device (version,
+    downgrade flag, notes shown); the confirmation is declined, so the image is rejected."""
+    from ..simulators.twon.firmware import make_firmware
+    from .dialogs import Asker
+
+    view = window.select_capability(twon.key, "maintenance")
+    panel = getattr(view, "maintenance", None)
+    if panel is None:
+        return
+    path = Path(tempfile.mkdtemp(prefix="configurator-fw-")) / "2n-verso-2.37.0.1.1.fw"
+    path.write_bytes(make_firmware("verso", "2.37.0.1.1", note="Older release kept for "
+                                   "sites that need it", size=65536))
+
+    class Decline(Asker):
+        async def open_path(self, parent: Any, title: str, name_filter: str) -> str:
+            return str(path)
+
+        async def confirm(self, parent: Any, title: str, text: str, *, phrase: str = "",
+                          ok_text: str = "Continue") -> bool:
+            return False
+
+    panel.asker = Decline()
+    await panel.upgrade_firmware()
+    await save("12-maintenance")
+
+
 async def _discovery_shot(window: Any, save: Any) -> None:
     panel = window.show_discovery()
     task = panel.start()
@@ -161,6 +188,7 @@ async def shoot(out: Path) -> list[Path]:
             if view:
                 await save("07-2n-switches")
             await _live_shots(window, twon, save)
+            await _maintenance_shot(window, twon, save)
         await _discovery_shot(window, save)
         from .adddevice import AddDeviceDialog
 

@@ -1,9 +1,12 @@
 """Table editor generated from a TableSpec: sort, filter, add/edit/delete rows with per-cell
-validation, CSV import/export, and apply as ``apply_table`` with per-row results."""
+validation, CSV import/export, the device's own export/import files (where the TableSpec offers
+``TableOp.EXPORT`` / ``TableOp.IMPORT``), and apply as ``apply_table`` with per-row results."""
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import ConfiguratorError, InvalidValue
 from ..core.params import TableOp, TableSpec
 from .context import EditorContext
-from .dialogs import run_dialog
+from .dialogs import Asker, QtAsker, file_filter, run_dialog, size_text
 from .icons import icon
 from .specform import SpecForm
 from .tablemodel import SORT_ROLE, TableModel
@@ -95,6 +98,7 @@ class TableEditor(QWidget):
         self.can_add = TableOp.ADD in ops or TableOp.IMPORT in ops
         self.can_edit = TableOp.SET in ops
         self.can_delete = TableOp.DEL in ops
+        self.asker: Asker = QtAsker()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -110,6 +114,18 @@ class TableEditor(QWidget):
         self.import_action = bar.addAction(icon("open"), "Import CSV…")
         self.export_action = bar.addAction(icon("save"), "Export CSV…")
         bar.addSeparator()
+        # The device's own file (ICKey.xml, Contact.csv ...): only where the device has one.
+        self.device_export_action = bar.addAction(icon("save"), "Export device file…")
+        self.device_import_action = bar.addAction(icon("open"), "Import device file…")
+        self.device_export_action.setVisible(TableOp.EXPORT in ops)
+        self.device_import_action.setVisible(TableOp.IMPORT in ops)
+        kind = (spec.export_format or "device").upper()
+        self.device_export_action.setToolTip(f"Download the device's own {kind} file of this "
+                                             "table (as the device's web interface exports it)")
+        self.device_import_action.setToolTip(f"Send a {kind} file exported from the device "
+                                             "back: it REPLACES the whole table on the device")
+        if ops & {TableOp.EXPORT, TableOp.IMPORT}:
+            bar.addSeparator()
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter rows…")
         self.filter_edit.setClearButtonEnabled(True)
@@ -151,6 +167,10 @@ class TableEditor(QWidget):
         self.delete_action.triggered.connect(self.delete_selected)
         self.import_action.triggered.connect(lambda: self.ctx.spawn(self.import_dialog()))
         self.export_action.triggered.connect(lambda: self.ctx.spawn(self.export_dialog()))
+        self.device_export_action.triggered.connect(
+            lambda: self.ctx.spawn(self.export_device_file(), "export device file"))
+        self.device_import_action.triggered.connect(
+            lambda: self.ctx.spawn(self.import_device_file(), "import device file"))
         self.reload_button.clicked.connect(lambda: self.ctx.spawn(self.load(), "reload"))
         self.revert_button.clicked.connect(self.revert)
         self.apply_button.clicked.connect(lambda: self.ctx.spawn(self.apply(), "apply table"))
@@ -172,6 +192,8 @@ class TableEditor(QWidget):
         self.edit_action.setEnabled(selected and not self.busy)
         self.delete_action.setEnabled(selected and self.can_delete and not self.busy)
         self.import_action.setEnabled(self.can_add and self.loaded and not self.busy)
+        self.device_export_action.setEnabled(not self.busy)
+        self.device_import_action.setEnabled(self.loaded and not self.busy)
         self.apply_button.setEnabled(bool(pending) and not self.busy)
         self.revert_button.setEnabled(bool(pending) and not self.busy)
         self.reload_button.setEnabled(not self.busy)
@@ -265,6 +287,100 @@ class TableEditor(QWidget):
             except ConfiguratorError as exc:
                 self.banner.error(f"Nothing imported: {exc}")
 
+    # -- the device's own export/import file ---------------------------------------------
+    async def export_device_file(self) -> str:
+        """Fetch the device's export file and save it; returns the path ("" if not saved)."""
+        device = self.ctx.session.device
+        title = self.spec.title
+        if device is None:
+            self.banner.error("The device is not connected.")
+            return ""
+        self.set_busy(True)
+        self.banner.info(f"Reading the device's {title} file…")
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                content, suffix = await device.export_table(self.spec.id)
+        except Exception as exc:
+            self.banner.error(f"Cannot export {title}: {_reason(exc, log)}")
+            return ""
+        finally:
+            self.set_busy(False)
+        suggested = f"{_file_stem(self.ctx.session.title)}-{self.spec.id}{suffix}"
+        path = await self.asker.save_path(self, f"Save the device's {title} file", suggested,
+                                          file_filter(suffix))
+        if not path:
+            self.banner.info("Export cancelled; nothing was saved.")
+            return ""
+        try:
+            Path(path).write_bytes(content)
+        except OSError as exc:
+            self.banner.error(f"Cannot write {path}: {exc.strerror or exc}")
+            return ""
+        self.banner.success(f"Saved the device's {_h(title)} file ({size_text(len(content))}) "
+                            f"to {_h(path)}")
+        return path
+
+    async def import_device_file(self) -> bool:
+        """Send a device file back (replaces the table on the device), then re-read it."""
+        device = self.ctx.session.device
+        title, device_title = self.spec.title, self.ctx.session.title
+        if device is None:
+            self.banner.error("The device is not connected; nothing was imported.")
+            return False
+        if self.dirty:
+            self.banner.warning("Apply or revert the pending changes before importing a "
+                                "device file.")
+            return False
+        fmt = f".{self.spec.export_format}" if self.spec.export_format else ""
+        path = await self.asker.open_path(self, f"Import a {title} file", file_filter(fmt))
+        if not path:
+            return False
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            self.banner.error(f"Nothing imported: cannot read {path}: {exc.strerror or exc}")
+            return False
+        name = Path(path).name
+        text = (f"Importing <b>{_h(name)}</b> ({size_text(len(content))}) <b>replaces all "
+                f"{len(self.model.rows)} row(s)</b> of {_h(title)} on <b>{_h(device_title)}</b> "
+                "with the rows of the file.<br><br>Export the current table first if you may "
+                "need it again.")
+        if not await self.asker.confirm(self, f"Replace {title}?", text,
+                                        ok_text="Replace table"):
+            self.banner.info("Import cancelled; the device was not changed.")
+            return False
+        self.set_busy(True)
+        self.banner.info(f"Importing {name}…")
+        failure = ""
+        results = None
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                results = await device.import_table(self.spec.id, content, name)
+        except Exception as exc:
+            failure = _reason(exc, log)
+        finally:
+            self.set_busy(False)
+        reloaded = await self.load()  # show what the device really holds now
+        if failure:
+            self.banner.error(f"Import of {_h(name)} failed: {_h(failure)}"
+                              + ("" if reloaded else " (the table could not be re-read)"))
+            return False
+        failed = [r for r in results or [] if not r.ok]
+        if failed:
+            lines = "".join(f"<br>• {_h(str(r.key))}: {_h(r.message or 'refused')}"
+                            for r in failed[:8])
+            more = f"<br>… and {len(failed) - 8} more" if len(failed) > 8 else ""
+            self.banner.error(f"{len(failed)} row(s) of {_h(name)} were refused:{lines}{more}")
+            return False
+        if not reloaded:
+            self.banner.warning(f"{_h(name)} was imported, but the table could not be re-read; "
+                                "press Reload.")
+            return True
+        self.banner.success(f"Imported {_h(name)}: {_h(title)} now has "
+                            f"{len(self.model.rows)} row(s) on the device.")
+        self.ctx.status(f"{device_title} — {title}: imported {name}")
+        return True
+
     # -- device I/O -----------------------------------------------------------------------
     async def load(self) -> bool:
         device = self.ctx.session.device
@@ -330,6 +446,23 @@ class TableEditor(QWidget):
                         f"{failed} failed")
         self._update()
         return not failed
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _file_stem(title: str) -> str:
+    """A file-name-safe form of a device title."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", title).strip("-") or "device"
+
+
+def _reason(exc: BaseException, logger: logging.Logger) -> str:
+    """One line for the user; unexpected exceptions are logged with their traceback."""
+    if isinstance(exc, ConfiguratorError):
+        return str(exc)
+    logger.exception("unexpected error")
+    return f"internal error: {exc}"
 
 
 async def _ask_file(parent: QWidget, title: str, *, save: bool) -> str:

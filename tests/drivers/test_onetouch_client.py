@@ -173,6 +173,7 @@ async def test_rfkey_named_methods(client, sim) -> None:
     await client.rfkey_import(xml.content)
     assert (await client.rfkey_get())[0]["Name"] == "Renamed"
     assert (await client.rfkey_del([{"Code": "00B4161D"}]))[0].ok
+    assert await client.rfkey_get() == []
     with pytest.raises(Rejected, match="invalid file"):
         await client.rfkey_import(b"<Other/>")
 
@@ -183,8 +184,11 @@ async def test_privatekey_named_methods(client, sim) -> None:
     assert (await client.privatekey_get())[0]["Tags"] == "2"
     assert sim.enter_pin("2468") is False  # FORBIDDEN
     exported = await client.privatekey_export()
+    assert exported.filename == "PrivateKey.xml" and b"2468" in exported.content
     assert (await client.privatekey_del([{"ID": "1"}]))[0].ok
+    assert await client.privatekey_get() == []
     await client.privatekey_import(exported.content)
+    assert [(r["Code"], r["Tags"]) for r in await client.privatekey_get()] == [("2468", "2")]
     await client.privatekey_clear()
     assert await client.privatekey_get() == []
 
@@ -270,6 +274,10 @@ async def test_sip_get_set_status(client, sim) -> None:
                           "Config.Account1.GENERAL.UserName": "130",
                           "Config.Account1.SIP.Port": "5060",
                           "Config.Account1.SIP.Server": "192.168.1.115"})
+    after = await client.sip_get()
+    assert after["Config.Account1.SIP.Server"] == "192.168.1.115"
+    assert after["Config.Account1.GENERAL.Pwd"] == "130"
+    assert after["Config.Account2.GENERAL.Enable"] == "0"  # untouched
     status = await client.sip_status()
     assert status["Account1"] == {"UserName": "130", "SipServer": "192.168.1.115",
                                   "Status": "2"}
@@ -281,6 +289,7 @@ async def test_sip_get_set_status(client, sim) -> None:
 async def test_log_functions(client, sim) -> None:
     assert await client.log_get() == {"Config.Settings.LOGLEVEL.Level": "3"}
     assert await client.log_set(7) == {"Config.Settings.LOGLEVEL.Level": "7"}
+    assert (await client.log_export()).filename == "log.txt"  # type "log" is the default
     kmsg = await client.log_export("kmsg")
     assert kmsg.filename == "kmsg.txt" and b"Booting" in kmsg.content
     await client.log_clear("kmsg")
@@ -317,9 +326,12 @@ async def test_pcap_functions(client, sim) -> None:
     stopped = await client.pcap_stop()
     capture = await client.pcap_export()
     assert int(stopped["FileSize"]) == len(capture.content)
+    assert capture.filename == "phone.pcap"  # the document's example return
     assert capture.content[:4] == bytes.fromhex("d4c3b2a1")  # libpcap magic
     await client.pcap_start("auto", time=1)
     await asyncio.sleep(0.03)  # auto stop after 1 s * time_scale 0.01
     assert (await client.pcap_status())["Status"] == "stop"
-    with pytest.raises(InvalidValue):
+    with pytest.raises(InvalidValue, match="above the maximum 180 s"):
         await client.pcap_start(time=181)
+    with pytest.raises(InvalidValue, match="not one of"):
+        await client.pcap_start("forever")

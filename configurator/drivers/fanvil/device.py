@@ -13,6 +13,7 @@ from ...core.device import (
     Device,
     DeviceInfo,
     KeyResult,
+    MaintenanceSpec,
     RowResult,
     WriteOutcome,
     WriteReport,
@@ -315,3 +316,10 @@ class FanvilDevice(Device):
         except (NotSupported, AuthError):
             pass  # no page on this model, or no web account given: the XML API still answers
         return render_nc_text(await self.client.get_all()).encode("utf-8"), ".txt"
+
+    def maintenance(self) -> MaintenanceSpec:
+        # The XML API has no configuration import or firmware upload (the document names
+        # "Export configurations file" only in the web UI): backup only.
+        return MaintenanceSpec(backup=True, config_suffix=".txt",
+                               help="This phone's API offers no restore or firmware upload; "
+                                    "use its web interface for those.")

@@ -9,7 +9,15 @@ import string
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from ...core.device import ActionSpec, Capability, Device, DeviceInfo, RowResult, WriteReport
+from ...core.device import (
+    ActionSpec,
+    Capability,
+    Device,
+    DeviceInfo,
+    MaintenanceSpec,
+    RowResult,
+    WriteReport,
+)
 from ...core.errors import (
     AuthError,
     ConfiguratorError,
@@ -320,6 +328,11 @@ class FcmDevice(Device):
         # recordings can be downloaded), so there is nothing to call.
         raise NotSupported("the FCM5600 REST API offers no configuration export; make a backup "
                            "in the PBX web interface", host=self.host)
+
+    def maintenance(self) -> MaintenanceSpec:
+        # The document has no backup, restore, firmware, or phonebook import/export function.
+        return MaintenanceSpec(help="The FCM5600 REST API offers no configuration backup, "
+                                    "restore or firmware upload; use the PBX web interface.")
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -30,6 +30,7 @@ from .protocol import (
     parse_items,
     parse_reply,
 )
+from .specs import LOG_TYPE, PCAP_START_PARAMS
 
 Form = Literal["post", "get"]
 Kind = Literal["json", "file", "upload"]
@@ -85,7 +86,7 @@ FUNCTIONS: dict[str, Function] = _table(
     "pcap: status=GP start=GP stop=GP export=G"
 )
 
-LOG_TYPES = ("log", "kmsg", "log_debug")
+LOG_TYPES = tuple(c.value for c in LOG_TYPE.choices)  # log, kmsg, log_debug
 CALLLOG_TYPES = ("All", "Dialed", "Received", "Missed", "Forwarded", "Unknow")
 
 
@@ -445,10 +446,8 @@ class OnetouchClient:
 
     async def pcap_start(self, capture_type: str = "auto", filter: str = "ip",
                          time: int = 60, size: int = 1048576) -> dict[str, str]:
-        _check_choice("capture type", capture_type, ("auto", "manual"))
-        if not 1 <= time <= 180:
-            raise InvalidValue(f"capture time {time} s is outside 1-180 s", param="time")
-        data = {"type": capture_type, "filter": filter, "time": str(time), "size": str(size)}
+        given = {"type": capture_type, "filter": filter, "time": time, "size": size}
+        data = {spec.key: str(spec.validate(given[spec.key])) for spec in PCAP_START_PARAMS}
         return as_text_map(await self.call("pcap/start", data))
 
     async def pcap_stop(self) -> dict[str, str]:

@@ -13,14 +13,19 @@ from ...core.device import (
     Capability,
     Device,
     DeviceInfo,
+    FirmwareImage,
     KeyResult,
+    MaintenanceSpec,
     RowResult,
+    StepCallback,
     WriteOutcome,
     WriteReport,
+    check_file,
+    firmware_image,
 )
 from ...core.errors import DeviceError, InvalidValue, NotSupported, ProtocolError, Rejected
 from ...core.events import DeviceEvent
-from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
+from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableOp, TableSpec
 from ...core.transport import Transport
 from .client import Form, OnetouchClient
 from .events import OnetouchPoller
@@ -28,6 +33,7 @@ from .protocol import ItemResult
 from .specs import (
     ALL_DOORS,
     ALL_TABLES,
+    PCAP_START_PARAMS,
     TABLE_TARGETS,
     decode,
     decode_row,
@@ -252,12 +258,7 @@ class OnetouchDevice(Device):
                     ParamSpec("display_name", "Display name", default=""),
                     capability=Capability.CALLS),
             _action("hangup", "Hang up", capability=Capability.CALLS),
-            _action("pcap_start", "Start packet capture",
-                    ParamSpec("type", "Type", Kind.ENUM, default="auto",
-                              choices=(Choice("auto", "Auto stop"), Choice("manual", "Manual"))),
-                    ParamSpec("filter", "Filter", default="ip", help="libpcap filter"),
-                    ParamSpec("time", "Time", Kind.INT, 1, 180, unit="s", default=60),
-                    ParamSpec("size", "Size limit", Kind.INT, 1, unit="bytes", default=1048576),
+            _action("pcap_start", "Start packet capture", *PCAP_START_PARAMS,
                     capability=Capability.PCAP),
             _action("pcap_stop", "Stop packet capture", capability=Capability.PCAP),
             _action("reboot", "Reboot", capability=Capability.MAINTENANCE, dangerous=True,
@@ -314,6 +315,60 @@ class OnetouchDevice(Device):
     async def backup(self) -> tuple[bytes, str]:
         exported = await self.client.config_export()
         return exported.content, ".tgz"
+
+    # -- maintenance: restore, firmware, the device's own table files --------------------------
+    def maintenance(self) -> MaintenanceSpec:
+        return MaintenanceSpec(
+            backup=True, restore=True, firmware=True, config_suffix=".tgz",
+            restore_restarts=True,
+            help="Restore imports a Config.tgz exported from an Onetouch intercom (the device "
+                 "restarts). Firmware: prepare, upload, then upgrade checked by MD5.")
+
+    async def restore(self, content: bytes, filename: str) -> None:
+        # The device accepts "only tgz file" (config/import); check before sending.
+        check_file(content, filename, "a Config.tgz configuration archive",
+                   suffixes=(".tgz",), magic=b"\x1f\x8b")
+        await self.client.config_import(content, filename)
+
+    async def firmware_upload(self, content: bytes, filename: str) -> FirmwareImage:
+        # Assumption: the image is only checked here (size, MD5); prepare/upload/upgrade run
+        # together in firmware_apply so a cancelled upgrade leaves the device untouched (the
+        # API has no way to discard a prepared upload).
+        return await firmware_image(content, filename, staged=False)
+
+    async def firmware_apply(self, image: FirmwareImage,
+                             on_step: StepCallback | None = None) -> None:
+        step = on_step or (lambda text: None)
+        step("Preparing the device for the upgrade (1/3)…")
+        await self.client.firmware_prepare()
+        step(f"Uploading {image.filename} (2/3)…")
+        await self.client.firmware_upload(image.content, image.filename or "firmware.rom")
+        step("Upgrading, checked by MD5 (3/3)…")
+        await self.client.firmware_upgrade(image.md5)
+
+    def _file_table(self, table_id: str, op: TableOp) -> tuple[TableSpec, str]:
+        spec = self.table(table_id)
+        if op not in spec.operations:
+            word = "export" if op is TableOp.EXPORT else "import"
+            raise NotSupported(f"{spec.title} has no {word} file on this device", host=self.host)
+        return spec, TABLE_TARGETS[spec.id]
+
+    async def export_table(self, table_id: str) -> tuple[bytes, str]:
+        spec, target = self._file_table(table_id, TableOp.EXPORT)
+        exported = await self.client.export(f"{target}/export")
+        suffix = Path(exported.filename).suffix or f".{spec.export_format or 'bin'}"
+        return exported.content, suffix
+
+    async def import_table(self, table_id: str, content: bytes,
+                           filename: str) -> list[RowResult] | None:
+        spec, target = self._file_table(table_id, TableOp.IMPORT)
+        suffix = f".{spec.export_format}" if spec.export_format else ""
+        magic = b"<" if spec.export_format == "xml" else b""
+        check_file(content, filename, f"a {spec.title} file exported from the device",
+                   suffixes=(suffix,) if suffix else (), magic=magic)
+        # Assumption: the device replaces the whole table, all or nothing (no per-row reply).
+        await self.client.table_import(target, content, filename)
+        return None
 
 
 def _without(row: Mapping[str, Any], key: str) -> dict[str, Any]:

@@ -171,6 +171,14 @@ SIP_TEMPLATE = (
               group="{label}", category=ADV),
     _b(_A + "AUTO_ANSWER.Enable", "Auto answer", group="{label}", category=ADV),
     ParamSpec(_A + "GENERAL.UserAgent", "User agent", group="{label}", category=ADV),
+    # Assumption: only the config/get example shows ADVANCED.ShowMissedCall ("1"); a switch.
+    _b(_A + "ADVANCED.ShowMissedCall", "Show missed calls",
+       "Keep missed calls of this account in the call log (key from the config/get example)",
+       group="{label}", category=ADV),
+    # Assumption: GENERAL.EditEnable appears in the sip/get example with an empty value and is
+    # described nowhere; shown read-only so it is never changed blindly.
+    ParamSpec(_A + "GENERAL.EditEnable", "Edit enable", group="{label}", category=ADV,
+              read_only=True, help="Not described in the document (example value empty)"),
 )
 ACCOUNTS = (("1", "Account 1"), ("2", "Account 2"))
 
@@ -190,6 +198,30 @@ PUBLICCODE_PARAMS = (
               pattern=r"\d{3,8}", help="3-8 digits (assumed)"),
     ParamSpec("Config.DoorSetting.PUBLICCODE.DoorNum", "Opens doors", Kind.FLAGS,
               choices=DOOR_CHOICES, help="1 : Door A, 2 : Door B, 3 : Door C (assumed)"),
+)
+
+
+# log/export and log/clear take the log ``type`` ("Api log export" / "Api log clear").
+LOG_TYPE = ParamSpec("type", "Log type", Kind.ENUM, default="log",
+                     choices=(Choice("log", "Application log"), Choice("kmsg", "Kernel log"),
+                              Choice("log_debug", "Debug log (Android only)")),
+                     help="log: default, application log (Android logcat or Linux syslog); "
+                     "kmsg: kernel log; log_debug: support android only")
+
+# pcap/start parameters ("Api pcap start"), all optional on the wire.
+PCAP_START_PARAMS = (
+    ParamSpec("type", "Capture type", Kind.ENUM, default="auto",
+              choices=(Choice("auto", "Auto stop"), Choice("manual", "Manual")),
+              help="auto: auto stop (capture 60 second, or the capture time); manual: until "
+              "pcap stop"),
+    ParamSpec("filter", "Filter", default="ip", help='pcap filter, more info see libpcap; '
+              'default: "ip"'),
+    ParamSpec("time", "Capture time", Kind.INT, 1, 180, unit="s", default=60,
+              help="capture time 1-180, default 60 second; only works on type auto"),
+    # Assumption: the document gives only the default; a limit below the 24-byte pcap file
+    # header could never hold a packet, so 24 is the minimum.
+    ParamSpec("size", "Size limit", Kind.INT, 24, unit="bytes", default=1048576,
+              help="capture limit size, when reached the capture stops; default: 1048576"),
 )
 
 

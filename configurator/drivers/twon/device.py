@@ -13,10 +13,15 @@ from ...core.device import (
     Capability,
     Device,
     DeviceInfo,
+    FirmwareImage,
     KeyResult,
+    MaintenanceSpec,
     RowResult,
+    StepCallback,
     WriteOutcome,
     WriteReport,
+    check_file,
+    firmware_image,
 )
 from ...core.errors import (
     ConfiguratorError,
@@ -435,6 +440,40 @@ class TwoNDevice(Device):
     # -- maintenance ----------------------------------------------------------------------
     async def backup(self) -> tuple[bytes, str]:
         return await self.client.config_get(), ".xml"
+
+    def maintenance(self) -> MaintenanceSpec:
+        return MaintenanceSpec(
+            backup=True, restore=True, firmware=True, config_suffix=".xml",
+            help="Restore uploads a configuration XML (PUT /api/config); the device applies it "
+                 "in about 15 s. Firmware is checked by the device before you apply it.")
+
+    async def restore(self, content: bytes, filename: str) -> None:
+        check_file(content, filename, "a 2N configuration XML file", magic=(b"<?xml", b"<"))
+        await self.client.config_put(content)
+
+    async def firmware_upload(self, content: bytes, filename: str) -> FirmwareImage:
+        """PUT /api/firmware: the device checks the image and keeps it pending; its reply
+        (version, downgrade, note, fileId) is shown before apply or reject."""
+        image = await firmware_image(content, filename)
+        reply = await self.client.firmware_upload(content, filename or "firmware.bin")
+        return FirmwareImage(
+            filename=image.filename, size=image.size, md5=image.md5,
+            version=str(reply.get("version", "")), downgrade=bool(reply.get("downgrade")),
+            note=str(reply.get("note", "")), file_id=str(reply.get("fileId") or ""),
+            staged=True)
+
+    async def firmware_apply(self, image: FirmwareImage,
+                             on_step: StepCallback | None = None) -> None:
+        if on_step is not None:
+            on_step(f"Applying firmware {image.version or image.filename}…")
+        await self.client.firmware_apply(image.file_id or None)
+
+    async def firmware_reject(self, image: FirmwareImage) -> None:
+        if not image.file_id:  # v2.11: no fileId and no reject; the device drops it itself
+            raise NotSupported("this firmware version cannot discard an uploaded image; "
+                               "it is dropped after 5 minutes or at the next restart",
+                               host=self.host)
+        await self.client.firmware_reject(image.file_id)
 
 
 async def _try(call: Callable[[], Awaitable[Any]]) -> Any | None:

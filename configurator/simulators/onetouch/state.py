@@ -611,5 +611,5 @@ class OnetouchState:
         self._pcap_tick()
         if self.pcap["running"] or self.pcap["file"] is None:
             raise SimError("no capture file (stop the capture first)")
-        return ExportFile(self.pcap["file"], "capture.pcap",
+        return ExportFile(self.pcap["file"], "phone.pcap",  # the document's example name
                           "application/vnd.tcpdump.pcap")
