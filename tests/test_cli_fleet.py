@@ -161,3 +161,31 @@ def test_unlicensed_function_on_v211_is_one_line(fleet, capsys) -> None:
     vario = fleet["2n"][2]
     code, _, err = run(capsys, "call", *target(vario), "switch/ctrl", "switch=1", "action=on")
     assert code == 1 and "licen" in err.lower() and err.count("\n") == 1
+
+
+def test_device_file_export_import_and_confirmations(fleet, capsys, tmp_path) -> None:
+    door = fleet["onetouch"][0]
+    code, out, _ = run(capsys, "add", *target(door), "rfkey", "Name=Ann", "Code=11223344",
+                       "DoorNum=A")
+    assert code == 0
+    exported = tmp_path / "ICKey.xml"
+    code, out, _ = run(capsys, "export", *target(door), "rfkey", "--out", str(exported))
+    assert code == 0 and b"11223344" in exported.read_bytes()
+    code, _, err = run(capsys, "import", *target(door), "rfkey", str(exported))
+    assert code == 1 and "--yes" in err  # replacing a table needs confirmation
+    code, out, _ = run(capsys, "import", *target(door), "rfkey", str(exported), "--yes")
+    assert code == 0
+    code, out, _ = run(capsys, "get", *target(door), "rfkey", "--json")
+    assert "11223344" in {r["Code"] for r in json.loads(out)}
+    code, _, err = run(capsys, "restore", *target(door), str(exported), "--yes")
+    assert code == 1 and "not a Config.tgz" in err  # refused before anything is sent
+
+
+def test_backup_restore_round_trip_on_2n(fleet, capsys, tmp_path) -> None:
+    style = fleet["2n"][1]
+    backup = tmp_path / "style.xml"
+    assert run(capsys, "backup", *target(style), "--out", str(backup))[0] == 0
+    code, _, err = run(capsys, "restore", *target(style), str(backup))
+    assert code == 1 and "--yes" in err
+    code, out, _ = run(capsys, "restore", *target(style), str(backup), "--yes")
+    assert code == 0 and "restored" in out

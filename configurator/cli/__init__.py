@@ -25,8 +25,12 @@ from .device_commands import (
     cmd_camera,
     cmd_delete,
     cmd_events,
+    cmd_export,
+    cmd_firmware,
     cmd_get,
+    cmd_import,
     cmd_info,
+    cmd_restore,
     cmd_set,
 )
 from .fleet_commands import cmd_discover, cmd_simulate
@@ -40,7 +44,8 @@ Handler = Callable[[argparse.Namespace], Awaitable[int]]
 COMMANDS: dict[str, Handler] = {
     "info": cmd_info, "get": cmd_get, "set": cmd_set, "add": cmd_add, "delete": cmd_delete,
     "action": cmd_action, "call": cmd_call, "events": cmd_events, "camera": cmd_camera,
-    "backup": cmd_backup, "simulate": cmd_simulate, "discover": cmd_discover,
+    "backup": cmd_backup, "restore": cmd_restore, "export": cmd_export, "import": cmd_import,
+    "firmware": cmd_firmware, "simulate": cmd_simulate, "discover": cmd_discover,
 }
 
 

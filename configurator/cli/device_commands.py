@@ -240,9 +240,86 @@ async def cmd_camera(args: argparse.Namespace) -> int:
 async def cmd_backup(args: argparse.Namespace) -> int:
     async with opened_device(args) as device:
         content, suffix = await device.backup()
-        tmp = f"{args.out}.partial"
+    _write_file(args.out, content)
+    print(f"wrote {len(content)} bytes ({suffix}) to {args.out}")
+    return 0
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise InvalidValue(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _write_file(path: str, content: bytes) -> None:
+    """Write atomically: a failed write never leaves a half file under the real name."""
+    tmp = f"{path}.partial"
+    try:
         with open(tmp, "wb") as fh:
             fh.write(content)
-        os.replace(tmp, args.out)  # never leave a half-written backup under the real name
-        print(f"wrote {len(content)} bytes ({suffix}) to {args.out}")
-        return 0
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+async def cmd_restore(args: argparse.Namespace) -> int:
+    content = _read_file(args.file)
+    async with opened_device(args) as device:
+        if not args.yes:
+            raise InvalidValue(f"restoring replaces the whole configuration of {device.host}: "
+                               "add --yes to confirm")
+        await device.restore(content, os.path.basename(args.file))
+    print(f"restored {len(content)} bytes from {args.file}"
+          " (the device may restart; reload its settings afterwards)")
+    return 0
+
+
+async def cmd_export(args: argparse.Namespace) -> int:
+    async with opened_device(args) as device:
+        await device.capabilities()
+        spec = device.table(args.table)
+        content, suffix = await device.export_table(spec.id)
+    _write_file(args.out, content)
+    print(f"wrote {len(content)} bytes ({suffix}) of {spec.id} to {args.out}")
+    return 0
+
+
+async def cmd_import(args: argparse.Namespace) -> int:
+    content = _read_file(args.file)
+    async with opened_device(args) as device:
+        await device.capabilities()
+        spec = device.table(args.table)
+        if not args.yes:
+            raise InvalidValue(f"importing replaces the table {spec.id} on {device.host}: "
+                               "add --yes to confirm")
+        results = await device.import_table(spec.id, content, os.path.basename(args.file))
+        rows = await device.read_table(spec.id)
+    if results is not None:
+        return _report_rows(results, args.json)
+    print(f"imported {args.file}: {spec.id} now has {len(rows)} row(s)")
+    return 0
+
+
+async def cmd_firmware(args: argparse.Namespace) -> int:
+    content = _read_file(args.file)
+    async with opened_device(args) as device:
+        image = await device.firmware_upload(content, os.path.basename(args.file))
+        details = {"file": image.filename, "size": image.size, "md5": image.md5,
+                   "version": image.version, "downgrade": image.downgrade, "note": image.note}
+        if not args.apply:
+            if image.staged:
+                await device.firmware_reject(image)
+            emit_json({**details, "applied": False}) if args.json else print(
+                f"{image.filename}: version {image.version or 'unknown'}"
+                + (" (DOWNGRADE)" if image.downgrade else "")
+                + " - checked, not installed (use --apply --yes to install)")
+            return 0
+        if not args.yes:
+            if image.staged:
+                await device.firmware_reject(image)
+            raise InvalidValue("installing firmware restarts the device: add --yes to confirm")
+        await device.firmware_apply(image, on_step=lambda step: print(step, flush=True))
+    emit_json({**details, "applied": True}) if args.json else print("firmware installed")
+    return 0

@@ -99,6 +99,28 @@ def build_parser() -> argparse.ArgumentParser:
     _device_options(p)
     p.add_argument("--out", required=True, help="file to write")
 
+    p = sub.add_parser("restore", help="send a configuration file back: restore HOST FILE --yes")
+    _device_options(p)
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="confirm: replaces the configuration")
+
+    p = sub.add_parser("export", help="save a table as the device's own file (e.g. rfkey XML)")
+    _device_options(p)
+    p.add_argument("table")
+    p.add_argument("--out", required=True, help="file to write")
+
+    p = sub.add_parser("import", help="load a device file into a table: import HOST TABLE FILE")
+    _device_options(p)
+    p.add_argument("table")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="confirm: replaces the table")
+
+    p = sub.add_parser("firmware", help="check a firmware file, or install it with --apply --yes")
+    _device_options(p)
+    p.add_argument("file")
+    p.add_argument("--apply", action="store_true", help="install it (the device restarts)")
+    p.add_argument("--yes", action="store_true", help="confirm --apply")
+
     p = sub.add_parser("discover", help="find supported devices on the network")
     p.add_argument("--range", action="append", dest="ranges", metavar="CIDR",
                    help="address range to sweep (repeatable); default: each interface's subnet")
