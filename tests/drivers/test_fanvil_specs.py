@@ -66,3 +66,36 @@ def test_tables() -> None:
     assert access.column("Action").parse("allow") == "Allow"
     with pytest.raises(InvalidValue):
         access.column("Port").parse("80;90")
+
+
+def test_status_specs_carry_the_information_query_table() -> None:
+    """Doc 2.2: parameter -> description, for every documented info item."""
+    documented = {
+        "info.dev.Model": "Openvox Device Model", "info.dev.Vendor": "Brand",
+        "info.dev.Mac": "Mac Address", "info.dev.SN": "Sequence Number",
+        "info.sys.MemFree": "Remaining Memory", "info.sys.FlashFree": "Remaining Flash",
+        "info.sys.UpTime": "Running time", "info.sys.FwVersion": "Software version",
+        "info.sys.HwVersion": "Hardware version",
+        "info.sip.line.2.registerCode": "SIP line registration status",
+    }
+    page = next(p for p in specs.build_pages([1, 2]) if p.id == "status")
+    for key, description in documented.items():
+        spec = page.spec(key)
+        assert description in spec.help and "(doc 2.2)" in spec.help, key
+        assert spec.read_only
+
+
+def test_doc_set_example_values_parse_with_the_specs() -> None:
+    """Doc 2.1.2: every item of the SET example is accepted and written back unchanged."""
+    example = {"sip.line.1.EnableReg": "1", "sip.line.1.RegisterAddr": "172.16.1.3",
+               "sip.line.1.RegisterUser": "8218", "sip.line.1.RegisterPswd": "8218",
+               "sip.PNPIP": "224.0.1.75", "call.port.1.EnableDND": "1"}
+    for key, text in example.items():
+        spec = specs.spec_for_key(key)
+        assert spec.help != "Reported by the device (no description known).", key
+        assert specs.to_nc(spec, specs.from_nc(spec, text)) == text
+    mmi = specs.build_table("mmifilter")
+    row = mmi.validate_row({"index": 2, "StartIP": "172.16.6.1", "EndIP": "172.16.6.255"})
+    assert row == {"index": 2, "StartIP": "172.16.6.1", "EndIP": "172.16.6.255"}
+    with pytest.raises(InvalidValue):
+        mmi.validate_row({"StartIP": "172.16.6.300", "EndIP": "172.16.6.255"})

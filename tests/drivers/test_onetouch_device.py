@@ -285,7 +285,7 @@ async def test_other_tables(device, sim) -> None:
     missing = await device.apply_table("contacts", delete=[9])
     assert missing[0].ok is False and "no such id" in missing[0].message
     groups = await device.apply_table("groups", add=[{"Name": "Staff"}])
-    assert groups[0].ok
+    assert groups[0].ok and (await device.read_table("groups"))[0]["Name"] == "Staff"
     await device.run_action("dial", {"phone": "100"})
     await device.run_action("hangup", {})
     calls = await device.read_table("calllog")
@@ -306,7 +306,14 @@ async def test_actions(device, sim) -> None:
         await device.run_action("dial", {})
     started = await device.run_action("pcap_start", {"type": "manual"})
     assert started["interface"] == "eth0"
-    assert "FileSize" in await device.run_action("pcap_stop", {})
+    # the documented defaults of pcap/start reached the device (filter ip, 60 s, 1048576 B)
+    assert {k: sim.state.pcap[k] for k in ("running", "type", "time", "size")} == {
+        "running": True, "type": "manual", "time": 60, "size": 1048576}
+    assert started["filter"] == "ip"
+    stopped = await device.run_action("pcap_stop", {})
+    assert int(stopped["FileSize"]) > 0 and sim.state.pcap["running"] is False
+    with pytest.raises(InvalidValue, match="below the minimum 24 bytes"):
+        await device.run_action("pcap_start", {"size": "10"})
     sim.state.config["Config.DoorSetting.RELAY.NameA"] = "Changed"
     await device.run_action("factory_reset", {})
     assert sim.state.config["Config.DoorSetting.RELAY.NameA"] == "RelayA"

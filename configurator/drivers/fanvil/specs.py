@@ -95,15 +95,19 @@ API_PARAMS: tuple[ParamSpec, ...] = (
 )
 
 STATUS_DEVICE: tuple[ParamSpec, ...] = (
-    ParamSpec("info.dev.Model", "Model", group="Device", help="Device model (doc 2.2)."),
+    ParamSpec("info.dev.Model", "Model", group="Device", help="Openvox Device Model (doc 2.2)."),
     ParamSpec("info.dev.Vendor", "Vendor", group="Device", help="Brand (doc 2.2)."),
-    ParamSpec("info.dev.Mac", "MAC address", group="Device", help="MAC address (doc 2.2)."),
-    ParamSpec("info.dev.SN", "Serial number", group="Device", help="Sequence number (doc 2.2)."),
-    ParamSpec("info.sys.FwVersion", "Firmware", group="System", help="Software version."),
-    ParamSpec("info.sys.HwVersion", "Hardware", group="System", help="Hardware version."),
+    ParamSpec("info.dev.Mac", "MAC address", group="Device",
+              help="Mac Address, e.g. 00a859c60102 (doc 2.2)."),
+    ParamSpec("info.dev.SN", "Serial number", group="Device",
+              help="Sequence Number: serial number (doc 2.2)."),
+    ParamSpec("info.sys.FwVersion", "Firmware", group="System", help="Software version (doc 2.2)."),
+    ParamSpec("info.sys.HwVersion", "Hardware", group="System", help="Hardware version (doc 2.2)."),
     ParamSpec("info.sys.UpTime", "Uptime", group="System", help="Running time (doc 2.2)."),
-    ParamSpec("info.sys.MemFree", "Free memory", group="System", help="Remaining memory."),
-    ParamSpec("info.sys.FlashFree", "Free flash", group="System", help="Remaining flash."),
+    ParamSpec("info.sys.MemFree", "Free memory", group="System",
+              help="Remaining Memory, e.g. 1.6M (doc 2.2)."),
+    ParamSpec("info.sys.FlashFree", "Free flash", group="System",
+              help="Remaining Flash (doc 2.2)."),
     ParamSpec("info.call.State", "Call state", group="Call",
               help="idle, calling, ringing or talking." + ASSUMED),
     ParamSpec("info.call.Number", "Remote number", group="Call",
@@ -135,6 +139,8 @@ def build_pages(lines: Iterable[int]) -> list[SettingsPage]:
 
 
 # -- dynamic lists (doc 3.1: Dial Plan, MMI Filter, Access List In/Out) -------------------------
+# Assumption: the document sets no list size; 100 records per list. An index beyond the list
+# end appends ("otherwise, data will be inserted after List", 2.1.4).
 INDEX_COLUMN = ParamSpec("index", "Index", Kind.INT, minimum=1, maximum=100,
                          help="Position in the list (1 = first).")
 _ACCESS_COLUMNS: tuple[ParamSpec, ...] = (
@@ -149,6 +155,8 @@ _ACCESS_COLUMNS: tuple[ParamSpec, ...] = (
 )
 LIST_COLUMNS: dict[str, tuple[str, str, tuple[ParamSpec, ...], str]] = {
     # table id: (NC list name, title, record columns, capability)
+    # Assumption: "MMI filter" is read as the web-access address filter; the document names
+    # only the list and its StartIP/EndIP fields (2.1.4).
     "mmifilter": ("mmifilter", "MMI filter (web access)", (
         ParamSpec("StartIP", "Start address", Kind.IP, required=True,
                   help="First address allowed to use the web interface (doc 2.1.4)."),

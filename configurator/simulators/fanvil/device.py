@@ -45,6 +45,7 @@ from .state import MODELS, PhoneState
 
 _CURLY = str.maketrans({"“": '"', "”": '"'})
 _TAG_SPACE = re.compile(r"<(/?)\s+(?=[A-Za-z])")
+_ATTR_GLUE = re.compile(r'"(?=[A-Za-z_][\w.-]*\s*=)')  # Beep="yes"cmd="set" (doc section 2)
 _URI = re.compile(r'^\s*URI\s*=\s*"?(?P<type>[A-Za-z]+):(?P<param>.*?)"?\s*$')
 _RECORD = re.compile(r"^(?P<list>[A-Za-z]\w*)\.(?P<index>\d+)\.(?P<field>\w+)$")
 _LIST_ITEM = re.compile(r"^(?P<list>[A-Za-z]\w*)\.(?P<index>\d*)$")
@@ -52,7 +53,8 @@ _LIST_ITEM = re.compile(r"^(?P<list>[A-Za-z]\w*)\.(?P<index>\d*)$")
 
 def _parse_request(raw: bytes) -> etree._Element | None:
     text = _TAG_SPACE.sub(r"<\1", raw.decode("utf-8", "replace"))
-    text = re.sub(r"<[^<>]*>", lambda m: m.group(0).translate(_CURLY), text)
+    text = re.sub(r"<[^<>]*>",
+                  lambda m: _ATTR_GLUE.sub('" ', m.group(0).translate(_CURLY)), text)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                              huge_tree=False, load_dtd=False)
