@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -61,10 +62,13 @@ class CameraStats:
     decode_errors: int = 0
     reconnects: int = 0
     latencies: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
+    # last byte of the JPEG received -> first painted (``mark_shown(frame)``)
+    shown_latencies: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
     decode_cpu: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
     decoded_at: deque[float] = field(default_factory=lambda: deque(maxlen=256))
 
     def fps(self, now: float) -> float:
+        """Decoded frames per second over the last ``FPS_WINDOW`` seconds."""
         times = [t for t in self.decoded_at if now - t <= FPS_WINDOW]
         if len(times) < 2:
             return 0.0
@@ -115,8 +119,11 @@ class CameraPipeline:
         self._state_listeners.append(listener)
         return lambda: _remove(self._state_listeners, listener)
 
-    def mark_shown(self) -> None:
+    def mark_shown(self, frame: DecodedFrame | None = None) -> None:
+        """A view painted a new frame; with ``frame``, its latency to the screen is kept."""
         self.stats.shown += 1
+        if frame is not None:
+            self.stats.shown_latencies.append(time.monotonic() - frame.received)
 
     # -- running --------------------------------------------------------------------------
     @property

@@ -1,11 +1,12 @@
 """JPEG decoding off the event loop: simplejpeg (libjpeg-turbo) releases the GIL while it works.
 
 ``QImage.fromData`` would hold the GIL and stall the GUI even in a thread, so the viewer decodes
-here into an owned RGB buffer and only wraps that buffer in a QImage on the GUI thread.
+here into an owned 32-bit buffer and only wraps that buffer in a QImage on the GUI thread.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,6 +14,13 @@ import numpy as np
 import simplejpeg
 
 from ..core.errors import ProtocolError
+
+# libjpeg-turbo's fast integer IDCT and fast chroma upsampling: what the viewer uses.
+DECODE_FLAGS = {"fastdct": True, "fastupsample": True}
+# QImage.Format_RGB32 is the 32-bit word 0xffRRGGBB: bytes B, G, R, X on little-endian machines.
+PIXEL_COLORSPACE = "BGRX" if sys.byteorder == "little" else "XRGB"
+# Index of red, green, blue in a pixel of that layout.
+RGB_INDEX = [2, 1, 0] if sys.byteorder == "little" else [1, 2, 3]
 
 _executor: ThreadPoolExecutor | None = None
 
@@ -25,21 +33,42 @@ def decode_executor() -> ThreadPoolExecutor:
     return _executor
 
 
+def scale_floor(data: bytes, min_size: tuple[int, int] | None) -> dict[str, int]:
+    """``min_width``/``min_height`` that make libjpeg-turbo scale by 1/2, 1/4 or 1/8 only.
+
+    Given only a minimum, libjpeg-turbo would pick any M/8 scale (5/8 for an 800x600 view of a
+    1280x960 stream), and those scaled IDCTs have no SIMD code: slower than decoding at full
+    size. The power-of-two ones are fast, so the minimum is rounded to one of them.
+    """
+    if min_size is None or min_size[0] <= 0 or min_size[1] <= 0:
+        return {}
+    try:
+        height, width = simplejpeg.decode_jpeg_header(data)[:2]
+    except (ValueError, RuntimeError):
+        return {}  # decode_jpeg says what is wrong with it
+    factor = 1
+    while factor < 8 and width // (factor * 2) >= min_size[0] \
+            and height // (factor * 2) >= min_size[1]:
+        factor *= 2
+    if factor == 1:
+        return {}
+    return {"min_width": -(-width // factor), "min_height": -(-height // factor)}
+
+
 def decode_rgb(data: bytes, min_size: tuple[int, int] | None = None) -> tuple[np.ndarray, float]:
-    """Decode one JPEG to an H x W x 3 RGB array; return it with the thread CPU time spent.
+    """Decode one JPEG to an H x W x 4 array in the byte order of QImage ``Format_RGB32``
+    (B, G, R, 0xFF on little-endian machines); return it with the thread CPU time spent.
 
     ``min_size`` (width, height) lets libjpeg-turbo scale down by 1/2, 1/4 or 1/8 while decoding
     as long as the result is still at least that large (much cheaper than scaling afterwards).
+    The 4-byte pixels are what the Qt raster engine paints without converting.
     """
     started = time.thread_time()
-    kwargs = {}
-    if min_size is not None and min_size[0] > 0 and min_size[1] > 0:
-        kwargs = {"min_width": int(min_size[0]), "min_height": int(min_size[1])}
     try:
-        rgb = simplejpeg.decode_jpeg(data, colorspace="RGB", fastdct=True, fastupsample=True,
-                                     **kwargs)
+        pixels = simplejpeg.decode_jpeg(data, colorspace=PIXEL_COLORSPACE, **DECODE_FLAGS,
+                                        **scale_floor(data, min_size))
     except (ValueError, RuntimeError) as exc:
         raise ProtocolError(f"broken JPEG frame: {exc}") from exc
-    if not rgb.flags.c_contiguous:
-        rgb = np.ascontiguousarray(rgb)
-    return rgb, time.thread_time() - started
+    if not pixels.flags.c_contiguous:
+        pixels = np.ascontiguousarray(pixels)
+    return pixels, time.thread_time() - started

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .decode import RGB_INDEX
+
 
 @dataclass(frozen=True)
 class JpegFrame:
@@ -24,9 +26,10 @@ class JpegFrame:
 
 @dataclass(frozen=True)
 class DecodedFrame:
-    """An owned RGB888 buffer (``rgb`` is H x W x 3, C-contiguous) ready for a QImage."""
+    """An owned H x W x 4 buffer (``pixels``, C-contiguous) in the byte order of QImage
+    ``Format_RGB32``, ready to paint without a copy; ``rgb`` is an H x W x 3 view of it."""
 
-    rgb: np.ndarray
+    pixels: np.ndarray
     width: int
     height: int
     seq: int
@@ -40,7 +43,14 @@ class DecodedFrame:
 
     @property
     def stride(self) -> int:
-        return int(self.rgb.strides[0])
+        return int(self.pixels.strides[0])
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """Red, green, blue channels (H x W x 3; a view for slicing, a copy when indexed)."""
+        if RGB_INDEX == [2, 1, 0]:
+            return self.pixels[..., 2::-1]  # a view, no copy
+        return self.pixels[..., 1:4]
 
 
 class FrameSlot:

@@ -38,9 +38,9 @@ from ..live.frames import DecodedFrame
 
 
 def frame_image(frame: DecodedFrame) -> QImage:
-    """A QImage over the frame's own RGB buffer (no copy: keep ``frame`` alive while used)."""
-    return QImage(frame.rgb.data, frame.width, frame.height, frame.stride,
-                  QImage.Format.Format_RGB888)
+    """A QImage over the frame's own buffer (no copy: keep ``frame`` alive while used)."""
+    return QImage(frame.pixels.data, frame.width, frame.height, frame.stride,
+                  QImage.Format.Format_RGB32)
 
 
 class CameraCanvas(QWidget):
@@ -57,6 +57,7 @@ class CameraCanvas(QWidget):
         self._frame: DecodedFrame | None = None
         self._image: QImage | None = None
         self._painted_seq = -1
+        self._overlay_font: QFont | None = None
         self._holding = False
         self._unsubscribe: list[Callable[[], None]] = []
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -142,19 +143,23 @@ class CameraCanvas(QWidget):
         painter.fillRect(self.rect(), QColor(16, 16, 16))
         if self._image is not None and self._frame is not None:
             target = _fit(QSize(self._frame.width, self._frame.height), self.rect())
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(target, self._image)
+            if target.width() == self._frame.width and target.height() == self._frame.height:
+                painter.drawImage(target.topLeft(), self._image)  # 1:1, a plain copy
+            else:
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                painter.drawImage(target, self._image)
             if self._frame.seq != self._painted_seq and self.pipeline is not None:
                 self._painted_seq = self._frame.seq
-                self.pipeline.mark_shown()
+                self.pipeline.mark_shown(self._frame)
         self._paint_overlay(painter)
         painter.end()
 
     def _paint_overlay(self, painter: QPainter) -> None:
         pipeline = self.pipeline
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
-        painter.setFont(font)
+        if self._overlay_font is None:
+            self._overlay_font = QFont(self.font())
+            self._overlay_font.setPointSizeF(max(7.0, self._overlay_font.pointSizeF() * 0.9))
+        painter.setFont(self._overlay_font)
         lines = [self.title] if self.title else []
         if pipeline is not None and self._frame is not None:
             fps = pipeline.stats.fps(self._frame.decoded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 
@@ -71,3 +72,45 @@ def test_unwritable_path_is_a_typed_error(tmp_path) -> None:
     blocker.write_text("x")
     with pytest.raises(JournalError, match="cannot open event journal"):
         EventJournal(blocker / "sub" / "events.sqlite")
+
+
+async def test_autoflush_writes_in_the_writer_thread_and_close_loses_nothing(tmp_path) -> None:
+    import threading
+
+    journal = EventJournal(tmp_path / "events.sqlite", batch_size=50, flush_interval=0.05)
+    writers: list[str] = []
+    write = journal._write
+
+    def recording_write(batch):
+        writers.append(threading.current_thread().name)
+        return write(batch)
+
+    journal._write = recording_write  # type: ignore[method-assign]
+    journal.start_autoflush()
+    for i in range(1, 121):
+        journal.add(event("door", i))
+    assert journal.pending == 120  # a full batch wakes the writer; add() never writes itself
+    for _ in range(100):
+        if journal.count() >= 100:
+            break
+        await asyncio.sleep(0.01)
+    assert journal.count() >= 100
+    assert writers and all(name.startswith("event-journal") for name in writers)
+    for i in range(121, 131):
+        journal.add(event("door", i))
+    await journal.aclose()
+    again = EventJournal(tmp_path / "events.sqlite")
+    assert [e.event_id for e in again.search(limit=None)] == list(range(1, 131))
+    again.close()
+
+
+async def test_writer_that_cannot_keep_up_drops_the_oldest_waiting(tmp_path) -> None:
+    journal = EventJournal(tmp_path / "events.sqlite", batch_size=10, max_pending=25,
+                           flush_interval=10)
+    journal.start_autoflush()
+    journal.add_many(event("door", i) for i in range(1, 41))  # the writer has not run yet
+    assert journal.pending == 25 and journal.dropped == 15
+    await journal.aclose()
+    again = EventJournal(tmp_path / "events.sqlite")
+    assert [e.event_id for e in again.search(limit=None)] == list(range(16, 41))
+    again.close()

@@ -49,8 +49,28 @@ async def test_2n_camera_frames_change(loopback) -> None:
         await sim.stop()
 
 
+def _key(event: DeviceEvent | dict) -> tuple[object, ...]:
+    """What identifies one event of one boot: id, type and parameters."""
+    if isinstance(event, DeviceEvent):
+        return (event.event_id, event.type, event.params)
+    return (event["id"], event["event"], event["params"])
+
+
+async def _wait_for(got: list[DeviceEvent], key: tuple[object, ...], end: float) -> None:
+    loop = asyncio.get_running_loop()
+    while not any(_key(e) == key for e in got):
+        assert loop.time() < end, [_key(e) for e in got]
+        await asyncio.sleep(0.02)
+
+
 async def test_2n_restart_during_event_stream_loses_and_duplicates_nothing(loopback) -> None:
+    """A real reboot (listeners gone for a while, event ids from 1 again, as the manual says):
+    every event of both boots' logs arrives once, in order, with one DeviceRestarted between."""
     sim, device = await open_pair(loopback())
+    sim.restart_downtime = 0.3
+    # A device that has been up for a while (real ones boot in tens of seconds): upTime is
+    # whole seconds, so a reboot is only visible by upTime going back from above 0.
+    sim.clock.boot -= 100
     device.event_options = {"pull_timeout": 1, "backoff": (0.05,)}
     hub = EventHub(backoff=(0.05,), settle=0.1)
     got: list[DeviceEvent] = []
@@ -58,33 +78,34 @@ async def test_2n_restart_during_event_stream_loses_and_duplicates_nothing(loopb
     try:
         hub.add_device(device.host, device.events)
         loop = asyncio.get_running_loop()
-        end = loop.time() + 10
+        end = loop.time() + 15
         while hub.states[device.host][0] is not SourceState.LIVE:
             assert loop.time() < end
             await asyncio.sleep(0.02)
-        first = sim.emit("CardEntered", uid="AB12", valid=True)["id"]
-        # Wait for one event first: the 2N source resumes with include=-t only after it has
-        # seen an event (see the report: with none seen yet it re-subscribes with "new").
-        while not any(e.event_id == first for e in got):
-            assert loop.time() < end
-            await asyncio.sleep(0.02)
+        first = sim.emit("CardEntered", uid="AB12", valid=True)
         for i in range(5):
-            sim.emit("CodeEntered", code=f"12{i}", valid=False)
+            before = sim.emit("CodeEntered", code=f"12{i}", valid=False)
+        await _wait_for(got, _key(before), end)
+        old_boot = [e for e in sim.events_history if e["id"] >= first["id"]]
         restarts = sim.restarts
-        sim.restart()
-        assert sim.restarts == restarts + 1
+        await sim.reboot()  # returns when the device is back (upTime 0, ids from 1)
+        assert sim.restarts == restarts + 1 and sim.events_history[0]["id"] == 1
         for i in range(5):
             sim.emit("KeyPressed", key=str(i))
-        last = sim.emit("CardEntered", uid="CD34", valid=True)["id"]
-        while not any(e.event_id == last for e in got):
-            assert loop.time() < end, [e.event_id for e in got]
-            await asyncio.sleep(0.02)
+        last = sim.emit("CardEntered", uid="CD34", valid=True)
+        await _wait_for(got, _key(last), end)
         resubscriptions = device.event_source.resubscriptions
+        new_boot = sim.events_history
     finally:
         await hub.aclose()
         await device.aclose()
         await sim.stop()
-    assert resubscriptions >= 1  # the restart really cut the channel
-    expected = [e["id"] for e in sim.events_history if first <= e["id"] <= last]
-    ids = [e.event_id for e in got if e.event_id is not None and first <= e.event_id <= last]
-    assert ids == expected  # every event of the device's history, once, in order
+    assert resubscriptions >= 1  # the reboot really cut the channel
+    assert new_boot[0]["event"] == "DeviceState" and last["id"] <= first["id"] + 5  # ids reused
+    start = next(i for i, e in enumerate(got) if _key(e) == _key(first))
+    seen = got[start:]
+    marks = [i for i, e in enumerate(seen) if e.type == "DeviceRestarted"]
+    assert marks == [len(old_boot)]  # one restart mark, after the old boot's last event
+    # every event of both logs (startup events of the new boot included), once, in order
+    assert [_key(e) for e in seen if e.type != "DeviceRestarted"] == \
+        [_key(e) for e in old_boot + new_boot]
