@@ -5,7 +5,9 @@ down cleanly: tasks are cancelled and gathered and clients closed inside the run
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -70,8 +72,27 @@ def add_simulators(window: Any, simulators: Any) -> None:
         window.add_session(entry, Credentials(info["user"], info["password"]))
 
 
+def close_on_terminal_signals(window: Any) -> None:
+    """Ctrl-C / SIGTERM close the window the normal way (shutdown in the loop), instead of a
+    KeyboardInterrupt raised inside a Qt callback. Python runs the handler between loop
+    callbacks; a 200 ms timer makes sure that happens while Qt is idle."""
+    from PySide6.QtCore import QTimer
+
+    def request_close(signum: int, _frame: object) -> None:
+        log.info("signal %s: closing the window", signum)
+        QTimer.singleShot(0, window.close)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not in the main thread (tests)
+            signal.signal(signum, request_close)
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+
+
 async def run(demo: bool, site: str | None) -> int:
     window = build_window(demo=demo)
+    close_on_terminal_signals(window)
     window.show()
     warning = window.credentials.take_warning()
     if warning and not demo:
