@@ -3,7 +3,8 @@
 - The reader task pulls JPEGs from a :class:`~.sources.FrameSource` and puts each into a
   :class:`~.frames.FrameSlot`; it never waits for the decoder, so a frame that arrives while the
   previous one is still waiting replaces it (``stats.dropped``).
-- The decoder task takes the newest frame, decodes it in the decoder threads (GIL released) and
+- The decoder task takes the newest frame, decodes it in the decoder threads (GIL released; the
+  result comes back through a :class:`~.frames.LoopInbox`, never a Qt call from a thread) and
   hands the :class:`~.frames.DecodedFrame` to the listeners on the event loop (in the GUI that is
   the Qt thread, so a widget just stores the frame and calls ``update()``). One decode in flight
   per camera.
@@ -16,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import time
@@ -23,6 +25,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..core.errors import (
     AuthError,
@@ -37,7 +41,7 @@ from ..core.errors import (
 )
 from ..core.events import SourceState
 from .decode import decode_executor, decode_rgb
-from .frames import DecodedFrame, FrameSlot, JpegFrame
+from .frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox
 from .sources import SourceFactory
 
 log = logging.getLogger("configurator.live.camera")
@@ -109,6 +113,8 @@ class CameraPipeline:
         self._stopping: list[asyncio.Task[None]] = []  # cancelled, awaited by ``aclose``
         self._slot = FrameSlot()
         self._seq = 0
+        # decodes submitted to the decoder threads and maybe still running there
+        self._jobs: set[concurrent.futures.Future[None]] = set()
 
     # -- listeners ------------------------------------------------------------------------
     def add_frame_listener(self, listener: FrameListener) -> Callable[[], None]:
@@ -167,6 +173,22 @@ class CameraPipeline:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._wait_for_decoder()
+
+    async def _wait_for_decoder(self, timeout: float = 2.0) -> None:
+        """Wait until no decode of this pipeline still runs in a decoder thread, so nothing of
+        it is left in a thread after ``aclose`` (a decode takes milliseconds: polled, since
+        waiting through the executor's future would be the cross-thread wake-up we avoid)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._jobs:
+            self._jobs = {job for job in self._jobs if not job.done()}
+            if not self._jobs:
+                return
+            if loop.time() > deadline:
+                log.warning("%s: a decode still runs after %g s", self.name, timeout)
+                return
+            await asyncio.sleep(0.005)
 
     # -- internals ------------------------------------------------------------------------
     def _set_state(self, state: SourceState, message: str) -> None:
@@ -210,25 +232,63 @@ class CameraPipeline:
     async def _decode_loop(self) -> None:
         loop = asyncio.get_running_loop()
         executor = self.executor or decode_executor()
-        while True:
-            frame = await self._slot.get()
-            try:
-                rgb, cpu = await loop.run_in_executor(executor, decode_rgb, frame.data,
-                                                      self.min_size)
-            except ProtocolError as exc:
-                self.stats.decode_errors += 1
-                log.debug("%s: %s", self.name, exc)
-                continue
-            now = loop.time()
-            decoded = DecodedFrame(rgb, int(rgb.shape[1]), int(rgb.shape[0]), frame.seq,
-                                   frame.received, now, cpu)
-            self.stats.decoded += 1
-            self.stats.latencies.append(decoded.latency)
-            self.stats.decode_cpu.append(cpu)
-            self.stats.decoded_at.append(now)
-            self.last_frame = decoded
-            for listener in list(self._frame_listeners):
-                listener(decoded)
+        # Results come back through the inbox (a queue plus a socket the loop watches), not
+        # through run_in_executor: no Qt call from the decoder threads (see LoopInbox).
+        inbox = LoopInbox(loop)
+        try:
+            while True:
+                frame = await self._slot.get()
+                try:
+                    rgb, cpu = await _decode_in(executor, inbox, loop, frame.data,
+                                                self.min_size, self._jobs)
+                except ProtocolError as exc:
+                    self.stats.decode_errors += 1
+                    log.debug("%s: %s", self.name, exc)
+                    continue
+                now = loop.time()
+                decoded = DecodedFrame(rgb, int(rgb.shape[1]), int(rgb.shape[0]), frame.seq,
+                                       frame.received, now, cpu)
+                self.stats.decoded += 1
+                self.stats.latencies.append(decoded.latency)
+                self.stats.decode_cpu.append(cpu)
+                self.stats.decoded_at.append(now)
+                self.last_frame = decoded
+                for listener in list(self._frame_listeners):
+                    listener(decoded)
+        finally:
+            inbox.close()
+
+
+async def _decode_in(executor: Executor, inbox: LoopInbox, loop: asyncio.AbstractEventLoop,
+                     data: bytes, min_size: tuple[int, int] | None,
+                     jobs: set[concurrent.futures.Future[None]]) -> tuple[np.ndarray, float]:
+    """``decode_rgb`` in a decoder thread; the result reaches the loop through ``inbox``.
+    The submitted job stays in ``jobs`` until it has finished (``aclose`` waits for it)."""
+    future: asyncio.Future[tuple[np.ndarray, float]] = loop.create_future()
+
+    def settle(result: tuple[np.ndarray, float] | None, error: Exception | None) -> None:
+        if future.done():  # cancelled: the pipeline stopped meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def job() -> None:  # in the decoder thread: decode, then post; nothing else
+        try:
+            result = decode_rgb(data, min_size)
+        except Exception as exc:  # re-raised on the loop by ``settle``
+            inbox.post(settle, None, exc)
+        else:
+            inbox.post(settle, result, None)
+
+    submitted = executor.submit(job)
+    jobs.add(submitted)
+    try:
+        return await future
+    finally:
+        if submitted.done():
+            jobs.discard(submitted)
 
 
 def _remove(items: list, item: object) -> None:

@@ -26,11 +26,26 @@ _executor: ThreadPoolExecutor | None = None
 
 
 def decode_executor() -> ThreadPoolExecutor:
-    """The shared decoder threads (2: one per core on the target laptops)."""
+    """The shared decoder threads (2: one per core on the target laptops).
+
+    Only ``submit`` is used (``CameraPipeline`` hands results back through a
+    :class:`~.frames.LoopInbox`): ``loop.run_in_executor`` would finish its asyncio future from
+    the decoder thread through qasync's ``call_soon_threadsafe``, a PySide6 cross-thread signal
+    that crashed the viewer (``none_dealloc``).
+    """
     global _executor
     if _executor is None:
         _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jpeg-decode")
     return _executor
+
+
+def shutdown_decoders(wait: bool = True) -> None:
+    """End the decoder threads (queued decodes are dropped); call at application exit after
+    the pipelines' ``aclose``. A later ``decode_executor()`` starts new ones."""
+    global _executor
+    executor, _executor = _executor, None
+    if executor is not None:
+        executor.shutdown(wait=wait, cancel_futures=True)
 
 
 def scale_floor(data: bytes, min_size: tuple[int, int] | None) -> dict[str, int]:

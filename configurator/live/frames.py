@@ -8,6 +8,11 @@ decoder or a busy GUI shows fewer frames but never falls behind real time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import queue
+import socket
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,3 +90,117 @@ class FrameSlot:
     @property
     def pending(self) -> bool:
         return self._frame is not None
+
+
+class LoopInbox:
+    """Hands results from worker threads to the event loop without any Qt call in the workers.
+
+    ``post(callback, *args)`` may be called from any thread: it appends to a
+    :class:`queue.SimpleQueue` and, if no wake-up is pending yet, writes one byte to a socket
+    pair whose reading end the loop watches with ``loop.add_reader``. On the loop, the reader
+    drains the queue and runs every callback: one wake-up per batch, however many workers
+    finished meanwhile.
+
+    Why not ``loop.run_in_executor`` / ``call_soon_threadsafe``: under qasync those emit a
+    PySide6 queued signal from the worker thread, and with PySide6 6.8+ that crashed the
+    viewer (``Fatal Python error: none_dealloc`` in qasync's timer callback; the argument
+    tuple sent across threads loses a reference). A socket write touches neither Qt nor any
+    loop state from the worker.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._items: queue.SimpleQueue[tuple[Callable[..., object], tuple[object, ...]]] = \
+            queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._wake_pending = False
+        self._closed = False
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+        self.wakeups = 0  # times the loop was woken (batches), for tests and diagnostics
+        self.delivered = 0  # callbacks run on the loop
+        try:
+            loop.add_reader(self._reader.fileno(), self._drain)
+            self._watched = True
+        except NotImplementedError:
+            # Assumption: a loop without add_reader (Windows proactor) is not qasync on
+            # PySide6's signal path; there call_soon_threadsafe is the loop's own safe wake-up.
+            self._watched = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def post(self, callback: Callable[..., object], *args: object) -> None:
+        """From any thread: run ``callback(*args)`` on the loop soon. Ignored once closed."""
+        if self._closed:
+            return
+        self._items.put((callback, args))
+        if not self._watched:
+            with contextlib.suppress(RuntimeError):  # loop closed meanwhile
+                self._loop.call_soon_threadsafe(self._drain)
+            return
+        with self._lock:
+            if self._wake_pending:
+                return  # the loop has not drained yet: it will see this item too
+            self._wake_pending = True
+        try:
+            self._writer.send(b"\0")
+        except (BlockingIOError, InterruptedError):
+            pass  # the socket buffer is full of wake-ups already
+        except OSError:
+            pass  # closed while posting: nobody waits for this result any more
+
+    def _drain(self) -> None:
+        with self._lock:
+            self._wake_pending = False  # before draining: a later post wakes us again
+        if self._watched:
+            with contextlib.suppress(BlockingIOError, InterruptedError, OSError):
+                while self._reader.recv(4096):
+                    pass
+        self.wakeups += 1
+        while True:
+            try:
+                callback, args = self._items.get_nowait()
+            except queue.Empty:
+                return
+            if self._closed:
+                continue
+            self.delivered += 1
+            callback(*args)
+
+    def close(self) -> None:
+        """On the loop: stop watching and close the sockets; later posts are dropped."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._watched and not self._loop.is_closed():
+            # qasync's QSocketNotifier sits in a reference cycle (its slot lambda holds it):
+            # left to the cyclic GC, it could be destroyed in whatever thread the GC runs
+            # in (a decoder thread) and crash Qt. Delete it here, on the loop's thread.
+            notifiers = getattr(self._loop, "_read_notifiers", None)
+            notifier = notifiers.get(self._reader.fileno()) if notifiers else None
+            with contextlib.suppress(RuntimeError, ValueError, OSError):
+                self._loop.remove_reader(self._reader.fileno())
+            _delete_qobject(notifier)
+        self._reader.close()
+        self._writer.close()
+        while True:  # drop results nobody will read (big pixel buffers)
+            try:
+                self._items.get_nowait()
+            except queue.Empty:
+                break
+
+
+def _delete_qobject(obj: object) -> None:
+    """Destroy a Qt object's C++ side now (on this thread); its Python wrapper then stays
+    harmless whichever thread later frees it. Anything that is not a Qt object is left alone."""
+    if obj is None or type(obj).__module__.split(".")[0] not in ("PySide6", "shiboken6"):
+        return
+    try:
+        import shiboken6
+    except ImportError:  # pragma: no cover - PySide6 always brings shiboken6
+        return
+    if shiboken6.isValid(obj):
+        shiboken6.delete(obj)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 
@@ -19,3 +20,7 @@ def qloop(qapp):
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+        # Free this test's Qt objects held in reference cycles (views, qasync's notifiers and
+        # timers) here, on the GUI thread: left to the cyclic GC they may be destroyed in a
+        # decoder thread of a later test, which crashes Qt (a segfault seen in this suite).
+        gc.collect()
