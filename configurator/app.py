@@ -128,14 +128,25 @@ def main(demo: bool = False, site: str | None = None) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+    from .live.decode import shutdown_decoders
+    from .ui.gcguard import GuiThreadCollector, broken_qt_binding
+
+    problem = broken_qt_binding()
+    if problem:
+        print(f"configurator: {problem}", file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("configurator")
     app.setOrganizationName("configurator")
     app.setQuitOnLastWindowClosed(False)
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
+    collector = GuiThreadCollector(app)
+    collector.start()
     try:
         return int(loop.run_until_complete(run(demo, site)) or 0)
     finally:
+        shutdown_decoders()  # after the pipelines closed: no decoder thread outlives the loop
+        collector.stop()
         loop.close()
         asyncio.set_event_loop(None)
