@@ -2,11 +2,14 @@
 
 Identity, strongest first: MAC, then vendor + serial, then address. Two records are the same
 device when any of these match; the merged record keeps every non-empty field, preferring
-values from a driver's fingerprint over multicast announcements.
+values from a driver's fingerprint over multicast announcements. A MAC never joins two
+different serials (several devices behind one MAC: proxy ARP, a bridge or NAT), and a MAC
+that the neighbour table lists for several addresses is not used at all.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from .model import DiscoveredDevice, address_sort_key
@@ -15,10 +18,19 @@ from .oui import safe_mac, vendor_hint
 
 def same_device(a: DiscoveredDevice, b: DiscoveredDevice) -> bool:
     if a.mac and b.mac:
-        return a.mac == b.mac  # two MACs decide, whatever the addresses say
+        # Two MACs decide, whatever the addresses say - unless the serials contradict them.
+        return a.mac == b.mac and not _different_serials(a, b)
     if a.serial and b.serial and a.vendor.lower() == b.vendor.lower():
         return a.serial == b.serial
     return a.address == b.address
+
+
+def _different_serials(a: DiscoveredDevice, b: DiscoveredDevice) -> bool:
+    """Both carry a serial, they differ, and they are comparable: same vendor, or both were
+    read by a driver (announcements may spell the vendor differently)."""
+    if not (a.serial and b.serial) or a.serial == b.serial:
+        return False
+    return a.vendor.lower() == b.vendor.lower() or bool(a.driver and b.driver)
 
 
 def combine(old: DiscoveredDevice, new: DiscoveredDevice) -> DiscoveredDevice:
@@ -41,12 +53,24 @@ def combine(old: DiscoveredDevice, new: DiscoveredDevice) -> DiscoveredDevice:
 
 
 def finish(device: DiscoveredDevice, neighbours: dict[str, str] | None = None) -> None:
-    """Fill the MAC from the neighbour table and the vendor hint from its OUI (in place)."""
+    """Fill the MAC from the neighbour table and the vendor hint from its OUI (in place).
+
+    A neighbour MAC shared by several addresses belongs to whatever answers ARP for all of
+    them (a proxy-ARP router, a bridge, one interface with many addresses), not to a device:
+    it is left out, so it cannot merge distinct devices.
+    """
     device.mac = safe_mac(device.mac) if device.mac else ""
     if not device.mac and neighbours:
-        device.mac = neighbours.get(device.address, "")
+        mac = neighbours.get(device.address, "")
+        if mac and mac not in shared_macs(neighbours):
+            device.mac = mac
     if device.mac and not device.vendor_hint:
         device.vendor_hint = vendor_hint(device.mac)
+
+
+def shared_macs(neighbours: dict[str, str]) -> set[str]:
+    """MACs the neighbour table lists for more than one address."""
+    return {mac for mac, count in Counter(neighbours.values()).items() if count > 1}
 
 
 class Merger:

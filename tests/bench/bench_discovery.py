@@ -1,58 +1,63 @@
-"""Discovery benchmark: a /24 and a /22 of loopback addresses with 20 simulators each.
+"""Discovery vs ``nmap -sn -n -PS80,443`` over a real L2 link (a veth between two namespaces).
 
-    sudo .venv/bin/python tests/bench/bench_discovery.py
+    sudo .venv/bin/python tests/bench/bench_discovery.py [--runs 3] [--only /24|/22]
 
-Runs inside a private network namespace it creates (root and iproute2 needed, else the
-benchmark runs on the host loopback without silent drops): there, part of each range
-silently drops SYNs (iptables DROP on lo when iptables exists, else a tc u32 drop filter),
-the rest refuses. The simulators run in a child process (as real devices would not share
-our event loop). Prints the numbers; also times ``nmap -sn -n -PS80,443`` on the same range
-when nmap is installed. Nothing leaves the namespace; the namespace is deleted at the end.
+Layout (see ``netlab.py``): the scanner's namespace holds 10.99.4.1/21; the "LAN" namespace
+holds 20 simulators, each on its own macvlan (own MAC) and address, a block of hosts that
+refuse (RST), a block that answers ARP but silently DROPs (iptables), and nothing else - the
+rest of the range is absent (no ARP answer). Discovery and nmap (with its ARP ping, and with
+``--disable-arp-ping``) run from the scanner's namespace on the same range in the same run,
+the scanner's neighbour table flushed before each. The simulators run in a process of their
+own inside the LAN namespace. The engine is given each vendor's credentials (as an installer
+would type them) so locked devices show model and firmware. Rules and namespaces are removed
+in ``finally``. Skips (exit 0, with the reason) when not root or ip/iptables/nmap are missing.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import dataclasses
+import ipaddress
 import json
-import os
-import shutil
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-RANGES = {
-    "/24": ("127.0.77.0/24", "127.0.77.128/26", "127.0.77.{}", 254),
-    "/22": ("127.0.80.0/22", "127.0.81.0/24", None, 0),
+from netlab import Scenario, in_namespace, lab, missing_requirements  # noqa: E402
+
+SLOTS_24 = (3, 9, 14, 22, 31, 37, 45, 52, 60, 66, 71, 83, 90, 97, 104, 111, 119, 230, 241, 250)
+SCENARIOS = {
+    "/24": Scenario("/24", "10.99.0.0/24", tuple(f"10.99.0.{d}" for d in SLOTS_24),
+                    refusing="10.99.0.160/27", dropped="10.99.0.128/27"),
+    "/22": Scenario("/22", "10.99.0.0/22",
+                    tuple(f"10.99.{(0, 1, 3)[i % 3]}.{7 + 12 * i}" for i in range(20)),
+                    refusing="10.99.3.224/27", dropped="10.99.2.0/24"),
 }
 VENDORS = [("2n", {"model": "verso"}), ("2n", {"model": "style"}), ("fanvil", {}),
            ("onetouch", {}), ("2n", {"model": "vario"})]
 
 
-def plan() -> list[tuple[str, str, dict]]:
-    """20 scattered addresses in each range, none in the dropped parts; one PBX per range
-    (the FCM5600 simulator reports one fixed MAC, so two would merge into one device)."""
-    members = [("fcm5600", "127.0.77.37", {}), ("fcm5600", "127.0.83.1", {})]
-    slots24 = [3, 9, 14, 22, 31, 45, 52, 60, 66, 71, 83, 90, 97, 104, 111, 119, 200, 221, 250]
-    for i, last in enumerate(slots24):
+def plan(scenario: Scenario) -> list[tuple[str, str, dict[str, Any]]]:
+    """One FCM5600 PBX (HTTPS) on the first address, the other 19 cycle through VENDORS."""
+    first, *rest = scenario.devices
+    members: list[tuple[str, str, dict[str, Any]]] = [("fcm5600", first, {})]
+    for i, address in enumerate(rest):
         vendor, options = VENDORS[i % len(VENDORS)]
-        members.append((vendor, f"127.0.77.{last}", options))
-    for i in range(19):
-        third = (80, 82, 83)[i % 3]
-        vendor, options = VENDORS[(i + 3) % len(VENDORS)]
-        members.append((vendor, f"127.0.{third}.{7 + 12 * i}", options))
+        members.append((vendor, address, options))
     return members
 
 
-def unique_identity(device, address: str) -> None:
+def unique_identity(device: Any, address: str) -> None:
     """The 2N simulator gives every instance of a model the same serial (and MAC, derived
-    from it); real devices differ, and discovery merges by MAC/serial - so make them unique
-    (benchmark only)."""
-    import dataclasses
-
+    from it); real devices differ, so make them unique (benchmark only)."""
     profile = getattr(device, "profile", None)
     if profile is not None and hasattr(profile, "serial"):
         last = address.split(".", 2)[2].replace(".", "")
@@ -64,13 +69,13 @@ def ports_for(vendor: str) -> dict[str, int]:
     return {"https_port": 443} if vendor == "fcm5600" else {"http_port": 80}
 
 
-# -- the simulator process ----------------------------------------------------------------
+# -- the simulator process (LAN namespace) ----------------------------------------------------
 
-async def serve() -> None:
+async def serve(scenario: Scenario) -> None:
     from configurator.simulators.fleet import factory
 
     devices = []
-    for vendor, address, options in plan():
+    for vendor, address, options in plan(scenario):
         device = factory(vendor)(address, **options, **ports_for(vendor))
         unique_identity(device, address)
         await device.start()
@@ -81,27 +86,18 @@ async def serve() -> None:
         await device.stop()
 
 
-# -- the measuring process ------------------------------------------------------------------
+# -- the measuring process (scanner namespace) ------------------------------------------------
 
-def add_drop(network: str) -> str:
-    if shutil.which("iptables"):
-        subprocess.run(["iptables", "-A", "OUTPUT", "-o", "lo", "-d", network, "-j", "DROP"],
-                       check=True)
-        return "iptables DROP"
-    if not subprocess.run(["tc", "qdisc", "show", "dev", "lo"], capture_output=True,
-                          text=True).stdout.count("prio"):
-        subprocess.run(["tc", "qdisc", "add", "dev", "lo", "root", "handle", "1:", "prio"],
-                       check=True)
-    subprocess.run(["tc", "filter", "add", "dev", "lo", "parent", "1:", "protocol", "ip",
-                    "prio", "1", "u32", "match", "ip", "dst", network, "action", "drop"],
-                   check=True)
-    return "tc u32 drop"
+def flush_neighbours() -> None:
+    """Start every measurement with a cold neighbour table (this namespace only)."""
+    subprocess.run(["ip", "neigh", "flush", "all"], check=True, capture_output=True)
 
 
-async def measure(label: str, cidr: str, expected: list[str], credentials) -> dict:
-    """Run discovery once: time to first device, until every expected device is complete
-    (vendor, model, firmware), and until the sweep finished (the Summary)."""
+async def measure(cidr: str, expected: list[str], credentials: Any) -> dict[str, Any]:
+    """One discovery run: first device, all expected complete (vendor, model, firmware),
+    sweep finished (the Summary)."""
     from configurator.discovery import DeviceFound, DiscoveryOptions, Summary, discover
+    from configurator.discovery.neighbours import neighbour_table
 
     options = DiscoveryOptions(ranges=[cidr], credentials=credentials)
     started = time.monotonic()
@@ -122,23 +118,23 @@ async def measure(label: str, cidr: str, expected: list[str], credentials) -> di
             summary = event
     elapsed = time.monotonic() - started
     assert summary is not None
-    return {"range": label, "cidr": cidr, "first_device_s": round(first or 0, 3),
+    table = await neighbour_table()
+    return {"first_device_s": round(first or 0, 3),
             "all_identified_s": round(all_identified, 3) if all_identified else None,
             "sweep_finished_s": round(elapsed, 3), "probed": summary.addresses_probed,
             "fast_timeout_ms": round(summary.fast_timeout * 1000, 1),
-            "rtt_p90_ms": round((summary.rtt_p90 or 0) * 1000, 3),
             "second_pass": summary.second_pass, "found": len(summary.devices),
             "complete": len(complete), "expected": len(expected),
-            "missing": sorted(set(expected) - complete)}
+            "missing": sorted(set(expected) - complete),
+            "distinct_neighbour_macs": len({table[a] for a in expected if a in table}),
+            "devices": [(d.address, d.vendor, d.model, d.firmware) for d in summary.devices]}
 
 
-def nmap(cidr: str) -> dict | None:
-    """Time ``nmap -sn -n -PS80,443`` and say why nmap thinks the hosts are up (--reason)."""
-    if shutil.which("nmap") is None:
-        return None
+def nmap(cidr: str, *extra: str) -> dict[str, Any]:
+    """Time ``nmap -sn -n -PS80,443`` and count why nmap thinks hosts are up (--reason)."""
+    command = ["nmap", "-sn", "-n", "-PS80,443", *extra, "--reason", cidr]
     started = time.monotonic()
-    out = subprocess.run(["nmap", "-sn", "-n", "-PS80,443", "--reason", cidr],
-                         capture_output=True, text=True, timeout=300).stdout
+    out = subprocess.run(command, capture_output=True, text=True, timeout=300).stdout
     seconds = time.monotonic() - started
     reasons: dict[str, int] = {}
     for line in out.splitlines():
@@ -146,7 +142,7 @@ def nmap(cidr: str) -> dict | None:
             reason = line.split("received ", 1)[-1].split(")")[0].split(" ")[0]
             reasons[reason] = reasons.get(reason, 0) + 1
     return {"seconds": round(seconds, 3), "hosts_up": out.count("Host is up"),
-            "reasons": reasons, "nmap_said": out.strip().splitlines()[-1] if out else ""}
+            "reasons": reasons}
 
 
 async def warm_up() -> float:
@@ -162,57 +158,109 @@ async def warm_up() -> float:
     return round(time.monotonic() - started, 3)
 
 
-async def run() -> None:
+def credentials_by_driver(started: list[list[str]]) -> dict[str, list[Any]]:
     from configurator.core.transport import Credentials
 
-    drops = []
-    if os.geteuid() == 0:
-        for _label, (_cidr, dropped, _f, _n) in RANGES.items():
-            drops.append(f"{dropped} ({add_drop(dropped)})")
-    server = subprocess.Popen([sys.executable, __file__, "serve"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        started = json.loads(server.stdout.readline())  # type: ignore[union-attr]
-        creds: dict[str, list] = {}
-        for _h, vendor, user, password in started:
-            driver = {"2N": "2n", "FCM": "fcm5600"}.get(vendor, vendor.lower())
-            if Credentials(user, password) not in creds.setdefault(driver, []):
-                creds[driver].append(Credentials(user, password))
-        hosts = [h for h, _v, _u, _p in started]
-        print(f"simulators: {len(hosts)}; silently dropped: {', '.join(drops) or 'none'}")
-        print(json.dumps({"cold start (imports, once per process)": await warm_up()}))
-        for label, (cidr, _dropped, _f, _n) in RANGES.items():
-            prefix = cidr.rsplit(".", 2)[0]
-            expected = [h for h in hosts if h.startswith(prefix) and
-                        __import__("ipaddress").ip_address(h) in
-                        __import__("ipaddress").ip_network(cidr)]
-            ours = await measure(label, cidr, expected, creds)
-            reference = nmap(cidr)
-            print(json.dumps({"configurator": ours, "nmap -sn -n -PS80,443": reference}))
-    finally:
-        server.stdin.close()  # type: ignore[union-attr]
-        server.wait(timeout=30)
+    creds: dict[str, list[Any]] = {}
+    for _host, vendor, user, password in started:
+        driver = {"2N": "2n", "FCM": "fcm5600"}.get(vendor, vendor.lower())
+        if Credentials(user, password) not in creds.setdefault(driver, []):
+            creds[driver].append(Credentials(user, password))
+    return creds
+
+
+async def measure_runs(scenario: Scenario, runs: int) -> None:
+    started = json.loads(sys.stdin.readline())
+    creds = credentials_by_driver(started)
+    expected = [h for h, *_ in started
+                if ipaddress.ip_address(h) in ipaddress.ip_network(scenario.cidr)]
+    print(json.dumps({"cold_start_s": await warm_up()}), flush=True)
+    for _ in range(runs):
+        flush_neighbours()
+        ours = await measure(scenario.cidr, expected, creds)
+        flush_neighbours()
+        arp = nmap(scenario.cidr)
+        flush_neighbours()
+        no_arp = nmap(scenario.cidr, "--disable-arp-ping")
+        print(json.dumps({"ours": ours, "nmap": arp, "nmap_no_arp": no_arp}), flush=True)
+
+
+# -- the orchestrator (host namespace: only creates and deletes the two namespaces) -----------
+
+def run_scenario(scenario: Scenario, runs: int) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    me = [sys.executable, str(Path(__file__).resolve())]
+    with lab(scenario) as names:
+        server = subprocess.Popen(in_namespace(names.lan, *me, "serve", scenario.label),
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                  cwd=ROOT)
+        try:
+            started = server.stdout.readline()  # type: ignore[union-attr]
+            if not started:
+                raise SystemExit("the simulators did not start (see their error above)")
+            measuring = subprocess.Popen(
+                in_namespace(names.scan, *me, "measure", scenario.label, str(runs)),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            measuring.stdin.write(started)  # type: ignore[union-attr]
+            measuring.stdin.flush()  # type: ignore[union-attr]
+            for line in measuring.stdout:  # type: ignore[union-attr]
+                record = json.loads(line)
+                print(scenario.label, json.dumps(record), flush=True)
+                if "ours" in record:
+                    results.append(record)
+            if measuring.wait(timeout=600) != 0:
+                raise SystemExit("the measuring process failed")
+        finally:
+            server.stdin.close()  # type: ignore[union-attr]
+            server.wait(timeout=30)
+    return results
+
+
+def spread(values: list[float | None]) -> str:
+    if any(v is None for v in values):
+        return "incomplete"
+    numbers = [float(v) for v in values if v is not None]
+    return f"{min(numbers):.2f}-{max(numbers):.2f} s (median {statistics.median(numbers):.2f})"
+
+
+def report(scenario: Scenario, results: list[dict[str, Any]]) -> None:
+    ours = [r["ours"] for r in results]
+    print(f"\n{scenario.label} {scenario.cidr}: {len(results)} runs; "
+          f"refusing {scenario.refusing}, dropped {scenario.dropped}, rest absent")
+    print(f"  identified (vendor+model+firmware): "
+          f"{', '.join(str(o['complete']) + '/' + str(o['expected']) for o in ours)}; "
+          f"distinct neighbour MACs: {', '.join(str(o['distinct_neighbour_macs']) for o in ours)}")
+    for name, key in (("first device", "first_device_s"), ("all identified", "all_identified_s"),
+                      ("sweep finished", "sweep_finished_s")):
+        print(f"  {name:<16} {spread([o[key] for o in ours])}")
+    for name, key in (("nmap (ARP ping)", "nmap"), ("nmap no-ARP", "nmap_no_arp")):
+        up = sorted({r[key]["hosts_up"] for r in results})
+        print(f"  {name:<16} {spread([r[key]['seconds'] for r in results])}, hosts up {up}, "
+              f"reasons {results[-1][key]['reasons']}")
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "serve":
-        asyncio.run(serve())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("role", nargs="?", default="bench", choices=["bench", "serve", "measure"])
+    parser.add_argument("label", nargs="?", default="")
+    parser.add_argument("count", nargs="?", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=sorted(SCENARIOS))
+    args = parser.parse_args()
+    if args.role == "serve":
+        asyncio.run(serve(SCENARIOS[args.label]))
         return
-    if len(sys.argv) > 1 and sys.argv[1] == "inside":
-        asyncio.run(run())
+    if args.role == "measure":
+        asyncio.run(measure_runs(SCENARIOS[args.label], args.count))
         return
-    if os.geteuid() != 0 or shutil.which("ip") is None:
-        print("not root or no iproute2: running on the host loopback without silent drops")
-        asyncio.run(run())
+    reason = missing_requirements()
+    if reason:
+        print(f"SKIPPED: {reason}")
         return
-    name = f"cfgbench{os.getpid()}"
-    subprocess.run(["ip", "netns", "add", name], check=True)
-    try:
-        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
-        subprocess.run(["ip", "netns", "exec", name, sys.executable, __file__, "inside"],
-                       check=True, cwd=ROOT)
-    finally:
-        subprocess.run(["ip", "netns", "del", name], check=False)
+    chosen = [SCENARIOS[args.only]] if args.only else list(SCENARIOS.values())
+    summaries = [(scenario, run_scenario(scenario, args.runs)) for scenario in chosen]
+    for scenario, results in summaries:
+        report(scenario, results)
 
 
 if __name__ == "__main__":

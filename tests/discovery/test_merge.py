@@ -127,3 +127,39 @@ def test_json_line_is_one_line_of_the_device() -> None:
     data = json.loads(line)
     assert data["model"] == "IP Verso" and data["auth_required"] is True
     assert data["found_by"] == ["sweep", "ssdp"] and data["open_ports"] == [80, 443]
+
+
+SHARED_MAC = "02:AA:BB:CC:DD:01"
+
+
+def test_one_mac_on_several_addresses_with_different_serials_stays_apart() -> None:
+    # Seen over a veth/bridge/proxy ARP: every address answers with one MAC.
+    verso = DiscoveredDevice("10.99.0.3", vendor="2N", model="IP Verso", serial="54-0000-0003",
+                             driver="2n", mac=SHARED_MAC, found_by=(SWEEP,))
+    style = DiscoveredDevice("10.99.0.9", vendor="2N", model="IP Style", serial="54-0000-0009",
+                             driver="2n", mac=SHARED_MAC, found_by=(SWEEP,))
+    phone = DiscoveredDevice("10.99.0.14", vendor="Fanvil", model="X3SG", serial="FV-1",
+                             driver="fanvil", mac=SHARED_MAC, found_by=(SWEEP,))
+    merged = merge_all([verso, style, phone])
+    assert [(d.address, d.serial) for d in merged] == [
+        ("10.99.0.3", "54-0000-0003"), ("10.99.0.9", "54-0000-0009"), ("10.99.0.14", "FV-1")]
+
+
+def test_one_mac_with_the_same_serial_still_merges() -> None:
+    http = DiscoveredDevice("10.99.0.3", vendor="2N", serial="54-1", driver="2n",
+                            mac=SHARED_MAC, found_by=(SWEEP,))
+    ssdp = DiscoveredDevice("10.99.0.4", vendor="2N", serial="54-1", mac=SHARED_MAC,
+                            found_by=(SSDP,))
+    (merged,) = merge_all([http, ssdp])
+    assert merged.found_by == (SWEEP, SSDP)
+
+
+def test_neighbour_mac_shared_by_several_addresses_is_not_used() -> None:
+    table = {"10.99.0.3": SHARED_MAC, "10.99.0.9": SHARED_MAC, "10.99.0.14": "0C:38:3E:00:00:0E"}
+    devices = [DiscoveredDevice(address, found_by=(SWEEP,), open_ports=(80,))
+               for address in ("10.99.0.3", "10.99.0.9", "10.99.0.14")]
+    for device in devices:
+        finish(device, table)
+    assert [d.mac for d in devices] == ["", "", "0C:38:3E:00:00:0E"]
+    assert devices[2].vendor_hint == "Fanvil"
+    assert len(merge_all(devices)) == 3
