@@ -99,9 +99,18 @@ def _connected_now(sock: socket.socket) -> bool | None:
     already arrived into "silent"."""
     poller = select.poll()  # not select.select: descriptors above 1024 are common here
     poller.register(sock, select.POLLOUT)
-    if not poller.poll(0):
+    events = poller.poll(0)
+    if not events:
         return None
-    return sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    if events[0][1] & (select.POLLERR | select.POLLHUP):
+        return False
+    # SO_ERROR alone can read 0 after someone else consumed the error: only a peer address
+    # proves the connection exists (a phantom "open port" was seen once on an absent host).
+    try:
+        sock.getpeername()
+    except OSError:
+        return False
+    return True
 
 
 def _socket() -> socket.socket:
