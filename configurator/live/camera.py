@@ -220,6 +220,10 @@ class CameraPipeline:
             except _FINAL as exc:
                 self.error = exc
                 self._set_state(SourceState.DISABLED, exc.message if exc.message else str(exc))
+                current = asyncio.current_task()
+                for task in self._tasks:  # nothing more will come: the decoder stops too
+                    if task is not current:
+                        task.cancel()
                 return
             except DeviceError as exc:
                 reason = exc.message

@@ -85,13 +85,19 @@ class DeviceControl:
         """Drop the device from the window (tasks, client, editors, tree), not from the site."""
         await self._release_device(key)
         await self.manager.remove(key)
+        self._drop_views(key)
+        self.nodes.pop(key, None)
+        self.tree.remove_device(key)
+        self.stack.setCurrentWidget(self.welcome)
+
+    def _drop_views(self, key: str) -> None:
+        """Forget the editors built for a device's old session."""
         for view_key in [k for k in self.views if k[0] == key]:
             view = self.views.pop(view_key)
             self.stack.removeWidget(view)
             view.deleteLater()
-        self.nodes.pop(key, None)
-        self.tree.remove_device(key)
-        self.stack.setCurrentWidget(self.welcome)
+        if self.stack.currentWidget() is None:
+            self.stack.setCurrentWidget(self.welcome)
 
     async def credentials_dialog(self) -> None:
         session = self.current_session()
@@ -108,6 +114,7 @@ class DeviceControl:
         self.credentials.put(session.key, creds, remember=not self.demo)
         await self._release_device(session.key)
         await self.manager.remove(session.key)
+        self._drop_views(session.key)  # open pages talk to the old session: rebuild them
         self.manager.add(session.entry, creds)
         new = self.manager.get(session.key)
         assert new is not None

@@ -54,7 +54,7 @@ class WindowMenus:
                                "Read the current page from the device again")
         self.apply_action = a("&Apply…", self.apply_current, "Ctrl+Return", "apply",
                               "Preview and write the changes of the current page")
-        self.revert_action = a("Re&vert", self.revert_current, "Ctrl+Shift+Z", "revert",
+        self.revert_action = a("Re&vert", self.revert_current, "Ctrl+Alt+Z", "revert",
                                "Discard the changes of the current page")
         self.discover_action = a("D&iscover…", self.show_discovery, "Ctrl+F", "",
                                  "Find devices on the network and add them to the site")
