@@ -36,7 +36,7 @@ def build_window(*, demo: bool, prompter: Any = None, connector: Any = None,
         # their pins live in memory and are trusted without asking.
         pins: Any = MemoryPinStore()
         trust = trust_always
-        credentials = CredentialStore(persistent=False)
+        credentials = CredentialStore(None, persistent=False)  # no keyring lookup
         drafts = DraftStore(config_dir() / "demo-drafts.json")
     else:
         pins = JsonPinStore()
@@ -66,7 +66,10 @@ def add_simulators(window: Any, simulators: Any) -> None:
     """Put running simulators into the window (credentials from ``describe()``)."""
     for simulator in simulators:
         info = simulator.describe()
+        # The simulator names its driver: only that driver's probe runs (the device is still
+        # identified by it), not every driver's probe in turn.
         entry = SiteDevice(address=info["address"], port=info["port"], scheme=info["scheme"],
+                           driver=str(info.get("driver", "")),
                            vendor=str(info.get("vendor", "")), model=str(info.get("model", "")),
                            user=info["user"])
         window.add_session(entry, Credentials(info["user"], info["password"]))
@@ -128,7 +131,6 @@ def main(demo: bool = False, site: str | None = None) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
-    from .live.decode import shutdown_decoders
     from .ui.gcguard import GuiThreadCollector, broken_qt_binding
 
     problem = broken_qt_binding()
@@ -146,7 +148,11 @@ def main(demo: bool = False, site: str | None = None) -> int:
     try:
         return int(loop.run_until_complete(run(demo, site)) or 0)
     finally:
-        shutdown_decoders()  # after the pipelines closed: no decoder thread outlives the loop
+        # After the pipelines closed: no decoder thread outlives the loop. The decoder is
+        # imported with the first camera pipeline; without one there is nothing to stop.
+        decode = sys.modules.get("configurator.live.decode")
+        if decode is not None:
+            decode.shutdown_decoders()
         collector.stop()
         loop.close()
         asyncio.set_event_loop(None)

@@ -37,6 +37,10 @@ Connector = Callable[..., Awaitable[Device]]
 ONLINE_PERIOD = 30.0
 BACKOFF_FIRST = 5.0
 BACKOFF_MAX = 120.0
+# Devices being opened at the same time (identify + identity + capabilities). All devices of a
+# site connect concurrently up to this bound, so a large site does not open hundreds of
+# connections at once.
+MAX_CONNECTS = 16
 
 
 class DeviceState(StrEnum):
@@ -88,6 +92,7 @@ class SessionManager:
         online_period: float = ONLINE_PERIOD,
         backoff_first: float = BACKOFF_FIRST,
         backoff_max: float = BACKOFF_MAX,
+        max_connects: int = MAX_CONNECTS,
     ) -> None:
         if connector is None:
             from ..drivers.registry import connect
@@ -102,6 +107,8 @@ class SessionManager:
         self.backoff_first = backoff_first
         self.backoff_max = backoff_max
         self._connect_locks: dict[str, asyncio.Lock] = {}
+        self.max_connects = max_connects
+        self._connect_slots: asyncio.Semaphore | None = None  # made inside the running loop
 
     # -- bookkeeping ----------------------------------------------------------------------
     def add(self, entry: SiteDevice, credentials: Credentials | None) -> DeviceSession:
@@ -140,29 +147,36 @@ class SessionManager:
                 return session.device
             session.state = DeviceState.CONNECTING
             self.changed(session)
-            try:
-                device = await self._connector(
-                    session.entry.endpoint,
-                    session.credentials,
-                    driver_id=session.entry.driver or None,
-                    pins=self.pins,
-                    trust=self.trust,
-                )
-            except ConfiguratorError as exc:
+            if self._connect_slots is None:
+                self._connect_slots = asyncio.Semaphore(self.max_connects)
+            async with self._connect_slots:
+                return await self._open(session)
+
+    async def _open(self, session: DeviceSession) -> Device:
+        """Identify the device and read its identity and capabilities (one slot held)."""
+        try:
+            device = await self._connector(
+                session.entry.endpoint,
+                session.credentials,
+                driver_id=session.entry.driver or None,
+                pins=self.pins,
+                trust=self.trust,
+            )
+        except ConfiguratorError as exc:
+            self.failed(session, exc)
+            raise
+        try:
+            info = await device.read_info()
+            session.capabilities = frozenset(await device.capabilities())
+        except BaseException as exc:
+            await device.aclose()
+            if isinstance(exc, ConfiguratorError):
                 self.failed(session, exc)
-                raise
-            try:
-                info = await device.read_info()
-                session.capabilities = frozenset(await device.capabilities())
-            except BaseException as exc:
-                await device.aclose()
-                if isinstance(exc, ConfiguratorError):
-                    self.failed(session, exc)
-                raise
-            session.device = device
-            _update_entry(session.entry, device, info)
-            self.succeeded(session)
-            return device
+            raise
+        session.device = device
+        _update_entry(session.entry, device, info)
+        self.succeeded(session)
+        return device
 
     async def refresh(self, session: DeviceSession) -> None:
         """One status check: connect if needed, else a cheap identity read."""

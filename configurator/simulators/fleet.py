@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -54,16 +55,22 @@ class Fleet:
         self.devices: list[SimulatedDevice] = []
 
     async def start(self) -> list[SimulatedDevice]:
+        """Start every member at once (each on the next address, in member order); if one
+        fails, all of them are stopped again and the first error is raised."""
         addresses = loopback_addresses(self.first_address)
+        devices = [factory(member.vendor)(next(addresses), **{**self.common, **member.options})
+                   for member in self.members]
+        self.devices.extend(devices)  # stop() also cleans up one that failed half-way
         try:
-            for member in self.members:
-                options = {**self.common, **member.options}
-                device = factory(member.vendor)(next(addresses), **options)
-                await device.start()
-                self.devices.append(device)
-        except BaseException:
+            results = await asyncio.gather(*(device.start() for device in devices),
+                                           return_exceptions=True)
+        except BaseException:  # cancelled while starting
             await self.stop()
             raise
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            await self.stop()
+            raise failures[0]
         return self.devices
 
     async def stop(self) -> None:

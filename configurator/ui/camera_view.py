@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPaintEvent, QResizeEvent
@@ -33,8 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.events import SourceState
-from ..live.camera import CameraPipeline
-from ..live.frames import DecodedFrame
+
+if TYPE_CHECKING:  # numpy and the decoder load with the first pipeline, not with the window
+    from ..live.camera import CameraPipeline
+    from ..live.frames import DecodedFrame
 
 
 def frame_image(frame: DecodedFrame) -> QImage:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
 
 from ..core.device import CameraSource, Device
 from ..core.transport import Credentials, Transport
-from ..live.camera import CameraPipeline
 from ..live.sources import device_camera, url_camera
 from .camera_view import CameraGrid, CameraView
+
+if TYPE_CHECKING:  # numpy and the decoder load with the first pipeline, not with the window
+    from ..live.camera import CameraPipeline
 
 DEFAULT_FPS = 10
 GRID_FPS = 5
@@ -46,6 +49,8 @@ class PipelineKeeper:
 
     def make(self, factory, owner: str, name: str,
              transport: Transport | None = None) -> CameraPipeline:
+        from ..live.camera import CameraPipeline
+
         pipeline = CameraPipeline(factory, name=name)
         self.owners[pipeline] = owner
         if transport is not None:

@@ -3,14 +3,15 @@ through the same path as "Add device", asking credentials once per vendor."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.events import Severity
 from ..core.transport import Credentials
 from .devicecontrol import credentials_from
-from .discovery_panel import DiscoveryPanel
-from .discoverydock import add_discovered, covering_range, credentials_spec
 from .layout import bring_forward
+
+if TYPE_CHECKING:  # the panel and the discovery engine are imported on first use
+    from .discovery_panel import DiscoveryPanel
 
 
 class DiscoveryControl:
@@ -19,6 +20,8 @@ class DiscoveryControl:
     def show_discovery(self) -> DiscoveryPanel:
         """The Discovery dock (built on first use)."""
         if self.discovery is None:
+            from .discovery_panel import DiscoveryPanel
+
             # Assumption: in demo mode the machine's own interfaces are not offered (the
             # fleet lives on loopback); the default range is the one holding the fleet.
             self.discovery = DiscoveryPanel(self.discovery_dock,
@@ -42,6 +45,8 @@ class DiscoveryControl:
         panel = self.discovery
         if panel is None:
             return
+        from .discoverydock import covering_range
+
         entries = [s.entry for s in self.manager.sessions.values()]
         ranges = covering_range(e.address for e in entries)
         if ranges:
@@ -52,6 +57,8 @@ class DiscoveryControl:
     async def ask_discovered_credentials(self, vendor: str, devices: list[Any]
                                          ) -> Credentials | None:
         """Asked once per vendor before discovered devices are added."""
+        from .discoverydock import credentials_spec
+
         spec = credentials_spec(vendor, len(devices))
         answer = await self.prompter.action_args(self, vendor, spec)
         if answer is None:
@@ -60,6 +67,8 @@ class DiscoveryControl:
 
     async def add_discovered_devices(self, devices: list[Any]) -> list[str]:
         """Add discovered devices through the same path as "Add device"."""
+        from .discoverydock import add_discovered
+
         added, errors = await add_discovered(devices, self.ask_discovered_credentials,
                                              self.add_device)
         for line in errors:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QCloseEvent
@@ -27,12 +27,10 @@ from ..services.sessions import DeviceState, SessionManager
 from ..services.site import RecentSites, Site
 from ..services.tasks import TaskRegistry
 from .cameracontrol import CameraControl
-from .cameradock import CameraGridWindow
 from .capabilities import CapabilityNode
 from .capview import CapabilityView
 from .commands import WindowCommands
 from .devicecontrol import DeviceControl
-from .discovery_panel import DiscoveryPanel
 from .discoverycontrol import DiscoveryControl
 from .icons import icon
 from .layout import WindowLayout
@@ -42,6 +40,10 @@ from .navigation import Navigation
 from .prompter import Prompter, QtPrompter
 from .sessionwatch import SessionWatch
 from .sitecontrol import UNTITLED, SiteControl
+
+if TYPE_CHECKING:  # annotations only: the discovery panel (and its engine) load on first use
+    from .cameradock import CameraGridWindow
+    from .discovery_panel import DiscoveryPanel
 
 log = logging.getLogger("configurator.ui")
 

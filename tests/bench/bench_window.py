@@ -1,8 +1,9 @@
 """Benchmark: process start → interactive window with the demo fleet loaded, and the time to
 open (build + read) the largest generated form.
 
-Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_window.py``
-Prints numbers; asserts nothing about speed.
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_window.py [--runs N]``
+Prints numbers; asserts nothing about speed. ``--runs N`` starts the benchmark N times, each in
+a fresh process, and prints min / median / max of every number.
 """
 
 from __future__ import annotations
@@ -105,5 +106,28 @@ def _interpreter_startup() -> float | None:
     return max(age_now - (time.perf_counter() - T0), 0.0)
 
 
+def repeat(runs: int) -> int:
+    """Run the benchmark ``runs`` times in fresh processes; print min / median / max."""
+    import re
+    import statistics
+    import subprocess
+
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, __file__], capture_output=True, text=True,
+                             check=True).stdout
+        for line in out.splitlines():
+            match = re.match(r"(.*?)[:\s]+(\d+\.\d+) s\b", line)
+            if match:
+                samples.setdefault(match[1], []).append(float(match[2]))
+    print(f"{runs} runs: min / median / max (seconds)")
+    for name, values in samples.items():
+        print(f"{name[:66]:<66} {min(values):6.3f} {statistics.median(values):6.3f} "
+              f"{max(values):6.3f}")
+    return 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--runs":
+        raise SystemExit(repeat(int(sys.argv[2])))
     raise SystemExit(main())
