@@ -154,7 +154,7 @@ def test_backup_writes_the_configuration(fleet, capsys, tmp_path) -> None:
 def test_wrong_password_is_one_line(fleet, capsys) -> None:
     verso = dict(fleet["2n"][0], password="wrong")
     code, _, err = run(capsys, "info", *target(verso))
-    assert code == 1 and "authentication failed" in err and err.count("\n") == 1
+    assert code == 1 and "check user and password" in err and err.count("\n") == 1
 
 
 def test_unlicensed_function_on_v211_is_one_line(fleet, capsys) -> None:

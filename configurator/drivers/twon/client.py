@@ -14,7 +14,7 @@ from typing import Any
 from ...core.errors import InvalidValue, ProtocolError
 from ...core.transport import Transport
 from .functions import Function, function
-from .reply import parse_json_reply, raise_for_binary
+from .reply import explain_auth_failure, parse_json_reply, raise_for_binary
 
 SWITCH_ACTIONS = ("on", "off", "trigger", "lock", "unlock", "hold", "release")
 IO_ACTIONS = ("on", "off")
@@ -41,6 +41,7 @@ class TwoNClient:
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
+        transport.explain_auth_failure = explain_auth_failure
 
     @property
     def host(self) -> str:

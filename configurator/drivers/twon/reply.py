@@ -139,3 +139,19 @@ def _non_json(response: httpx.Response, function: str, host: str | None) -> Devi
         return ProtocolError(f"{function}: device answered HTTP {status} without a 2N error",
                              host=host, code=status)
     return ProtocolError(f"{function}: the reply is not JSON", host=host)
+
+
+def explain_auth_failure(response: httpx.Response) -> AuthError | None:
+    """The device's own words for a final 401 (``Transport.explain_auth_failure`` hook): error 8
+    (Basic where Digest is required) or 9, with its code, instead of a generic message."""
+    if not is_json(response):
+        return None
+    try:
+        body = loads(response.content)
+    except ProtocolError:
+        return None
+    error = error_from_body(body, function=response.url.path.removeprefix("/api/"),
+                            host=response.url.host)
+    if isinstance(error, AuthError):
+        return error
+    return None
