@@ -3,13 +3,16 @@ and any MJPEG/JPEG URL on request."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 
-from ..core.device import ActionSpec
+from ..core.device import ActionSpec, Device
 from ..core.errors import ConfiguratorError
+from ..core.events import DeviceEvent, now_utc
 from ..core.params import Kind, ParamSpec
+from ..live.sources import past_snapshot
 from ..services.sessions import DeviceSession
 from .cameradock import CameraGridWindow
 from .devicecontrol import credentials_from
@@ -21,6 +24,26 @@ CAMERA_URL = ActionSpec("camera_url", "Camera by URL", params=(
     ParamSpec("user", "User", Kind.STRING, default=""),
     ParamSpec("password", "Password", Kind.SECRET)),
     help="An MJPEG stream or a JPEG snapshot URL (polled).")
+# How far back a device's picture memory reaches (2N: ``/api/camera/snapshot?time=-N``,
+# N <= 30 s; ``past_snapshot`` enforces the same limit).
+PAST_FRAMES_SECONDS = 30
+NO_FRAME_KEPT = "no frame kept for that moment"
+
+
+def keeps_past_frames(device: Device | None) -> bool:
+    """Whether ``device`` has a camera whose recent frames can be asked for by time."""
+    if device is None or not device.cameras():
+        return False
+    return callable(getattr(getattr(device, "client", None), "camera_snapshot", None))
+
+
+def seconds_back(moment: datetime, now: datetime) -> int | None:
+    """Whole seconds from ``moment`` to ``now`` (the ``time=-N`` of a past frame), clamped to
+    0 for a moment just ahead of this computer's clock; None beyond the device's memory."""
+    # Assumption: an event stamped slightly in the future (device clock ahead of ours) shows
+    # the newest kept frame rather than nothing.
+    back = max(0, round((now - moment).total_seconds()))
+    return back if back <= PAST_FRAMES_SECONDS else None
 
 
 class CameraControl:
@@ -36,6 +59,36 @@ class CameraControl:
         if not self.camera_dock.isFloating() and self.camera_dock.height() < CAMERA_HEIGHT:
             self.resizeDocks([self.camera_dock], [CAMERA_HEIGHT], Qt.Orientation.Vertical)
         return shown
+
+    def show_event_camera(self, event: DeviceEvent) -> bool:
+        """The Camera dock shows the still frame of ``event``'s moment when its device keeps
+        recent frames (True); other devices are left alone (False)."""
+        session = next((s for s in self.manager.sessions.values()
+                        if event.device in (s.key, s.entry.address)), None)
+        if session is None or not keeps_past_frames(session.device):
+            return False
+        if not self.show_camera(session):
+            return False
+        back = seconds_back(event.utc, now_utc())
+        if back is None:
+            self.camera.show_moment(event.utc, NO_FRAME_KEPT)
+            return True
+        self.camera.show_moment(event.utc)
+        self.spawn(self._load_moment(session, event.utc, back), owner=session.key,
+                   name="camera moment")
+        return True
+
+    async def _load_moment(self, session: DeviceSession, moment: datetime, back: int) -> None:
+        panel = self.camera
+        size = panel.resolution_box.currentData() or (0, 0)
+        try:
+            jpeg = await past_snapshot(session.device, back,
+                                       source=panel.source_box.currentData() or "",
+                                       width=size[0], height=size[1])
+        except ConfiguratorError as exc:
+            panel.set_still_missing(moment, f"{NO_FRAME_KEPT}: {exc}")
+            return
+        panel.set_still(moment, jpeg)
 
     def camera_devices(self) -> list[tuple[str, str, Any]]:
         return [(s.key, s.title, s.device) for s in self.manager.sessions.values()

@@ -12,14 +12,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -93,6 +96,82 @@ def _resolution_text(size: tuple[int, int]) -> str:
     return f"{size[0]}×{size[1]}"
 
 
+class StillFrame(QWidget):
+    """One still JPEG from a past moment, labelled with its time, with "Back to live"."""
+
+    backToLive = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.moment: datetime | None = None
+        self.jpeg: bytes | None = None
+        self._pixmap: QPixmap | None = None
+        self.caption = QLabel()
+        self.back_button = QPushButton("Back to live")
+        self.back_button.setToolTip("Show the camera's live picture again")
+        self.back_button.clicked.connect(self.backToLive)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumSize(160, 120)
+        # Ignored: the scaled picture follows the dock's size instead of growing the dock.
+        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.picture.setStyleSheet("background: #111; color: #cfd8dc;")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 2, 6, 2)
+        bar.addWidget(self.caption, 1)
+        bar.addWidget(self.back_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.picture, 1)
+
+    def wait_for(self, moment: datetime, message: str) -> None:
+        self.moment, self.jpeg, self._pixmap = moment, None, None
+        self.caption.setText(f"<b>Frame at {moment_text(moment)}</b> (event time)")
+        self.picture.setPixmap(QPixmap())
+        self.picture.setText(message)
+
+    def set_frame(self, moment: datetime, jpeg: bytes) -> bool:
+        if moment != self.moment:
+            return False
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(jpeg, "JPEG"):
+            return self.set_missing(moment, "the camera's frame could not be decoded")
+        self.jpeg, self._pixmap = jpeg, pixmap
+        self.picture.setText("")
+        self._scale()
+        return True
+
+    def set_missing(self, moment: datetime, message: str) -> bool:
+        if moment != self.moment:
+            return False
+        self.jpeg, self._pixmap = None, None
+        self.picture.setPixmap(QPixmap())
+        self.picture.setText(message)
+        return True
+
+    def clear(self) -> None:
+        self.moment, self.jpeg, self._pixmap = None, None, None
+        self.picture.setPixmap(QPixmap())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._scale()
+
+    def _scale(self) -> None:
+        if self._pixmap is not None:
+            self.picture.setPixmap(self._pixmap.scaled(
+                self.picture.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+
+
+def moment_text(moment: datetime) -> str:
+    """An event's time as shown on its still frame."""
+    # Assumption: in this computer's local time zone (the event pane also offers device time).
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
 class CameraPanel(QWidget):
     """Camera dock content: source / resolution / fps choices over one CameraView."""
 
@@ -126,6 +205,11 @@ class CameraPanel(QWidget):
         layout.setSpacing(0)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        self.still = StillFrame(self)
+        self.still.backToLive.connect(self.back_to_live)
+        layout.addWidget(self.still, 1)
+        self._shown = True
+        self._sync_pages()
         self._set_choices_visible(False)
         self.source_box.currentIndexChanged.connect(self._source_changed)
         self.resolution_box.currentIndexChanged.connect(self._rebuild)
@@ -138,7 +222,36 @@ class CameraPanel(QWidget):
     def set_shown(self, shown: bool) -> None:
         """Follow the dock's visibility: a dock in a background tab still counts as visible
         to Qt, so the picture is hidden explicitly and its stream stops."""
-        self.view.setVisible(shown)
+        self._shown = shown
+        self._sync_pages()
+
+    # -- a still frame from a past moment (event log double-click) ------------------------
+    @property
+    def showing_still(self) -> bool:
+        return self.still.moment is not None
+
+    def show_moment(self, moment: datetime, message: str = "loading the frame…") -> None:
+        """Replace the live picture (its stream stops) by the frame of ``moment``; the frame
+        arrives later through :meth:`set_still` (or :meth:`set_still_missing`)."""
+        self.still.wait_for(moment, message)
+        self._sync_pages()
+
+    def set_still(self, moment: datetime, jpeg: bytes) -> bool:
+        """The JPEG of ``moment``; False when the dock moved on (another moment, back to live)."""
+        return self.still.set_frame(moment, jpeg)
+
+    def set_still_missing(self, moment: datetime, message: str) -> bool:
+        return self.still.set_missing(moment, message)
+
+    def back_to_live(self) -> None:
+        """Leave the still frame: the live picture (and its stream) comes back."""
+        self.still.clear()
+        self._sync_pages()
+
+    def _sync_pages(self) -> None:
+        still = self.showing_still
+        self.view.setVisible(self._shown and not still)
+        self.still.setVisible(self._shown and still)
 
     def _set_choices_visible(self, visible: bool) -> None:
         for widget in (self.source_box, self.resolution_box, self.fps_box):
@@ -152,6 +265,7 @@ class CameraPanel(QWidget):
             return False
         if owner == self.owner and device is self.device and self.pipeline is not None:
             return True
+        self.back_to_live()
         self.device, self.owner, self.title, self.cameras = device, owner, title, cameras
         self.label.setText(f"<b>{title}</b> <span style='color:#78909c'>"
                            f"({device.host})</span>")
@@ -198,6 +312,7 @@ class CameraPanel(QWidget):
     def show_url(self, url: str, credentials: Credentials | None = None) -> None:
         """A generic camera by URL (MJPEG stream or JPEG snapshot, polled)."""
         factory, transport = url_camera(url, credentials, fps=self.fps_box.value())
+        self.back_to_live()
         self.device, self.owner, self.title, self.cameras = None, f"url:{url}", url, ()
         self.label.setText(f"<b>Camera URL</b> <span style='color:#78909c'>{url}</span>")
         self._set_choices_visible(False)
@@ -209,6 +324,7 @@ class CameraPanel(QWidget):
         self.keeper.retire(old)
 
     def clear(self, message: str = "") -> None:
+        self.back_to_live()
         self.device, self.owner, self.title, self.cameras = None, "", "", ()
         self._set_choices_visible(False)
         self.label.setText(message or "No camera selected.")

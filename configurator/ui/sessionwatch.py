@@ -91,6 +91,7 @@ class SessionWatch:
 
     def _event_activated(self, event: DeviceEvent) -> None:
         self.select_device(event.device)
+        self.show_event_camera(event)
 
     async def _certificate_changed(self, session: DeviceSession, exc: CertificateMismatch
                                    ) -> None:
