@@ -99,17 +99,16 @@ def _connected_now(sock: socket.socket) -> bool | None:
     already arrived into "silent"."""
     poller = select.poll()  # not select.select: descriptors above 1024 are common here
     poller.register(sock, select.POLLOUT)
-    events = poller.poll(0)
-    if not events:
+    if not poller.poll(0):
         return None
-    if events[0][1] & (select.POLLERR | select.POLLHUP):
-        return False
-    # SO_ERROR alone can read 0 after someone else consumed the error: only a peer address
-    # proves the connection exists (a phantom "open port" was seen once on an absent host).
+    # Only a peer address proves a connection. Under event-loop lag the connect() may not even
+    # have been issued yet: such a socket polls writable with POLLHUP and SO_ERROR 0, which once
+    # read as an open port on an absent host (and, judged "refused", would skip the second
+    # pass). Not connected and no error: still unknown, let the second pass try again.
     try:
         sock.getpeername()
     except OSError:
-        return False
+        return False if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) else None
     return True
 
 

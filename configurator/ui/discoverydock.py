@@ -30,7 +30,14 @@ def covering_range(addresses: Iterable[str]) -> str:
     # Assumption: a range of a single device still sweeps its /28 neighbourhood, like the
     # demo fleet's, so nearby simulators started later are found too.
     prefix = min(prefix, 28)
-    return str(ipaddress.IPv4Network((first, prefix), strict=False))
+    network = ipaddress.IPv4Network((first, prefix), strict=False)
+    # The sweep skips a range's network and broadcast addresses: widen until no device sits
+    # on either (127.0.100.15 would be the broadcast of 127.0.100.0/28).
+    while prefix > 16 and (ips[0] == network.network_address
+                           or ips[-1] == network.broadcast_address):
+        prefix -= 1
+        network = ipaddress.IPv4Network((first, prefix), strict=False)
+    return str(network)
 
 
 def credentials_spec(vendor: str, count: int, user: str = "admin") -> ActionSpec:

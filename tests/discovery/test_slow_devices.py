@@ -180,3 +180,44 @@ async def test_without_a_second_pass_the_late_device_is_missed(loopback) -> None
         await fast.stop()
     assert order == ["FAST"]
     assert summary.second_pass == 0
+
+
+def test_a_socket_whose_connect_was_never_issued_is_not_judged() -> None:
+    """Event-loop lag can expire the deadline before connect() ran: neither open nor refused."""
+    import socket
+
+    from configurator.discovery.scan import _connected_now
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    try:
+        assert _connected_now(sock) is None
+    finally:
+        sock.close()
+
+
+def test_connected_and_refused_sockets_are_judged(loopback) -> None:
+    import errno
+    import socket
+    import time
+
+    from configurator.discovery.scan import _connected_now
+
+    host = loopback()
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind((host, 0))
+    server.listen()
+    port = server.getsockname()[1]
+    client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    client.setblocking(False)
+    refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    refused.setblocking(False)
+    try:
+        assert client.connect_ex((host, port)) in (0, errno.EINPROGRESS)
+        assert refused.connect_ex((host, 9)) in (errno.ECONNREFUSED, errno.EINPROGRESS)
+        time.sleep(0.05)
+        assert _connected_now(client) is True
+        assert _connected_now(refused) is False
+    finally:
+        for s in (client, refused, server):
+            s.close()

@@ -35,6 +35,9 @@ def test_covering_range_is_the_smallest_cidr_of_the_fleet():
     assert covering_range(fleet) == "127.0.50.0/28"
     assert covering_range(["127.0.100.7", "127.0.100.8"]) == "127.0.100.0/28"
     assert covering_range(["10.0.0.1", "10.0.1.200"]) == "10.0.0.0/23"
+    # a device on the /28's broadcast (or network) address would be skipped by the sweep
+    assert covering_range(["127.0.100.14", "127.0.100.15"]) == "127.0.100.0/27"
+    assert covering_range(["127.0.100.16", "127.0.100.17"]) == "127.0.100.0/27"
     assert covering_range([]) == ""
 
 
