@@ -42,7 +42,7 @@ from ..core.errors import (
 from ..core.events import SourceState
 from .decode import decode_executor, decode_rgb
 from .frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox
-from .sources import SourceFactory
+from .sources import FrameSource, SourceFactory
 
 log = logging.getLogger("configurator.live.camera")
 
@@ -205,17 +205,25 @@ class CameraPipeline:
         self._set_state(SourceState.CONNECTING, "connecting")
         while True:
             source = self.factory()
+
+            def take(data: bytes, source: FrameSource = source) -> None:
+                nonlocal failures
+                if self.state is not SourceState.LIVE:
+                    self.source_label = source.label
+                    self._set_state(SourceState.LIVE, source.label)
+                    failures = 0
+                self._seq += 1
+                self.stats.received += 1
+                self._slot.put(JpegFrame(data, loop.time(), self._seq))
+                self.stats.dropped = self._slot.dropped
+
             try:
-                async for data in source.frames():
-                    now = loop.time()
-                    if self.state is not SourceState.LIVE:
-                        self.source_label = source.label
-                        self._set_state(SourceState.LIVE, source.label)
-                        failures = 0
-                    self._seq += 1
-                    self.stats.received += 1
-                    self._slot.put(JpegFrame(data, now, self._seq))
-                    self.stats.dropped = self._slot.dropped
+                run = getattr(source, "run", None)
+                if run is not None:  # frames delivered from the socket callback
+                    await run(take)
+                else:
+                    async for data in source.frames():
+                        take(data)
                 reason = "camera stream ended"
             except _FINAL as exc:
                 self.error = exc

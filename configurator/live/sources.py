@@ -32,6 +32,7 @@ from ..core.errors import (
 )
 from ..core.mjpeg import MjpegError, MjpegParser, boundary_from_content_type, is_jpeg
 from ..core.transport import Credentials, Endpoint, Transport
+from .mjpegstream import NeedHttpx, raw_capable, stream_raw
 
 STREAM_READ_TIMEOUT = 10.0  # no byte for this long: the stream is dead, reconnect
 SNAPSHOT_TIMEOUT = 10.0
@@ -105,6 +106,7 @@ class MjpegHttpSource:
     label: str = "MJPEG"
     read_timeout: float = STREAM_READ_TIMEOUT
     parse_errors: int = 0
+    raw: bool = True  # stream through the raw Protocol when possible (``run``)
 
     @property
     def host(self) -> str:
@@ -134,6 +136,21 @@ class MjpegHttpSource:
                 for part in parts:
                     if is_jpeg(part.data, complete=False):
                         yield part.data
+
+
+    async def run(self, on_frame: Callable[[bytes], None]) -> None:
+        """Like ``frames()``, but each JPEG goes to ``on_frame`` straight from the socket
+        callback (a raw asyncio Protocol, :mod:`.mjpegstream`) when the Transport allows it;
+        answers other than a plain stream are repeated through the Transport (``frames()``)."""
+        if self.raw and raw_capable(self.transport):
+            try:
+                self.parse_errors += await stream_raw(self.transport, self.path, self.params,
+                                                      on_frame, read_timeout=self.read_timeout)
+                return
+            except NeedHttpx:
+                pass
+        async for frame in self.frames():
+            on_frame(frame)
 
 
 async def _read_limited(response: httpx.Response) -> bytes:
@@ -283,6 +300,23 @@ class _FallbackSource:
             self.label = self._inner.label
         async for frame in self._inner.frames():
             yield frame
+
+    async def run(self, on_frame: Callable[[bytes], None]) -> None:
+        """``frames()`` with direct delivery while the MJPEG source streams."""
+        run = getattr(self._inner, "run", None)
+        if run is None:
+            async for frame in self.frames():
+                on_frame(frame)
+            return
+        try:
+            await run(on_frame)
+            return
+        except NotMjpeg as exc:
+            self._owner.polling = True
+            self._inner = self._owner._poll(exc.frame)
+            self.label = self._inner.label
+        async for frame in self._inner.frames():
+            on_frame(frame)
 
 
 def _with_fallback(mjpeg: Callable[[], FrameSource],

@@ -1,6 +1,8 @@
 """Camera benchmark (offscreen): frames shown vs sent, latency, viewer CPU per frame, GUI lag.
 
-Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_camera.py [seconds]``.
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_camera.py [seconds]
+[scenario numbers] [--httpx]``; ``--httpx`` reads the streams through httpx instead of the raw
+asyncio Protocol (``configurator.live.mjpegstream``), for comparison.
 
 The MJPEG cameras (``tests/live/mjpeg_server.py``, the 2N simulator stops at 15 fps as real 2N
 devices do) run in a *separate process* (``tests/live/camera_process.py``), so the CPU time
@@ -164,6 +166,10 @@ if __name__ == "__main__":
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    if "--httpx" in sys.argv:
+        sys.argv.remove("--httpx")
+        import configurator.live.sources as sources
+        sources.raw_capable = lambda transport: False  # type: ignore[assignment]
     picked = {int(x) for x in sys.argv[2:]}  # optional scenario numbers (0-based)
     loop.run_until_complete(main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0, picked))
     sys.stdout.flush()

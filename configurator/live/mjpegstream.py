@@ -1,0 +1,277 @@
+"""An MJPEG stream read with a raw asyncio Protocol: no httpx/httpcore layers per chunk.
+
+The viewer's main thread spent ~1-2 ms per frame in httpx's stream reading (httpcore and anyio
+per 64 KB chunk, one task switch each). Here the socket's ``data_received`` feeds the
+:class:`~configurator.core.mjpeg.MjpegParser` directly and every complete JPEG goes to
+``on_frame`` from that callback.
+
+Only the *happy path* is handled here: the request is the one httpx would send (built by the
+device's ``httpx.AsyncClient``, authorised by the Transport's own auth object, so Digest nonce
+counts stay shared), the answer must be ``200`` with a ``multipart/*`` type. Anything else
+raises :class:`NeedHttpx` and the caller repeats the request through the Transport, which maps
+errors, explains 401s and reads single-JPEG answers exactly as before.
+
+TLS: the Transport's pin is taken first (``ensure_trusted``) and the peer's certificate is
+compared with it before the request (with credentials) is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Callable, Mapping
+
+import httpx
+
+from ..core.errors import (
+    CertificateMismatch,
+    DeviceError,
+    DeviceTimeout,
+    ProtocolError,
+    Unreachable,
+)
+from ..core.mjpeg import MjpegError, MjpegParser, boundary_from_content_type, is_jpeg
+from ..core.transport import Transport, _os_reason, device_ssl_context, fingerprint
+
+MAX_HEAD = 64 * 1024
+
+
+class NeedHttpx(Exception):
+    """The answer is not a plain MJPEG stream: let the Transport handle this request."""
+
+
+def raw_capable(transport: Transport) -> bool:
+    """True when the Transport talks to a real socket (not a test's mock httpx transport)."""
+    inner = getattr(transport.client, "_transport", None)
+    return type(inner) is httpx.AsyncHTTPTransport
+
+
+class Dechunker:
+    """Undoes ``Transfer-Encoding: chunked``; ``finished`` after the last (empty) chunk."""
+
+    def __init__(self) -> None:
+        self._buf = b""
+        self._left = 0  # data bytes left in the current chunk
+        self._skip = 0  # CRLF bytes left after a chunk's data
+        self.finished = False
+
+    def feed(self, data: bytes) -> list[bytes]:
+        buf = self._buf + data if self._buf else data
+        out: list[bytes] = []
+        pos, n = 0, len(buf)
+        while pos < n and not self.finished:
+            if self._left:
+                take = min(self._left, n - pos)
+                out.append(buf[pos:pos + take] if take != n or pos else buf)
+                pos += take
+                self._left -= take
+                if not self._left:
+                    self._skip = 2
+            elif self._skip:
+                step = min(self._skip, n - pos)
+                pos += step
+                self._skip -= step
+            else:
+                end = buf.find(b"\r\n", pos)
+                if end < 0:
+                    if n - pos > 1024:
+                        raise ProtocolError("camera stream: bad chunked encoding")
+                    break
+                try:
+                    size = int(buf[pos:end].split(b";", 1)[0].strip(), 16)
+                except ValueError as exc:
+                    raise ProtocolError("camera stream: bad chunked encoding") from exc
+                pos = end + 2
+                if size == 0:
+                    self.finished = True
+                self._left = size
+        self._buf = buf[pos:] if pos < n and not self.finished else b""
+        return out
+
+
+class _StreamProtocol(asyncio.Protocol):
+    """Collects the response head, then parses the body into JPEGs in ``data_received``."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, host: str,
+                 on_frame: Callable[[bytes], None]) -> None:
+        self.loop = loop
+        self.host = host
+        self.on_frame = on_frame
+        self.head: asyncio.Future[tuple[int, httpx.Headers]] = loop.create_future()
+        self.done: asyncio.Future[None] = loop.create_future()
+        self.last_data = loop.time()
+        self.parse_errors = 0
+        self._buf = bytearray()
+        self._parser: MjpegParser | None = None
+        self._chunks: Dechunker | None = None
+
+    def data_received(self, data: bytes) -> None:
+        self.last_data = self.loop.time()
+        if self._parser is None:
+            self._buf += data
+            if not self.head.done():
+                self._read_head()
+            return
+        try:
+            self._body(data)
+        except DeviceError as exc:
+            self.fail(exc)
+
+    def _read_head(self) -> None:
+        end = self._buf.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self._buf) > MAX_HEAD:
+                self.fail(ProtocolError("camera answered an oversized HTTP header",
+                                        host=self.host))
+            return
+        lines = bytes(self._buf[:end]).decode("latin-1").split("\r\n")
+        del self._buf[:end + 4]
+        parts = lines[0].split(None, 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+            self.fail(ProtocolError("connection dropped or bad HTTP: bad status line",
+                                    host=self.host))
+            return
+        headers = httpx.Headers([tuple(x.strip() for x in line.split(":", 1))
+                                 for line in lines[1:] if ":" in line])
+        self.head.set_result((int(parts[1]), headers))
+
+    def start_body(self, parser: MjpegParser, chunked: bool) -> None:
+        self._parser = parser
+        self._chunks = Dechunker() if chunked else None
+        pending, self._buf = bytes(self._buf), bytearray()
+        if pending:
+            self.data_received(pending)
+
+    def _body(self, data: bytes) -> None:
+        pieces = [data] if self._chunks is None else self._chunks.feed(data)
+        for piece in pieces:
+            try:
+                parts = self._parser.feed(piece)  # type: ignore[union-attr]
+            except MjpegError as exc:
+                self.parse_errors += 1
+                parts = exc.parts
+            for part in parts:
+                if is_jpeg(part.data, complete=False):
+                    self.on_frame(part.data)
+        if self._chunks is not None and self._chunks.finished:
+            self.finish(None)
+
+    def fail(self, exc: BaseException) -> None:
+        for future in (self.head, self.done):
+            if not future.done():
+                future.set_exception(exc)
+                future.exception()  # retrieved: no "never retrieved" warning if unused
+
+    def finish(self, exc: BaseException | None) -> None:
+        if exc is not None:
+            self.fail(exc)
+        elif not self.head.done():
+            self.fail(ProtocolError("connection dropped or bad HTTP: no answer",
+                                    host=self.host))
+        elif not self.done.done():
+            self.done.set_result(None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if exc is not None:
+            self.finish(Unreachable(f"network error: {exc}", host=self.host))
+        elif self._chunks is not None and not self._chunks.finished:
+            self.finish(ProtocolError(
+                "connection dropped or bad HTTP: peer closed connection without sending "
+                "complete message body", host=self.host))
+        else:
+            self.finish(None)
+
+
+async def stream_raw(transport: Transport, path: str, params: Mapping[str, str],
+                     on_frame: Callable[[bytes], None], *, read_timeout: float) -> int:
+    """Stream ``path`` into ``on_frame`` until the camera ends it; returns the parse errors.
+
+    Raises :class:`NeedHttpx` when the answer is not ``200 multipart/*`` (after the auth
+    challenge, if any), typed ``DeviceError`` s otherwise.
+    """
+    await transport.ensure_trusted()
+    request = transport.client.build_request("GET", path, params=dict(params))
+    flow = transport.auth.auth_flow(request) if transport.auth is not None else None
+    if flow is not None:
+        request = next(flow)
+    while True:
+        conn, proto = await _connect(transport, on_frame)
+        try:
+            conn.write(_serialize(request))
+            status, headers = await _wait_head(proto, read_timeout)
+            if status == 401 and flow is not None:
+                try:
+                    request = flow.send(httpx.Response(401, headers=headers, request=request))
+                except StopIteration:
+                    raise NeedHttpx() from None
+                continue  # Assumption: a fresh connection for the answer (no body to drain)
+            ctype = headers.get("content-type", "")
+            if status != 200 or not ctype.lower().startswith("multipart/"):
+                raise NeedHttpx()
+            try:
+                parser = MjpegParser(boundary_from_content_type(ctype))
+            except ValueError as exc:
+                raise ProtocolError(f"camera stream: {exc}", host=transport.endpoint.host) from exc
+            chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+            proto.start_body(parser, chunked)
+            await _watch(proto, read_timeout, conn)
+            return proto.parse_errors
+        finally:
+            if proto.done.done():
+                conn.close()
+            else:
+                conn.abort()
+
+
+async def _connect(transport: Transport, on_frame: Callable[[bytes], None],
+                   ) -> tuple[asyncio.Transport, _StreamProtocol]:
+    loop = asyncio.get_running_loop()
+    endpoint = transport.endpoint
+    tls = device_ssl_context() if endpoint.scheme == "https" else None
+    try:
+        conn, proto = await asyncio.wait_for(loop.create_connection(
+            lambda: _StreamProtocol(loop, endpoint.host, on_frame), endpoint.host,
+            endpoint.effective_port, ssl=tls, server_hostname="" if tls else None),
+            transport.connect_timeout)
+    except TimeoutError as exc:
+        raise Unreachable("connection timed out (device offline or wrong address?)",
+                          host=endpoint.host) from exc
+    except (OSError, ssl.SSLError) as exc:
+        raise Unreachable(f"cannot connect: {_os_reason(exc)}", host=endpoint.host) from exc
+    if tls is not None:
+        ssl_object = conn.get_extra_info("ssl_object")
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
+        fp = fingerprint(der) if der else "none"
+        pinned = transport.pinned_fingerprint
+        if pinned != fp:  # before any credentials are sent
+            conn.abort()
+            raise CertificateMismatch(endpoint.host, pinned or "none", fp)
+    return conn, proto  # type: ignore[return-value]
+
+
+def _serialize(request: httpx.Request) -> bytes:
+    head = [b"GET " + request.url.raw_path + b" HTTP/1.1"]
+    head += [name + b": " + value for name, value in request.headers.raw]
+    return b"\r\n".join(head) + b"\r\n\r\n"
+
+
+async def _wait_head(proto: _StreamProtocol, timeout: float) -> tuple[int, httpx.Headers]:
+    try:
+        return await asyncio.wait_for(asyncio.shield(proto.head), timeout)
+    except TimeoutError as exc:
+        raise DeviceTimeout("the device did not answer in time", host=proto.host) from exc
+
+
+async def _watch(proto: _StreamProtocol, timeout: float, conn: asyncio.Transport) -> None:
+    """Wait for the stream's end; no byte for ``timeout`` seconds is a timeout."""
+    while True:
+        left = proto.last_data + timeout - proto.loop.time()
+        if left <= 0:
+            conn.abort()
+            raise DeviceTimeout("the device did not answer in time", host=proto.host)
+        done, _ = await asyncio.wait([proto.done], timeout=left)
+        if done:
+            return proto.done.result()
+
+
+__all__ = ["Dechunker", "NeedHttpx", "raw_capable", "stream_raw"]

@@ -1,0 +1,158 @@
+"""The raw-Protocol MJPEG reader: chunked decoding, frames, auth, hand-over to httpx, cuts."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from configurator.core.errors import AuthError, CertificateMismatch, DeviceTimeout, ProtocolError
+from configurator.core.transport import Credentials, Endpoint, MemoryPinStore, Transport
+from configurator.drivers.registry import connect
+from configurator.live.mjpegstream import Dechunker, NeedHttpx, raw_capable, stream_raw
+from configurator.live.sources import MjpegHttpSource
+from configurator.simulators.twon.device import DEFAULT_PASSWORD, DEFAULT_USER, create
+
+from .mjpeg_server import PALETTE, CameraServer
+
+
+def test_dechunker_undoes_chunks_fed_byte_by_byte() -> None:
+    wire = b"5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n"
+    chunks = Dechunker()
+    out = b"".join(b"".join(chunks.feed(wire[i:i + 1])) for i in range(len(wire)))
+    assert out == b"hello, world"
+    assert chunks.finished
+    whole = Dechunker()
+    assert b"".join(whole.feed(wire)) == b"hello, world" and whole.finished
+
+
+def test_dechunker_rejects_a_bad_size_line() -> None:
+    with pytest.raises(ProtocolError, match="chunked"):
+        Dechunker().feed(b"zz\r\nhello\r\n")
+
+
+async def _collect(transport: Transport, path: str, params: dict[str, str],
+                   count: int) -> list[bytes]:
+    got: list[bytes] = []
+    done = asyncio.get_running_loop().create_future()
+
+    def take(frame: bytes) -> None:
+        got.append(frame)
+        if len(got) == count and not done.done():
+            done.set_result(None)
+
+    task = asyncio.ensure_future(stream_raw(transport, path, params, take, read_timeout=5))
+    try:
+        await asyncio.wait_for(asyncio.shield(done), 5)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    return got
+
+
+async def test_raw_stream_delivers_the_cameras_jpegs(loopback) -> None:
+    async with CameraServer(loopback(), fps=50) as cam:
+        transport = Transport(Endpoint(cam.host, cam.port))
+        try:
+            assert raw_capable(transport)
+            got = await _collect(transport, "/stream", {}, 4)
+        finally:
+            await transport.aclose()
+        assert got == [cam._frames[i % PALETTE] for i in range(4)]
+
+
+async def test_other_answers_are_handed_to_httpx(loopback) -> None:
+    async with CameraServer(loopback()) as cam:
+        transport = Transport(Endpoint(cam.host, cam.port))
+        try:
+            for path in ("/snapshot", "/text", "/disabled"):
+                with pytest.raises(NeedHttpx):
+                    await stream_raw(transport, path, {}, lambda f: None, read_timeout=5)
+        finally:
+            await transport.aclose()
+
+
+async def test_cut_stream_is_a_protocol_error(loopback) -> None:
+    async with CameraServer(loopback(), fps=50, cut_after=3) as cam:
+        transport = Transport(Endpoint(cam.host, cam.port))
+        got: list[bytes] = []
+        try:
+            with pytest.raises(ProtocolError, match="connection dropped"):
+                await stream_raw(transport, "/stream", {}, got.append, read_timeout=5)
+        finally:
+            await transport.aclose()
+        assert len(got) == 2  # the two whole frames before the cut
+
+
+async def test_digest_camera_streams_raw(loopback) -> None:
+    host = loopback()
+    sim = create(host, http_port=0, https_port=None)
+    await sim.start()
+    try:
+        device = await connect(Endpoint(host, sim.ports["http"]),
+                               Credentials(DEFAULT_USER, DEFAULT_PASSWORD), driver_id="2n")
+        try:
+            path, params = device.mjpeg_request("", 320, 240, 15)
+            got = await _collect(device.transport, path, params, 2)
+            assert len(got) == 2 and all(frame[:2] == b"\xff\xd8" for frame in got)
+        finally:
+            await device.aclose()
+    finally:
+        await sim.stop()
+
+
+async def test_refused_credentials_end_as_auth_error_through_httpx(loopback) -> None:
+    async with CameraServer(loopback()) as cam:
+        bad = Transport(Endpoint(cam.host, cam.port), Credentials("admin", "wrong"))
+        try:
+            with pytest.raises(AuthError):
+                await MjpegHttpSource(bad, "/auth").run(lambda f: None)
+            assert bad.auth is not None and bad.auth.chosen == "digest"
+        finally:
+            await bad.aclose()
+
+
+async def test_https_stream_is_checked_against_the_pin(loopback) -> None:
+    host = loopback()
+    sim = create(host, http_port=None, https_port=0)
+    await sim.start()
+    try:
+        endpoint = Endpoint(host, sim.ports["https"], "https")
+        pins = MemoryPinStore()
+        device = await connect(endpoint, Credentials(DEFAULT_USER, DEFAULT_PASSWORD),
+                               driver_id="2n", pins=pins)
+        try:
+            path, params = device.mjpeg_request("", 320, 240, 15)
+            got = await _collect(device.transport, path, params, 2)
+            assert len(got) == 2 and got[0][:2] == b"\xff\xd8"
+            pins.put(endpoint.key, "00" * 32)  # the device's certificate changed since
+            sent: list[bytes] = []
+            with pytest.raises(CertificateMismatch):
+                await stream_raw(device.transport, path, params, sent.append, read_timeout=5)
+            assert sent == []
+        finally:
+            await device.aclose()
+    finally:
+        await sim.stop()
+
+
+async def test_silent_camera_times_out(loopback) -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; "
+                     b"boundary=b\r\n\r\n")
+        await asyncio.sleep(2)
+        writer.close()
+
+    server = await asyncio.start_server(silent, loopback(), 0)
+    host, port = server.sockets[0].getsockname()[:2]
+    transport = Transport(Endpoint(host, port))
+    try:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(DeviceTimeout):
+            await stream_raw(transport, "/", {}, lambda f: None, read_timeout=0.2)
+        assert asyncio.get_running_loop().time() - started < 1.5
+    finally:
+        await transport.aclose()
+        server.close()
