@@ -51,8 +51,8 @@ def test_recent_sites_newest_first_without_duplicates(tmp_path):
 
 def test_pin_store_persists_and_rejects_garbage(tmp_path):
     path = tmp_path / "pins.json"
-    JsonPinStore(path).put("10.0.0.5:443", "AB:CD")
-    assert JsonPinStore(path).get("10.0.0.5:443") == "AB:CD"
+    JsonPinStore(path).put("127.0.0.5:443", "AB:CD")
+    assert JsonPinStore(path).get("127.0.0.5:443") == "AB:CD"
     path.write_text("[1]")
     with pytest.raises(ConfiguratorError, match="is not an object"):
         JsonPinStore(path).get("x")
@@ -80,11 +80,11 @@ class FakeKeyring:
 def test_credentials_in_keyring():
     backend = FakeKeyring()
     store = CredentialStore(backend)
-    store.put("10.0.0.5:80", Credentials("admin", "2n"))
-    assert CredentialStore(backend).get("10.0.0.5:80") == Credentials("admin", "2n")
+    store.put("127.0.0.5:80", Credentials("admin", "2n"))
+    assert CredentialStore(backend).get("127.0.0.5:80") == Credentials("admin", "2n")
     assert store.persistent and store.take_warning() is None
-    store.delete("10.0.0.5:80")
-    assert CredentialStore(backend).get("10.0.0.5:80") is None
+    store.delete("127.0.0.5:80")
+    assert CredentialStore(backend).get("127.0.0.5:80") is None
 
 
 def test_credentials_without_keyring_stay_in_memory_and_warn_once(tmp_path):
