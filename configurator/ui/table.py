@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import ConfiguratorError, InvalidValue
-from ..core.params import TableOp, TableSpec
+from ..core.params import Category, TableOp, TableSpec
 from .context import EditorContext
 from .dialogs import Asker, QtAsker, file_filter, run_dialog, size_text
 from .icons import icon
@@ -126,6 +126,16 @@ class TableEditor(QWidget):
                                              "back: it REPLACES the whole table on the device")
         if ops & {TableOp.EXPORT, TableOp.IMPORT}:
             bar.addSeparator()
+        # Wide tables (the 2N directory has ~40 fields) open with their basic columns; the
+        # advanced ones are one click away, as in the CLI's --all-columns.
+        self.advanced_columns = [i + 1 for i, c in enumerate(spec.columns)
+                                 if c.category is not Category.BASIC]
+        self.advanced_action = bar.addAction(icon("list"), "Advanced columns")
+        self.advanced_action.setCheckable(True)
+        self.advanced_action.setToolTip(
+            f"Show the {len(self.advanced_columns)} advanced columns of this table too")
+        self.advanced_action.setVisible(
+            0 < len(self.advanced_columns) < len(spec.columns))
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter rows…")
         self.filter_edit.setClearButtonEnabled(True)
@@ -146,6 +156,7 @@ class TableEditor(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.view, 1)
+        self.show_advanced_columns(False)
 
         bottom = QHBoxLayout()
         bottom.setContentsMargins(4, 0, 4, 4)
@@ -161,6 +172,7 @@ class TableEditor(QWidget):
         layout.addLayout(bottom)
 
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.advanced_action.toggled.connect(self.show_advanced_columns)
         self.add_action.triggered.connect(lambda: self.ctx.spawn(self.add_dialog(), "add row"))
         self.edit_action.triggered.connect(lambda: self.ctx.spawn(self.edit_dialog(), "edit"))
         self.view.doubleClicked.connect(lambda _: self.ctx.spawn(self.edit_dialog(), "edit"))
@@ -382,6 +394,13 @@ class TableEditor(QWidget):
         return True
 
     # -- device I/O -----------------------------------------------------------------------
+    def show_advanced_columns(self, show: bool) -> None:
+        """Hide the advanced columns unless asked (only when the table has basic ones too)."""
+        if not self.advanced_action.isVisible() and not show:
+            show = True  # all-basic or all-advanced tables show everything
+        for column in self.advanced_columns:
+            self.view.setColumnHidden(column, not show)
+
     async def load(self) -> bool:
         device = self.ctx.session.device
         if device is None:
