@@ -31,3 +31,18 @@ def context_for(device, prompter: AutoPrompter | None = None, drafts=None) -> Ed
     session.device = device
     manager.sessions[session.key] = session
     return EditorContext(session, manager, TaskRegistry(), prompter or AutoPrompter(), drafts)
+
+
+def run_without_warnings(qloop, caplog, coro) -> None:
+    """Run a scenario in the qasync loop; fail on any Python warning or WARNING+ log record."""
+    import gc
+    import logging
+    import warnings
+
+    caplog.set_level(logging.WARNING)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        qloop.run_until_complete(coro)
+        gc.collect()
+    assert [str(w.message) for w in caught] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

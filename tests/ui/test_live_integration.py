@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
-import logging
-import warnings
 
 import numpy as np
 import pytest
@@ -15,7 +12,7 @@ from configurator.core.events import SourceState
 from configurator.ui.discoverydock import covering_range
 from configurator.ui.prompter import AutoPrompter
 
-from .helpers import wait_until
+from .helpers import run_without_warnings, wait_until
 from .test_window import close, open_window, session_at, start
 
 
@@ -209,13 +206,7 @@ def test_closing_with_streams_and_event_tasks_shuts_down_cleanly(qtbot, qloop, l
             journal.count()
         await sim.stop()
 
-    caplog.set_level(logging.WARNING)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        qloop.run_until_complete(scenario())
-        gc.collect()
-    assert [str(w.message) for w in caught] == []
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    run_without_warnings(qloop, caplog, scenario())
 
 
 def test_removing_a_device_stops_its_event_stream_and_camera(qtbot, qloop, loopback):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
-import logging
-import warnings
 
 from configurator.app import add_simulators, build_window
 from configurator.services.sessions import DeviceState
@@ -13,7 +10,7 @@ from configurator.simulators.fleet import factory
 from configurator.ui.prompter import AutoPrompter
 from configurator.ui.tree import CAP_ROLE
 
-from .helpers import wait_until
+from .helpers import run_without_warnings, wait_until
 
 HOLD_A = "Config.DoorSetting.RELAY.HoldDelayA"
 NAME_A = "Config.DoorSetting.RELAY.NameA"
@@ -216,13 +213,7 @@ def test_closing_while_requests_run_shuts_down_cleanly(qtbot, qloop, loopback, c
         for sim in sims:
             await sim.stop()
 
-    caplog.set_level(logging.WARNING)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        qloop.run_until_complete(scenario())
-        gc.collect()
-    assert [str(w.message) for w in caught] == []
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    run_without_warnings(qloop, caplog, scenario())
 
 
 def test_add_device_by_address_with_clear_failures(qtbot, qloop, loopback):
