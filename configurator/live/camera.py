@@ -1,6 +1,11 @@
 """The camera pipeline: stream reader task -> newest-frame-wins slot -> decoder -> listeners.
 
-- The reader task pulls JPEGs from a :class:`~.sources.FrameSource` and puts each into a
+- Plain-TCP MJPEG streams are read, split and decoded in a stream thread of their own
+  (:mod:`.streamthread`); the loop hears of each decoded picture once, through a
+  :class:`~.frames.LoopInbox`, and a picture the loop has not taken yet is replaced by a newer
+  one (``stats.dropped``). This is the lean path: no event-loop work per network read.
+- Other sources (TLS, snapshot polling, answers httpx must read) go through the reader task:
+  it pulls JPEGs from a :class:`~.sources.FrameSource` and puts each into a
   :class:`~.frames.FrameSlot`; it never waits for the decoder, so a frame that arrives while the
   previous one is still waiting replaces it (``stats.dropped``).
 - The decoder task takes the newest frame, decodes it in the decoder threads (GIL released; the
@@ -17,14 +22,15 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -54,6 +60,7 @@ _FINAL = (AuthError, ServiceDisabled, NotSupported, InsecureConnectionRequired,
           CertificateMismatch, CertificateRejected, InvalidValue)
 
 FrameListener = Callable[[DecodedFrame], None]
+Decoder = Callable[[bytes, "tuple[int, int] | None"], "tuple[np.ndarray, float]"]
 StateListener = Callable[[SourceState, str], None]
 
 
@@ -106,6 +113,7 @@ class CameraPipeline:
         self.source_label = ""
         # (width, height) a view needs; the decoder may scale down to no less than this.
         self.min_size: tuple[int, int] | None = None
+        self.decode: Decoder = decode_rgb  # JPEG -> (pixels, CPU seconds); any thread
         self._frame_listeners: list[FrameListener] = []
         self._state_listeners: list[StateListener] = []
         self._holders = 0
@@ -113,8 +121,9 @@ class CameraPipeline:
         self._stopping: list[asyncio.Task[None]] = []  # cancelled, awaited by ``aclose``
         self._slot = FrameSlot()
         self._seq = 0
-        # decodes submitted to the decoder threads and maybe still running there
-        self._jobs: set[concurrent.futures.Future[None]] = set()
+        # decodes submitted to the decoder threads and stream threads, maybe still running
+        self._jobs: set[_Job] = set()
+        self._failures = 0  # connection attempts failed in a row (backoff index)
 
     # -- listeners ------------------------------------------------------------------------
     def add_frame_listener(self, listener: FrameListener) -> Callable[[], None]:
@@ -199,47 +208,75 @@ class CameraPipeline:
         for listener in list(self._state_listeners):
             listener(state, message)
 
+    def _went_live(self, source: FrameSource) -> None:
+        if self.state is not SourceState.LIVE:
+            self.source_label = source.label
+            self._set_state(SourceState.LIVE, source.label)
+            self._failures = 0
+
     async def _read_loop(self) -> None:
         loop = asyncio.get_running_loop()
-        failures = 0
+        self._failures = 0
         self._set_state(SourceState.CONNECTING, "connecting")
-        while True:
-            source = self.factory()
+        inbox = LoopInbox(loop)  # decoded pictures from stream threads
+        try:
+            while True:
+                source = self.factory()
+                reason = await self._read_one(loop, source, inbox)
+                if reason is None:
+                    return
+                delay = self.backoff[min(self._failures, len(self.backoff) - 1)]
+                self._failures += 1
+                self.stats.reconnects += 1
+                self._set_state(SourceState.RETRYING, f"{reason}; reconnecting in {delay:g} s")
+                await asyncio.sleep(delay)
+        finally:
+            inbox.close()
 
-            def take(data: bytes, source: FrameSource = source) -> None:
-                nonlocal failures
-                if self.state is not SourceState.LIVE:
-                    self.source_label = source.label
-                    self._set_state(SourceState.LIVE, source.label)
-                    failures = 0
-                self._seq += 1
-                self.stats.received += 1
-                self._slot.put(JpegFrame(data, loop.time(), self._seq))
-                self.stats.dropped = self._slot.dropped
+    async def _read_one(self, loop: asyncio.AbstractEventLoop, source: FrameSource,
+                        inbox: LoopInbox) -> str | None:
+        """One connection: returns why it ended, or None when the pipeline must stop."""
 
-            try:
-                run = getattr(source, "run", None)
-                if run is not None:  # frames delivered from the socket callback
-                    await run(take)
-                else:
-                    async for data in source.frames():
-                        take(data)
-                reason = "camera stream ended"
-            except _FINAL as exc:
-                self.error = exc
-                self._set_state(SourceState.DISABLED, exc.message if exc.message else str(exc))
-                current = asyncio.current_task()
-                for task in self._tasks:  # nothing more will come: the decoder stops too
-                    if task is not current:
-                        task.cancel()
-                return
-            except DeviceError as exc:
-                reason = exc.message
-            delay = self.backoff[min(failures, len(self.backoff) - 1)]
-            failures += 1
-            self.stats.reconnects += 1
-            self._set_state(SourceState.RETRYING, f"{reason}; reconnecting in {delay:g} s")
-            await asyncio.sleep(delay)
+        def take(data: bytes) -> None:
+            self._went_live(source)
+            self._seq += 1
+            self.stats.received += 1
+            dropped = self._slot.dropped
+            self._slot.put(JpegFrame(data, loop.time(), self._seq))
+            self.stats.dropped += self._slot.dropped - dropped
+
+        try:
+            run = getattr(source, "run", None)
+            if run is not None:  # frames delivered from the socket callback or a thread
+                await run(take, sink=_ThreadDelivery(self, source, inbox))
+            else:
+                async for data in source.frames():
+                    take(data)
+            return "camera stream ended"
+        except _FINAL as exc:
+            self.error = exc
+            self._set_state(SourceState.DISABLED, exc.message if exc.message else str(exc))
+            current = asyncio.current_task()
+            for task in self._tasks:  # nothing more will come: the decoder stops too
+                if task is not current:
+                    task.cancel()
+            return None
+        except DeviceError as exc:
+            return exc.message
+
+    def _publish(self, pixels: np.ndarray, cpu: float, received: float) -> None:
+        """On the loop: a decoded picture goes to the stats and the listeners."""
+        now = asyncio.get_running_loop().time()
+        self._seq += 1
+        decoded = DecodedFrame(pixels, int(pixels.shape[1]), int(pixels.shape[0]), self._seq,
+                               received, now, cpu)
+        self.stats.decoded += 1
+        self.stats.latencies.append(decoded.latency)
+        self.stats.decode_cpu.append(cpu)
+        self.stats.decoded_at.append(now)
+        self.last_frame = decoded
+        for listener in list(self._frame_listeners):
+            listener(decoded)
 
     async def _decode_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -251,30 +288,21 @@ class CameraPipeline:
             while True:
                 frame = await self._slot.get()
                 try:
-                    rgb, cpu = await _decode_in(executor, inbox, loop, frame.data,
-                                                self.min_size, self._jobs)
+                    rgb, cpu = await _decode_in(executor, inbox, loop, self.decode,
+                                                frame.data, self.min_size, self._jobs)
                 except ProtocolError as exc:
                     self.stats.decode_errors += 1
                     log.debug("%s: %s", self.name, exc)
                     continue
-                now = loop.time()
-                decoded = DecodedFrame(rgb, int(rgb.shape[1]), int(rgb.shape[0]), frame.seq,
-                                       frame.received, now, cpu)
-                self.stats.decoded += 1
-                self.stats.latencies.append(decoded.latency)
-                self.stats.decode_cpu.append(cpu)
-                self.stats.decoded_at.append(now)
-                self.last_frame = decoded
-                for listener in list(self._frame_listeners):
-                    listener(decoded)
+                self._publish(rgb, cpu, frame.received)
         finally:
             inbox.close()
 
 
 async def _decode_in(executor: Executor, inbox: LoopInbox, loop: asyncio.AbstractEventLoop,
-                     data: bytes, min_size: tuple[int, int] | None,
-                     jobs: set[concurrent.futures.Future[None]]) -> tuple[np.ndarray, float]:
-    """``decode_rgb`` in a decoder thread; the result reaches the loop through ``inbox``.
+                     decode: Decoder, data: bytes, min_size: tuple[int, int] | None,
+                     jobs: set[_Job]) -> tuple[np.ndarray, float]:
+    """``decode`` in a decoder thread; the result reaches the loop through ``inbox``.
     The submitted job stays in ``jobs`` until it has finished (``aclose`` waits for it)."""
     future: asyncio.Future[tuple[np.ndarray, float]] = loop.create_future()
 
@@ -288,7 +316,7 @@ async def _decode_in(executor: Executor, inbox: LoopInbox, loop: asyncio.Abstrac
 
     def job() -> None:  # in the decoder thread: decode, then post; nothing else
         try:
-            result = decode_rgb(data, min_size)
+            result = decode(data, min_size)
         except Exception as exc:  # re-raised on the loop by ``settle``
             inbox.post(settle, None, exc)
         else:
@@ -301,6 +329,74 @@ async def _decode_in(executor: Executor, inbox: LoopInbox, loop: asyncio.Abstrac
     finally:
         if submitted.done():
             jobs.discard(submitted)
+
+
+class _Job(Protocol):
+    """Work in another thread that ``aclose`` waits for (a decode, a stream thread)."""
+
+    def done(self) -> bool: ...
+
+
+class _ThreadDelivery:
+    """The :class:`~.streamthread.FrameSink` of one connection: decodes in the stream thread,
+    keeps only the newest decoded picture until the loop takes it (one wake-up per picture at
+    most, fewer when the loop is busy), and counts what was skipped."""
+
+    def __init__(self, pipeline: CameraPipeline, source: FrameSource, inbox: LoopInbox) -> None:
+        self._pipeline = pipeline
+        self._source = source
+        self._inbox = inbox
+        self._lock = threading.Lock()
+        self._latest: tuple[np.ndarray, float, float] | None = None
+        self._received = self._dropped = self._errors = 0
+        self._wake_pending = False
+
+    # -- in the stream thread -------------------------------------------------------------
+    def frame_in_thread(self, data: bytes, received: float, skipped: int) -> None:
+        if self._inbox.closed:
+            return
+        pipeline = self._pipeline
+        try:
+            pixels, cpu = pipeline.decode(data, pipeline.min_size)
+            picture: tuple[np.ndarray, float, float] | None = (pixels, cpu, received)
+        except ProtocolError as exc:
+            log.debug("%s: %s", pipeline.name, exc)
+            picture = None
+        with self._lock:
+            self._received += 1 + skipped
+            self._dropped += skipped
+            if picture is None:
+                self._errors += 1
+            else:
+                if self._latest is not None:
+                    self._dropped += 1  # decoded, but a newer one came before the loop took it
+                self._latest = picture
+            if self._wake_pending:
+                return
+            self._wake_pending = True
+        self._inbox.post(self._deliver)
+
+    def post(self, callback: Callable[..., object], *args: object) -> None:
+        self._inbox.post(callback, *args)
+
+    def track(self, job: _Job) -> None:
+        self._pipeline._jobs.add(job)
+
+    # -- on the loop ----------------------------------------------------------------------
+    def _deliver(self) -> None:
+        with self._lock:
+            picture, self._latest = self._latest, None
+            received, dropped, errors = self._received, self._dropped, self._errors
+            self._received = self._dropped = self._errors = 0
+            self._wake_pending = False
+        pipeline = self._pipeline
+        stats = pipeline.stats
+        stats.received += received
+        stats.dropped += dropped
+        stats.decode_errors += errors
+        if picture is not None:
+            pipeline._went_live(self._source)
+            pipeline._publish(*picture)
 
 
 def _remove(items: list, item: object) -> None:

@@ -18,6 +18,8 @@ compared with it before the request (with credentials) is sent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 import ssl
 from collections.abc import Callable, Mapping
 
@@ -32,6 +34,8 @@ from ..core.errors import (
 )
 from ..core.mjpeg import MjpegError, MjpegParser, boundary_from_content_type, is_jpeg
 from ..core.transport import Transport, _os_reason, device_ssl_context, fingerprint
+from .chunked import Dechunker
+from .streamthread import FrameSink, StreamThread
 
 MAX_HEAD = 64 * 1024
 
@@ -44,49 +48,6 @@ def raw_capable(transport: Transport) -> bool:
     """True when the Transport talks to a real socket (not a test's mock httpx transport)."""
     inner = getattr(transport.client, "_transport", None)
     return type(inner) is httpx.AsyncHTTPTransport
-
-
-class Dechunker:
-    """Undoes ``Transfer-Encoding: chunked``; ``finished`` after the last (empty) chunk."""
-
-    def __init__(self) -> None:
-        self._buf = b""
-        self._left = 0  # data bytes left in the current chunk
-        self._skip = 0  # CRLF bytes left after a chunk's data
-        self.finished = False
-
-    def feed(self, data: bytes) -> list[bytes]:
-        buf = self._buf + data if self._buf else data
-        out: list[bytes] = []
-        pos, n = 0, len(buf)
-        while pos < n and not self.finished:
-            if self._left:
-                take = min(self._left, n - pos)
-                out.append(buf[pos:pos + take] if take != n or pos else buf)
-                pos += take
-                self._left -= take
-                if not self._left:
-                    self._skip = 2
-            elif self._skip:
-                step = min(self._skip, n - pos)
-                pos += step
-                self._skip -= step
-            else:
-                end = buf.find(b"\r\n", pos)
-                if end < 0:
-                    if n - pos > 1024:
-                        raise ProtocolError("camera stream: bad chunked encoding")
-                    break
-                try:
-                    size = int(buf[pos:end].split(b";", 1)[0].strip(), 16)
-                except ValueError as exc:
-                    raise ProtocolError("camera stream: bad chunked encoding") from exc
-                pos = end + 2
-                if size == 0:
-                    self.finished = True
-                self._left = size
-        self._buf = buf[pos:] if pos < n and not self.finished else b""
-        return out
 
 
 class _StreamProtocol(asyncio.Protocol):
@@ -134,6 +95,11 @@ class _StreamProtocol(asyncio.Protocol):
         headers = httpx.Headers([tuple(x.strip() for x in line.split(":", 1))
                                  for line in lines[1:] if ":" in line])
         self.head.set_result((int(parts[1]), headers))
+
+    def take_pending(self) -> bytes:
+        """Stop reading and return the body bytes that came with the head (thread hand-off)."""
+        pending, self._buf = bytes(self._buf), bytearray()
+        return pending
 
     def start_body(self, parser: MjpegParser, chunked: bool) -> None:
         self._parser = parser
@@ -183,8 +149,12 @@ class _StreamProtocol(asyncio.Protocol):
 
 
 async def stream_raw(transport: Transport, path: str, params: Mapping[str, str],
-                     on_frame: Callable[[bytes], None], *, read_timeout: float) -> int:
+                     on_frame: Callable[[bytes], None], *, read_timeout: float,
+                     sink: FrameSink | None = None) -> int:
     """Stream ``path`` into ``on_frame`` until the camera ends it; returns the parse errors.
+
+    With a ``sink``, a plain TCP stream's body is read in a :class:`.StreamThread` that feeds
+    the sink instead of ``on_frame`` (TLS streams always go to ``on_frame`` on the loop).
 
     Raises :class:`NeedHttpx` when the answer is not ``200 multipart/*`` (after the auth
     challenge, if any), typed ``DeviceError`` s otherwise.
@@ -213,6 +183,9 @@ async def stream_raw(transport: Transport, path: str, params: Mapping[str, str],
             except ValueError as exc:
                 raise ProtocolError(f"camera stream: {exc}", host=transport.endpoint.host) from exc
             chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+            sock = _detached_socket(conn) if sink is not None else None
+            if sock is not None:
+                return await _stream_in_thread(sock, proto, parser, chunked, sink, read_timeout)
             proto.start_body(parser, chunked)
             await _watch(proto, read_timeout, conn)
             return proto.parse_errors
@@ -247,6 +220,48 @@ async def _connect(transport: Transport, on_frame: Callable[[bytes], None],
             conn.abort()
             raise CertificateMismatch(endpoint.host, pinned or "none", fp)
     return conn, proto  # type: ignore[return-value]
+
+
+def _detached_socket(conn: asyncio.Transport) -> socket.socket | None:
+    """A blocking duplicate of a plain TCP connection's socket, asyncio no longer reading it
+    (its own descriptor is closed with the transport; the duplicate keeps the connection).
+    None for TLS (its state lives in asyncio) or where duplicating is not possible."""
+    if conn.get_extra_info("sslcontext") is not None:
+        return None
+    raw = conn.get_extra_info("socket")
+    if raw is None:
+        return None
+    try:
+        conn.pause_reading()
+        sock = socket.fromfd(raw.fileno(), raw.family, raw.type)
+    except (OSError, AttributeError, ValueError):
+        with contextlib.suppress(RuntimeError):
+            conn.resume_reading()
+        return None
+    sock.setblocking(True)
+    return sock
+
+
+async def _stream_in_thread(sock: socket.socket, proto: _StreamProtocol, parser: MjpegParser,
+                            chunked: bool, sink: FrameSink, read_timeout: float) -> int:
+    """Run the body in a :class:`.StreamThread`; returns its parse errors when it ends."""
+    ended: asyncio.Future[int] = proto.loop.create_future()
+
+    def on_end(error: BaseException | None, parse_errors: int) -> None:
+        if ended.done():
+            return
+        if error is not None:
+            ended.set_exception(error)
+        else:
+            ended.set_result(parse_errors)
+
+    reader = StreamThread(sock, proto.take_pending(), parser, Dechunker() if chunked else None,
+                          sink, read_timeout=read_timeout, host=proto.host)
+    reader.start(on_end)
+    try:
+        return await ended
+    finally:
+        reader.stop()
 
 
 def _serialize(request: httpx.Request) -> bytes:

@@ -33,6 +33,7 @@ from ..core.errors import (
 from ..core.mjpeg import MjpegError, MjpegParser, boundary_from_content_type, is_jpeg
 from ..core.transport import Credentials, Endpoint, Transport
 from .mjpegstream import NeedHttpx, raw_capable, stream_raw
+from .streamthread import FrameSink
 
 STREAM_READ_TIMEOUT = 10.0  # no byte for this long: the stream is dead, reconnect
 SNAPSHOT_TIMEOUT = 10.0
@@ -138,14 +139,17 @@ class MjpegHttpSource:
                         yield part.data
 
 
-    async def run(self, on_frame: Callable[[bytes], None]) -> None:
+    async def run(self, on_frame: Callable[[bytes], None],
+                  sink: FrameSink | None = None) -> None:
         """Like ``frames()``, but each JPEG goes to ``on_frame`` straight from the socket
-        callback (a raw asyncio Protocol, :mod:`.mjpegstream`) when the Transport allows it;
-        answers other than a plain stream are repeated through the Transport (``frames()``)."""
+        callback (a raw asyncio Protocol, :mod:`.mjpegstream`) when the Transport allows it,
+        or to ``sink`` from a stream thread (plain TCP); answers other than a plain stream are
+        repeated through the Transport (``frames()``)."""
         if self.raw and raw_capable(self.transport):
             try:
                 self.parse_errors += await stream_raw(self.transport, self.path, self.params,
-                                                      on_frame, read_timeout=self.read_timeout)
+                                                      on_frame, read_timeout=self.read_timeout,
+                                                      sink=sink)
                 return
             except NeedHttpx:
                 pass
@@ -301,7 +305,8 @@ class _FallbackSource:
         async for frame in self._inner.frames():
             yield frame
 
-    async def run(self, on_frame: Callable[[bytes], None]) -> None:
+    async def run(self, on_frame: Callable[[bytes], None],
+                  sink: FrameSink | None = None) -> None:
         """``frames()`` with direct delivery while the MJPEG source streams."""
         run = getattr(self._inner, "run", None)
         if run is None:
@@ -309,7 +314,7 @@ class _FallbackSource:
                 on_frame(frame)
             return
         try:
-            await run(on_frame)
+            await run(on_frame, sink)
             return
         except NotMjpeg as exc:
             self._owner.polling = True

@@ -22,7 +22,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -46,6 +55,12 @@ def frame_image(frame: DecodedFrame) -> QImage:
                   QImage.Format.Format_RGB32)
 
 
+BACKGROUND = QColor(16, 16, 16)
+OVERLAY_BACKGROUND = QColor(0, 0, 0, 150)
+OVERLAY_MARGIN = 8  # px from the top left corner
+OVERLAY_REFRESH = 0.25  # s: fps and latency are redrawn 4 times a second (readable, cheap)
+
+
 class CameraCanvas(QWidget):
     """Paints a pipeline's newest frame with an fps/latency overlay; holds it while visible."""
 
@@ -60,7 +75,9 @@ class CameraCanvas(QWidget):
         self._frame: DecodedFrame | None = None
         self._image: QImage | None = None
         self._painted_seq = -1
-        self._overlay_font: QFont | None = None
+        self._overlay = _OverlayCache()
+        self._figures = ""  # the fps / latency line, refreshed every OVERLAY_REFRESH seconds
+        self._figures_at = 0.0
         self._holding = False
         self._unsubscribe: list[Callable[[], None]] = []
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -143,9 +160,11 @@ class CameraCanvas(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(16, 16, 16))
+        area = self.rect()
         if self._image is not None and self._frame is not None:
-            target = _fit(QSize(self._frame.width, self._frame.height), self.rect())
+            target = _fit(QSize(self._frame.width, self._frame.height), area)
+            for bar in _bars(area, target):  # the picture itself is opaque: fill around it
+                painter.fillRect(bar, BACKGROUND)
             if target.width() == self._frame.width and target.height() == self._frame.height:
                 painter.drawImage(target.topLeft(), self._image)  # 1:1, a plain copy
             else:
@@ -154,34 +173,36 @@ class CameraCanvas(QWidget):
             if self._frame.seq != self._painted_seq and self.pipeline is not None:
                 self._painted_seq = self._frame.seq
                 self.pipeline.mark_shown(self._frame)
+        else:
+            painter.fillRect(area, BACKGROUND)
         self._paint_overlay(painter)
         painter.end()
 
     def _paint_overlay(self, painter: QPainter) -> None:
-        pipeline = self.pipeline
-        if self._overlay_font is None:
-            self._overlay_font = QFont(self.font())
-            self._overlay_font.setPointSizeF(max(7.0, self._overlay_font.pointSizeF() * 0.9))
-        painter.setFont(self._overlay_font)
-        lines = [self.title] if self.title else []
-        if pipeline is not None and self._frame is not None:
-            fps = pipeline.stats.fps(self._frame.decoded)
-            lines.append(f"{fps:4.1f} fps · {self._frame.latency * 1000:.0f} ms · "
-                         f"{self._frame.width}×{self._frame.height}")
-        if self.paused:
-            lines.append("paused")
-        if lines:
-            text = "\n".join(lines)
-            box = painter.boundingRect(QRect(8, 8, self.width() - 16, self.height() - 16),
-                                       Qt.AlignmentFlag.AlignLeft, text)
-            painter.fillRect(box.adjusted(-4, -2, 4, 2), QColor(0, 0, 0, 150))
-            painter.setPen(QColor(235, 235, 235))
-            painter.drawText(box, Qt.AlignmentFlag.AlignLeft, text)
+        overlay = self._overlay.image(self._overlay_lines(), self)
+        if overlay is not None:
+            painter.drawImage(OVERLAY_MARGIN - 4, OVERLAY_MARGIN - 2, overlay)
         message = self.status_text()
         if message:
+            painter.setFont(self._overlay.font(self))
             painter.setPen(QColor(255, 200, 120))
             painter.drawText(self.rect().adjusted(12, 12, -12, -12),
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, message)
+
+    def _overlay_lines(self) -> tuple[str, ...]:
+        """Title, then fps / latency / size (refreshed a few times a second), then "paused"."""
+        lines = [self.title] if self.title else []
+        pipeline, frame = self.pipeline, self._frame
+        if pipeline is not None and frame is not None:
+            if frame.decoded - self._figures_at >= OVERLAY_REFRESH or not self._figures:
+                self._figures_at = frame.decoded
+                fps = pipeline.stats.fps(frame.decoded)
+                self._figures = (f"{fps:4.1f} fps · {frame.latency * 1000:.0f} ms · "
+                                 f"{frame.width}×{frame.height}")
+            lines.append(self._figures)
+        if self.paused:
+            lines.append("paused")
+        return tuple(lines)
 
     def status_text(self) -> str:
         """What the view says over the picture when it is not simply live."""
@@ -197,6 +218,65 @@ class CameraCanvas(QWidget):
         if pipeline.state is SourceState.DISABLED:
             return f"Camera unavailable: {pipeline.message}"
         return ""
+
+
+def _bars(area: QRect, picture: QRect) -> list[QRect]:
+    """The parts of ``area`` around ``picture`` (letterbox / pillarbox bars)."""
+    bars = []
+    if picture.top() > area.top():
+        bars.append(QRect(area.left(), area.top(), area.width(), picture.top() - area.top()))
+    if picture.bottom() < area.bottom():
+        bars.append(QRect(area.left(), picture.bottom() + 1, area.width(),
+                          area.bottom() - picture.bottom()))
+    if picture.left() > area.left():
+        bars.append(QRect(area.left(), picture.top(), picture.left() - area.left(),
+                          picture.height()))
+    if picture.right() < area.right():
+        bars.append(QRect(picture.right() + 1, picture.top(), area.right() - picture.right(),
+                          picture.height()))
+    return bars
+
+
+class _OverlayCache:
+    """The overlay's text box rendered once into a small image and reused until its text
+    changes: drawing text (glyph lookup, layout) for every frame cost more than the frame."""
+
+    def __init__(self) -> None:
+        self._font: QFont | None = None
+        self._key: tuple[object, ...] = ()
+        self._image: QImage | None = None
+
+    def font(self, widget: QWidget) -> QFont:
+        if self._font is None:
+            self._font = QFont(widget.font())
+            self._font.setPointSizeF(max(7.0, self._font.pointSizeF() * 0.9))
+        return self._font
+
+    def image(self, lines: tuple[str, ...], widget: QWidget) -> QImage | None:
+        if not lines:
+            return None
+        ratio = widget.devicePixelRatioF()
+        key = (lines, ratio, widget.width())
+        if key == self._key:
+            return self._image
+        text = "\n".join(lines)
+        metrics = QFontMetrics(self.font(widget))
+        box = metrics.boundingRect(QRect(0, 0, max(1, widget.width() - 2 * OVERLAY_MARGIN),
+                                         max(1, widget.height())),
+                                   Qt.AlignmentFlag.AlignLeft, text)
+        size = box.adjusted(-4, -2, 4, 2).size()
+        image = QImage(max(1, math.ceil(size.width() * ratio)),
+                       max(1, math.ceil(size.height() * ratio)),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(OVERLAY_BACKGROUND)
+        painter = QPainter(image)
+        painter.setFont(self.font(widget))
+        painter.setPen(QColor(235, 235, 235))
+        painter.drawText(QRect(4, 2, box.width(), box.height()), Qt.AlignmentFlag.AlignLeft, text)
+        painter.end()
+        self._key, self._image = key, image
+        return image
 
 
 def _fit(size: QSize, area: QRect) -> QRect:

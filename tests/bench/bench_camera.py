@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -88,9 +89,11 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
     base = [(p.stats.shown, p.stats.decoded, len(p.stats.shown_latencies),
              len(p.stats.latencies), len(p.stats.decode_cpu)) for p in pipelines]
     cpu0, main0, t0 = time.process_time(), time.thread_time(), time.perf_counter()
+    faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     await asyncio.sleep(seconds)
     cpu, main = time.process_time() - cpu0, time.thread_time() - main0
     elapsed = time.perf_counter() - t0
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0
     sent = sum(b - a for a, b in zip(sent0, cams.frames_sent(), strict=True))
     shown = sum(p.stats.shown - b[0] for p, b in zip(pipelines, base, strict=True))
     decoded = sum(p.stats.decoded - b[1] for p, b in zip(pipelines, base, strict=True))
@@ -131,6 +134,7 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
         "cpu_ms_per_frame": round(per_frame, 2),
         "main_thread_ms_per_frame": round(main * 1000 / decoded, 2) if decoded else 0.0,
         "decoder_ms_per_frame": round(decoder_cpu * 1000 / decoded, 2) if decoded else 0.0,
+        "page_faults_per_frame": round(faults / decoded, 1) if decoded else 0.0,
         "bare_decode_full_ms": round(bare_full, 2),
         "bare_decode_view_ms": round(bare_view, 2),
         "ratio_to_bare_full": round(per_frame / bare_full, 2),

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
 from configurator.core.errors import AuthError, DeviceError, InvalidValue, NotSupported
 from configurator.core.events import SourceState
-from configurator.live.camera import CameraPipeline
-from configurator.live.frames import DecodedFrame, FrameSlot, JpegFrame
+from configurator.live import sources
+from configurator.live.camera import CameraPipeline, _ThreadDelivery
+from configurator.live.decode import decode_rgb
+from configurator.live.frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox
 from configurator.live.sources import url_camera
 
-from .mjpeg_server import PALETTE, CameraServer, colour
+from .mjpeg_server import PALETTE, CameraServer, colour, make_jpeg
 
 
 async def collect(pipeline: CameraPipeline, count: int, timeout: float = 5.0
@@ -156,7 +159,9 @@ def test_bad_url_is_a_typed_error() -> None:
         url_camera("rtsp://10.0.0.1/stream")
 
 
-async def test_slow_consumer_drops_instead_of_queueing(loopback) -> None:
+async def test_slow_consumer_drops_instead_of_queueing(loopback, monkeypatch) -> None:
+    """The reader-task path (TLS, httpx answers): the FrameSlot keeps only the newest."""
+    monkeypatch.setattr(sources, "raw_capable", lambda transport: False)
     async with CameraServer(loopback(), fps=60) as cam:
         factory, transport = url_camera(cam.url("/stream"))
         pipeline = CameraPipeline(factory, name="cam")
@@ -191,3 +196,69 @@ async def test_slow_consumer_drops_instead_of_queueing(loopback) -> None:
     stats = pipeline.stats
     assert stats.dropped >= 7  # everything but the frame in flight and the newest one
     assert stats.decoded + stats.dropped <= stats.received
+
+
+async def test_slow_decoder_in_the_stream_thread_skips_to_the_newest_frame(loopback) -> None:
+    """The stream-thread path: frames that arrive while a decode runs are skipped, never
+    queued; the next decode takes the newest complete frame."""
+    async with CameraServer(loopback(), fps=60) as cam:
+        factory, transport = url_camera(cam.url("/stream"))
+        pipeline = CameraPipeline(factory, name="cam")
+        gate = threading.Event()
+        decode_threads: set[str] = set()
+
+        def slow_decode(data, min_size):
+            decode_threads.add(threading.current_thread().name)
+            gate.wait(5)
+            return decode_rgb(data, min_size)
+
+        pipeline.decode = slow_decode
+        pipeline.start()
+        try:
+            await asyncio.sleep(0.4)  # ~24 frames sent while the first decode is held
+            assert pipeline.stats.decoded == 0
+            gate.set()
+            loop = asyncio.get_running_loop()
+            end = loop.time() + 5
+            while pipeline.stats.decoded < 3:
+                assert loop.time() < end
+                await asyncio.sleep(0.01)
+        finally:
+            gate.set()
+            await pipeline.aclose()
+            await transport.aclose()
+    stats = pipeline.stats
+    assert decode_threads and all(name.startswith("mjpeg-") for name in decode_threads)
+    assert stats.dropped >= 10, stats
+    assert stats.decoded + stats.dropped <= stats.received
+    assert not pipeline._jobs or all(job.done() for job in pipeline._jobs)
+
+
+async def test_busy_loop_takes_only_the_newest_decoded_picture() -> None:
+    """Pictures decoded while the loop is busy replace each other: one wake-up, one picture."""
+    loop = asyncio.get_running_loop()
+    pipeline = CameraPipeline(lambda: None, name="cam")  # type: ignore[arg-type,return-value]
+    inbox = LoopInbox(loop)
+    shown: list[DecodedFrame] = []
+    pipeline.add_frame_listener(shown.append)
+    delivery = _ThreadDelivery(pipeline, sources.SnapshotPollSource(lambda: None, 1), inbox)
+    jpegs = [make_jpeg(i, 64, 48) for i in range(5)]
+
+    def stream_thread() -> None:  # the loop does not run while this thread delivers
+        for i, data in enumerate(jpegs):
+            delivery.frame_in_thread(data, float(i), skipped=1)
+
+    worker = threading.Thread(target=stream_thread)
+    worker.start()
+    worker.join()
+    try:
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if shown:
+                break
+        await asyncio.sleep(0.05)
+    finally:
+        inbox.close()
+    assert len(shown) == 1 and shown[0].received == 4.0  # the newest one
+    assert (pipeline.stats.received, pipeline.stats.dropped) == (10, 9)
+    assert inbox.wakeups == 1

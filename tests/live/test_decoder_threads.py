@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from configurator.core.errors import ProtocolError
+from configurator.live import sources
 from configurator.live.camera import CameraPipeline, _decode_in
-from configurator.live.decode import decode_executor, shutdown_decoders
+from configurator.live.decode import decode_executor, decode_rgb, shutdown_decoders
 from configurator.live.frames import LoopInbox
 from configurator.live.sources import url_camera
 
@@ -92,10 +92,11 @@ def test_decoder_round_trips_from_threads_under_qasync(qloop) -> None:
         jobs: set = set()
         try:
             results = await asyncio.gather(*(
-                _decode_in(decode_executor(), inbox, loop, FRAMES[i % 8], None, jobs)
+                _decode_in(decode_executor(), inbox, loop, decode_rgb, FRAMES[i % 8], None, jobs)
                 for i in range(24)))
             with pytest.raises(ProtocolError, match="broken JPEG"):
-                await _decode_in(decode_executor(), inbox, loop, FRAMES[0][:500], None, jobs)
+                await _decode_in(decode_executor(), inbox, loop, decode_rgb,
+                                     FRAMES[0][:500], None, jobs)
         finally:
             inbox.close()
         assert len(jobs) <= 25  # finished jobs leave the set (the rest end just after posting)
@@ -134,35 +135,38 @@ def test_pipeline_streams_under_qasync_without_threadsafe_calls(qloop, loopback)
     assert calls == []
 
 
-def test_aclose_waits_for_the_decode_still_running_in_a_thread(qloop, loopback) -> None:
-    pool = ThreadPoolExecutor(max_workers=1)
-    submitted = []
+@pytest.mark.parametrize("path", ["stream thread", "decoder threads"])
+def test_aclose_waits_for_the_decode_still_running_in_a_thread(qloop, loopback, monkeypatch,
+                                                               path) -> None:
+    if path == "decoder threads":  # the reader-task path (TLS, httpx answers)
+        monkeypatch.setattr(sources, "raw_capable", lambda transport: False)
+    started, finished = threading.Event(), threading.Event()
 
-    class SlowDecoder:
-        def submit(self, fn, *args):
-            def slow() -> None:
-                time.sleep(0.15)
-                fn(*args)
-            future = pool.submit(slow)
-            submitted.append(future)
-            return future
+    def slow_decode(data, min_size):
+        started.set()
+        time.sleep(0.15)
+        try:
+            return decode_rgb(data, min_size)
+        finally:
+            finished.set()
 
     async def scenario() -> None:
         async with CameraServer(loopback(), fps=30) as cam:
             factory, transport = url_camera(cam.url("/stream"))
-            pipeline = CameraPipeline(factory, name="cam", executor=SlowDecoder())  # type: ignore[arg-type]
+            pipeline = CameraPipeline(factory, name="cam")
+            pipeline.decode = slow_decode
             pipeline.start()
-            while not submitted:
+            loop = asyncio.get_running_loop()
+            end = loop.time() + 5
+            while not started.is_set():
+                assert loop.time() < end
                 await asyncio.sleep(0.005)
             await pipeline.aclose()  # the decode is mid-sleep in its thread now
-            assert all(f.done() for f in submitted)
+            assert finished.is_set()
+            assert all(job.done() for job in pipeline._jobs)
             await transport.aclose()
 
-    try:
-        qloop.run_until_complete(scenario())
-    finally:
-        pool.shutdown()
-    assert submitted
+    qloop.run_until_complete(scenario())
 
 
 def test_shutdown_decoders_ends_the_threads_and_a_new_pool_starts_on_demand() -> None:

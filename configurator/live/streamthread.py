@@ -1,0 +1,168 @@
+"""An MJPEG body read, parsed and handed on in a thread of its own.
+
+Once :func:`~.mjpegstream.stream_raw` has the camera's ``200 multipart/…`` head on a plain TCP
+connection, the socket leaves asyncio: a :class:`StreamThread` reads it with blocking ``recv``
+(the GIL is released while it waits), splits the body into JPEGs and gives the newest one to
+its :class:`FrameSink` (the camera pipeline decodes it right there, in the same thread).
+The event loop only hears of decoded pictures, once per picture, instead of once per network
+read plus once per decoder hand-off; that loop work was most of the viewer's CPU per frame
+beyond the decode itself.
+
+Newest frame wins here too: after a JPEG is complete, whatever else already waits in the
+socket is read before deciding which frame to hand on; older complete frames are skipped
+(``skipped``), never queued.
+
+TLS streams stay on the asyncio Protocol: the TLS state lives in asyncio's SSL transport and
+cannot be moved to a plain socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import select
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from ..core.errors import DeviceError, DeviceTimeout, ProtocolError, Unreachable
+from ..core.mjpeg import MjpegError, MjpegParser, is_jpeg
+from .chunked import Dechunker
+
+READ_SIZE = 256 * 1024
+
+EndCallback = Callable[[BaseException | None, int], None]
+
+
+class FrameSink(Protocol):
+    """What a stream thread feeds (the camera pipeline implements it)."""
+
+    def frame_in_thread(self, data: bytes, received: float, skipped: int) -> None:
+        """In the stream thread: the newest complete JPEG, when its last byte arrived
+        (``time.monotonic()``), and how many older complete ones were skipped for it."""
+
+    def post(self, callback: Callable[..., object], *args: object) -> None:
+        """From any thread: run ``callback(*args)`` on the event loop."""
+
+    def track(self, job: StreamThread) -> None:
+        """The pipeline waits for tracked threads to end before it calls itself closed."""
+
+
+class StreamThread:
+    """Reads one MJPEG body from ``sock`` (which it owns) until the stream ends or ``stop``."""
+
+    def __init__(self, sock: socket.socket, pending: bytes, parser: MjpegParser,
+                 chunks: Dechunker | None, sink: FrameSink, *, read_timeout: float,
+                 host: str) -> None:
+        self._sock = sock
+        self._pending = pending
+        self._parser = parser
+        self._chunks = chunks
+        self._sink = sink
+        self._read_timeout = read_timeout
+        self._host = host
+        self._lock = threading.Lock()  # socket shutdown (loop) vs. close (thread)
+        self._stopped = False
+        self._finished = threading.Event()
+        self._eof = False
+        self.parse_errors = 0
+
+    def start(self, on_end: EndCallback) -> None:
+        """Start reading; ``on_end(error, parse_errors)`` runs on the loop when the stream
+        ends by itself (not after ``stop``)."""
+        self._sink.track(self)
+        thread = threading.Thread(target=self._run, args=(on_end,), daemon=True,
+                                  name=f"mjpeg-{self._host}")
+        thread.start()
+
+    def stop(self) -> None:
+        """From the loop: end the stream now (a blocked ``recv`` returns at once)."""
+        with self._lock:
+            self._stopped = True
+            if self._sock.fileno() >= 0:
+                with contextlib.suppress(OSError):
+                    self._sock.shutdown(socket.SHUT_RDWR)
+
+    def done(self) -> bool:
+        """True once the thread has left (nothing of it runs any more)."""
+        return self._finished.is_set()
+
+    # -- in the thread --------------------------------------------------------------------
+    def _run(self, on_end: EndCallback) -> None:
+        error: BaseException | None = None
+        try:
+            self._read()
+        except TimeoutError:
+            error = DeviceTimeout("the device did not answer in time", host=self._host)
+        except DeviceError as exc:
+            error = exc
+        except OSError as exc:
+            error = Unreachable(f"network error: {exc.strerror or exc}", host=self._host)
+        finally:
+            with self._lock:
+                stopped = self._stopped
+                self._sock.close()
+        try:
+            if not stopped:
+                self._sink.post(on_end, error, self.parse_errors)
+        finally:
+            self._finished.set()
+
+    def _read(self) -> None:
+        self._sock.settimeout(self._read_timeout)
+        data, received = self._pending, time.monotonic()
+        while not self._stopped:
+            frames = self._frames(data) if data else []
+            if frames:
+                while not self._eof:  # newest frame wins: read what is already waiting
+                    more = self._recv_waiting()
+                    if not more:
+                        break
+                    received = time.monotonic()
+                    frames += self._frames(more)
+                self._sink.frame_in_thread(frames[-1], received, len(frames) - 1)
+            if self._eof or (self._chunks is not None and self._chunks.finished):
+                break
+            data = self._sock.recv(READ_SIZE)
+            received = time.monotonic()
+            if not data:
+                self._eof = True
+        if self._stopped:
+            return
+        if self._chunks is not None and not self._chunks.finished:
+            raise ProtocolError("connection dropped or bad HTTP: peer closed connection "
+                                "without sending complete message body", host=self._host)
+
+    def _recv_waiting(self) -> bytes:
+        """Bytes that already arrived (empty when none); notes the end of the stream.
+        (``MSG_DONTWAIT`` would not do: a socket with a timeout polls before every recv.)"""
+        if not _readable_now(self._sock):
+            return b""
+        data = self._sock.recv(READ_SIZE)
+        if not data:
+            self._eof = True
+        return data
+
+    def _frames(self, data: bytes) -> list[bytes]:
+        pieces = [data] if self._chunks is None else self._chunks.feed(data)
+        frames: list[bytes] = []
+        for piece in pieces:
+            try:
+                parts = self._parser.feed(piece)
+            except MjpegError as exc:
+                self.parse_errors += 1
+                parts = exc.parts
+            frames += [part.data for part in parts if is_jpeg(part.data, complete=False)]
+        return frames
+
+
+def _readable_now(sock: socket.socket) -> bool:
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])
+
+
+__all__ = ["FrameSink", "StreamThread"]
