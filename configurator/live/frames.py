@@ -155,12 +155,17 @@ class LoopInbox:
             pass  # closed while posting: nobody waits for this result any more
 
     def _drain(self) -> None:
-        with self._lock:
-            self._wake_pending = False  # before draining: a later post wakes us again
+        # Order matters: first swallow the wake-up bytes, then allow new wake-ups, then run the
+        # queue. A post that still saw a pending wake-up put its item in the queue before
+        # looking, so the loop below runs it; a post after the reset sends a byte that wakes
+        # us again. (Resetting first lost wake-ups: a byte sent just after the reset was
+        # swallowed here, and the next posts waited for a wake-up that never came.)
         if self._watched:
             with contextlib.suppress(BlockingIOError, InterruptedError, OSError):
                 while self._reader.recv(4096):
                     pass
+        with self._lock:
+            self._wake_pending = False
         self.wakeups += 1
         while True:
             try:

@@ -58,7 +58,7 @@ def frame_image(frame: DecodedFrame) -> QImage:
 BACKGROUND = QColor(16, 16, 16)
 OVERLAY_BACKGROUND = QColor(0, 0, 0, 150)
 OVERLAY_MARGIN = 8  # px from the top left corner
-OVERLAY_REFRESH = 0.25  # s: fps and latency are redrawn 4 times a second (readable, cheap)
+OVERLAY_REFRESH = 1.0  # s: fps and latency are redrawn once a second (readable, cheap)
 
 
 class CameraCanvas(QWidget):

@@ -70,6 +70,52 @@ def test_inbox_runs_posts_from_threads_on_the_loop_in_batches(qloop) -> None:
     assert calls == []  # no call_soon_threadsafe (the crashing Qt signal path)
 
 
+class _PostWhileDraining:
+    """Stands in for the inbox's reading socket: on the first ``recv`` of a drain, another
+    post happens (what a worker thread can do at that very moment), then reads go on."""
+
+    def __init__(self, inbox: LoopInbox, sock) -> None:
+        self.inbox, self.sock, self.armed = inbox, sock, True
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def recv(self, size: int) -> bytes:
+        if self.armed:
+            self.armed = False
+            self.inbox.post(lambda: None)  # "from a thread", in the middle of the drain
+        return self.sock.recv(size)
+
+
+@pytest.mark.parametrize("loop_kind", ["qasync", "asyncio"])
+def test_inbox_loses_no_wake_up_when_a_post_lands_mid_drain(qloop, loop_kind) -> None:
+    """A post that arrives while the loop drains must not leave the inbox believing a
+    wake-up is pending when none is (every later post then waited forever)."""
+
+    async def scenario() -> list[int]:
+        loop = asyncio.get_running_loop()
+        inbox = LoopInbox(loop)
+        inbox._reader = _PostWhileDraining(inbox, inbox._reader)  # type: ignore[assignment]
+        got: list[int] = []
+        inbox.post(got.append, 1)
+        end = loop.time() + 2
+        while not got and loop.time() < end:
+            await asyncio.sleep(0.005)
+        worker = threading.Thread(target=inbox.post, args=(got.append, 2))
+        worker.start()
+        worker.join()
+        while len(got) < 2 and loop.time() < end:
+            await asyncio.sleep(0.005)
+        inbox.close()
+        return got
+
+    run = qloop.run_until_complete if loop_kind == "qasync" else asyncio.run
+    assert run(scenario()) == [1, 2]
+
+
 def test_inbox_drops_posts_after_close(qloop) -> None:
     async def scenario() -> list[int]:
         inbox = LoopInbox(asyncio.get_running_loop())
