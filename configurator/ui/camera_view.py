@@ -195,8 +195,9 @@ class CameraCanvas(QWidget):
         pipeline, frame = self.pipeline, self._frame
         if pipeline is not None and frame is not None:
             if frame.decoded - self._figures_at >= OVERLAY_REFRESH or not self._figures:
-                self._figures_at = frame.decoded
                 fps = pipeline.stats.fps(frame.decoded)
+                # until the stream has a rate, look again with the next frame
+                self._figures_at = frame.decoded if fps > 0 else 0.0
                 self._figures = (f"{fps:4.1f} fps · {frame.latency * 1000:.0f} ms · "
                                  f"{frame.width}×{frame.height}")
             lines.append(self._figures)

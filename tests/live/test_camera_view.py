@@ -45,6 +45,10 @@ def test_view_paints_changing_frames_and_stops_when_hidden(qloop, loopback, tmp_
             assert len(seen) >= 3, seen  # the painted picture changes
             assert all(min(abs(r - c) for c in palette) <= 4 for r in seen), seen
             assert pipeline.stats.shown >= 1 and pipeline.state is SourceState.LIVE
+            title, figures = view.canvas._overlay_lines()
+            assert title == "Front door"
+            fps = float(figures.split()[0])  # "19.8 fps · 3 ms · 320×240", refreshed 1/s
+            assert 5 <= fps <= 40 and figures.endswith("320×240"), figures
             assert view.save_snapshot(str(tmp_path / "snap.png"))
             assert (tmp_path / "snap.png").stat().st_size > 1000
 
