@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -336,6 +336,11 @@ class CameraPanel(QWidget):
             self.clear()
 
 
+def grid_owner(owner: str) -> str:
+    """The keeper's owner name of a device's tile in the grid window."""
+    return f"grid:{owner}"
+
+
 class CameraGridWindow(QWidget):
     """A top-level window with every camera of the site; streams stop when it closes."""
 
@@ -347,28 +352,37 @@ class CameraGridWindow(QWidget):
         self.grid = CameraGrid(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        if not cameras:
-            note = QLabel("No device of this site has a camera.")
-            note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(note)
+        self.note = QLabel("No device of this site has a camera.")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.note)
         layout.addWidget(self.grid, 1)
         for owner, title, device in cameras:
             camera = device.cameras()[0]
             size = _grid_size(camera.resolutions)
             factory = device_camera(device, source=camera.id, width=size[0], height=size[1],
                                     fps=GRID_FPS)
-            self.grid.add_camera(keeper.make(factory, f"grid:{owner}", title), title)
+            self.grid.add_camera(keeper.make(factory, grid_owner(owner), title), title)
+        self.note.setVisible(not self.grid.views)
         self.resize(960, 640)
 
     def pipelines(self) -> list[CameraPipeline]:
         return [v.pipeline for v in self.grid.views if v.pipeline is not None]
 
+    def forget(self, owner: str) -> None:
+        """A device left the site: its tile goes and its stream stops."""
+        self._drop(lambda pipeline: self.keeper.owners.get(pipeline) == grid_owner(owner))
+        self.note.setVisible(not self.grid.views)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._drop(lambda pipeline: True)
+        super().closeEvent(event)
+
+    def _drop(self, which: Callable[[CameraPipeline | None], bool]) -> None:
         for view in list(self.grid.views):
             pipeline = view.pipeline
-            self.grid.remove_camera(view)
-            self.keeper.retire(pipeline)
-        super().closeEvent(event)
+            if which(pipeline):
+                self.grid.remove_camera(view)
+                self.keeper.retire(pipeline)
 
 
 def _grid_size(resolutions: Sequence[tuple[int, int]]) -> tuple[int, int]:

@@ -126,4 +126,6 @@ class SessionWatch:
         await self.tasks.cancel_owner(key)
         await self._stop_events(key)
         self.camera.forget(key)
+        if self.camera_grid is not None:
+            self.camera_grid.forget(key)
         self.cameras.retire_owner(key)

@@ -219,12 +219,21 @@ def test_removing_a_device_stops_its_event_stream_and_camera(qtbot, qloop, loopb
             assert sorted(window.live.hub.devices) == sorted([twon.key, onetouch.key])
             window.select_capability(twon.key, "camera")
             pipeline = window.camera.pipeline
-            await wait_until(lambda: pipeline.stats.decoded >= 1)
+            grid = window.show_camera_grid()
+            tiles = {v.canvas.title for v in grid.grid.views}
+            grid_pipeline = next(v.pipeline for v in grid.grid.views if v.canvas.title
+                                 == twon.title)
+            await wait_until(lambda: pipeline.stats.decoded >= 1
+                             and grid_pipeline.stats.decoded >= 1)
             await window.remove_device(twon.key)
             assert window.live.hub.devices == [onetouch.key]
             assert twon.key not in window.live.sources.items
             assert window.camera.pipeline is None and not pipeline.running
-            assert all(owner != twon.key for owner in window.cameras.owners.values())
+            # the open grid window drops the device's tile and stops its stream too
+            assert not grid_pipeline.running
+            assert {v.canvas.title for v in grid.grid.views} == tiles - {twon.title}
+            assert grid_pipeline not in window.cameras.owners
+            assert all(twon.key not in owner for owner in window.cameras.owners.values())
         finally:
             await close(window, sims)
 
