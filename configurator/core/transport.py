@@ -149,7 +149,7 @@ async def fetch_certificate(endpoint: Endpoint, ctx: ssl.SSLContext, timeout: fl
     except TimeoutError as exc:
         raise Unreachable("TLS connection timed out", host=endpoint.host) from exc
     except (OSError, ssl.SSLError) as exc:
-        raise Unreachable(f"TLS connection failed: {_os_reason(exc)}", host=endpoint.host) from exc
+        raise Unreachable(f"TLS connection failed: {os_reason(exc)}", host=endpoint.host) from exc
     try:
         ssl_object = writer.get_extra_info("ssl_object")
         der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
@@ -260,6 +260,9 @@ class Transport:
         self.explain_auth_failure: Callable[[httpx.Response], AuthError | None] | None = None
         if credentials is not None and auth != "none":
             self.auth = NegotiatingAuth(credentials, auth, self._warn_once)
+        # True when requests go out on real sockets (no test transport was given): a caller may
+        # then open its own connection to the device (the camera's raw MJPEG reader does).
+        self.uses_real_sockets = transport is None
         self.client = httpx.AsyncClient(
             base_url=endpoint.base_url,
             auth=self.auth,
@@ -429,13 +432,13 @@ class Transport:
         if isinstance(exc, httpx.TimeoutException):
             return DeviceTimeout("the device did not answer in time", host=host)
         if isinstance(exc, httpx.ConnectError):
-            return Unreachable(f"cannot connect: {_os_reason(exc)}", host=host)
+            return Unreachable(f"cannot connect: {os_reason(exc)}", host=host)
         if isinstance(exc, httpx.RemoteProtocolError):
             return ProtocolError(f"connection dropped or bad HTTP: {exc}", host=host)
         if isinstance(exc, httpx.TooManyRedirects | httpx.InvalidURL | httpx.UnsupportedProtocol):
             return ProtocolError(str(exc), host=host)
         if isinstance(exc, httpx.NetworkError):
-            return Unreachable(f"network error: {_os_reason(exc)}", host=host)
+            return Unreachable(f"network error: {os_reason(exc)}", host=host)
         return DeviceError(f"HTTP error: {exc}", host=host)
 
     def raise_for_http_status(self, response: httpx.Response, what: str = "") -> None:
@@ -457,7 +460,7 @@ class Transport:
         await self.client.aclose()
 
 
-def _os_reason(exc: BaseException) -> str:
+def os_reason(exc: BaseException) -> str:
     """Short words for the OS-level cause of a connection failure."""
     seen: set[int] = set()
     stack: list[BaseException] = [exc]

@@ -161,9 +161,10 @@ class LoopInbox:
         # us again. (Resetting first lost wake-ups: a byte sent just after the reset was
         # swallowed here, and the next posts waited for a wake-up that never came.)
         if self._watched:
+            # One read is enough: a byte is sent only when no wake-up was pending, so at most
+            # a few wait here (a loop until EAGAIN cost an exception per wake-up).
             with contextlib.suppress(BlockingIOError, InterruptedError, OSError):
-                while self._reader.recv(4096):
-                    pass
+                self._reader.recv(4096)
         with self._lock:
             self._wake_pending = False
         self.wakeups += 1

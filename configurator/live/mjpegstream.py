@@ -33,7 +33,7 @@ from ..core.errors import (
     Unreachable,
 )
 from ..core.mjpeg import MjpegError, MjpegParser, boundary_from_content_type, is_jpeg
-from ..core.transport import Transport, _os_reason, device_ssl_context, fingerprint
+from ..core.transport import Transport, device_ssl_context, fingerprint, os_reason
 from .chunked import Dechunker
 from .streamthread import FrameSink, StreamThread
 
@@ -46,8 +46,7 @@ class NeedHttpx(Exception):
 
 def raw_capable(transport: Transport) -> bool:
     """True when the Transport talks to a real socket (not a test's mock httpx transport)."""
-    inner = getattr(transport.client, "_transport", None)
-    return type(inner) is httpx.AsyncHTTPTransport
+    return transport.uses_real_sockets
 
 
 class _StreamProtocol(asyncio.Protocol):
@@ -210,7 +209,7 @@ async def _connect(transport: Transport, on_frame: Callable[[bytes], None],
         raise Unreachable("connection timed out (device offline or wrong address?)",
                           host=endpoint.host) from exc
     except (OSError, ssl.SSLError) as exc:
-        raise Unreachable(f"cannot connect: {_os_reason(exc)}", host=endpoint.host) from exc
+        raise Unreachable(f"cannot connect: {os_reason(exc)}", host=endpoint.host) from exc
     if tls is not None:
         ssl_object = conn.get_extra_info("ssl_object")
         der = ssl_object.getpeercert(binary_form=True) if ssl_object else None

@@ -28,6 +28,7 @@ from typing import Protocol
 
 from ..core.errors import DeviceError, DeviceTimeout, ProtocolError, Unreachable
 from ..core.mjpeg import MjpegError, MjpegParser, is_jpeg
+from ..core.transport import os_reason
 from .chunked import Dechunker
 
 READ_SIZE = 256 * 1024
@@ -98,7 +99,7 @@ class StreamThread:
         except DeviceError as exc:
             error = exc
         except OSError as exc:
-            error = Unreachable(f"network error: {exc.strerror or exc}", host=self._host)
+            error = Unreachable(f"network error: {os_reason(exc)}", host=self._host)
         finally:
             with self._lock:
                 stopped = self._stopped
