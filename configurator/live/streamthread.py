@@ -19,6 +19,7 @@ cannot be moved to a plain socket.
 from __future__ import annotations
 
 import contextlib
+import logging
 import select
 import socket
 import threading
@@ -32,6 +33,11 @@ from ..core.transport import os_reason
 from .chunked import Dechunker
 
 READ_SIZE = 256 * 1024
+# Reads of already-waiting data before a frame is handed on: a camera sending faster than
+# this thread reads still gets a picture through every few reads.
+MAX_CATCH_UP_READS = 16
+
+log = logging.getLogger("configurator.live.streamthread")
 
 EndCallback = Callable[[BaseException | None, int], None]
 
@@ -100,6 +106,9 @@ class StreamThread:
             error = exc
         except OSError as exc:
             error = Unreachable(f"network error: {os_reason(exc)}", host=self._host)
+        except Exception as exc:  # a bug must end the stream visibly, not kill it silently
+            log.exception("%s: camera stream thread failed", self._host)
+            error = DeviceError(f"camera stream failed: {exc}", host=self._host)
         finally:
             with self._lock:
                 stopped = self._stopped
@@ -116,12 +125,16 @@ class StreamThread:
         while not self._stopped:
             frames = self._frames(data) if data else []
             if frames:
-                while not self._eof:  # newest frame wins: read what is already waiting
+                for _ in range(MAX_CATCH_UP_READS):  # newest frame wins: read what waits
+                    if self._eof:
+                        break
                     more = self._recv_waiting()
                     if not more:
                         break
-                    received = time.monotonic()
-                    frames += self._frames(more)
+                    arrived, newer = time.monotonic(), self._frames(more)
+                    if newer:
+                        frames += newer
+                        received = arrived
                 self._sink.frame_in_thread(frames[-1], received, len(frames) - 1)
             if self._eof or (self._chunks is not None and self._chunks.finished):
                 break
