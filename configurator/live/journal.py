@@ -124,19 +124,24 @@ class EventJournal:
     def _write(self, batch: list[DeviceEvent]) -> int:
         if not batch:
             return 0
+        with self._lock:
+            return self._write_locked(batch)
+
+    def _write_locked(self, batch: list[DeviceEvent]) -> int:
+        if not batch:
+            return 0
         rows = [(e.device, None if e.event_id is None else str(e.event_id), e.type,
                  e.utc.timestamp(), e.tz_shift_min, str(e.severity), e.summary,
                  json.dumps(e.params, default=str, ensure_ascii=False), e.source)
                 for e in batch]
-        with self._lock:
-            try:
-                with self._db:
-                    self._db.executemany(
-                        "INSERT INTO events (device, event_id, type, utc, tz_shift, severity, "
-                        "summary, params, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                    self._trim(len(rows))
-            except sqlite3.Error as exc:
-                raise JournalError(f"cannot write event journal {self.path}: {exc}") from exc
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT INTO events (device, event_id, type, utc, tz_shift, severity, "
+                    "summary, params, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                self._trim(len(rows))
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot write event journal {self.path}: {exc}") from exc
         return len(rows)
 
     def _trim(self, added: int) -> None:
@@ -188,6 +193,45 @@ class EventJournal:
             self.flush()
         with self._lock:
             self._db.close()
+
+    def copy_to(self, path: str | Path) -> int:
+        """Write what is queued, then merge every event of this journal into the journal file
+        at ``path`` (created when missing; rows it already has are not added twice); returns
+        how many rows were added. Used when a site is saved under a new name: its history goes
+        along. Waits for a write in flight first, so nothing queued is left behind."""
+        target = str(path)
+        if target == self.path or target == ":memory:" or self.path == ":memory:":
+            raise JournalError("a journal can only be copied between two files")
+        if self._writer is not None:
+            self._writer.submit(lambda: None).result()  # the writer's batch in flight is done
+        EventJournal(target, max_events=self.max_events).close()  # schema, WAL
+        columns = "device, event_id, type, utc, tz_shift, severity, summary, params, source"
+        with self._lock:
+            batch = self._take_pending()
+            try:
+                self._write_locked(batch)
+            except JournalError:
+                self._pending = batch + self._pending
+                raise
+            try:
+                self._db.execute("ATTACH DATABASE ? AS target", (target,))
+                try:
+                    with self._db:
+                        added = self._db.execute(
+                            f"INSERT INTO target.events ({columns}) SELECT {columns} "
+                            "FROM main.events AS s WHERE NOT EXISTS (SELECT 1 FROM "
+                            "target.events AS t WHERE t.device = s.device AND t.utc = s.utc "
+                            "AND t.type = s.type AND t.summary = s.summary "
+                            "AND t.event_id IS s.event_id) ORDER BY s.seq").rowcount
+                finally:
+                    self._db.execute("DETACH DATABASE target")
+            except sqlite3.Error as exc:
+                raise JournalError(f"cannot copy event journal to {target}: {exc}") from exc
+        return max(0, added)
+
+    def _take_pending(self) -> list[DeviceEvent]:
+        batch, self._pending = self._pending, []
+        return batch
 
     # -- reading --------------------------------------------------------------------------
     def count(self) -> int:

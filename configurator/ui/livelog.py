@@ -160,6 +160,25 @@ class LiveLog:
         self.journal.start_autoflush()
         return len(history)
 
+    def move_journal(self, path: Path) -> bool:
+        """The site is now saved at another path: its event history goes along (merged into
+        a journal already there) and new events go there. On failure the old journal stays
+        in use and the note says why; returns whether the journal moved."""
+        old = self.journal
+        if old is None or Path(old.path) == path:
+            return False
+        try:
+            copied = old.copy_to(path)
+            new = EventJournal(path, max_events=self.max_events)
+        except JournalError as exc:
+            self.note("", f"event history stays in {old.path}: {exc}", Severity.WARNING)
+            return False
+        self._retire_journal()
+        self.journal = new
+        new.start_autoflush()
+        log.info("event history (%d events) copied to %s", copied, path)
+        return True
+
     def _retire_journal(self) -> None:
         journal, self.journal = self.journal, None
         if journal is not None:

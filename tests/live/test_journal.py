@@ -114,3 +114,29 @@ async def test_writer_that_cannot_keep_up_drops_the_oldest_waiting(tmp_path) -> 
     again = EventJournal(tmp_path / "events.sqlite")
     assert [e.event_id for e in again.search(limit=None)] == list(range(16, 41))
     again.close()
+
+
+async def test_copy_to_takes_queued_events_and_merges_without_duplicates(
+        tmp_path) -> None:
+    """A site saved under a new name keeps its history: everything journaled or still queued
+    goes to the new file; a file that already has some of the rows gets only the others."""
+    old = EventJournal(tmp_path / "a.events.sqlite", batch_size=10, flush_interval=30)
+    old.start_autoflush()
+    old.add_many(event("door", i) for i in range(1, 26))  # 2 batches to the writer, 5 queued
+    target = tmp_path / "b.events.sqlite"
+    existing = EventJournal(target)
+    existing.add_many([event("door", 3), event("phone", 99)])
+    existing.flush()
+    existing.close()
+    assert old.copy_to(target) == 24  # door 3 was there already
+    old.add(event("door", 26))  # still journaled in the old file afterwards
+    await old.aclose()
+    moved = EventJournal(target)
+    rows = moved.search()
+    assert sorted((e.device, e.event_id) for e in rows) == sorted(
+        [("door", i) for i in range(1, 26)] + [("phone", 99)])
+    assert moved.copy_to(tmp_path / "c.events.sqlite") == 26
+    moved.close()
+    assert EventJournal(tmp_path / "a.events.sqlite").count() == 26
+    with pytest.raises(JournalError, match="between two files"):
+        EventJournal(":memory:").copy_to(target)

@@ -106,3 +106,45 @@ def test_window_layout_is_remembered(qtbot, qloop):
         await again.wait_closed()
 
     qloop.run_until_complete(scenario())
+
+
+def test_site_saved_under_a_new_name_takes_its_event_history_along(qtbot, qloop, tmp_path,
+                                                                   monkeypatch):
+    from configurator.core.events import DeviceEvent, now_utc
+    from configurator.live.journal import EventJournal
+    from configurator.ui import sitecontrol
+
+    async def scenario():
+        window = build_window(demo=False, prompter=AutoPrompter())
+        path_a = Site("Block A", []).save(tmp_path / "block-a.json")
+        assert await window.open_site(path_a)
+        journal_a = tmp_path / "block-a.events.sqlite"
+        assert window.live.journal.path == str(journal_a)
+        for i in range(5):
+            window.live._journal_event(DeviceEvent(device="door", type="KeyPressed",
+                                                   utc=now_utc(), summary=f"key {i}",
+                                                   event_id=i))
+        path_b = tmp_path / "block-b.json"
+
+        async def choose(dialog):  # the user picks block-b.json in the save dialog
+            dialog.selectFile(str(path_b))
+            return 1
+
+        monkeypatch.setattr(sitecontrol, "run_dialog", choose)
+        await window.save_site_dialog(ask=True)
+        assert window.site.path == path_b
+        journal_b = tmp_path / "block-b.events.sqlite"
+        assert window.live.journal.path == str(journal_b)
+        window.live._journal_event(DeviceEvent(device="door", type="KeyPressed",
+                                               utc=now_utc(), summary="after the move"))
+        window.close()
+        await window.wait_closed()
+        moved = EventJournal(journal_b)
+        assert [e.summary for e in moved.search()] == [f"key {i}" for i in range(5)] + [
+            "after the move"]
+        moved.close()
+        kept = EventJournal(journal_a)  # the old site file keeps its own history
+        assert kept.count() == 5
+        kept.close()
+
+    qloop.run_until_complete(scenario())
