@@ -1,10 +1,10 @@
 """The camera pipeline: stream reader task -> newest-frame-wins slot -> decoder -> listeners.
 
-- Plain-TCP MJPEG streams are read, split and decoded in a stream thread of their own
+- MJPEG streams (HTTP and HTTPS) are read, split and decoded in a stream thread of their own
   (:mod:`.streamthread`); the loop hears of each decoded picture once, through a
   :class:`~.frames.LoopInbox`, and a picture the loop has not taken yet is replaced by a newer
   one (``stats.dropped``). This is the lean path: no event-loop work per network read.
-- Other sources (TLS, snapshot polling, answers httpx must read) go through the reader task:
+- Other sources (snapshot polling, answers httpx must read) go through the reader task:
   it pulls JPEGs from a :class:`~.sources.FrameSource` and puts each into a
   :class:`~.frames.FrameSlot`; it never waits for the decoder, so a frame that arrives while the
   previous one is still waiting replaces it (``stats.dropped``).

@@ -12,7 +12,9 @@ raises :class:`NeedHttpx` and the caller repeats the request through the Transpo
 errors, explains 401s and reads single-JPEG answers exactly as before.
 
 TLS: the Transport's pin is taken first (``ensure_trusted``) and the peer's certificate is
-compared with it before the request (with credentials) is sent.
+compared with it before the request (with credentials) is sent. The TLS session is run over
+memory buffers (:class:`.TlsSession`, public ``ssl`` API) rather than by asyncio's SSL
+transport, so that, like a plain connection, it can move to a stream thread with its socket.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ..core.mjpeg import MjpegError, MjpegParser, boundary_from_content_type, is
 from ..core.transport import Transport, device_ssl_context, fingerprint, os_reason
 from .chunked import Dechunker
 from .streamthread import FrameSink, StreamThread
+from .tlsbio import TlsSession
 
 MAX_HEAD = 64 * 1024
 
@@ -50,13 +53,18 @@ def raw_capable(transport: Transport) -> bool:
 
 
 class _StreamProtocol(asyncio.Protocol):
-    """Collects the response head, then parses the body into JPEGs in ``data_received``."""
+    """Collects the response head, then parses the body into JPEGs in ``data_received``.
+    With ``tls``, the connection's bytes go through that :class:`.TlsSession` (handshake
+    first: ``secured``), so the session can later move to a stream thread."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, host: str,
-                 on_frame: Callable[[bytes], None]) -> None:
+                 on_frame: Callable[[bytes], None], tls: TlsSession | None = None) -> None:
         self.loop = loop
         self.host = host
         self.on_frame = on_frame
+        self.tls = tls
+        self.conn: asyncio.Transport | None = None
+        self.secured: asyncio.Future[None] = loop.create_future()
         self.head: asyncio.Future[tuple[int, httpx.Headers]] = loop.create_future()
         self.done: asyncio.Future[None] = loop.create_future()
         self.last_data = loop.time()
@@ -65,8 +73,46 @@ class _StreamProtocol(asyncio.Protocol):
         self._parser: MjpegParser | None = None
         self._chunks: Dechunker | None = None
 
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.conn = transport  # type: ignore[assignment]
+        if self.tls is None:
+            self.secured.set_result(None)
+        else:
+            self._advance_tls(b"")
+
+    def send(self, data: bytes) -> None:
+        assert self.conn is not None
+        self.conn.write(self.tls.encrypt(data) if self.tls is not None else data)
+
+    def _advance_tls(self, raw: bytes) -> bytes:
+        """Feed received bytes to the TLS session; returns the plaintext they completed."""
+        tls = self.tls
+        assert tls is not None and self.conn is not None
+        plain = b""
+        try:
+            if raw:
+                tls.feed(raw)
+            if tls.handshake():
+                plain = tls.read_plain()
+                if not self.secured.done():
+                    self.secured.set_result(None)
+        except ssl.SSLError as exc:
+            self.fail(Unreachable(f"TLS connection failed: {exc.reason or exc}", host=self.host))
+            self.conn.abort()
+            return b""
+        out = tls.take_output()
+        if out:
+            self.conn.write(out)
+        return plain
+
     def data_received(self, data: bytes) -> None:
         self.last_data = self.loop.time()
+        if self.tls is not None:
+            data = self._advance_tls(data)
+        if data:
+            self._plain_received(data)
+
+    def _plain_received(self, data: bytes) -> None:
         if self._parser is None:
             self._buf += data
             if not self.head.done():
@@ -96,7 +142,7 @@ class _StreamProtocol(asyncio.Protocol):
         self.head.set_result((int(parts[1]), headers))
 
     def take_pending(self) -> bytes:
-        """Stop reading and return the body bytes that came with the head (thread hand-off)."""
+        """Return the body bytes (plaintext) that came with the head (thread hand-off)."""
         pending, self._buf = bytes(self._buf), bytearray()
         return pending
 
@@ -105,7 +151,7 @@ class _StreamProtocol(asyncio.Protocol):
         self._chunks = Dechunker() if chunked else None
         pending, self._buf = bytes(self._buf), bytearray()
         if pending:
-            self.data_received(pending)
+            self._plain_received(pending)
 
     def _body(self, data: bytes) -> None:
         pieces = [data] if self._chunks is None else self._chunks.feed(data)
@@ -122,7 +168,7 @@ class _StreamProtocol(asyncio.Protocol):
             self.finish(None)
 
     def fail(self, exc: BaseException) -> None:
-        for future in (self.head, self.done):
+        for future in (self.secured, self.head, self.done):
             if not future.done():
                 future.set_exception(exc)
                 future.exception()  # retrieved: no "never retrieved" warning if unused
@@ -152,8 +198,8 @@ async def stream_raw(transport: Transport, path: str, params: Mapping[str, str],
                      sink: FrameSink | None = None) -> int:
     """Stream ``path`` into ``on_frame`` until the camera ends it; returns the parse errors.
 
-    With a ``sink``, a plain TCP stream's body is read in a :class:`.StreamThread` that feeds
-    the sink instead of ``on_frame`` (TLS streams always go to ``on_frame`` on the loop).
+    With a ``sink``, the body (HTTP or HTTPS) is read in a :class:`.StreamThread` that feeds
+    the sink instead of ``on_frame``.
 
     Raises :class:`NeedHttpx` when the answer is not ``200 multipart/*`` (after the auth
     challenge, if any), typed ``DeviceError`` s otherwise.
@@ -166,7 +212,7 @@ async def stream_raw(transport: Transport, path: str, params: Mapping[str, str],
     while True:
         conn, proto = await _connect(transport, on_frame)
         try:
-            conn.write(_serialize(request))
+            proto.send(_serialize(request))
             status, headers = await _wait_head(proto, read_timeout)
             if status == 401 and flow is not None:
                 try:
@@ -199,20 +245,27 @@ async def _connect(transport: Transport, on_frame: Callable[[bytes], None],
                    ) -> tuple[asyncio.Transport, _StreamProtocol]:
     loop = asyncio.get_running_loop()
     endpoint = transport.endpoint
-    tls = device_ssl_context() if endpoint.scheme == "https" else None
+    tls = TlsSession(device_ssl_context()) if endpoint.scheme == "https" else None
     try:
         conn, proto = await asyncio.wait_for(loop.create_connection(
-            lambda: _StreamProtocol(loop, endpoint.host, on_frame), endpoint.host,
-            endpoint.effective_port, ssl=tls, server_hostname="" if tls else None),
-            transport.connect_timeout)
+            lambda: _StreamProtocol(loop, endpoint.host, on_frame, tls), endpoint.host,
+            endpoint.effective_port), transport.connect_timeout)
     except TimeoutError as exc:
         raise Unreachable("connection timed out (device offline or wrong address?)",
                           host=endpoint.host) from exc
-    except (OSError, ssl.SSLError) as exc:
+    except OSError as exc:
         raise Unreachable(f"cannot connect: {os_reason(exc)}", host=endpoint.host) from exc
     if tls is not None:
-        ssl_object = conn.get_extra_info("ssl_object")
-        der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
+        try:
+            await asyncio.wait_for(asyncio.shield(proto.secured), transport.connect_timeout)
+        except TimeoutError as exc:
+            conn.abort()
+            raise Unreachable("TLS connection failed: no handshake answer",
+                              host=endpoint.host) from exc
+        except DeviceError:
+            conn.abort()
+            raise
+        der = tls.peer_certificate()
         fp = fingerprint(der) if der else "none"
         pinned = transport.pinned_fingerprint
         if pinned != fp:  # before any credentials are sent
@@ -222,11 +275,10 @@ async def _connect(transport: Transport, on_frame: Callable[[bytes], None],
 
 
 def _detached_socket(conn: asyncio.Transport) -> socket.socket | None:
-    """A blocking duplicate of a plain TCP connection's socket, asyncio no longer reading it
+    """A blocking duplicate of the connection's TCP socket, asyncio no longer reading it
     (its own descriptor is closed with the transport; the duplicate keeps the connection).
-    None for TLS (its state lives in asyncio) or where duplicating is not possible."""
-    if conn.get_extra_info("sslcontext") is not None:
-        return None
+    TLS, if any, lives in the protocol's :class:`.TlsSession`, which moves along. None where
+    duplicating is not possible."""
     raw = conn.get_extra_info("socket")
     if raw is None:
         return None
@@ -255,7 +307,7 @@ async def _stream_in_thread(sock: socket.socket, proto: _StreamProtocol, parser:
             ended.set_result(parse_errors)
 
     reader = StreamThread(sock, proto.take_pending(), parser, Dechunker() if chunked else None,
-                          sink, read_timeout=read_timeout, host=proto.host)
+                          sink, read_timeout=read_timeout, host=proto.host, tls=proto.tls)
     reader.start(on_end)
     try:
         return await ended

@@ -143,7 +143,7 @@ class MjpegHttpSource:
                   sink: FrameSink | None = None) -> None:
         """Like ``frames()``, but each JPEG goes to ``on_frame`` straight from the socket
         callback (a raw asyncio Protocol, :mod:`.mjpegstream`) when the Transport allows it,
-        or to ``sink`` from a stream thread (plain TCP); answers other than a plain stream are
+        or to ``sink`` from a stream thread; answers other than a plain stream are
         repeated through the Transport (``frames()``)."""
         if self.raw and raw_capable(self.transport):
             try:

@@ -1,7 +1,7 @@
 """An MJPEG body read, parsed and handed on in a thread of its own.
 
-Once :func:`~.mjpegstream.stream_raw` has the camera's ``200 multipart/…`` head on a plain TCP
-connection, the socket leaves asyncio: a :class:`StreamThread` reads it with blocking ``recv``
+Once :func:`~.mjpegstream.stream_raw` has the camera's ``200 multipart/…`` head, the
+connection's socket leaves asyncio: a :class:`StreamThread` reads it with blocking ``recv``
 (the GIL is released while it waits), splits the body into JPEGs and gives the newest one to
 its :class:`FrameSink` (the camera pipeline decodes it right there, in the same thread).
 The event loop only hears of decoded pictures, once per picture, instead of once per network
@@ -12,8 +12,8 @@ Newest frame wins here too: after a JPEG is complete, whatever else already wait
 socket is read before deciding which frame to hand on; older complete frames are skipped
 (``skipped``), never queued.
 
-TLS streams stay on the asyncio Protocol: the TLS state lives in asyncio's SSL transport and
-cannot be moved to a plain socket.
+TLS streams come with their :class:`~.tlsbio.TlsSession` (handshake, pin check and request
+were done on the loop); the thread goes on decrypting with it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from ..core.errors import DeviceError, DeviceTimeout, ProtocolError, Unreachable
 from ..core.mjpeg import MjpegError, MjpegParser, is_jpeg
 from ..core.transport import os_reason
 from .chunked import Dechunker
+from .tlsbio import TlsSession
 
 READ_SIZE = 256 * 1024
 # Reads of already-waiting data before a frame is handed on: a camera sending faster than
@@ -61,8 +62,9 @@ class StreamThread:
 
     def __init__(self, sock: socket.socket, pending: bytes, parser: MjpegParser,
                  chunks: Dechunker | None, sink: FrameSink, *, read_timeout: float,
-                 host: str) -> None:
+                 host: str, tls: TlsSession | None = None) -> None:
         self._sock = sock
+        self._tls = tls
         self._pending = pending
         self._parser = parser
         self._chunks = chunks
@@ -138,7 +140,7 @@ class StreamThread:
                 self._sink.frame_in_thread(frames[-1], received, len(frames) - 1)
             if self._eof or (self._chunks is not None and self._chunks.finished):
                 break
-            data = self._sock.recv(READ_SIZE)
+            data = self._recv()
             received = time.monotonic()
             if not data:
                 self._eof = True
@@ -148,15 +150,49 @@ class StreamThread:
             raise ProtocolError("connection dropped or bad HTTP: peer closed connection "
                                 "without sending complete message body", host=self._host)
 
+    def _recv(self) -> bytes:
+        """The next bytes of the body, waiting for them (empty at the end of the stream)."""
+        tls = self._tls
+        if tls is None:
+            return self._sock.recv(READ_SIZE)
+        while True:
+            plain = self._decrypted()
+            if plain or tls.closed:
+                return plain
+            raw = self._sock.recv(READ_SIZE)
+            if not raw:
+                return b""
+            tls.feed(raw)
+
     def _recv_waiting(self) -> bytes:
         """Bytes that already arrived (empty when none); notes the end of the stream.
         (``MSG_DONTWAIT`` would not do: a socket with a timeout polls before every recv.)"""
+        tls = self._tls
+        if tls is not None:
+            plain = self._decrypted()
+            if plain or tls.closed:
+                self._eof = tls.closed and not plain
+                return plain
         if not _readable_now(self._sock):
             return b""
         data = self._sock.recv(READ_SIZE)
         if not data:
             self._eof = True
+            return b""
+        if tls is not None:
+            tls.feed(data)
+            data = self._decrypted()
+            self._eof = tls.closed and not data
         return data
+
+    def _decrypted(self) -> bytes:
+        """Plaintext from what the TLS session holds; sends what it has to send back."""
+        assert self._tls is not None
+        plain = self._tls.read_plain()
+        out = self._tls.take_output()
+        if out:
+            self._sock.sendall(out)
+        return plain
 
     def _frames(self, data: bytes) -> list[bytes]:
         pieces = [data] if self._chunks is None else self._chunks.feed(data)

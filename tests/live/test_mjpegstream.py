@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -156,3 +157,41 @@ async def test_silent_camera_times_out(loopback) -> None:
     finally:
         await transport.aclose()
         server.close()
+
+
+async def test_https_stream_moves_to_a_stream_thread_with_its_tls_session(loopback) -> None:
+    """Handshake, pin check, Digest and head on the loop; then the same TLS session is read
+    and decrypted in the stream thread, where the frames are decoded."""
+    from configurator.live.camera import CameraPipeline
+    from configurator.live.decode import decode_rgb
+    from configurator.live.sources import device_camera
+
+    host = loopback()
+    sim = create(host, http_port=None, https_port=0)
+    await sim.start()
+    try:
+        device = await connect(Endpoint(host, sim.ports["https"], "https"),
+                               Credentials(DEFAULT_USER, DEFAULT_PASSWORD), driver_id="2n",
+                               pins=MemoryPinStore())
+        pipeline = CameraPipeline(device_camera(device, width=320, height=240, fps=15))
+        threads: set[str] = set()
+
+        def decode(data, min_size):
+            threads.add(threading.current_thread().name)
+            return decode_rgb(data, min_size)
+
+        pipeline.decode = decode
+        pipeline.start()
+        try:
+            loop = asyncio.get_running_loop()
+            end = loop.time() + 10
+            while pipeline.stats.decoded < 4:
+                assert loop.time() < end, (pipeline.state, pipeline.message)
+                await asyncio.sleep(0.02)
+        finally:
+            await pipeline.aclose()
+            await device.aclose()
+    finally:
+        await sim.stop()
+    assert threads and all(name.startswith("mjpeg-") for name in threads), threads
+    assert pipeline.stats.decode_errors == 0 and pipeline.stats.reconnects == 0

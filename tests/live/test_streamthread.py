@@ -7,8 +7,6 @@ import threading
 import time
 from collections.abc import Callable
 
-import pytest
-
 from configurator.core.errors import DeviceError, DeviceTimeout, ProtocolError
 from configurator.core.mjpeg import MjpegParser
 from configurator.live.chunked import Dechunker
@@ -152,10 +150,12 @@ def test_stop_ends_a_blocked_read_at_once_and_reports_nothing() -> None:
     camera.close()
 
 
-@pytest.mark.filterwarnings("error")  # caught in the thread: no unhandled-thread warning
-def test_a_failing_sink_ends_the_stream_with_an_error(caplog) -> None:
+def test_a_failing_sink_ends_the_stream_with_an_error(caplog, monkeypatch) -> None:
     def broken(data: bytes) -> None:
         raise KeyError("bug")
+
+    escaped: list[object] = []  # exceptions that left a thread unhandled
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
 
     sink = Sink(on_frame=broken)
     reader, camera = start(sink)
@@ -164,4 +164,5 @@ def test_a_failing_sink_ends_the_stream_with_an_error(caplog) -> None:
     error, _ = sink.end
     assert isinstance(error, DeviceError) and "camera stream failed" in str(error)
     assert "camera stream thread failed" in caplog.text
+    assert escaped == []
     camera.close()
