@@ -57,7 +57,7 @@ def frame_image(frame: DecodedFrame) -> QImage:
 
 BACKGROUND = QColor(16, 16, 16)
 OVERLAY_BACKGROUND = QColor(0, 0, 0, 150)
-OVERLAY_MARGIN = 8  # px from the top left corner
+OVERLAY_MARGIN = 6  # px from the picture's bottom left corner
 OVERLAY_REFRESH = 1.0  # s: fps and latency are redrawn once a second (readable, cheap)
 
 
@@ -160,7 +160,7 @@ class CameraCanvas(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        area = self.rect()
+        area = target = self.rect()
         if self._image is not None and self._frame is not None:
             target = _fit(QSize(self._frame.width, self._frame.height), area)
             for bar in _bars(area, target):  # the picture itself is opaque: fill around it
@@ -175,13 +175,18 @@ class CameraCanvas(QWidget):
                 self.pipeline.mark_shown(self._frame)
         else:
             painter.fillRect(area, BACKGROUND)
-        self._paint_overlay(painter)
+        self._paint_overlay(painter, target)
         painter.end()
 
-    def _paint_overlay(self, painter: QPainter) -> None:
+    def _paint_overlay(self, painter: QPainter, picture: QRect) -> None:
+        """Title and figures in the picture's bottom left corner (cameras put their own
+        date and name at the top), any status message in the middle."""
         overlay = self._overlay.image(self._overlay_lines(), self)
         if overlay is not None:
-            painter.drawImage(OVERLAY_MARGIN - 4, OVERLAY_MARGIN - 2, overlay)
+            height = round(overlay.height() / overlay.devicePixelRatio())
+            painter.drawImage(picture.left() + OVERLAY_MARGIN,
+                              max(picture.top(), picture.bottom() + 1 - OVERLAY_MARGIN - height),
+                              overlay)
         message = self.status_text()
         if message:
             painter.setFont(self._overlay.font(self))

@@ -38,7 +38,8 @@ if TYPE_CHECKING:  # numpy and the decoder load with the first pipeline, not wit
 
 DEFAULT_FPS = 10
 GRID_FPS = 5
-GRID_MIN_WIDTH = 320  # the grid asks for the smallest resolution at least this wide
+GRID_MIN_WIDTH = 640  # the grid asks for the smallest resolution at least this wide: a tile
+# of a 960-px grid window is ~480 px wide, and an upscaled 320×240 picture looked soft there
 FPS_RANGE = (1, 15)
 
 
