@@ -380,7 +380,9 @@ class _ThreadDelivery:
         self._inbox.post(callback, *args)
 
     def track(self, job: _Job) -> None:
-        self._pipeline._jobs.add(job)
+        jobs = self._pipeline._jobs
+        jobs.difference_update([old for old in jobs if old.done()])  # a flapping camera
+        jobs.add(job)  # reconnects all day: keep only what may still run
 
     # -- on the loop ----------------------------------------------------------------------
     def _deliver(self) -> None:

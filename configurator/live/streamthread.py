@@ -64,9 +64,9 @@ class StreamThread:
                  chunks: Dechunker | None, sink: FrameSink, *, read_timeout: float,
                  host: str, tls: TlsSession | None = None) -> None:
         self._sock = sock
-        self._tls = tls
+        self._tls: TlsSession | None = tls
         self._pending = pending
-        self._parser = parser
+        self._parser: MjpegParser | None = parser
         self._chunks = chunks
         self._sink = sink
         self._read_timeout = read_timeout
@@ -120,6 +120,8 @@ class StreamThread:
                 self._sink.post(on_end, error, self.parse_errors)
         finally:
             self._finished.set()
+            self._parser = self._tls = None  # buffers of a dead stream: not kept by whoever
+            self._pending = b""  # still holds this object
 
     def _read(self) -> None:
         self._sock.settimeout(self._read_timeout)
@@ -195,11 +197,13 @@ class StreamThread:
         return plain
 
     def _frames(self, data: bytes) -> list[bytes]:
+        parser = self._parser
+        assert parser is not None  # only cleared once the thread has left
         pieces = [data] if self._chunks is None else self._chunks.feed(data)
         frames: list[bytes] = []
         for piece in pieces:
             try:
-                parts = self._parser.feed(piece)
+                parts = parser.feed(piece)
             except MjpegError as exc:
                 self.parse_errors += 1
                 parts = exc.parts

@@ -262,3 +262,23 @@ async def test_busy_loop_takes_only_the_newest_decoded_picture() -> None:
     assert len(shown) == 1 and shown[0].received == 4.0  # the newest one
     assert (pipeline.stats.received, pipeline.stats.dropped) == (10, 9)
     assert inbox.wakeups == 1
+
+
+async def test_a_camera_that_keeps_dropping_leaves_no_stream_threads_behind(loopback) -> None:
+    """Every reconnect starts a new stream thread; finished ones are not kept."""
+    async with CameraServer(loopback(), fps=60, cut_after=2, cuts=1000) as cam:
+        factory, transport = url_camera(cam.url("/stream"))
+        pipeline = CameraPipeline(factory, name="cam", backoff=(0.01,))
+        pipeline.start()
+        try:
+            loop = asyncio.get_running_loop()
+            end = loop.time() + 10
+            while pipeline.stats.reconnects < 12:
+                assert loop.time() < end, pipeline.stats
+                await asyncio.sleep(0.01)
+            assert len(pipeline._jobs) <= 2
+        finally:
+            await pipeline.aclose()
+            await transport.aclose()
+    assert pipeline.stats.decoded >= 12
+    assert not any(t.name.startswith("mjpeg-") and t.is_alive() for t in threading.enumerate())
