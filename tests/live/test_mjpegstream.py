@@ -139,12 +139,14 @@ async def test_https_stream_is_checked_against_the_pin(loopback) -> None:
 
 
 async def test_silent_camera_times_out(loopback) -> None:
+    writers: list[asyncio.StreamWriter] = []
+
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
         await reader.readuntil(b"\r\n\r\n")
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; "
                      b"boundary=b\r\n\r\n")
         await asyncio.sleep(2)
-        writer.close()
 
     server = await asyncio.start_server(silent, loopback(), 0)
     host, port = server.sockets[0].getsockname()[:2]
@@ -156,7 +158,10 @@ async def test_silent_camera_times_out(loopback) -> None:
         assert asyncio.get_running_loop().time() - started < 1.5
     finally:
         await transport.aclose()
+        for writer in writers:  # the handler still sleeps: close its connection here
+            writer.close()
         server.close()
+        await server.wait_closed()
 
 
 async def test_https_stream_moves_to_a_stream_thread_with_its_tls_session(loopback) -> None:
