@@ -47,6 +47,10 @@ def fleet() -> Iterator[dict[str, dict[str, Any]]]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
     assert proc.returncode == 0  # SIGTERM stops the fleet cleanly
 
 

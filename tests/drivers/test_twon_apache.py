@@ -104,6 +104,8 @@ def apache(loopback):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            if proc.stderr is not None:
+                proc.stderr.close()
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
