@@ -1,8 +1,9 @@
 """Camera benchmark (offscreen): frames shown vs sent, latency, viewer CPU per frame, GUI lag.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_camera.py [seconds]
-[scenario numbers] [--httpx]``; ``--httpx`` reads the streams through httpx instead of the raw
-asyncio Protocol (``configurator.live.mjpegstream``), for comparison.
+[scenario numbers] [--httpx] [--https]``; ``--httpx`` reads the streams through httpx instead
+of the stream threads (``configurator.live.mjpegstream``), for comparison; ``--https`` serves
+the cameras over TLS (self-signed, pinned on first use).
 
 The MJPEG cameras (``tests/live/mjpeg_server.py``, the 2N simulator stops at 15 fps as real 2N
 devices do) run in a *separate process* (``tests/live/camera_process.py``), so the CPU time
@@ -126,10 +127,11 @@ def bare_decode_paced_ms(width: int, height: int, fps: float, count: int = 45) -
 
 
 async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
-                   view: tuple[int, int], seconds: float, host_base: int) -> dict[str, object]:
+                   view: tuple[int, int], seconds: float, host_base: int,
+                   tls: bool = False) -> dict[str, object]:
     width, height = size
     specs = [(f"127.0.77.{host_base + i}", width, height, fps) for i in range(streams)]
-    cams = CameraProcess(specs).start()
+    cams = CameraProcess(specs, tls=tls).start()
     pipelines, transports = [], []
     grid = CameraGrid()
     for i, url in enumerate(cams.urls("/stream")):
@@ -220,12 +222,12 @@ SCENARIOS = [
 ]
 
 
-async def main(seconds: float, only: set[int]) -> None:
+async def main(seconds: float, only: set[int], tls: bool = False) -> None:
     for n, (name, streams, size, fps, view) in enumerate(SCENARIOS):
         if only and n not in only:
             continue
-        r = await scenario(name, streams, size, fps, view, seconds, 10 + 10 * n)
-        print(r["scenario"])
+        r = await scenario(name, streams, size, fps, view, seconds, 10 + 10 * n, tls)
+        print(r["scenario"] + (" over HTTPS" if tls else ""))
         for key, value in r.items():
             if key != "scenario":
                 print(f"  {key:26} {value}")
@@ -241,8 +243,12 @@ if __name__ == "__main__":
         sys.argv.remove("--httpx")
         import configurator.live.sources as sources
         sources.raw_capable = lambda transport: False  # type: ignore[assignment]
+    https = "--https" in sys.argv
+    if https:
+        sys.argv.remove("--https")
     picked = {int(x) for x in sys.argv[2:]}  # optional scenario numbers (0-based)
-    loop.run_until_complete(main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0, picked))
+    loop.run_until_complete(main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0, picked,
+                                 https))
     sys.stdout.flush()
     # Skip interpreter teardown: PySide6 + qasync may crash while finalising (not our code).
     os._exit(0)

@@ -23,10 +23,10 @@ CameraSpec = tuple[str, int, int, float]  # host, width, height, fps
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def _serve(specs: list[CameraSpec]) -> None:
+async def _serve(specs: list[CameraSpec], tls: bool = False) -> None:
     from tests.live.mjpeg_server import CameraServer
 
-    servers = [await CameraServer(host, width=w, height=h, fps=fps).start()
+    servers = [await CameraServer(host, width=w, height=h, fps=fps, tls=tls).start()
                for host, w, h, fps in specs]
     print(json.dumps([s.port for s in servers]), flush=True)
     loop = asyncio.get_running_loop()
@@ -44,16 +44,18 @@ async def _serve(specs: list[CameraSpec]) -> None:
 class CameraProcess:
     """Starts the cameras in a child Python process; ``stop`` ends it."""
 
-    def __init__(self, specs: list[CameraSpec]) -> None:
+    def __init__(self, specs: list[CameraSpec], *, tls: bool = False) -> None:
         self.specs = [tuple(s) for s in specs]
+        self.tls = tls
         self.ports: list[int] = []
         self._process: subprocess.Popen[str] | None = None
 
     def start(self) -> CameraProcess:
         code = ("import asyncio, json, sys; from tests.live.camera_process import _serve; "
-                "asyncio.run(_serve(json.loads(sys.argv[1])))")
+                "asyncio.run(_serve(json.loads(sys.argv[1]), sys.argv[2] == 'tls'))")
         self._process = subprocess.Popen(
-            [sys.executable, "-c", code, json.dumps(self.specs)], cwd=ROOT, text=True,
+            [sys.executable, "-c", code, json.dumps(self.specs), "tls" if self.tls else "plain"],
+            cwd=ROOT, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.ports = self._ask(None)
         return self
@@ -69,7 +71,8 @@ class CameraProcess:
         return [int(x) for x in json.loads(line)]
 
     def urls(self, path: str) -> list[str]:
-        return [f"http://{host}:{port}{path}"
+        scheme = "https" if self.tls else "http"
+        return [f"{scheme}://{host}:{port}{path}"
                 for (host, *_), port in zip(self.specs, self.ports, strict=True)]
 
     def frames_sent(self) -> list[int]:

@@ -42,6 +42,7 @@ class CameraServer:
     fps: float = 15.0
     cut_after: int = 0  # 0: never cut
     cuts: int = 1
+    tls: bool = False  # HTTPS with a self-signed certificate (the simulators' own)
     port: int = 0
     frames_sent: int = 0
     connections: int = 0
@@ -51,7 +52,7 @@ class CameraServer:
     _runner: web.AppRunner | None = None
 
     def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}{path}"
 
     async def start(self) -> CameraServer:
         self._frames = [make_jpeg(i, self.width, self.height) for i in range(PALETTE)]
@@ -63,7 +64,12 @@ class CameraServer:
         app.router.add_get("/text", self._text)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
+        context = None
+        if self.tls:
+            from configurator.simulators.tls import server_context
+
+            context = server_context("test camera", self.host)
+        site = web.TCPSite(self._runner, self.host, 0, ssl_context=context)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
