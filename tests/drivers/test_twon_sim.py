@@ -80,6 +80,7 @@ async def test_probe_and_read_info_with_digest(loopback):
         device = create(transport, found)
         info = await device.read_info()
         assert info.firmware == sim.sw_version
+        await device.client.switch_caps()  # system/info needs no login; this does
         assert transport.auth is not None and transport.auth.chosen == "digest"
         await device.aclose()
 
@@ -103,9 +104,22 @@ async def test_wrong_password_is_auth_error(loopback):
         client = TwoNClient(transport_for(sim, password="wrong"))
         with pytest.raises(AuthError):
             await client.switch_status()
-        found = await probe(client.transport)  # still recognised by the 2N error body
-        assert found is not None and found.auth_required
+        # system/info answers "regardless of the set access rights" (manual 5.1.1): the device
+        # is still recognised, with its model, whatever the password
+        found = await probe(client.transport)
+        assert found is not None and found.info.model == "2N IP Verso"
         await client.transport.aclose()
+
+
+async def test_system_info_answers_without_credentials_but_other_functions_do_not(loopback):
+    async with simulator(loopback()) as sim:
+        anonymous = TwoNClient(transport_for(sim, user=""))
+        found = await probe(anonymous.transport)
+        assert found is not None and not found.auth_required
+        assert (found.info.model, found.info.serial) == ("2N IP Verso", sim.profile.serial)
+        with pytest.raises(AuthError):
+            await anonymous.switch_status()
+        await anonymous.transport.aclose()
 
 
 async def test_basic_and_none_authentication(loopback):

@@ -319,3 +319,25 @@ def test_directory_columns_from_template_example():
     assert unflatten({"access.pin": "1234", "callPos[1].peer": "5"}, user) == {
         "access": {"pin": "1234"}, "callPos": [{}, {"peer": "5"}, {}]}
     assert flat["treepath"] == "/"
+
+
+async def test_probe_recognises_a_device_that_asks_for_login_even_for_system_info():
+    """Firmware that guards system/info too: the 2N error body in the 401 still identifies
+    the device (model unknown until credentials work)."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, headers={"Content-Type": "application/json",
+                                            "WWW-Authenticate": 'Digest realm="HTTP API", '
+                                            'nonce="abc", qop="auth"'},
+                              content=b'{"success": false, "error": {"code": 9, '
+                                      b'"description": "authorization required"}}')
+
+    from configurator.core.transport import Credentials
+
+    transport = Transport(Endpoint("127.0.0.1"), Credentials("admin", "wrong"),
+                          transport=httpx.MockTransport(handler))
+    try:
+        found = await probe(transport)
+    finally:
+        await transport.aclose()
+    assert found is not None and found.driver == "2n" and found.auth_required
+    assert found.info.vendor == "2N" and found.details["error"] == 9

@@ -35,7 +35,7 @@ from .camera import Camera
 from .directory import Directory
 from .eventlog import Clock, EventLog
 from .firmware import PendingFirmware
-from .functions import UNLICENSED_211, table_for
+from .functions import OPEN_TO_ALL, UNLICENSED_211, table_for
 from .handlers.access import AccessState
 from .handlers.phone import PhoneState
 from .hardware import Ports, Switches
@@ -245,8 +245,8 @@ class TwoNSimulator(SimulatedDevice):
                 raise ApiError(4)
             if security.connection == "https" and request.scheme != "https":
                 raise ApiError(7)
-            user, reason = self.gate.authenticate(request, security.auth,
-                                                  credentials(self.users))
+            auth = "none" if path in OPEN_TO_ALL else security.auth
+            user, reason = self.gate.authenticate(request, auth, credentials(self.users))
             if reason == "wrong_method":
                 raise ApiError(8)
             if reason is not None or user is None:

@@ -146,6 +146,11 @@ PATHS_211: dict[str, str] = {
 }
 #: v2.11 functions that work without the Enhanced Integration licence.
 UNLICENSED_211 = frozenset({"/api/system/info", "/api/camera/caps", "/api/camera/snapshot"})
+#: Functions that answer without authentication or privileges: "The function is available in
+#: all device types regardless of the set access rights" (manual 5.1.1, system/info; unlike
+#: every other function it names no privilege). The service's enable switch and HTTPS setting
+#: still apply (assumption: "access rights" are the accounts and their privileges).
+OPEN_TO_ALL = frozenset({"/api/system/info"})
 
 
 def table_for(api: str) -> dict[str, Function]:
