@@ -24,6 +24,7 @@ from ..core.transport import Credentials
 from ..services.site import SiteDevice
 
 _HOST = ParamSpec("address", "Address", Kind.HOST, required=True)
+AUTO_SCHEME = "auto"  # try HTTPS, then HTTP (``MainWindow.add_device``)
 
 # submit(entry, credentials, remember) -> error message, or "" on success
 Submit = Callable[[SiteDevice, Credentials | None, bool], Awaitable[str]]
@@ -45,7 +46,9 @@ class AddDeviceDialog(QDialog):
         self.address = QLineEdit(self)
         self.address.setPlaceholderText("192.168.1.50 or intercom.local")
         self.scheme = QComboBox(self)
-        self.scheme.addItems(["http", "https"])
+        self.scheme.addItem("auto (HTTPS, else HTTP)", AUTO_SCHEME)
+        self.scheme.addItem("http", "http")
+        self.scheme.addItem("https", "https")
         self.port = QSpinBox(self)
         self.port.setRange(0, 65535)
         self.port.setSpecialValueText("default")
@@ -93,7 +96,7 @@ class AddDeviceDialog(QDialog):
         except ValueError:
             pass
         entry = SiteDevice(address=address, port=self.port.value() or None,
-                           scheme=self.scheme.currentText(), user=self.user.text().strip())
+                           scheme=self.scheme.currentData(), user=self.user.text().strip())
         creds = (Credentials(entry.user, self.password.text())
                  if entry.user or self.password.text() else None)
         return entry, creds

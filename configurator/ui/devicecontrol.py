@@ -3,23 +3,32 @@ the site or only from the window, and change its credentials."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from ..core.device import ActionSpec
-from ..core.errors import ConfiguratorError
+from ..core.device import ActionSpec, Device
+from ..core.errors import (
+    ConfiguratorError,
+    DeviceTimeout,
+    NotSupported,
+    ProtocolError,
+    Unreachable,
+)
 from ..core.params import Kind, ParamSpec
 from ..core.transport import Credentials
 from ..services.sessions import DeviceSession
 from ..services.site import SiteDevice
-from .adddevice import AddDeviceDialog
+from .adddevice import AUTO_SCHEME, AddDeviceDialog
 from .dialogs import ArgsDialog, run_dialog
 from .messages import user_message
 
 log = logging.getLogger("configurator.ui")
+# What an HTTPS attempt of "auto" may run into where the device only speaks plain HTTP.
+NO_TLS_THERE = (Unreachable, DeviceTimeout, ProtocolError, NotSupported)
 
 
 def credentials_from(answer: Mapping[str, Any]) -> Credentials:
@@ -40,25 +49,43 @@ class DeviceControl:
 
     async def add_device(self, entry: SiteDevice, creds: Credentials | None,
                          remember: bool = True) -> str:
-        """Connect to a new device; returns an error message, or "" when it was added."""
-        if self.site.find(entry.key) is not None:
-            return f"{entry.endpoint.base_url} is already in this site."
-        probe = DeviceSession(entry, creds)
-        try:
-            device = await self.manager.connect(probe)
-        except ConfiguratorError as exc:
-            return user_message(exc, entry.address)
-        except Exception as exc:  # a driver bug: say so, never a traceback
-            log.exception("adding %s failed", entry.address)
-            return user_message(exc, entry.address)
+        """Connect to a new device; returns an error message, or "" when it was added.
+        With the scheme ``auto``, HTTPS is tried first and plain HTTP only when nothing
+        speaks TLS there (refused, no TLS, no answer); a certificate the user rejects or
+        wrong credentials end it (the device does speak HTTPS)."""
+        schemes = ("https", "http") if entry.scheme == AUTO_SCHEME else (entry.scheme,)
+        skipped: ConfiguratorError | None = None
+        for scheme in schemes:
+            candidate = dataclasses.replace(entry, scheme=scheme)
+            if self.site.find(candidate.key) is not None:
+                return f"{candidate.endpoint.base_url} is already in this site."
+            probe = DeviceSession(candidate, creds)
+            try:
+                device = await self.manager.connect(probe)
+            except ConfiguratorError as exc:
+                if scheme != schemes[-1] and isinstance(exc, NO_TLS_THERE):
+                    skipped = exc
+                    continue
+                message = user_message(exc, entry.address)
+                if skipped is not None:
+                    message += f" (HTTPS was tried first: {skipped.message})"
+                return message
+            except Exception as exc:  # a driver bug: say so, never a traceback
+                log.exception("adding %s failed", entry.address)
+                return user_message(exc, entry.address)
+            self._keep_new_device(candidate, creds, remember, device, probe)
+            return ""
+        return user_message(skipped or ConfiguratorError("no scheme to try"), entry.address)
+
+    def _keep_new_device(self, entry: SiteDevice, creds: Credentials | None, remember: bool,
+                         device: Device, probe: DeviceSession) -> None:
         if creds is not None:
             self.credentials.put(entry.key, creds, remember=remember and not self.demo)
         session = self.add_session(entry, creds, device)
         session.capabilities = probe.capabilities
         self.manager.changed(session)
         self._site_changed()
-        self.status(f"Added {entry.title} at {entry.address}")
-        return ""
+        self.status(f"Added {entry.title} at {entry.endpoint.base_url}")
 
     async def remove_device_dialog(self) -> None:
         session = self.current_session()

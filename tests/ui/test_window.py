@@ -216,6 +216,38 @@ def test_closing_while_requests_run_shuts_down_cleanly(qtbot, qloop, loopback, c
     run_without_warnings(qloop, caplog, scenario())
 
 
+def test_add_device_with_auto_scheme_prefers_https_and_falls_back_to_http(qtbot, qloop,
+                                                                           loopback):
+    from configurator.core.transport import Credentials
+    from configurator.services.site import SiteDevice
+    from configurator.simulators.twon.device import DEFAULT_PASSWORD, DEFAULT_USER
+
+    async def scenario():
+        plain = await start("2n", loopback(), https_port=None)
+        secure = factory("2n")(loopback(), http_port=None, https_port=0)
+        await secure.start()
+        window = await open_window([])
+        creds = Credentials(DEFAULT_USER, DEFAULT_PASSWORD)
+        try:
+            # HTTP only: the HTTPS attempt finds no TLS on that port, HTTP is used
+            assert await window.add_device(SiteDevice(plain.host, plain.port, "auto"),
+                                           creds) == ""
+            # HTTPS only: used at once
+            assert await window.add_device(
+                SiteDevice(secure.host, secure.ports["https"], "auto"), creds) == ""
+            schemes = {s.entry.address: s.entry.scheme for s in window.manager.sessions.values()}
+            assert schemes == {plain.host: "http", secure.host: "https"}
+            # nothing on either: the message says both were tried
+            nobody = loopback()
+            message = await window.add_device(SiteDevice(nobody, 8080, "auto"), creds)
+            assert message.startswith(f"Cannot reach {nobody}: cannot connect: connection "
+                                      "refused") and "HTTPS was tried first" in message
+        finally:
+            await close(window, [plain, secure])
+
+    qloop.run_until_complete(scenario())
+
+
 def test_add_device_by_address_with_clear_failures(qtbot, qloop, loopback):
     from configurator.core.transport import Credentials
     from configurator.services.site import SiteDevice
