@@ -165,6 +165,10 @@ async def fetch_certificate(endpoint: Endpoint, ctx: ssl.SSLContext, timeout: fl
 
 # -- auth ----------------------------------------------------------------------------------
 
+# Answers without a login in a row after which a device is taken to need none (for queueing).
+UNCHALLENGED_ENOUGH = 3
+
+
 class NegotiatingAuth(httpx.Auth):
     """Answers the device's challenge: Digest whenever offered, Basic only if it is all.
 
@@ -180,6 +184,40 @@ class NegotiatingAuth(httpx.Auth):
         self._warn = warn
         self.chosen: str | None = mode if mode in ("basic", "digest") else None
         self.offered: list[str] = []
+        self._unchallenged = 0  # answers in a row that needed no login, before any challenge
+        self._learning: asyncio.Lock | None = None
+
+    async def async_auth_flow(self, request: httpx.Request):  # type: ignore[override]
+        """While no scheme is known, requests without a login go one at a time, so that
+        parallel requests wait for the first challenge instead of each earning its own 401
+        and a second round trip (a 2N answers system/info without login, then the driver
+        reads a dozen things at once). A device that never challenges stops the queueing
+        after a few answers."""
+        learning = None
+        if self.chosen is None and self._unchallenged < UNCHALLENGED_ENOUGH:
+            if self._learning is None:
+                self._learning = asyncio.Lock()
+            learning = self._learning
+            await learning.acquire()
+            if self.chosen is not None or self._unchallenged >= UNCHALLENGED_ENOUGH:
+                learning.release()  # learnt while this one waited
+                learning = None
+        try:
+            flow = self.auth_flow(request)
+            outgoing = next(flow)
+            while True:
+                response = yield outgoing
+                try:
+                    outgoing = flow.send(response)
+                except StopIteration:
+                    break
+                finally:
+                    if learning is not None and learning.locked() and self.chosen is not None:
+                        learning.release()  # the scheme is known: the others go pre-emptively
+                        learning = None
+        finally:
+            if learning is not None and learning.locked():
+                learning.release()
 
     def auth_flow(self, request: httpx.Request):
         if self.chosen == "digest":
@@ -190,6 +228,7 @@ class NegotiatingAuth(httpx.Auth):
             return
         response = yield request
         if response.status_code != 401:
+            self._unchallenged += 1
             return
         self.offered = [
             h.split(None, 1)[0].lower()

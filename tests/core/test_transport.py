@@ -307,3 +307,54 @@ def test_endpoint_urls() -> None:
     assert Endpoint("10.0.0.1", 8443, "https").base_url == "https://10.0.0.1:8443"
     assert Endpoint("fe80::1", 80).base_url == "http://[fe80::1]"
     assert Endpoint("h", scheme="https").key == "h:443"
+
+
+async def _concurrent_gets(handler, count: int) -> None:
+    from configurator.core.transport import Credentials, Endpoint, Transport
+
+    transport = Transport(Endpoint("127.0.0.1"), Credentials("admin", "pw"),
+                          transport=httpx.MockTransport(handler))
+    try:
+        import asyncio
+
+        await transport.request("GET", "/first")  # answered without a login
+        await asyncio.gather(*(transport.request("GET", f"/r{i}") for i in range(count)))
+    finally:
+        await transport.aclose()
+
+
+async def test_parallel_requests_wait_for_the_first_challenge() -> None:
+    """A device that answers its first request without a login and then challenges: the
+    parallel requests after it earn one 401 between them, not one each."""
+    import asyncio
+
+    challenges = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal challenges
+        await asyncio.sleep(0.01)
+        if request.url.path == "/first" or "authorization" in request.headers:
+            return httpx.Response(200, json={"success": True})
+        challenges += 1
+        return httpx.Response(401, headers={
+            "WWW-Authenticate": 'Digest realm="HTTP API", nonce="n1", qop="auth"'})
+
+    await _concurrent_gets(handler, 6)
+    assert challenges == 1
+
+
+async def test_a_device_that_never_challenges_is_not_kept_waiting() -> None:
+    import asyncio
+
+    in_flight = most = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return httpx.Response(200, json={"success": True})
+
+    await _concurrent_gets(handler, 8)
+    assert most >= 2  # after three answers without a login the rest run side by side
