@@ -165,6 +165,14 @@ class MjpegParser:
         """Number of received bytes not yet consumed."""
         return len(self._buf) - self._pos
 
+    @property
+    def part_bytes_missing(self) -> int:
+        """Bytes of the current part not received yet, when its ``Content-Length`` says so;
+        0 when unknown (between parts, or a part that ends at the next boundary)."""
+        if self._state == _BODY_CL:
+            return max(0, self._pos + self._need - len(self._buf))
+        return 0
+
     def feed(self, chunk: bytes) -> list[MjpegPart]:
         """Add received bytes; return every part they complete, in order."""
         parts: list[MjpegPart] = []

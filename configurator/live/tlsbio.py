@@ -37,6 +37,11 @@ class TlsSession:
             self.handshaken = True
         return True
 
+    @property
+    def buffered_input(self) -> int:
+        """Received bytes the session holds but has not turned into plaintext yet."""
+        return self._incoming.pending
+
     def feed(self, data: bytes) -> None:
         """Encrypted bytes received from the peer."""
         self._incoming.write(data)

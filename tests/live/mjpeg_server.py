@@ -43,6 +43,8 @@ class CameraServer:
     cut_after: int = 0  # 0: never cut
     cuts: int = 1
     tls: bool = False  # HTTPS with a self-signed certificate (the simulators' own)
+    pieces: int = 1  # each frame written in this many pieces...
+    piece_pause: float = 0.0  # ...this many seconds apart (a frame trickling in over a LAN)
     port: int = 0
     frames_sent: int = 0
     connections: int = 0
@@ -108,13 +110,20 @@ class CameraServer:
                 request.transport.close()
                 return response
             try:
-                await response.write(head + data + b"\r\n")
+                await self._write_frame(response, head + data + b"\r\n")
             except (ConnectionResetError, RuntimeError):
                 return response
             self.send_times[self.frames_sent] = time.perf_counter()
             self.frames_sent += 1
             next_at += interval
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+
+    async def _write_frame(self, response: web.StreamResponse, frame: bytes) -> None:
+        step = -(-len(frame) // self.pieces)
+        for start in range(0, len(frame), step):
+            if start:
+                await asyncio.sleep(self.piece_pause)
+            await response.write(frame[start:start + step])
 
     async def _snapshot(self, request: web.Request) -> web.Response:
         self.snapshots += 1

@@ -282,3 +282,34 @@ async def test_a_camera_that_keeps_dropping_leaves_no_stream_threads_behind(loop
             await transport.aclose()
     assert pipeline.stats.decoded >= 12
     assert not any(t.name.startswith("mjpeg-") and t.is_alive() for t in threading.enumerate())
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "https"])
+async def test_a_frame_trickling_in_wakes_the_stream_thread_about_once(loopback, monkeypatch,
+                                                                        tls) -> None:
+    """Frames written in 8 pieces 4 ms apart (as over a LAN): the stream thread waits for the
+    rest of the frame (socket low-water mark from the part's Content-Length) instead of
+    waking up for every piece."""
+    import configurator.live.streamthread as streamthread
+
+    reads = 0
+    parse = streamthread.StreamThread._frames
+
+    def counting(self, data):
+        nonlocal reads
+        reads += 1
+        return parse(self, data)
+
+    monkeypatch.setattr(streamthread.StreamThread, "_frames", counting)
+    async with CameraServer(loopback(), fps=10, pieces=8, piece_pause=0.004, tls=tls) as cam:
+        factory, transport = url_camera(cam.url("/stream"))
+        pipeline = CameraPipeline(factory, name="cam")
+        try:
+            frames = await collect(pipeline, 8)
+        finally:
+            await pipeline.aclose()
+            await transport.aclose()
+    assert len(frames) == 8 and pipeline.stats.decode_errors == 0
+    per_frame = reads / pipeline.stats.received
+    assert per_frame <= 3.0, f"{reads} reads for {pipeline.stats.received} frames"
+    assert max(f.latency for f in frames) < 0.5  # never waited into the next frame
