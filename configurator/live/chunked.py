@@ -1,8 +1,14 @@
-"""``Transfer-Encoding: chunked`` undone incrementally (for streams read without httpx)."""
+"""MJPEG response bodies read without httpx: ``Transfer-Encoding: chunked`` undone
+incrementally, parts split, JPEGs kept — one implementation for the event-loop Protocol and
+the stream thread."""
 
 from __future__ import annotations
 
 from ..core.errors import ProtocolError
+from ..core.mjpeg import MjpegError, MjpegParser, is_jpeg
+
+CUT_SHORT = ("connection dropped or bad HTTP: peer closed connection without sending "
+             "complete message body")
 
 
 class Dechunker:
@@ -48,4 +54,35 @@ class Dechunker:
         return out
 
 
-__all__ = ["Dechunker"]
+class MjpegBody:
+    """One multipart MJPEG body fed as it arrives; ``feed`` returns the JPEGs it completes."""
+
+    def __init__(self, parser: MjpegParser, chunked: bool) -> None:
+        self.parser = parser
+        self._chunks = Dechunker() if chunked else None
+        self.parse_errors = 0
+
+    def feed(self, data: bytes) -> list[bytes]:
+        pieces = [data] if self._chunks is None else self._chunks.feed(data)
+        frames: list[bytes] = []
+        for piece in pieces:
+            try:
+                parts = self.parser.feed(piece)
+            except MjpegError as exc:
+                self.parse_errors += 1
+                parts = exc.parts
+            frames += [part.data for part in parts if is_jpeg(part.data, complete=False)]
+        return frames
+
+    @property
+    def complete(self) -> bool:
+        """The chunked body's last (empty) chunk has come: the stream ended properly."""
+        return self._chunks is not None and self._chunks.finished
+
+    @property
+    def cut_short(self) -> bool:
+        """A chunked body without its last chunk (what an end of the connection means)."""
+        return self._chunks is not None and not self._chunks.finished
+
+
+__all__ = ["CUT_SHORT", "Dechunker", "MjpegBody"]

@@ -34,9 +34,9 @@ from ..core.errors import (
     ProtocolError,
     Unreachable,
 )
-from ..core.mjpeg import MjpegError, MjpegParser, boundary_from_content_type, is_jpeg
+from ..core.mjpeg import MjpegParser, boundary_from_content_type
 from ..core.transport import Transport, device_ssl_context, fingerprint, os_reason
-from .chunked import Dechunker
+from .chunked import CUT_SHORT, Dechunker, MjpegBody
 from .streamthread import FrameSink, StreamThread
 from .tlsbio import TlsSession
 
@@ -70,8 +70,7 @@ class _StreamProtocol(asyncio.Protocol):
         self.last_data = loop.time()
         self.parse_errors = 0
         self._buf = bytearray()
-        self._parser: MjpegParser | None = None
-        self._chunks: Dechunker | None = None
+        self._body: MjpegBody | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.conn = transport  # type: ignore[assignment]
@@ -113,13 +112,13 @@ class _StreamProtocol(asyncio.Protocol):
             self._plain_received(data)
 
     def _plain_received(self, data: bytes) -> None:
-        if self._parser is None:
+        if self._body is None:
             self._buf += data
             if not self.head.done():
                 self._read_head()
             return
         try:
-            self._body(data)
+            self._frames(data)
         except DeviceError as exc:
             self.fail(exc)
 
@@ -146,25 +145,19 @@ class _StreamProtocol(asyncio.Protocol):
         pending, self._buf = bytes(self._buf), bytearray()
         return pending
 
-    def start_body(self, parser: MjpegParser, chunked: bool) -> None:
-        self._parser = parser
-        self._chunks = Dechunker() if chunked else None
+    def start_body(self, body: MjpegBody) -> None:
+        self._body = body
         pending, self._buf = bytes(self._buf), bytearray()
         if pending:
             self._plain_received(pending)
 
-    def _body(self, data: bytes) -> None:
-        pieces = [data] if self._chunks is None else self._chunks.feed(data)
-        for piece in pieces:
-            try:
-                parts = self._parser.feed(piece)  # type: ignore[union-attr]
-            except MjpegError as exc:
-                self.parse_errors += 1
-                parts = exc.parts
-            for part in parts:
-                if is_jpeg(part.data, complete=False):
-                    self.on_frame(part.data)
-        if self._chunks is not None and self._chunks.finished:
+    def _frames(self, data: bytes) -> None:
+        body = self._body
+        assert body is not None
+        for frame in body.feed(data):
+            self.on_frame(frame)
+        self.parse_errors = body.parse_errors
+        if body.complete:
             self.finish(None)
 
     def fail(self, exc: BaseException) -> None:
@@ -185,10 +178,8 @@ class _StreamProtocol(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         if exc is not None:
             self.finish(Unreachable(f"network error: {exc}", host=self.host))
-        elif self._chunks is not None and not self._chunks.finished:
-            self.finish(ProtocolError(
-                "connection dropped or bad HTTP: peer closed connection without sending "
-                "complete message body", host=self.host))
+        elif self._body is not None and self._body.cut_short:
+            self.finish(ProtocolError(CUT_SHORT, host=self.host))
         else:
             self.finish(None)
 
@@ -227,11 +218,11 @@ async def stream_raw(transport: Transport, path: str, params: Mapping[str, str],
                 parser = MjpegParser(boundary_from_content_type(ctype))
             except ValueError as exc:
                 raise ProtocolError(f"camera stream: {exc}", host=transport.endpoint.host) from exc
-            chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+            body = MjpegBody(parser, "chunked" in headers.get("transfer-encoding", "").lower())
             sock = _detached_socket(conn) if sink is not None else None
             if sock is not None:
-                return await _stream_in_thread(sock, proto, parser, chunked, sink, read_timeout)
-            proto.start_body(parser, chunked)
+                return await _stream_in_thread(sock, proto, body, sink, read_timeout)
+            proto.start_body(body)
             await _watch(proto, read_timeout, conn)
             return proto.parse_errors
         finally:
@@ -293,8 +284,8 @@ def _detached_socket(conn: asyncio.Transport) -> socket.socket | None:
     return sock
 
 
-async def _stream_in_thread(sock: socket.socket, proto: _StreamProtocol, parser: MjpegParser,
-                            chunked: bool, sink: FrameSink, read_timeout: float) -> int:
+async def _stream_in_thread(sock: socket.socket, proto: _StreamProtocol, body: MjpegBody,
+                            sink: FrameSink, read_timeout: float) -> int:
     """Run the body in a :class:`.StreamThread`; returns its parse errors when it ends."""
     ended: asyncio.Future[int] = proto.loop.create_future()
 
@@ -306,8 +297,8 @@ async def _stream_in_thread(sock: socket.socket, proto: _StreamProtocol, parser:
         else:
             ended.set_result(parse_errors)
 
-    reader = StreamThread(sock, proto.take_pending(), parser, Dechunker() if chunked else None,
-                          sink, read_timeout=read_timeout, host=proto.host, tls=proto.tls)
+    reader = StreamThread(sock, proto.take_pending(), body, sink, read_timeout=read_timeout,
+                          host=proto.host, tls=proto.tls)
     reader.start(on_end)
     try:
         return await ended

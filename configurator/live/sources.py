@@ -30,8 +30,9 @@ from ..core.errors import (
     PermissionDenied,
     ProtocolError,
 )
-from ..core.mjpeg import MjpegError, MjpegParser, boundary_from_content_type, is_jpeg
+from ..core.mjpeg import MjpegParser, boundary_from_content_type, is_jpeg
 from ..core.transport import Credentials, Endpoint, Transport
+from .chunked import MjpegBody
 from .mjpegstream import NeedHttpx, raw_capable, stream_raw
 from .streamthread import FrameSink
 
@@ -124,19 +125,16 @@ class MjpegHttpSource:
                                    frame=body)
                 raise camera_error(response, body, self.host, self.device)
             try:
-                parser = MjpegParser(boundary_from_content_type(ctype))
+                body = MjpegBody(MjpegParser(boundary_from_content_type(ctype)), chunked=False)
             except ValueError as exc:
                 raise ProtocolError(f"camera stream: {exc}", host=self.host) from exc
-            # httpx errors while reading (a cut connection) are mapped by Transport.stream.
+            # httpx errors while reading (a cut connection) are mapped by Transport.stream;
+            # aiter_raw has undone any chunked encoding already.
             async for chunk in response.aiter_raw():
-                try:
-                    parts = parser.feed(chunk)
-                except MjpegError as exc:
-                    self.parse_errors += 1
-                    parts = exc.parts
-                for part in parts:
-                    if is_jpeg(part.data, complete=False):
-                        yield part.data
+                errors = body.parse_errors
+                for frame in body.feed(chunk):
+                    yield frame
+                self.parse_errors += body.parse_errors - errors
 
 
     async def run(self, on_frame: Callable[[bytes], None],

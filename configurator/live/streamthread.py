@@ -28,9 +28,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from ..core.errors import DeviceError, DeviceTimeout, ProtocolError, Unreachable
-from ..core.mjpeg import MjpegError, MjpegParser, is_jpeg
 from ..core.transport import os_reason
-from .chunked import Dechunker
+from .chunked import CUT_SHORT, MjpegBody
 from .tlsbio import TlsSession
 
 READ_SIZE = 256 * 1024
@@ -62,14 +61,12 @@ class FrameSink(Protocol):
 class StreamThread:
     """Reads one MJPEG body from ``sock`` (which it owns) until the stream ends or ``stop``."""
 
-    def __init__(self, sock: socket.socket, pending: bytes, parser: MjpegParser,
-                 chunks: Dechunker | None, sink: FrameSink, *, read_timeout: float,
-                 host: str, tls: TlsSession | None = None) -> None:
+    def __init__(self, sock: socket.socket, pending: bytes, body: MjpegBody, sink: FrameSink,
+                 *, read_timeout: float, host: str, tls: TlsSession | None = None) -> None:
         self._sock = sock
         self._tls: TlsSession | None = tls
         self._pending = pending
-        self._parser: MjpegParser | None = parser
-        self._chunks = chunks
+        self._body: MjpegBody | None = body
         self._sink = sink
         self._read_timeout = read_timeout
         self._host = host
@@ -78,7 +75,7 @@ class StreamThread:
         self._finished = threading.Event()
         self._eof = False
         self._low_water = 1
-        self.parse_errors = 0
+        self._last_parse_errors = 0
 
     def start(self, on_end: EndCallback) -> None:
         """Start reading; ``on_end(error, parse_errors)`` runs on the loop when the stream
@@ -123,7 +120,8 @@ class StreamThread:
                 self._sink.post(on_end, error, self.parse_errors)
         finally:
             self._finished.set()
-            self._parser = self._tls = None  # buffers of a dead stream: not kept by whoever
+            self._last_parse_errors = self.parse_errors
+            self._body = self._tls = None  # buffers of a dead stream: not kept by whoever
             self._pending = b""  # still holds this object
 
     def _read(self) -> None:
@@ -143,7 +141,7 @@ class StreamThread:
                         frames += newer
                         received = arrived
                 self._sink.frame_in_thread(frames[-1], received, len(frames) - 1)
-            if self._eof or (self._chunks is not None and self._chunks.finished):
+            if self._eof or self._living_body().complete:
                 break
             data = self._recv()
             received = time.monotonic()
@@ -151,9 +149,8 @@ class StreamThread:
                 self._eof = True
         if self._stopped:
             return
-        if self._chunks is not None and not self._chunks.finished:
-            raise ProtocolError("connection dropped or bad HTTP: peer closed connection "
-                                "without sending complete message body", host=self._host)
+        if self._living_body().cut_short:
+            raise ProtocolError(CUT_SHORT, host=self._host)
 
     def _recv(self) -> bytes:
         """The next bytes of the body, waiting for them (empty at the end of the stream)."""
@@ -199,8 +196,8 @@ class StreamThread:
         On a LAN a 200 KB frame arrives as ~140 segments over milliseconds; each early wake-up
         of this thread costs more CPU than the bytes it reads. ``already_here``: received
         bytes not yet handed to the parser (TLS records still being decrypted)."""
-        parser = self._parser
-        missing = parser.part_bytes_missing if parser is not None else 0
+        body = self._body
+        missing = body.parser.part_bytes_missing if body is not None else 0
         mark = max(1, min(missing - already_here, MAX_LOW_WATER))
         if mark != self._low_water and _LOW_WATER_OPTION is not None:
             try:
@@ -219,18 +216,15 @@ class StreamThread:
         return plain
 
     def _frames(self, data: bytes) -> list[bytes]:
-        parser = self._parser
-        assert parser is not None  # only cleared once the thread has left
-        pieces = [data] if self._chunks is None else self._chunks.feed(data)
-        frames: list[bytes] = []
-        for piece in pieces:
-            try:
-                parts = parser.feed(piece)
-            except MjpegError as exc:
-                self.parse_errors += 1
-                parts = exc.parts
-            frames += [part.data for part in parts if is_jpeg(part.data, complete=False)]
-        return frames
+        return self._living_body().feed(data)
+
+    def _living_body(self) -> MjpegBody:
+        assert self._body is not None  # only let go of once the thread has left
+        return self._body
+
+    @property
+    def parse_errors(self) -> int:
+        return self._body.parse_errors if self._body is not None else self._last_parse_errors
 
 
 _LOW_WATER_OPTION: int | None = getattr(socket, "SO_RCVLOWAT", None)

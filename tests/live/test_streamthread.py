@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from configurator.core.errors import DeviceError, DeviceTimeout, ProtocolError
 from configurator.core.mjpeg import MjpegParser
-from configurator.live.chunked import Dechunker
+from configurator.live.chunked import MjpegBody
 from configurator.live.streamthread import StreamThread
 
 BOUNDARY = b"frame"
@@ -61,8 +61,8 @@ class Sink:
 def start(sink: Sink, *, pending: bytes = b"", chunked: bool = False,
           timeout: float = 5.0) -> tuple[StreamThread, socket.socket]:
     ours, camera = socket.socketpair()
-    reader = StreamThread(ours, pending, MjpegParser(BOUNDARY), Dechunker() if chunked else None,
-                          sink, read_timeout=timeout, host="camera")
+    reader = StreamThread(ours, pending, MjpegBody(MjpegParser(BOUNDARY), chunked), sink,
+                          read_timeout=timeout, host="camera")
     reader.start(sink.on_end)
     assert sink.jobs == [reader]
     return reader, camera
