@@ -160,19 +160,26 @@ class LiveLog:
         self.journal.start_autoflush()
         return len(history)
 
-    def move_journal(self, path: Path) -> bool:
+    async def move_journal(self, path: Path) -> bool:
         """The site is now saved at another path: its event history goes along (merged into
-        a journal already there) and new events go there. On failure the old journal stays
-        in use and the note says why; returns whether the journal moved."""
+        a journal already there; copied in the journal's writer thread) and new events go
+        there. On failure the old journal stays in use and the note says why; returns whether
+        the journal moved. Events arriving during the copy are queued in the old journal and
+        handed to the new one."""
         old = self.journal
         if old is None or Path(old.path) == path:
             return False
         try:
-            copied = old.copy_to(path)
+            copied = await old.copy_to_in_writer(path)
             new = EventJournal(path, max_events=self.max_events)
         except JournalError as exc:
             self.note("", f"event history stays in {old.path}: {exc}", Severity.WARNING)
+            old.start_autoflush()
             return False
+        if self.journal is not old:  # another site was opened meanwhile
+            new.close()
+            return False
+        new.add_many(old.take_queued())
         self._retire_journal()
         self.journal = new
         new.start_autoflush()

@@ -86,7 +86,7 @@ class SiteControl:
         except SiteFileError as exc:
             self.status(str(exc))
             return
-        self.live.move_journal(journal_path(path, config_dir(), self.demo))
+        await self.live.move_journal(journal_path(path, config_dir(), self.demo))
         self.recent.add(path)
         self._refresh_title()
         self.status(f"Saved {path}")

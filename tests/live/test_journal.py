@@ -140,3 +140,27 @@ async def test_copy_to_takes_queued_events_and_merges_without_duplicates(
     assert EventJournal(tmp_path / "a.events.sqlite").count() == 26
     with pytest.raises(JournalError, match="between two files"):
         EventJournal(":memory:").copy_to(target)
+
+
+async def test_copy_in_the_writer_thread_keeps_every_event(tmp_path) -> None:
+    """The application's copy: autoflush stopped first, batches already handed to the writer
+    land before the copy, queued ones go along, later ones wait in ``take_queued``: every
+    event ends up exactly once in the copy or in the hand-over."""
+    old = EventJournal(tmp_path / "a.events.sqlite", batch_size=10, flush_interval=0.05)
+    old.start_autoflush()
+    try:
+        old.add_many(event("door", i) for i in range(1, 26))
+        await asyncio.sleep(0)  # the autoflush may hand a batch to the writer now
+        old.add_many(event("door", i) for i in range(26, 31))
+        copying = asyncio.ensure_future(old.copy_to_in_writer(tmp_path / "b.events.sqlite"))
+        await asyncio.sleep(0)
+        old.add(event("door", 31))  # arrives while the copy is under way
+        copied = await copying
+        handed_over = [e.event_id for e in old.take_queued()]
+    finally:
+        await old.aclose()
+    moved = EventJournal(tmp_path / "b.events.sqlite")
+    in_copy = [e.event_id for e in moved.search()]
+    moved.close()
+    assert copied == len(in_copy) >= 30
+    assert sorted(in_copy + handed_over) == list(range(1, 32))
