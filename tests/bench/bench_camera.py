@@ -20,6 +20,11 @@ on one thread (``thread_time()``). The bare decode at the view's scale is printe
 pictures over). ``wake_up_ms`` is the main-thread CPU of one cross-thread wake-up of the loop
 measured in the same process; ``two_wake_ups_floor_ratio`` is (bare + 2 wake-ups) / bare, the
 least any viewer that decodes off the GUI thread pays per frame over a bare decode loop here.
+``paint_ms`` is the main-thread CPU of one ``CameraCanvas.paintEvent`` while streaming (the
+picture, written by another core, copied into the window's backing store);
+``paint_and_wake_ups_floor_ratio`` is (bare + paint + 2 wake-ups) / bare: what such a viewer pays
+even if reading, splitting and handing over cost nothing and decoding were as cheap as in the
+hot loop.
 ``bare_decode_paced_ms`` is the same bare decode run at the stream's frame rate (sleeping
 between frames, as any live viewer does): cold caches make it dearer than the hot loop.
 """
@@ -47,7 +52,7 @@ from configurator.live.decode import DECODE_FLAGS
 from configurator.live.diagnostic import percentile
 from configurator.live.frames import LoopInbox
 from configurator.live.sources import url_camera
-from configurator.ui.camera_view import CameraGrid
+from configurator.ui.camera_view import CameraCanvas, CameraGrid
 from tests.live.camera_process import CameraProcess
 from tests.live.mjpeg_server import PALETTE, make_jpeg
 
@@ -126,6 +131,36 @@ def bare_decode_paced_ms(width: int, height: int, fps: float, count: int = 45) -
     return statistics.median(times)
 
 
+class PaintMeter:
+    """Main-thread CPU spent in the camera canvases' ``paintEvent`` (bench-only wrapper, to be
+    installed before the canvases exist: PySide6 looks a Python override up when the widget is
+    made): copying the picture into the window's backing store, letterbox bars and overlay."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.calls = 0
+        self.counting = False
+        self._original = CameraCanvas.paintEvent
+
+    def install(self) -> PaintMeter:
+        meter, original = self, self._original
+
+        def timed_paint(canvas: CameraCanvas, event: object) -> None:
+            if not meter.counting:
+                original(canvas, event)
+                return
+            started = time.thread_time()
+            original(canvas, event)
+            meter.seconds += time.thread_time() - started
+            meter.calls += 1
+
+        CameraCanvas.paintEvent = timed_paint  # type: ignore[method-assign]
+        return self
+
+    def remove(self) -> None:
+        CameraCanvas.paintEvent = self._original  # type: ignore[method-assign]
+
+
 async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
                    view: tuple[int, int], seconds: float, host_base: int,
                    tls: bool = False) -> dict[str, object]:
@@ -133,6 +168,7 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
     specs = [(f"127.0.77.{host_base + i}", width, height, fps) for i in range(streams)]
     cams = CameraProcess(specs, tls=tls).start()
     pipelines, transports = [], []
+    paints = PaintMeter().install()
     grid = CameraGrid()
     for i, url in enumerate(cams.urls("/stream")):
         factory, transport = url_camera(url)
@@ -150,7 +186,9 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
              len(p.stats.latencies), len(p.stats.decode_cpu)) for p in pipelines]
     cpu0, main0, t0 = time.process_time(), time.thread_time(), time.perf_counter()
     faults0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    paints.counting = True
     await asyncio.sleep(seconds)
+    paints.counting = False
     cpu, main = time.process_time() - cpu0, time.thread_time() - main0
     elapsed = time.perf_counter() - t0
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0
@@ -179,6 +217,7 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
         await t.aclose()
     cams.stop()
     grid.deleteLater()
+    paints.remove()
     bare_full = bare_decode_ms(width, height)
     bare_view = bare_decode_ms(width, height, view)
     paced = bare_decode_paced_ms(width, height, fps)
@@ -186,6 +225,7 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
     per_frame = cpu * 1000 / decoded if decoded else 0.0
     main_ms = main * 1000 / decoded if decoded else 0.0
     decoder_ms = decoder_cpu * 1000 / decoded if decoded else 0.0
+    paint_ms = paints.seconds * 1000 / paints.calls if paints.calls else 0.0
     return {
         "scenario": name, "view": f"{view[0]}x{view[1]}", "decoded_size": decoded_size,
         "seconds": round(elapsed, 1), "frames_sent": sent, "frames_decoded": decoded,
@@ -206,8 +246,12 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
         "ratio_to_bare_view": round(per_frame / bare_view, 2),
         "bare_decode_paced_ms": round(paced, 2),
         "ratio_to_bare_paced": round(per_frame / paced, 2),
+        "paint_ms": round(paint_ms, 3),
+        "paints_per_frame": round(paints.calls / decoded, 2) if decoded else 0.0,
         "wake_up_ms": round(wake, 3),
         "two_wake_ups_floor_ratio": round((bare_full + 2 * wake) / bare_full, 2),
+        "paint_and_wake_ups_floor_ratio": round((bare_full + paint_ms + 2 * wake) / bare_full,
+                                                2),
         "gui_lag_p99_ms": round(percentile([x * 1000 for x in lag], 99), 1),
         "gui_lag_max_ms": round(max(lag) * 1000, 1) if lag else 0.0,
     }
