@@ -36,7 +36,8 @@ async def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"# {len(devices)} simulated devices running; Ctrl-C to stop", file=sys.stderr,
               flush=True)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), args.seconds)
+            async with asyncio.timeout(args.seconds):
+                await stop.wait()
     print("# stopped", file=sys.stderr)
     return 0
 

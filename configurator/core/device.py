@@ -133,6 +133,8 @@ class CameraSource:
     resolutions: tuple[tuple[int, int], ...] = ()
     mjpeg: bool = False
     max_fps: int = 0
+    # The resolution the user picked for this program's views (None: the viewer decides).
+    preferred: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ class Device(abc.ABC):
         raise NotSupported("this device has no event stream", host=self.host)
 
     def cameras(self) -> Sequence[CameraSource]:
+        """The device's cameras, the one the user prefers first."""
         return ()
 
     async def snapshot(self, source: str = "", width: int = 0, height: int = 0, *,

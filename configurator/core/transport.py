@@ -140,12 +140,9 @@ async def trust_always(key: str, fp: str) -> bool:
 async def fetch_certificate(endpoint: Endpoint, ctx: ssl.SSLContext, timeout: float) -> bytes:
     """Handshake with the device and return its certificate (DER)."""
     try:
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(
-                endpoint.host, endpoint.effective_port, ssl=ctx, server_hostname=None
-            ),
-            timeout,
-        )
+        async with asyncio.timeout(timeout):
+            reader, writer = await asyncio.open_connection(
+                endpoint.host, endpoint.effective_port, ssl=ctx, server_hostname=None)
     except TimeoutError as exc:
         raise Unreachable("TLS connection timed out", host=endpoint.host) from exc
     except (OSError, ssl.SSLError) as exc:

@@ -89,7 +89,8 @@ async def probe_endpoint(
     transport = ProbeTransport(endpoint, credentials, pins=pins, trust=_quiet_trust,
                                connect_timeout=timeout, read_timeout=timeout)
     try:
-        found = await asyncio.wait_for(identifier(transport), timeout * 2)
+        async with asyncio.timeout(timeout * 2):
+            found = await identifier(transport)
     except AuthError as exc:
         # A probe that could not even tell what it is: nothing to report as identified.
         log.debug("%s: probe needs credentials: %s", endpoint.host, exc)

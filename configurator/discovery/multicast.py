@@ -180,10 +180,12 @@ async def multicast_sightings(interface_addresses: Sequence[str], seconds: float
                     transport.sendto(payload, target)
         while (left := deadline - time.monotonic()) > 0:
             wait = min(left, max(0.01, resend_at - time.monotonic())) if resend_at else left
-            try:
-                yield await asyncio.wait_for(found.get(), wait)
-            except TimeoutError:
-                pass
+            item = None
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):
+                    item = await found.get()
+            if item is not None:
+                yield item
             if resend_at and time.monotonic() >= resend_at:
                 resend_at = 0.0
                 for transport in senders:

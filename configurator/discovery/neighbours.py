@@ -57,7 +57,8 @@ async def neighbour_table() -> dict[str, str]:
         process = await asyncio.create_subprocess_exec(
             ip, "neigh", "show", stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL)
-        out, _ = await asyncio.wait_for(process.communicate(), 2.0)
+        async with asyncio.timeout(2.0):
+            out, _ = await process.communicate()
     except (OSError, TimeoutError):
         return {}
     return parse_ip_neigh(out.decode(errors="replace"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
 from typing import Any
@@ -73,10 +74,9 @@ async def camera_diagnostic(device: Device, *, seconds: float, fps: int, source:
     cpu_start, started = time.process_time(), loop.time()
     pipeline.start()
     try:
-        try:
-            await asyncio.wait_for(disabled.wait(), seconds)
-        except TimeoutError:
-            pass
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await disabled.wait()
     finally:
         await pipeline.aclose()
     elapsed = loop.time() - started

@@ -238,9 +238,10 @@ async def _connect(transport: Transport, on_frame: Callable[[bytes], None],
     endpoint = transport.endpoint
     tls = TlsSession(device_ssl_context()) if endpoint.scheme == "https" else None
     try:
-        conn, proto = await asyncio.wait_for(loop.create_connection(
-            lambda: _StreamProtocol(loop, endpoint.host, on_frame, tls), endpoint.host,
-            endpoint.effective_port), transport.connect_timeout)
+        async with asyncio.timeout(transport.connect_timeout):
+            conn, proto = await loop.create_connection(
+                lambda: _StreamProtocol(loop, endpoint.host, on_frame, tls), endpoint.host,
+                endpoint.effective_port)
     except TimeoutError as exc:
         raise Unreachable("connection timed out (device offline or wrong address?)",
                           host=endpoint.host) from exc
@@ -248,7 +249,8 @@ async def _connect(transport: Transport, on_frame: Callable[[bytes], None],
         raise Unreachable(f"cannot connect: {os_reason(exc)}", host=endpoint.host) from exc
     if tls is not None:
         try:
-            await asyncio.wait_for(asyncio.shield(proto.secured), transport.connect_timeout)
+            async with asyncio.timeout(transport.connect_timeout):
+                await asyncio.shield(proto.secured)
         except TimeoutError as exc:
             conn.abort()
             raise Unreachable("TLS connection failed: no handshake answer",
@@ -314,7 +316,8 @@ def _serialize(request: httpx.Request) -> bytes:
 
 async def _wait_head(proto: _StreamProtocol, timeout: float) -> tuple[int, httpx.Headers]:
     try:
-        return await asyncio.wait_for(asyncio.shield(proto.head), timeout)
+        async with asyncio.timeout(timeout):
+            return await asyncio.shield(proto.head)
     except TimeoutError as exc:
         raise DeviceTimeout("the device did not answer in time", host=proto.host) from exc
 

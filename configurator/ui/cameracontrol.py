@@ -60,6 +60,12 @@ class CameraControl:
             self.resizeDocks([self.camera_dock], [CAMERA_HEIGHT], Qt.Orientation.Vertical)
         return shown
 
+    def settings_applied(self, session: DeviceSession) -> None:
+        """Settings of ``session``'s device were written: the Camera dock, if it shows that
+        device, takes up changed camera choices (its stream restarts only if they changed)."""
+        if session.device is not None and self.camera.device is session.device:
+            self.camera.show_device(session.key, session.title, session.device)
+
     def show_event_camera(self, event: DeviceEvent) -> bool:
         """The Camera dock shows the still frame of ``event``'s moment when its device keeps
         recent frames (True); other devices are left alone (False)."""

@@ -264,8 +264,9 @@ class CameraPanel(QWidget):
         if not cameras:
             self.clear(f"{title} has no camera.")
             return False
-        if owner == self.owner and device is self.device and self.pipeline is not None:
-            return True
+        if (owner == self.owner and device is self.device and self.pipeline is not None
+                and cameras == self.cameras):
+            return True  # already showing it, and the Camera page's choices did not change
         self.back_to_live()
         self.device, self.owner, self.title, self.cameras = device, owner, title, cameras
         self.label.setText(f"<b>{title}</b> <span style='color:#78909c'>"
@@ -288,7 +289,10 @@ class CameraPanel(QWidget):
         self.resolution_box.clear()
         for size in camera.resolutions:
             self.resolution_box.addItem(_resolution_text(size), size)
-        # Assumption: the dock starts at the largest resolution not above 640 pixels wide
+        if camera.preferred in camera.resolutions:
+            self.resolution_box.setCurrentIndex(camera.resolutions.index(camera.preferred))
+            return
+        # Assumption: "Automatic" starts at the largest resolution not above 640 pixels wide
         # (VGA): sharp at dock size without asking a device for its full-HD stream.
         fitting = [i for i, s in enumerate(camera.resolutions) if s[0] <= 640]
         if fitting:

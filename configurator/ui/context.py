@@ -19,6 +19,8 @@ class EditorContext:
     prompter: Prompter
     drafts: DraftStore | None = None
     status: Callable[[str], None] = lambda text: None
+    # Called with the page id after settings of the session's device were written.
+    applied: Callable[[str], None] = lambda page_id: None
 
     def spawn(self, coro, name: str = ""):
         return self.tasks.spawn(self.session.key, coro, name=name)

@@ -325,6 +325,8 @@ class PageForm(QWidget):
                 counts["rejected"] += 1
         self._update_buttons()
         self.save_draft()
+        if counts["applied"] or counts["not verified"]:
+            self.ctx.applied(self.page.id)
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
         if counts["rejected"]:
             self.banner.error(f"Apply finished with errors: {summary}.")

@@ -47,7 +47,8 @@ class Navigation:
             if node is None:
                 return None
             ctx = EditorContext(session, self.manager, self.tasks, self.prompter, self.drafts,
-                                self.status)
+                                self.status,
+                                applied=lambda _page, s=session: self.settings_applied(s))
             view = CapabilityView(node, ctx, self.stack)
             view.action_requested.connect(
                 lambda action, s=session: self.spawn(self.run_action(s, action), owner=s.key))

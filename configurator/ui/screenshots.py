@@ -107,7 +107,8 @@ async def _discovery_shot(window: Any, save: Any) -> None:
     panel = window.show_discovery()
     task = panel.start()
     if task is not None:
-        await asyncio.wait_for(task, 30)
+        async with asyncio.timeout(30):
+            await task
     panel.table.selectRow(0)
     await save("11-discovery", window.discovery_dock)
     window.discovery_dock.hide()
@@ -209,14 +210,20 @@ async def shoot(out: Path) -> list[Path]:
     return saved
 
 
+USAGE = "usage: python -m configurator.ui.screenshots [OUTDIR]  (default: resources/screenshots)"
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print(USAGE, file=sys.stderr if args[0] not in ("-h", "--help") else sys.stdout)
+        return 0 if args[0] in ("-h", "--help") else 2
+    out = Path(args[0]) if args else DEFAULT_DIR
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("CONFIGURATOR_CONFIG_DIR", tempfile.mkdtemp(prefix="configurator-"))
     from PySide6.QtWidgets import QApplication
     from qasync import QEventLoop
 
-    args = argv if argv is not None else sys.argv[1:]
-    out = Path(args[0]) if args else DEFAULT_DIR
     app = QApplication.instance() or QApplication([])
     app.setQuitOnLastWindowClosed(False)
     loop = QEventLoop(app)

@@ -59,6 +59,26 @@ async def test_camera_snapshot_and_mjpeg_request(loopback):
             assert first
 
 
+async def test_camera_page_choices_order_the_cameras_and_size_the_snapshot(loopback):
+    async with simulator(loopback()) as sim, device_for(sim) as dev:
+        await dev.capabilities()
+        assert (await dev.read_page("camera"))["camera.resolution"] == "auto"
+        cameras = dev.cameras()
+        assert [c.id for c in cameras] == ["internal", "external"]
+        assert all(c.preferred is None for c in cameras)
+        smallest = cameras[0].resolutions[0]
+        report = await dev.write_page("camera", {
+            "camera.source": "external", "camera.resolution": f"{smallest[0]}x{smallest[1]}"})
+        assert all(r.outcome is WriteOutcome.APPLIED for r in report.results)
+        cameras = dev.cameras()
+        assert [c.id for c in cameras] == ["external", "internal"]
+        assert all(c.preferred == smallest for c in cameras)
+        assert dev.mjpeg_request()[1]["width"] == str(smallest[0])
+        jpeg = await dev.snapshot()
+        assert jpeg[:2] == b"\xff\xd8"
+        assert sim.extensions["camera"].sizes_served == {smallest}
+
+
 async def test_display_image_put_and_delete(loopback):
     async with simulator(loopback()) as sim, device_for(sim) as dev:
         displays = await dev.client.display_caps()

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from types import SimpleNamespace
 
+import httpx
 import pytest
 
 from configurator.core.errors import AuthError, CertificateMismatch, DeviceTimeout, ProtocolError
 from configurator.core.transport import Credentials, Endpoint, MemoryPinStore, Transport
 from configurator.drivers.registry import connect
-from configurator.live.mjpegstream import Dechunker, NeedHttpx, raw_capable, stream_raw
+from configurator.live.mjpegstream import (
+    Dechunker,
+    NeedHttpx,
+    _wait_head,
+    raw_capable,
+    stream_raw,
+)
 from configurator.live.sources import MjpegHttpSource
 from configurator.simulators.twon.device import DEFAULT_PASSWORD, DEFAULT_USER, create
 
@@ -200,3 +208,19 @@ async def test_https_stream_moves_to_a_stream_thread_with_its_tls_session(loopba
         await sim.stop()
     assert threads and all(name.startswith("mjpeg-") for name in threads), threads
     assert pipeline.stats.decode_errors == 0 and pipeline.stats.reconnects == 0
+
+
+async def test_a_stop_arriving_with_the_cameras_answer_is_not_lost():
+    """Python 3.11's ``asyncio.wait_for`` returns the result and drops a cancel that lands in
+    the same loop turn as the answer: the stream then went on after ``stop()`` and the
+    pipeline's ``aclose`` (window shutdown) waited forever. Seen in about half the runs of
+    a window test that changes the camera resolution twice in a row."""
+    loop = asyncio.get_running_loop()
+    proto = SimpleNamespace(head=loop.create_future(), host="127.0.0.1")
+    task = asyncio.ensure_future(_wait_head(proto, 5.0))
+    await asyncio.sleep(0)
+    proto.head.set_result((200, httpx.Headers()))
+    await asyncio.sleep(0)  # the answer is in; the waiting task is scheduled, not yet run
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task

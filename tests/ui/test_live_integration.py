@@ -13,7 +13,7 @@ from configurator.ui.discoverydock import covering_range
 from configurator.ui.prompter import AutoPrompter
 
 from .helpers import run_without_warnings, wait_until
-from .test_window import close, open_window, session_at, start
+from .test_window import close, open_view, open_window, session_at, start
 
 
 def event_types(window) -> list[str]:
@@ -120,6 +120,43 @@ def test_camera_node_shows_changing_frames_and_stops_when_hidden(qtbot, qloop, l
             await wait_until(lambda: grid_pipeline.stats.decoded >= 2)
             grid.close()
             assert not grid_pipeline.running
+        finally:
+            await close(window, [sim])
+
+    qloop.run_until_complete(scenario())
+
+
+def test_camera_page_resolution_is_what_the_dock_streams(qtbot, qloop, loopback):
+    async def scenario():
+        sim = await start("2n", loopback(), model="verso")
+        window = await open_window([sim])
+        try:
+            session = session_at(window, sim.host)
+            view = await open_view(window, session, "camera")
+            panel = window.camera
+            sizes = list(session.device.cameras()[0].resolutions)
+            form = view.forms[0]
+            row = form.rows["camera.resolution"]
+            # Automatic: the dock takes the largest size up to 640 pixels wide
+            assert row.editor.raw() == "auto"
+            automatic = max(s for s in sizes if s[0] <= 640)
+            assert panel.resolution_box.currentData() == automatic
+            served = sim.extensions["camera"].sizes_served
+            await wait_until(lambda: automatic in served)
+            largest = sizes[-1]
+            assert largest != automatic
+            row.set_value(f"{largest[0]}x{largest[1]}")
+            before = panel.pipeline
+            assert await form.apply()
+            assert panel.resolution_box.currentData() == largest
+            assert panel.pipeline is not before and panel.pipeline.running
+            await wait_until(lambda: largest in served)
+            # the dock's own choice stays while the Camera page does not change
+            panel.resolution_box.setCurrentIndex(0)
+            chosen = panel.pipeline
+            window.settings_applied(session)
+            window.select_capability(session.key, "camera")
+            assert panel.pipeline is chosen and panel.resolution_box.currentIndex() == 0
         finally:
             await close(window, [sim])
 

@@ -96,8 +96,7 @@ class TwoNDevice(Device):
             else:
                 found.capabilities.discard(Capability.DIRECTORY)
         if found.camera:
-            res = specs.resolution_choices(found.camera)
-            self.local.setdefault("camera.resolution", res[-1].value if res else None)
+            self.local.setdefault("camera.resolution", specs.AUTO_RESOLUTION.value)
             src = specs.source_choices(found.camera)
             self.local.setdefault("camera.source", src[0].value if src else None)
         return frozenset(str(c) for c in found.capabilities)
@@ -408,16 +407,29 @@ class TwoNDevice(Device):
         resolutions = tuple((int(r["width"]), int(r["height"]))
                             for r in camera.get("jpegResolution", []))
         sources = [str(s["source"]) for s in camera.get("sources", [])] or [""]
+        chosen_source = self.local.get("camera.source")
+        if chosen_source in sources:  # the Camera page's source first
+            sources.remove(chosen_source)
+            sources.insert(0, chosen_source)
+        preferred = self._chosen_resolution()
+        if preferred not in resolutions:
+            preferred = None
         return tuple(CameraSource(s, (s or "camera").capitalize(), resolutions, mjpeg=True,
-                                  max_fps=15) for s in sources)
+                                  max_fps=15, preferred=preferred) for s in sources)
+
+    def _chosen_resolution(self) -> tuple[int, int] | None:
+        """The Camera page's resolution; None for Automatic."""
+        width, _, height = str(self.local.get("camera.resolution") or "").partition("x")
+        if width.isdigit() and height.isdigit():
+            return int(width), int(height)
+        return None
 
     def _resolution(self, width: int, height: int) -> tuple[int, int]:
         if width and height:
             return width, height
-        chosen = str(self.local.get("camera.resolution") or "")
-        if "x" in chosen:
-            w, h = chosen.split("x")
-            return int(w), int(h)
+        chosen = self._chosen_resolution()
+        if chosen is not None:
+            return chosen
         cams = self.cameras()
         if cams and cams[0].resolutions:
             return cams[0].resolutions[-1]

@@ -293,7 +293,8 @@ class TwoNEventSource:
         if channel is None:
             return
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.client.log_unsubscribe(channel), 2.0)
+            async with asyncio.timeout(2.0):
+                await self.client.log_unsubscribe(channel)
 
 
 def _channel_lost(exc: Rejected) -> bool:

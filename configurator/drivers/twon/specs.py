@@ -101,6 +101,9 @@ def source_choices(camera: Mapping[str, Any]) -> tuple[Choice, ...]:
                  for s in camera.get("sources", []) if isinstance(s, dict) and "source" in s)
 
 
+AUTO_RESOLUTION = Choice("auto", "Automatic")
+
+
 def camera_params(camera: Mapping[str, Any]) -> tuple[ParamSpec, ...]:
     """Viewer choices (source, resolution) offered by camera/caps."""
     sources, resolutions = source_choices(camera), resolution_choices(camera)
@@ -109,16 +112,19 @@ def camera_params(camera: Mapping[str, Any]) -> tuple[ParamSpec, ...]:
                   default=sources[0].value if sources else None,
                   help="Video source (internal - internal camera, external - external IP "
                        "camera). Without it the default source of Hardware / Camera is used."),
-        ParamSpec("camera.resolution", "Resolution", Kind.ENUM, choices=resolutions,
-                  default=resolutions[-1].value if resolutions else None,
-                  help="Snapshot resolution; must be one of the options of /api/camera/caps."),
+        ParamSpec("camera.resolution", "Resolution", Kind.ENUM,
+                  choices=(AUTO_RESOLUTION, *resolutions), default=AUTO_RESOLUTION.value,
+                  help="Resolution asked for; one of the options of /api/camera/caps. "
+                       "Automatic: the largest up to 640 pixels wide in the camera dock, the "
+                       "largest of all for snapshots."),
     )
 
 
 def camera_page(camera: Mapping[str, Any]) -> SettingsPage:
     return SettingsPage("camera", "Camera", camera_params(camera), capability="camera",
-                        help="Source and resolution used by this program's camera view "
-                             "(kept here, not on the device).")
+                        help="Source and resolution the camera dock starts with and snapshots "
+                             "use (kept in this program, not on the device; the dock's own "
+                             "choices last until another device is shown).")
 
 
 # -- event log filter ------------------------------------------------------------------------

@@ -68,6 +68,7 @@ class Camera:
         self.start = time.time()
         self._cache: OrderedDict[tuple[str, int, int, int], bytes] = OrderedDict()
         self._pending: dict[tuple[str, int, int, int], asyncio.Future[bytes]] = {}
+        self.sizes_served: set[tuple[int, int]] = set()  # (width, height) of any frame asked for
 
     def tick_at(self, utc: float) -> int:
         return max(0, int((utc - self.start) * FRAME_RATE))
@@ -76,6 +77,7 @@ class Camera:
         utc = time.time() - back
         tick = self.tick_at(utc)
         key = (source, width, height, tick)
+        self.sizes_served.add((width, height))
         cached = self._cache.get(key)
         if cached is not None:
             return cached

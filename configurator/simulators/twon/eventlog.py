@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections import deque
@@ -128,10 +129,9 @@ class EventLog:
         try:
             if not channel.queue and timeout > 0:
                 channel.wakeup.clear()
-                try:
-                    await asyncio.wait_for(channel.wakeup.wait(), timeout)
-                except TimeoutError:
-                    pass
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        await channel.wakeup.wait()
             if channel.closed:
                 return []
             count = min(PULL_BATCH, len(channel.queue))

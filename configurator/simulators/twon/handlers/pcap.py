@@ -57,7 +57,8 @@ async def live(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
             if wait <= 0:
                 break
             try:
-                item = await asyncio.wait_for(queue.get(), wait)
+                async with asyncio.timeout(wait):
+                    item = await queue.get()
             except TimeoutError:
                 continue
             if item is None:
