@@ -123,8 +123,7 @@ def camera_params(camera: Mapping[str, Any]) -> tuple[ParamSpec, ...]:
 def camera_page(camera: Mapping[str, Any]) -> SettingsPage:
     return SettingsPage("camera", "Camera", camera_params(camera), capability="camera",
                         help="Source and resolution the camera dock starts with and snapshots "
-                             "use (kept in this program, not on the device; the dock's own "
-                             "choices last until another device is shown).")
+                             "use (kept in this program, not on the device).")
 
 
 # -- event log filter ------------------------------------------------------------------------
