@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
 import time
 
 import httpx
@@ -224,6 +225,35 @@ async def test_mjpeg_stream_parts_arrive_at_fps_and_differ(loopback):
         assert len(set(frames)) == 4
         assert 0.3 < stamps[-1] - stamps[0] < 3.0  # three intervals of 0.2 s
         assert Image.open(io.BytesIO(frames[0])).size == (320, 240)
+
+
+async def test_mjpeg_stream_does_not_burst_after_a_slow_frame(loopback):
+    """A camera that fell behind sends its next frame late, not several at once (the
+    simulator caught up in a burst after the slow first render of a size, and the viewer
+    showed 12 fps for a 10 fps stream)."""
+    async with running(loopback()) as sim, client(sim) as c:
+        camera = sim.extensions["camera"]
+        render = camera.frame
+        first = True
+
+        async def slow_first_frame(*args, **kwargs):
+            nonlocal first
+            if first:
+                first = False
+                await asyncio.sleep(0.5)  # five frame intervals
+            return await render(*args, **kwargs)
+
+        camera.frame = slow_first_frame
+        url = "/api/camera/snapshot?width=320&height=240&source=internal&fps=10"
+        async with c.stream("GET", url) as r:
+            parser = MjpegParser(boundary_from_content_type(r.headers["content-type"]))
+            stamps: list[float] = []
+            async for chunk in r.aiter_raw():
+                stamps += [time.monotonic() for _ in parser.feed(chunk)]
+                if len(stamps) >= 6:
+                    break
+        gaps = [b - a for a, b in itertools.pairwise(stamps)]
+        assert sum(gap < 0.05 for gap in gaps) <= 1, gaps  # at most one quick follower
 
 
 async def test_snapshot_sizes_past_frames_and_errors(loopback):

@@ -74,8 +74,10 @@ async def _stream(sim: TwoNSimulator, req: ApiRequest, source: str, width: int, 
         while not sim.stopping:
             jpeg = await camera.frame(source, width, height)
             await response.write(part(jpeg))
-            due += 1.0 / fps
-            await asyncio.sleep(max(0.0, due - loop.time()))
+            # A frame that took long to render (the first of a size) does not make the
+            # next ones come in a burst to catch up: a camera sends late, not faster.
+            due = max(due + 1.0 / fps, loop.time())
+            await asyncio.sleep(due - loop.time())
     except (ConnectionResetError, ConnectionError):
         pass
     return response
