@@ -78,13 +78,14 @@ class CameraStats:
     decode_cpu: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
     decoded_at: deque[float] = field(default_factory=lambda: deque(maxlen=256))
 
-    def fps(self, now: float) -> float:
-        """Decoded frames per second over the last ``FPS_WINDOW`` seconds."""
+    def fps(self, now: float, min_span: float = 0.0) -> float:
+        """Decoded frames per second over the last ``FPS_WINDOW`` seconds; 0 while fewer
+        than two frames, or frames spanning less than ``min_span`` seconds, were decoded."""
         times = [t for t in self.decoded_at if now - t <= FPS_WINDOW]
         if len(times) < 2:
             return 0.0
         span = max(times[-1] - times[0], 1e-6)
-        return (len(times) - 1) / span
+        return (len(times) - 1) / span if span >= min_span else 0.0
 
     def latency_ms(self) -> float:
         return self.latencies[-1] * 1000.0 if self.latencies else 0.0

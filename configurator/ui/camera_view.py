@@ -59,6 +59,7 @@ BACKGROUND = QColor(16, 16, 16)
 OVERLAY_BACKGROUND = QColor(0, 0, 0, 150)
 OVERLAY_MARGIN = 6  # px from the picture's bottom left corner
 OVERLAY_REFRESH = 1.0  # s: fps and latency are redrawn once a second (readable, cheap)
+FPS_SETTLED = 1.0  # s of decoded frames before the overlay shows a rate
 
 
 class CameraCanvas(QWidget):
@@ -200,10 +201,12 @@ class CameraCanvas(QWidget):
         pipeline, frame = self.pipeline, self._frame
         if pipeline is not None and frame is not None:
             if frame.decoded - self._figures_at >= OVERLAY_REFRESH or not self._figures:
-                fps = pipeline.stats.fps(frame.decoded)
-                # until the stream has a rate, look again with the next frame
+                # A rate from the first few frames is noise (a stream that starts late
+                # catches up): "…" until a second of frames, looked at again each frame.
+                fps = pipeline.stats.fps(frame.decoded, min_span=FPS_SETTLED)
                 self._figures_at = frame.decoded if fps > 0 else 0.0
-                self._figures = (f"{fps:4.1f} fps · {frame.latency * 1000:.0f} ms · "
+                rate = f"{fps:4.1f} fps" if fps > 0 else "… fps"
+                self._figures = (f"{rate} · {frame.latency * 1000:.0f} ms · "
                                  f"{frame.width}×{frame.height}")
             lines.append(self._figures)
         if self.paused:
