@@ -72,7 +72,9 @@ async def _live_shots(window: Any, twon: Any, save: Any) -> None:
     window.select_capability(twon.key, "camera")
     pipeline = window.camera.pipeline
     if pipeline is not None:
-        await wait_for(lambda: pipeline.stats.decoded >= 5, 10)
+        # over a second of frames, so the overlay shows the stream's rate
+        await wait_for(lambda: pipeline.stats.decoded >= 13, 10)
+        await asyncio.sleep(0.15)
     await save("10-camera-dock")
 
 
