@@ -282,6 +282,17 @@ class Device(abc.ABC):
         """An endless stream of events (reconnecting by itself); cancel to stop."""
         raise NotSupported("this device has no event stream", host=self.host)
 
+    def program_settings(self) -> dict[str, Any]:
+        """Settings this program keeps for the device (not on it; e.g. the 2N camera and log
+        filter choices), as JSON values: saved with the site, given back by
+        :meth:`restore_program_settings` on the next connect."""
+        return {}
+
+    def restore_program_settings(self, values: Mapping[str, Any]) -> list[str]:
+        """Take back :meth:`program_settings` (called after ``capabilities()``); returns the
+        keys left out: unknown here, or no longer valid for this device."""
+        return sorted(values)
+
     def cameras(self) -> Sequence[CameraSource]:
         """The device's cameras, the one the user prefers first."""
         return ()

@@ -168,6 +168,7 @@ class SessionManager:
         try:
             info = await device.read_info()
             session.capabilities = frozenset(await device.capabilities())
+            device.restore_program_settings(session.entry.settings)
         except BaseException as exc:
             await device.aclose()
             if isinstance(exc, ConfiguratorError):

@@ -33,6 +33,8 @@ class SiteDevice:
     name: str = ""
     notes: str = ""
     user: str = ""  # the user name is not a secret; the password lives in the keyring
+    # What this program keeps for the device, not on it (``Device.program_settings``).
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def endpoint(self) -> Endpoint:
@@ -60,10 +62,13 @@ class SiteDevice:
         port = values.get("port")
         if port is not None and (not isinstance(port, int) or not 0 < port < 65536):
             raise SiteFileError(f"device {data['address']}: invalid port {port!r}")
+        settings = values.pop("settings", {})
+        if not isinstance(settings, dict):
+            raise SiteFileError(f"device {data['address']}: settings must be an object")
         for key, value in values.items():
             if key != "port" and not isinstance(value, str):
                 raise SiteFileError(f"device {data['address']}: {key} must be text")
-        return cls(**values)
+        return cls(**values, settings=settings)
 
 
 @dataclass

@@ -60,7 +60,7 @@ class CameraControl:
             self.resizeDocks([self.camera_dock], [CAMERA_HEIGHT], Qt.Orientation.Vertical)
         return shown
 
-    def settings_applied(self, session: DeviceSession) -> None:
+    def camera_settings_changed(self, session: DeviceSession) -> None:
         """Settings of ``session``'s device were written: the Camera dock, if it shows that
         device, takes up changed camera choices (its stream restarts only if they changed)."""
         if session.device is not None and self.camera.device is session.device:

@@ -98,6 +98,17 @@ class DeviceControl:
         if await run_dialog(box) in (QMessageBox.StandardButton.Yes, 1):
             await self.remove_device(session.key)
 
+    def settings_applied(self, session: DeviceSession) -> None:
+        """Settings of ``session``'s device were written: settings this program keeps for
+        the device go into the site file (autosaved), and the camera dock follows."""
+        if session.device is not None:
+            kept = session.device.program_settings()
+            entry = self.site.find(session.key) or session.entry
+            if kept != entry.settings:
+                entry.settings = session.entry.settings = kept
+                self._site_changed()
+        self.camera_settings_changed(session)
+
     async def remove_device(self, key: str) -> None:
         """Cancel the device's tasks, close its client and drop it everywhere."""
         await self.remove_device_keep_site(key)

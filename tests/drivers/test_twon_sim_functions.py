@@ -77,6 +77,15 @@ async def test_camera_page_choices_order_the_cameras_and_size_the_snapshot(loopb
         jpeg = await dev.snapshot()
         assert jpeg[:2] == b"\xff\xd8"
         assert sim.extensions["camera"].sizes_served == {smallest}
+        kept = dev.program_settings()
+        assert kept["camera.resolution"] == f"{smallest[0]}x{smallest[1]}"
+        async with device_for(sim) as again:  # the next connect takes them back
+            await again.capabilities()
+            left_out = again.restore_program_settings(
+                {**kept, "camera.source": "rear", "no.such": 1})
+            assert left_out == ["camera.source", "no.such"]
+            assert again.cameras()[0].preferred == smallest
+            assert again.program_settings()["camera.source"] == "internal"
 
 
 async def test_display_image_put_and_delete(loopback):

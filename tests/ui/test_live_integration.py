@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from configurator.core.events import SourceState
+from configurator.core.transport import Credentials
+from configurator.services.site import SiteDevice
 from configurator.ui.discoverydock import covering_range
 from configurator.ui.prompter import AutoPrompter
 
@@ -150,6 +152,9 @@ def test_camera_page_resolution_is_what_the_dock_streams(qtbot, qloop, loopback)
             assert await form.apply()
             assert panel.resolution_box.currentData() == largest
             assert panel.pipeline is not before and panel.pipeline.running
+            # kept with the site, for the next time the device is opened
+            assert window.site.find(session.key).settings["camera.resolution"] == \
+                f"{largest[0]}x{largest[1]}"
             await wait_until(lambda: largest in served)
             # the dock's own choice stays while the Camera page does not change
             panel.resolution_box.setCurrentIndex(0)
@@ -157,6 +162,29 @@ def test_camera_page_resolution_is_what_the_dock_streams(qtbot, qloop, loopback)
             window.settings_applied(session)
             window.select_capability(session.key, "camera")
             assert panel.pipeline is chosen and panel.resolution_box.currentIndex() == 0
+        finally:
+            await close(window, [sim])
+
+    qloop.run_until_complete(scenario())
+
+
+def test_camera_choices_saved_with_the_site_come_back_on_connect(qtbot, qloop, loopback):
+    async def scenario():
+        sim = await start("2n", loopback(), model="verso")
+        info = sim.describe()
+        window = await open_window([])
+        try:
+            entry = SiteDevice(address=info["address"], port=info["port"], driver="2n",
+                               user=info["user"],
+                               settings={"camera.source": "external",
+                                         "camera.resolution": "320x240"})
+            session = window.add_session(entry, Credentials(info["user"], info["password"]))
+            await wait_until(lambda: session.device is not None)
+            cameras = session.device.cameras()
+            assert cameras[0].id == "external" and cameras[0].preferred == (320, 240)
+            window.select_capability(session.key, "camera")
+            assert window.camera.source_box.currentData() == "external"
+            assert window.camera.resolution_box.currentData() == (320, 240)
         finally:
             await close(window, [sim])
 

@@ -19,7 +19,9 @@ from configurator.services.tasks import TaskRegistry
 def test_site_round_trip_has_no_secrets(tmp_path):
     site = Site("Block A", [SiteDevice("192.168.1.50", 8080, "http", "2n", "2N", "IP Verso",
                                        serial="54-0104-0123", mac="7C:1E:B3:00:00:01",
-                                       notes="main entrance", user="admin")])
+                                       notes="main entrance", user="admin",
+                                       settings={"camera.resolution": "640x480",
+                                                 "log.filter": ["KeyPressed"]})])
     path = site.save(tmp_path / "a.json")
     data = json.loads(path.read_text())
     assert "password" not in path.read_text()
@@ -34,6 +36,7 @@ def test_site_round_trip_has_no_secrets(tmp_path):
     ('{"devices": [{"port": 80}]}', "a device entry has no address"),
     ('{"devices": [{"address": "10.0.0.1", "port": 70000}]}', "invalid port 70000"),
     ("[]", "is not a site file"),
+    ('{"devices": [{"address": "10.0.0.1", "settings": [1]}]}', "settings must be an object"),
 ])
 def test_bad_site_files_raise_typed_errors(tmp_path, content, message):
     path = tmp_path / "bad.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ from .caps import DetectedCaps, detect
 from .client import HANGUP_REASONS, TwoNClient
 from .events import TwoNEventSource
 from .functions import Body, Reply, function
+
+log = logging.getLogger(__name__)
 
 _ABSENT = (NotSupported, ServiceDisabled, PermissionDenied)
 TIME_TOLERANCE = 10  # s: a read-back device clock within this of the value counts as applied
@@ -399,6 +402,25 @@ class TwoNDevice(Device):
             self.client, self.host, event_filter=sorted(self.local.get("log.filter") or ()),
             on_state=on_state, **self.event_options)
         return self.event_source
+
+    def program_settings(self) -> dict[str, Any]:
+        return {key: sorted(value) if isinstance(value, set | frozenset) else value
+                for key, value in self.local.items() if value is not None}
+
+    def restore_program_settings(self, values: Mapping[str, Any]) -> list[str]:
+        known = {spec.key: spec for page in self.pages() for spec in page.params
+                 if spec.key in self.local}
+        left_out = []
+        for key, value in values.items():
+            spec = known.get(key)
+            try:
+                if spec is None:
+                    raise InvalidValue("not a setting of this device")
+                self.local[key] = spec.validate(value)
+            except InvalidValue as exc:
+                log.info("%s: saved setting %s left out: %s", self.host, key, exc)
+                left_out.append(key)
+        return sorted(left_out)
 
     def cameras(self) -> Sequence[CameraSource]:
         camera = self.detected.camera if self.detected else {}
