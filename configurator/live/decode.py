@@ -22,6 +22,11 @@ PIXEL_COLORSPACE = "BGRX" if sys.byteorder == "little" else "XRGB"
 # Index of red, green, blue in a pixel of that layout.
 RGB_INDEX = [2, 1, 0] if sys.byteorder == "little" else [1, 2, 3]
 
+# A header can claim up to 65500 x 65500 pixels: 17 GB of output for a 200-byte frame (tried:
+# 13.8 GB resident and 42 s before libjpeg gave up). 8K UHD is more than any camera stream
+# this viewer is for.
+MAX_FRAME_PIXELS = 7680 * 4320
+
 _executor: ThreadPoolExecutor | None = None
 
 
@@ -48,8 +53,9 @@ def shutdown_decoders(wait: bool = True) -> None:
         executor.shutdown(wait=wait, cancel_futures=True)
 
 
-def scale_floor(data: bytes, min_size: tuple[int, int] | None) -> dict[str, int]:
-    """``min_width``/``min_height`` that make libjpeg-turbo scale by 1/2, 1/4 or 1/8 only.
+def scale_floor(size: tuple[int, int], min_size: tuple[int, int] | None) -> dict[str, int]:
+    """``min_width``/``min_height`` that make libjpeg-turbo scale a ``size`` (width, height)
+    picture by 1/2, 1/4 or 1/8 only.
 
     Given only a minimum, libjpeg-turbo would pick any M/8 scale (5/8 for an 800x600 view of a
     1280x960 stream), and those scaled IDCTs have no SIMD code: slower than decoding at full
@@ -57,10 +63,7 @@ def scale_floor(data: bytes, min_size: tuple[int, int] | None) -> dict[str, int]
     """
     if min_size is None or min_size[0] <= 0 or min_size[1] <= 0:
         return {}
-    try:
-        height, width = simplejpeg.decode_jpeg_header(data)[:2]
-    except (ValueError, RuntimeError):
-        return {}  # decode_jpeg says what is wrong with it
+    width, height = size
     factor = 1
     while factor < 8 and width // (factor * 2) >= min_size[0] \
             and height // (factor * 2) >= min_size[1]:
@@ -68,6 +71,19 @@ def scale_floor(data: bytes, min_size: tuple[int, int] | None) -> dict[str, int]
     if factor == 1:
         return {}
     return {"min_width": -(-width // factor), "min_height": -(-height // factor)}
+
+
+def jpeg_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a JPEG's header, refusing pictures larger than
+    ``MAX_FRAME_PIXELS`` before anything is allocated for them."""
+    try:
+        height, width = simplejpeg.decode_jpeg_header(data)[:2]
+    except (ValueError, RuntimeError) as exc:
+        raise ProtocolError(f"broken JPEG frame: {exc}") from exc
+    if width * height > MAX_FRAME_PIXELS:
+        raise ProtocolError(f"JPEG frame of {width}×{height} pixels is larger than the viewer "
+                            f"takes ({MAX_FRAME_PIXELS / 1e6:.0f} megapixels at most)")
+    return width, height
 
 
 def decode_rgb(data: bytes, min_size: tuple[int, int] | None = None) -> tuple[np.ndarray, float]:
@@ -79,9 +95,10 @@ def decode_rgb(data: bytes, min_size: tuple[int, int] | None = None) -> tuple[np
     The 4-byte pixels are what the Qt raster engine paints without converting.
     """
     started = time.thread_time()
+    scale = scale_floor(jpeg_size(data), min_size)
     try:
         pixels = simplejpeg.decode_jpeg(data, colorspace=PIXEL_COLORSPACE, **DECODE_FLAGS,
-                                        **scale_floor(data, min_size))
+                                        **scale)
     except (ValueError, RuntimeError) as exc:
         raise ProtocolError(f"broken JPEG frame: {exc}") from exc
     if not pixels.flags.c_contiguous:
