@@ -51,6 +51,10 @@ log = logging.getLogger("configurator.transport")
 CONNECT_TIMEOUT = 4.0
 READ_TIMEOUT = 10.0
 RETRY_DELAY = 0.2
+# A whole answer is never larger (the biggest documented ones, a 2N packet capture buffer or a
+# configuration backup, are a few MB): a device or an impostor that streams without end
+# gets an error instead of the memory.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -387,7 +391,7 @@ class Transport:
         self.log.debug("%s %s %s", method, path, redact_params(params))
         for attempt in range(1, attempts + 1):
             try:
-                response = await self.client.request(
+                response = await self._send_capped(self.client.build_request(
                     method,
                     path,
                     params=params,
@@ -397,8 +401,7 @@ class Transport:
                     content=content,
                     headers=headers,
                     timeout=timeout,
-                )
-                self._check_response_certificate(response)
+                ))
                 self._check_auth(response)
                 return response
             except (httpx.RemoteProtocolError, httpx.ConnectTimeout) as exc:
@@ -410,6 +413,36 @@ class Transport:
             except httpx.HTTPError as exc:
                 raise self._map(exc) from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _send_capped(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` and read its answer, at most ``MAX_RESPONSE_BYTES`` of it; the
+        certificate is checked before any of the body is read."""
+        response = await self.client.send(request, stream=True)
+        if response.is_stream_consumed:  # read already (an in-memory test transport)
+            if len(response.content) > MAX_RESPONSE_BYTES:
+                raise self._too_large("does not end")
+            return response
+        try:
+            self._check_response_certificate(response)
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+                raise self._too_large(f"announces {int(declared):,} bytes")
+            body = bytearray()
+            async for chunk in response.aiter_raw():  # still content-encoded
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    raise self._too_large("does not end")
+        finally:
+            await response.aclose()
+        # The same answer, read: decoded (gzip, ...) once from the raw bytes, as httpx does.
+        return httpx.Response(response.status_code, headers=response.headers,
+                              content=bytes(body), request=request,
+                              extensions=response.extensions)
+
+    def _too_large(self, what: str) -> ProtocolError:
+        return ProtocolError(f"the device's answer {what} (more than "
+                             f"{MAX_RESPONSE_BYTES // (1024 * 1024)} MB); not read",
+                             host=self.endpoint.host)
 
     @contextlib.asynccontextmanager
     async def stream(

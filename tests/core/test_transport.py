@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import logging
 
 import httpx
 import pytest
 from aiohttp import web
 
+import configurator.core.transport as transport_module
 from configurator.core.errors import (
     AuthError,
     CertificateMismatch,
@@ -358,3 +361,54 @@ async def test_a_device_that_never_challenges_is_not_kept_waiting() -> None:
 
     await _concurrent_gets(handler, 8)
     assert most >= 2  # after three answers without a login the rest run side by side
+
+
+async def _raw_server(host: str, answer: bytes, then: bytes = b"") -> asyncio.Server:
+    """Answers every request with ``answer``, then writes ``then`` again and again."""
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        try:
+            while then:
+                writer.write(then)
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(serve, host, 0)
+
+
+@pytest.mark.parametrize(("head", "then", "message"), [
+    (b"Content-Length: 1000000000000\r\n\r\n", b"", "announces 1,000,000,000,000 bytes"),
+    (b"Transfer-Encoding: chunked\r\n\r\n", b"10000\r\n" + b"x" * 0x10000 + b"\r\n",
+     "does not end"),
+])
+async def test_an_answer_without_end_is_refused_not_stored(loopback, monkeypatch, head, then,
+                                                          message) -> None:
+    monkeypatch.setattr(transport_module, "MAX_RESPONSE_BYTES", 4 * 1024 * 1024)
+    host = loopback()
+    server = await _raw_server(host, b"HTTP/1.1 200 OK\r\n" + head, then)
+    transport = Transport(Endpoint(host, server.sockets[0].getsockname()[1]))
+    try:
+        with pytest.raises(ProtocolError, match=message):
+            await transport.request("GET", "/api/system/info")
+    finally:
+        await transport.aclose()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_compressed_answer_is_decoded_once(loopback) -> None:
+    body = gzip.compress(b'{"success": true}')
+    host = loopback()
+    server = await _raw_server(host, b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+                               b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    transport = Transport(Endpoint(host, server.sockets[0].getsockname()[1]))
+    try:
+        assert (await transport.request("GET", "/api/system/info")).json() == {"success": True}
+    finally:
+        await transport.aclose()
+        server.close()
+        await server.wait_closed()
