@@ -55,6 +55,9 @@ RETRY_DELAY = 0.2
 # configuration backup, are a few MB): a device or an impostor that streams without end
 # gets an error instead of the memory.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# ... nor does it take longer than this many read timeouts (a device trickling one byte just
+# inside the read timeout would otherwise hold the request until the size cap).
+ANSWER_DEADLINE_READS = 6
 
 
 @dataclass(frozen=True)
@@ -387,21 +390,15 @@ class Transport:
         if idempotent is None:
             idempotent = method.upper() in ("GET", "HEAD", "OPTIONS")
         attempts = 2 if idempotent else 1
-        timeout = self._timeout(read_timeout or self.read_timeout)
+        read = read_timeout or self.read_timeout
+        timeout = self._timeout(read)
         self.log.debug("%s %s %s", method, path, redact_params(params))
         for attempt in range(1, attempts + 1):
             try:
-                response = await self._send_capped(self.client.build_request(
-                    method,
-                    path,
-                    params=params,
-                    data=data,
-                    files=files,
-                    json=json,
-                    content=content,
-                    headers=headers,
-                    timeout=timeout,
-                ))
+                request = self.client.build_request(
+                    method, path, params=params, data=data, files=files, json=json,
+                    content=content, headers=headers, timeout=timeout)
+                response = await self._send_capped(read * ANSWER_DEADLINE_READS, request)
                 self._check_auth(response)
                 return response
             except (httpx.RemoteProtocolError, httpx.ConnectTimeout) as exc:
@@ -414,9 +411,17 @@ class Transport:
                 raise self._map(exc) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _send_capped(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` and read its answer, at most ``MAX_RESPONSE_BYTES`` of it; the
-        certificate is checked before any of the body is read."""
+    async def _send_capped(self, deadline: float, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` and read its answer, at most ``MAX_RESPONSE_BYTES`` of it and for
+        at most ``deadline`` seconds; the certificate is checked before any body is read."""
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._send_and_read(request)
+        except TimeoutError as exc:
+            raise DeviceTimeout(f"the device's answer did not complete in {deadline:g} s",
+                                host=self.endpoint.host) from exc
+
+    async def _send_and_read(self, request: httpx.Request) -> httpx.Response:
         response = await self.client.send(request, stream=True)
         if response.is_stream_consumed:  # read already (an in-memory test transport)
             if len(response.content) > MAX_RESPONSE_BYTES:

@@ -15,6 +15,7 @@ from configurator.core.errors import (
     AuthError,
     CertificateMismatch,
     CertificateRejected,
+    DeviceTimeout,
     ProtocolError,
     Unreachable,
 )
@@ -408,6 +409,36 @@ async def test_a_compressed_answer_is_decoded_once(loopback) -> None:
     transport = Transport(Endpoint(host, server.sockets[0].getsockname()[1]))
     try:
         assert (await transport.request("GET", "/api/system/info")).json() == {"success": True}
+    finally:
+        await transport.aclose()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_an_answer_trickling_in_ends_at_its_deadline(loopback) -> None:
+    """Each byte comes just inside the read timeout: only the overall deadline stops it."""
+    host = loopback()
+
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+        try:
+            for _ in range(1000):
+                await asyncio.sleep(0.05)
+                writer.write(b"x")
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(trickle, host, 0)
+    transport = Transport(Endpoint(host, server.sockets[0].getsockname()[1]), read_timeout=0.2)
+    try:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(DeviceTimeout, match=r"did not complete in 1\.2 s"):
+            await transport.request("GET", "/api/system/info")
+        assert asyncio.get_running_loop().time() - started < 5
     finally:
         await transport.aclose()
         server.close()
