@@ -297,9 +297,7 @@ class _FallbackSource:
                 yield frame
             return
         except NotMjpeg as exc:
-            self._owner.polling = True
-            self._inner = self._owner._poll(exc.frame)
-            self.label = self._inner.label
+            self._fall_back(exc)
         async for frame in self._inner.frames():
             yield frame
 
@@ -315,11 +313,16 @@ class _FallbackSource:
             await run(on_frame, sink)
             return
         except NotMjpeg as exc:
-            self._owner.polling = True
-            self._inner = self._owner._poll(exc.frame)
-            self.label = self._inner.label
+            self._fall_back(exc)
         async for frame in self._inner.frames():
             on_frame(frame)
+
+    def _fall_back(self, exc: NotMjpeg) -> None:
+        """The device answered with a single JPEG: poll snapshots from here on (that JPEG is
+        the first frame)."""
+        self._owner.polling = True
+        self._inner = self._owner._poll(exc.frame)
+        self.label = self._inner.label
 
 
 def _with_fallback(mjpeg: Callable[[], FrameSource],

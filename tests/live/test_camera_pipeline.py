@@ -37,6 +37,17 @@ async def collect(pipeline: CameraPipeline, count: int, timeout: float = 5.0
     return got
 
 
+async def collect_url(url: str, count: int, **options) -> tuple[CameraPipeline, list[DecodedFrame]]:
+    """A pipeline on a camera URL, ``count`` of its frames, then everything closed."""
+    factory, transport = url_camera(url, **options)
+    pipeline = CameraPipeline(factory, name="cam")
+    try:
+        return pipeline, await collect(pipeline, count)
+    finally:
+        await pipeline.aclose()
+        await transport.aclose()
+
+
 def red(frame: DecodedFrame) -> int:
     return round(float(frame.rgb[..., 0].mean()))
 
@@ -63,13 +74,7 @@ def test_slot_keeps_only_the_newest_frame_and_counts_drops() -> None:
 
 async def test_mjpeg_url_frames_change_and_decode(loopback) -> None:
     async with CameraServer(loopback(), fps=30) as cam:
-        factory, transport = url_camera(cam.url("/stream"))
-        pipeline = CameraPipeline(factory, name="cam")
-        try:
-            frames = await collect(pipeline, 6)
-        finally:
-            await pipeline.aclose()
-            await transport.aclose()
+        pipeline, frames = await collect_url(cam.url("/stream"), 6)
     assert pipeline.state is SourceState.STOPPED
     assert (frames[0].width, frames[0].height) == (320, 240)
     reds = [red(f) for f in frames]
@@ -102,13 +107,7 @@ async def test_stream_cut_mid_frame_reconnects_and_continues(loopback) -> None:
 
 async def test_snapshot_url_is_polled(loopback) -> None:
     async with CameraServer(loopback()) as cam:
-        factory, transport = url_camera(cam.url("/snapshot"), fps=20)
-        pipeline = CameraPipeline(factory, name="cam")
-        try:
-            frames = await collect(pipeline, 4)
-        finally:
-            await pipeline.aclose()
-            await transport.aclose()
+        pipeline, frames = await collect_url(cam.url("/snapshot"), 4, fps=20)
     assert pipeline.source_label == "snapshots"
     assert cam.snapshots >= 4
     assert len({red(f) for f in frames}) >= 2
@@ -302,13 +301,7 @@ async def test_a_frame_trickling_in_wakes_the_stream_thread_about_once(loopback,
 
     monkeypatch.setattr(streamthread.StreamThread, "_frames", counting)
     async with CameraServer(loopback(), fps=10, pieces=8, piece_pause=0.004, tls=tls) as cam:
-        factory, transport = url_camera(cam.url("/stream"))
-        pipeline = CameraPipeline(factory, name="cam")
-        try:
-            frames = await collect(pipeline, 8)
-        finally:
-            await pipeline.aclose()
-            await transport.aclose()
+        pipeline, frames = await collect_url(cam.url("/stream"), 8)
     assert len(frames) == 8 and pipeline.stats.decode_errors == 0
     per_frame = reads / pipeline.stats.received
     assert per_frame <= 3.0, f"{reads} reads for {pipeline.stats.received} frames"
