@@ -88,6 +88,29 @@ async def test_logout_invalidates_the_token(sim, pbx) -> None:
     assert sim.logins == 2
 
 
+async def test_close_logs_out_so_no_token_stays_live(sim) -> None:
+    client = client_for(sim)
+    await client.version()
+    assert len(sim.tokens) == 1
+    await client.aclose()
+    assert sim.tokens == {}  # the PBX holds no live token of ours after a session
+
+
+async def test_close_with_a_refused_token_does_not_log_in_again(sim) -> None:
+    client = client_for(sim)
+    await client.version()
+    sim.expire_tokens()
+    await client.aclose()
+    assert sim.logins == 1  # no login just to log out
+    assert not client.logged_in
+
+
+async def test_close_without_login_sends_nothing(sim) -> None:
+    client = client_for(sim)
+    await client.aclose()
+    assert sim.logins == 0
+
+
 async def test_token_never_in_repr_or_logs(sim, pbx, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     await pbx.version()
@@ -215,15 +238,20 @@ async def test_update_missing_extension_is_rejected(pbx) -> None:
 async def test_paging_is_exact_and_iterates_all(sim, pbx) -> None:
     for n in range(200, 223):
         sim.state.add_extension({"exten": str(n), "password": "p"})
-    page = await pbx.search_extensions(page=3, page_size=10)
-    assert (page.count, page.page, page.page_size) == (25, 3, 10)
+    # The extension search counts pages from 0 (the document): page 2 of 10 is the third.
+    page = await pbx.search_extensions(page=2, page_size=10)
+    assert (page.count, page.page, page.page_size) == (25, 2, 10)
     assert [r["exten"] for r in page.items] == [str(n) for n in range(218, 223)]
-    desc = await pbx.search_extensions(page=1, page_size=2, order="DESC", column_key="exten")
+    first = await pbx.search_extensions(page_size=10)
+    assert first.page == 0 and len(first.items) == 10
+    with pytest.raises(Rejected, match="starts from 0"):
+        await pbx.search_extensions(page=-1)
+    desc = await pbx.search_extensions(page=0, page_size=2, order="DESC", column_key="exten")
     assert [r["exten"] for r in desc.items] == ["222", "221"]
     rows = [r async for r in pbx.all_extensions(page_size=4)]
     assert len(rows) == 25 and len({r["exten"] for r in rows}) == 25
     searched = [p for m, p in sim.requests if p.endswith("search-extension-page")]
-    assert len(searched) == 2 + 7
+    assert len(searched) == 4 + 7  # four single pages above (one refused), then 7 pages of 4
     with pytest.raises(Rejected, match="pageSize"):
         await pbx.search_extensions(page_size=0)
 

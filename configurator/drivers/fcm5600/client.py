@@ -21,6 +21,7 @@ import httpx
 
 from ...core.errors import (
     AuthError,
+    DeviceError,
     NotSupported,
     PermissionDenied,
     ProtocolError,
@@ -32,6 +33,9 @@ from .parsers import Page
 from .protocol import FUNCTIONS, GEN_ADD_EXTENSION_FORM, LOGIN, RECORDING_KINDS, LoginProtocol
 
 DEFAULT_PAGE_SIZE = 50
+# "page ... Current extension list page, starts from 0" (search-extension-page); the reply
+# example's "page":1 contradicts it, but the request's own field description is explicit.
+EXTENSION_FIRST_PAGE = 0
 
 
 def _protect_httpx_log() -> None:
@@ -43,6 +47,7 @@ def _protect_httpx_log() -> None:
 
 
 _protect_httpx_log()
+log = logging.getLogger(__name__)
 
 PageFetch = Callable[[int, int], Awaitable[Page]]
 
@@ -95,12 +100,18 @@ class FcmClient:
 
     async def logout(self) -> None:
         """Log out (the token becomes invalid on the PBX)."""
-        if self._token is None:
+        token, self._token = self._token, None
+        if token is None:
             return
+        # Straight to the transport: a token the PBX already refuses needs no new login just
+        # to be logged out (``_send`` would log in again on a 401).
+        proto = self.login_protocol
         try:
-            await self._send("POST", self.login_protocol.logout_path, json={})
-        finally:
-            self._token = None
+            await self.transport.request(
+                "POST", proto.logout_path, json={},
+                headers={proto.header: proto.header_value(token)})
+        except AuthError:
+            return  # the token had expired: nothing left to log out
 
     async def _ensure_token(self) -> str:
         async with self._login_lock:
@@ -204,10 +215,11 @@ class FcmClient:
 
     # -- paging ---------------------------------------------------------------------------
     @staticmethod
-    async def iter_pages(fetch: PageFetch, page_size: int = DEFAULT_PAGE_SIZE
-                         ) -> AsyncIterator[dict[str, Any]]:
-        """Every row of a paged search, page by page (pages are numbered from 1)."""
-        page_no, seen = 1, 0
+    async def iter_pages(fetch: PageFetch, page_size: int = DEFAULT_PAGE_SIZE, *,
+                         first_page: int = 1) -> AsyncIterator[dict[str, Any]]:
+        """Every row of a paged search, page by page from ``first_page`` (the extension
+        search counts from 0 as the document says; the others' examples start at 1)."""
+        page_no, seen = first_page, 0
         while True:
             page = await fetch(page_no, page_size)
             for item in page.items:
@@ -257,7 +269,7 @@ class FcmClient:
         return parsers.parse_rows(await self.call("systeminfo/trunk-status"), what="trunk-status")
 
     # -- extensions -----------------------------------------------------------------------
-    async def search_extensions(self, keyword: str = "", *, page: int = 1,
+    async def search_extensions(self, keyword: str = "", *, page: int = 0,
                                 page_size: int = DEFAULT_PAGE_SIZE, order: str = "exten",
                                 column_key: str = "exten") -> Page:
         body = {"columnKey": column_key, "keyWord": keyword, "order": order,
@@ -269,7 +281,7 @@ class FcmClient:
         async def fetch(page: int, size: int) -> Page:
             return await self.search_extensions(keyword, page=page, page_size=size, order=order)
 
-        return self.iter_pages(fetch, page_size)
+        return self.iter_pages(fetch, page_size, first_page=EXTENSION_FIRST_PAGE)
 
     async def extension_info(self) -> list[dict[str, Any]]:
         return parsers.parse_rows(await self.call("extension-digital/extension-info"),
@@ -446,8 +458,21 @@ class FcmClient:
         return str(data.get("msg", "")) if isinstance(data, Mapping) else str(data)
 
     async def aclose(self) -> None:
-        await self.transport.aclose()
+        """Log out (a token left behind stays valid on the PBX for a month), then close.
 
+        The logout is bounded by a short deadline and its failure only logged: closing must
+        never hang or fail because the PBX went away.
+        """
+        try:
+            async with asyncio.timeout(LOGOUT_DEADLINE):
+                await self.logout()
+        except (DeviceError, TimeoutError) as exc:
+            log.debug("%s: logout at close failed: %s", self.host, type(exc).__name__)
+        finally:
+            await self.transport.aclose()
+
+
+LOGOUT_DEADLINE = 3.0  # seconds; a PBX that does not answer must not hold up closing
 
 LOG_FILTER_DEFAULTS: dict[str, Any] = {
     "from": "", "to": "", "type": "all", "src": "", "dest": "", "pinCode": "",

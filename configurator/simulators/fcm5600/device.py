@@ -184,7 +184,7 @@ class FcmSimulator(SimulatedDevice):
             rows = s.search_extensions(str(body.get("keyWord") or ""),
                                        str(body.get("order") or ""),
                                        str(body.get("columnKey") or "exten"))
-            return page_of(rows, body)
+            return page_of(rows, body, first=0)  # "page ... starts from 0" (the document)
 
         def add_ext(body: dict[str, Any]) -> bool:
             s.add_extension(body)
@@ -317,23 +317,26 @@ class FcmSimulator(SimulatedDevice):
                 "8version": "v4.0.0", "9Uptime": self.state.uptime()}
 
 
-def page_of(rows: list[dict[str, Any]], body: Mapping[str, Any]) -> dict[str, Any]:
-    """One page of ``rows``. Pages count from 1.
+def page_of(rows: list[dict[str, Any]], body: Mapping[str, Any], *,
+            first: int = 1) -> dict[str, Any]:
+    """One page of ``rows``; pages are numbered from ``first``.
 
-    Assumption: the document says pages start from 0 but every example answers page 1; a
-    request for page 0 gets the first page (reported as page 1).
+    The document says of the extension search "page ... starts from 0" (so ``first=0``
+    there, strictly: page 0 is the first page); the other paged functions only show
+    examples asking for page 1, so they count from 1. A page below ``first`` is refused,
+    so a client numbering the wrong way sees an error instead of silently skipping rows.
     """
     try:
-        page = int(body.get("page", 1))
+        page = int(body.get("page", first))
         size = int(body.get("pageSize", 20))
     except (TypeError, ValueError):
         raise SimError("page and pageSize must be numbers") from None
     if size < 1:
         raise SimError("pageSize must be at least 1")
-    if page < 0:
-        raise SimError("page must not be negative")
-    page = max(page, 1)
-    items = rows[(page - 1) * size: page * size]
+    if page < first:
+        raise SimError(f"page starts from {first}")
+    start = (page - first) * size
+    items = rows[start: start + size]
     return {"items": [dict(r) for r in items], "count": len(rows), "page": page,
             "pageSize": size}
 
