@@ -217,7 +217,7 @@ async def cmd_camera(args: argparse.Namespace) -> int:
     from ..live.diagnostic import camera_diagnostic
 
     if not 1 <= args.fps <= 30:
-        raise InvalidValue("--fps must be 1-30 (2N devices accept 1-15)")
+        raise InvalidValue("--fps must be 1-30")
     async with opened_device(args) as device:
         report = await camera_diagnostic(device, seconds=args.seconds, fps=args.fps,
                                          source=args.source, width=args.width,

@@ -40,7 +40,7 @@ DEFAULT_FPS = 10
 GRID_FPS = 5
 GRID_MIN_WIDTH = 640  # the grid asks for the smallest resolution at least this wide: a tile
 # of a 960-px grid window is ~480 px wide, and an upscaled 320×240 picture looked soft there
-FPS_RANGE = (1, 15)
+FPS_RANGE = (1, 30)  # the viewer's own limit; 2N documents no maximum
 
 
 class PipelineKeeper:
@@ -194,7 +194,7 @@ class CameraPanel(QWidget):
         self.fps_box.setRange(*FPS_RANGE)
         self.fps_box.setValue(DEFAULT_FPS)
         self.fps_box.setSuffix(" fps")
-        self.fps_box.setToolTip("Frames per second requested from the device (1-15)")
+        self.fps_box.setToolTip("Frames per second requested from the device (1-30)")
         self.view = CameraView(parent=self)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 2)

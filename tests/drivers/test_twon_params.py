@@ -119,7 +119,7 @@ CASES: dict[str, Case] = {
                                       param="width"),
     "snapshot bad source": Case("camera/snapshot", {"width": 320, "height": 240,
                                                     "source": "garage"}, param="source"),
-    "snapshot fps 16": Case("camera/snapshot", {"width": 320, "height": 240, "fps": 16},
+    "snapshot fps -1": Case("camera/snapshot", {"width": 320, "height": 240, "fps": -1},
                             param="fps"),
     "snapshot time -31": Case("camera/snapshot", {"width": 320, "height": 240, "time": -31},
                               param="time"),

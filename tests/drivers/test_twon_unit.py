@@ -174,8 +174,9 @@ def test_mjpeg_request_carries_fps_source_and_size():
     assert path == "/api/camera/snapshot"
     assert params == {"width": "640", "height": "480", "source": "internal", "fps": "5",
                       "time": "-5"}
+    assert TwoNClient.mjpeg_request(640, 480, fps=25)[1]["fps"] == "25"  # no 15 cap
     with pytest.raises(InvalidValue):
-        TwoNClient.mjpeg_request(640, 480, fps=16)
+        TwoNClient.mjpeg_request(640, 480, fps=0)
 
 
 # -- info, probe, caps -----------------------------------------------------------------------

@@ -227,6 +227,21 @@ async def test_mjpeg_stream_parts_arrive_at_fps_and_differ(loopback):
         assert Image.open(io.BytesIO(frames[0])).size == (320, 240)
 
 
+async def test_mjpeg_stream_above_15_fps_is_not_refused(loopback):
+    """The document sets fps >= 1 for the camera and no maximum (15 fps is display video)."""
+    async with running(loopback()) as sim, client(sim) as c:
+        url = "/api/camera/snapshot?width=320&height=240&fps=25"
+        async with c.stream("GET", url) as r:
+            assert r.headers["content-type"].startswith("multipart/x-mixed-replace")
+            parser = MjpegParser(boundary_from_content_type(r.headers["content-type"]))
+            frames: list[bytes] = []
+            async for chunk in r.aiter_raw():
+                frames += [p.data for p in parser.feed(chunk)]
+                if len(frames) >= 3:
+                    break
+        assert all(f[:2] == b"\xff\xd8" for f in frames[:3])
+
+
 async def test_mjpeg_stream_does_not_burst_after_a_slow_frame(loopback):
     """A camera that fell behind sends its next frame late, not several at once (the
     simulator caught up in a burst after the slow first render of a size, and the viewer
@@ -265,7 +280,7 @@ async def test_snapshot_sizes_past_frames_and_errors(loopback):
             assert Image.open(io.BytesIO(r.content)).size == (res["width"], res["height"])
         past = await c.get("/api/camera/snapshot?width=640&height=480&time=-5&fps=3")
         assert past.headers["content-type"] == "image/jpeg"
-        r = await c.get("/api/camera/snapshot?width=640&height=480&fps=16")
+        r = await c.get("/api/camera/snapshot?width=640&height=480&fps=-1")
         assert r.headers["content-type"].startswith("application/json")
         assert error_of(r) == {"code": 12, "param": "fps", "description": "invalid parameter value"}
         assert error_of(await c.get("/api/camera/snapshot?width=640&height=480&time=-31"))[

@@ -99,7 +99,7 @@ def test_camera_node_shows_changing_frames_and_stops_when_hidden(qtbot, qloop, l
             assert [panel.resolution_box.itemData(i)
                     for i in range(panel.resolution_box.count())] == list(
                         cameras[0].resolutions)
-            assert (panel.fps_box.minimum(), panel.fps_box.maximum()) == (1, 15)
+            assert (panel.fps_box.minimum(), panel.fps_box.maximum()) == (1, 30)
             pipeline = panel.pipeline
             await wait_until(lambda: pipeline.stats.decoded >= 1)
             first = pipeline.last_frame.rgb.copy()

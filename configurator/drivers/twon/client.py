@@ -243,8 +243,11 @@ class TwoNClient:
     def mjpeg_request(width: int, height: int, *, fps: int = 10, source: str | None = None,
                       time: int | None = None) -> tuple[str, dict[str, str]]:
         """Path and parameters of the MJPEG (multipart/x-mixed-replace) snapshot stream."""
-        if not 1 <= int(fps) <= 15:
-            raise InvalidValue("fps must be 1-15 on 2N devices", param="fps")
+        # The document: "If the parameter is set to >= 1, the intercom sends images at the
+        # set frame rate"; it gives no upper limit for the camera (the 15 fps limit of the
+        # document belongs to display video), so none is invented here.
+        if int(fps) < 1:
+            raise InvalidValue("fps must be at least 1 for an MJPEG stream", param="fps")
         params = _clean({"width": width, "height": height, "source": source, "fps": fps,
                          "time": time})
         return function("camera/snapshot").path, params

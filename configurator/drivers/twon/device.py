@@ -437,7 +437,7 @@ class TwoNDevice(Device):
         if preferred not in resolutions:
             preferred = None
         return tuple(CameraSource(s, (s or "camera").capitalize(), resolutions, mjpeg=True,
-                                  max_fps=15, preferred=preferred) for s in sources)
+                                  max_fps=0, preferred=preferred) for s in sources)
 
     def _chosen_resolution(self) -> tuple[int, int] | None:
         """The Camera page's resolution; None for Automatic."""
