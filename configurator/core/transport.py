@@ -384,8 +384,13 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         read_timeout: float | None = None,
         idempotent: bool | None = None,
+        anonymous: bool = False,
     ) -> httpx.Response:
-        """Send one request and return the complete response (any HTTP status)."""
+        """Send one request and return the complete response (any HTTP status).
+
+        ``anonymous`` sends it without credentials (a probe looking at a device's own 401
+        reply); the answer is bounded in size and time like every other one.
+        """
         await self.ensure_trusted()
         if idempotent is None:
             idempotent = method.upper() in ("GET", "HEAD", "OPTIONS")
@@ -398,8 +403,10 @@ class Transport:
                 request = self.client.build_request(
                     method, path, params=params, data=data, files=files, json=json,
                     content=content, headers=headers, timeout=timeout)
-                response = await self._send_capped(read * ANSWER_DEADLINE_READS, request)
-                self._check_auth(response)
+                response = await self._send_capped(read * ANSWER_DEADLINE_READS, request,
+                                                   anonymous=anonymous)
+                if not anonymous:
+                    self._check_auth(response)
                 return response
             except (httpx.RemoteProtocolError, httpx.ConnectTimeout) as exc:
                 if attempt < attempts:
@@ -411,18 +418,21 @@ class Transport:
                 raise self._map(exc) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _send_capped(self, deadline: float, request: httpx.Request) -> httpx.Response:
+    async def _send_capped(self, deadline: float, request: httpx.Request, *,
+                           anonymous: bool = False) -> httpx.Response:
         """Send ``request`` and read its answer, at most ``MAX_RESPONSE_BYTES`` of it and for
         at most ``deadline`` seconds; the certificate is checked before any body is read."""
         try:
             async with asyncio.timeout(deadline):
-                return await self._send_and_read(request)
+                return await self._send_and_read(request, anonymous=anonymous)
         except TimeoutError as exc:
             raise DeviceTimeout(f"the device's answer did not complete in {deadline:g} s",
                                 host=self.endpoint.host) from exc
 
-    async def _send_and_read(self, request: httpx.Request) -> httpx.Response:
-        response = await self.client.send(request, stream=True)
+    async def _send_and_read(self, request: httpx.Request, *,
+                             anonymous: bool = False) -> httpx.Response:
+        auth = None if anonymous else httpx.USE_CLIENT_DEFAULT
+        response = await self.client.send(request, stream=True, auth=auth)
         if response.is_stream_consumed:  # read already (an in-memory test transport)
             if len(response.content) > MAX_RESPONSE_BYTES:
                 raise self._too_large("does not end")

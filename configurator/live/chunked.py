@@ -4,11 +4,19 @@ the stream thread."""
 
 from __future__ import annotations
 
+import re
+
 from ..core.errors import ProtocolError
 from ..core.mjpeg import MjpegError, MjpegParser, is_jpeg
 
 CUT_SHORT = ("connection dropped or bad HTTP: peer closed connection without sending "
              "complete message body")
+BAD_CHUNKS = "camera stream: bad chunked encoding"
+# RFC 9112 7.1: chunk-size = 1*HEXDIG. Nothing else (no sign, no "0x", no "_" that int()
+# would take); 15 digits keep the size an ordinary number (a chunk may still be huge: it is
+# passed on as it arrives, never held).
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,15}")
+_MAX_SIZE_LINE = 1024
 
 
 class Dechunker:
@@ -37,21 +45,30 @@ class Dechunker:
                 pos += step
                 self._skip -= step
             else:
-                end = buf.find(b"\r\n", pos)
+                end = buf.find(b"\r\n", pos, pos + _MAX_SIZE_LINE)
                 if end < 0:
-                    if n - pos > 1024:
-                        raise ProtocolError("camera stream: bad chunked encoding")
+                    if n - pos > _MAX_SIZE_LINE:
+                        raise ProtocolError(BAD_CHUNKS + " (chunk size line too long)")
                     break
-                try:
-                    size = int(buf[pos:end].split(b";", 1)[0].strip(), 16)
-                except ValueError as exc:
-                    raise ProtocolError("camera stream: bad chunked encoding") from exc
+                size = chunk_size(buf[pos:end])
                 pos = end + 2
                 if size == 0:
                     self.finished = True
                 self._left = size
         self._buf = buf[pos:] if pos < n and not self.finished else b""
         return out
+
+
+def chunk_size(line: bytes) -> int:
+    """The size on a chunk's first line (extensions after ``;`` ignored).
+
+    Raises :class:`ProtocolError` for anything but hexadecimal digits: a negative size
+    would otherwise never consume a byte and the reader would loop for ever.
+    """
+    digits = line.split(b";", 1)[0].strip(b" \t")
+    if not _CHUNK_SIZE.fullmatch(digits):
+        raise ProtocolError(f"{BAD_CHUNKS} (chunk size {digits[:20]!r})")
+    return int(digits, 16)
 
 
 class MjpegBody:
@@ -85,4 +102,4 @@ class MjpegBody:
         return self._chunks is not None and not self._chunks.finished
 
 
-__all__ = ["CUT_SHORT", "Dechunker", "MjpegBody"]
+__all__ = ["BAD_CHUNKS", "CUT_SHORT", "Dechunker", "MjpegBody", "chunk_size"]

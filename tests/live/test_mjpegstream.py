@@ -22,6 +22,7 @@ from configurator.live.mjpegstream import (
 from configurator.live.sources import MjpegHttpSource
 from configurator.simulators.twon.device import DEFAULT_PASSWORD, DEFAULT_USER, create
 
+from ..timelimit import time_limit
 from .mjpeg_server import PALETTE, CameraServer
 
 
@@ -38,6 +39,20 @@ def test_dechunker_undoes_chunks_fed_byte_by_byte() -> None:
 def test_dechunker_rejects_a_bad_size_line() -> None:
     with pytest.raises(ProtocolError, match="chunked"):
         Dechunker().feed(b"zz\r\nhello\r\n")
+
+
+@pytest.mark.parametrize("size", [b"-6", b"+6", b"0x6", b"1_0", b" -0", b"\xb2", b"6 6",
+                                  b"", b"1" * 16, b"-" + b"9" * 5000])
+def test_every_malformed_chunk_size_is_a_typed_error_not_a_hang(size: bytes) -> None:
+    """A negative size used to consume no byte: the reader looped for ever, growing memory."""
+    with time_limit(5), pytest.raises(ProtocolError, match="bad chunked encoding"):
+        Dechunker().feed(size + b"\r\nabcdef\r\n0\r\n\r\n")
+
+
+def test_chunk_sizes_that_are_plain_hex_still_work() -> None:
+    wire = b"A\r\n0123456789\r\n00000002 ; name=value\r\nab\r\n0\r\n\r\n"
+    chunks = Dechunker()
+    assert b"".join(chunks.feed(wire)) == b"0123456789ab" and chunks.finished
 
 
 async def _collect(transport: Transport, path: str, params: dict[str, str],

@@ -166,3 +166,18 @@ def test_a_failing_sink_ends_the_stream_with_an_error(caplog, monkeypatch) -> No
     assert "camera stream thread failed" in caplog.text
     assert escaped == []
     camera.close()
+
+
+def test_a_negative_chunk_size_ends_the_stream_with_one_typed_error() -> None:
+    """Finding 1: ``-6`` used to make the reader loop for ever (CPU and memory)."""
+    sink = Sink()
+    reader, camera = start(sink, chunked=True)
+    camera.sendall(chunk(part(0)) + chunk(part(1))[:40])
+    assert sink.got_frame.wait(5)
+    camera.sendall(chunk(part(1))[40:] + b"-6\r\nabcdef\r\n")
+    wait_done(reader, sink)
+    error, _ = sink.end
+    assert isinstance(error, ProtocolError) and "bad chunked encoding" in str(error)
+    assert "\n" not in str(error)
+    assert [data for data, _ in sink.frames] == [jpeg(0)]
+    camera.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from ...core.device import Device, DeviceInfo
-from ...core.errors import AuthError, ProtocolError
+from ...core.errors import AuthError, ProtocolError, Unreachable
 from ...core.transport import Transport
 from ..registry import Fingerprint
 from .client import TwoNClient
@@ -56,10 +56,11 @@ async def probe(transport: Transport) -> Fingerprint | None:
 
 
 async def _anonymous_get(transport: Transport, path: str) -> httpx.Response | None:
-    await transport.ensure_trusted()
+    """The device's reply without credentials, through the transport's bounded path (size cap
+    and whole-answer deadline); None when there is no usable reply."""
     try:
-        return await transport.client.get(path, auth=None)
-    except httpx.HTTPError:
+        return await transport.request("GET", path, idempotent=True, anonymous=True)
+    except (Unreachable, ProtocolError):
         return None
 
 

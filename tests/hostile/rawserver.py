@@ -1,0 +1,96 @@
+"""A hostile HTTP server on a real loopback socket: each request gets the answer a script
+decides (a 401, a huge body, a trickle...). Bytes written are counted so a test can tell
+whether the client stopped reading."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+Writer = Callable[[asyncio.StreamWriter], Awaitable[None]]
+
+
+@dataclass
+class RawServer:
+    host: str
+    # request number (1, 2, ...) and its head -> coroutine that writes the answer
+    answer: Callable[[int, bytes], Writer]
+    requests: list[bytes] = field(default_factory=list)
+    sent: int = 0  # bytes of hostile bodies written (fixed answers are not counted)
+    _server: asyncio.Server | None = None
+    _tasks: set[asyncio.Task] = field(default_factory=set)
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return self._server.sockets[0].getsockname()[1]
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                self.requests.append(head)
+                await self.answer(len(self.requests), head)(writer)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError,
+                asyncio.CancelledError):
+            pass  # the client went away, or the test ended (cancelled by __aexit__)
+        finally:
+            writer.close()
+            self._tasks.discard(task)
+
+    async def __aenter__(self) -> RawServer:
+        self._server = await asyncio.start_server(self._serve, self.host, 0)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await self._server.wait_closed()
+
+    # -- answer writers ------------------------------------------------------------------
+    def fixed(self, raw: bytes) -> Writer:
+        async def write(writer: asyncio.StreamWriter) -> None:
+            writer.write(raw)
+        return write
+
+    def endless_chunks(self, head: bytes, limit: int, piece: int = 0x10000) -> Writer:
+        """``head`` then chunks of ``piece`` bytes until ``limit`` bytes went out."""
+        chunk = b"%x\r\n" % piece + b"x" * piece + b"\r\n"
+
+        async def write(writer: asyncio.StreamWriter) -> None:
+            writer.write(head)
+            while self.sent < limit:
+                writer.write(chunk)
+                self.sent += len(chunk)
+                await writer.drain()
+        return write
+
+    def trickle(self, head: bytes, every: float, count: int) -> Writer:
+        """``head`` then one byte every ``every`` seconds, ``count`` times."""
+        async def write(writer: asyncio.StreamWriter) -> None:
+            writer.write(head)
+            await writer.drain()
+            for _ in range(count):
+                await asyncio.sleep(every)
+                writer.write(b"x")
+                self.sent += 1
+                await writer.drain()
+        return write
+
+
+@contextlib.asynccontextmanager
+async def raw_server(host: str, answer: Callable[[RawServer, int, bytes], Writer]
+                     ) -> AsyncIterator[RawServer]:
+    server = RawServer(host, lambda n, head: answer(server, n, head))
+    async with server:
+        yield server
