@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PY = BIN / "python"
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".configurator-installed.json"
 
 # Libraries PySide6 needs on Debian for the offscreen platform and for a desktop session (the xcb

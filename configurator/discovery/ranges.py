@@ -1,16 +1,18 @@
 """Which addresses to sweep: parsing user ranges, defaults from the interfaces, size limits.
 
 ``default_ranges`` is a pure function over interface data, so the choice can be tested without
-touching a network; ``local_interfaces`` reads the machine's interfaces (Linux ioctl).
+touching a network; ``local_interfaces`` reads the machine's interfaces: Linux ioctls (which
+also give the up/loopback flags), elsewhere - or when they fail - the portable ``ifaddr`` library
+(getifaddrs on macOS/BSD, GetAdaptersAddresses on Windows).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import ipaddress
 import socket
 import struct
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -135,7 +137,17 @@ _IFF_LOOPBACK = 0x8
 
 
 def local_interfaces() -> list[InterfaceInfo]:
-    """IPv4 interfaces of this machine (primary address of each; Linux ioctl)."""
+    """IPv4 interfaces of this machine (primary address of each)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(ImportError, OSError, AttributeError):
+            return _linux_interfaces()
+    return portable_interfaces()
+
+
+def _linux_interfaces() -> list[InterfaceInfo]:
+    """Linux ioctls: address, netmask and the up/loopback flags of each interface."""
+    import fcntl  # Unix only: imported here so that the module imports everywhere
+
     found: list[InterfaceInfo] = []
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         for _index, name in socket.if_nameindex():
@@ -148,6 +160,39 @@ def local_interfaces() -> list[InterfaceInfo]:
                 continue  # no IPv4 address
             found.append(InterfaceInfo(name, address, netmask, up=bool(flags & _IFF_UP),
                                        loopback=bool(flags & _IFF_LOOPBACK)))
+    return found
+
+
+def portable_interfaces(adapters: Iterable[object] | None = None) -> list[InterfaceInfo]:
+    """IPv4 interfaces through ``ifaddr`` (Windows, macOS, BSD; Linux when ioctls fail).
+
+    ``ifaddr`` lists only configured addresses and has no flags: every listed interface counts
+    as up, loopback is judged by its address. ``adapters``: ``ifaddr.get_adapters()``'s result
+    (tests pass their own). No library or an OS error: an empty list, never an exception.
+    """
+    if adapters is None:
+        try:
+            import ifaddr
+
+            adapters = ifaddr.get_adapters()
+        except (ImportError, OSError, ValueError):
+            return []
+    found: list[InterfaceInfo] = []
+    for adapter in adapters:
+        name = str(getattr(adapter, "nice_name", "") or getattr(adapter, "name", ""))
+        for ip in getattr(adapter, "ips", ()):
+            address = ip.ip
+            if not isinstance(address, str):  # IPv6 entries are (address, flowinfo, scope)
+                continue
+            try:
+                parsed = ipaddress.IPv4Address(address)
+                prefix = int(ip.network_prefix)
+                ipaddress.IPv4Network(f"{address}/{prefix}", strict=False)
+            except ValueError:
+                continue
+            found.append(InterfaceInfo(name, address, str(prefix), up=True,
+                                       loopback=parsed.is_loopback))
+            break  # the primary address of each interface, as on Linux
     return found
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import resource
 import select
 import socket
 import struct
@@ -40,8 +39,10 @@ LAUNCH_BATCH = 64  # hosts launched between two yields to the event loop
 def fd_budget(requested: int) -> int:
     """Concurrency that fits in the open-file limit (leaving room for everything else)."""
     try:
+        import resource  # Unix only; Windows has no per-process descriptor limit like it
+
         soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    except (OSError, ValueError):
+    except (ImportError, OSError, ValueError):
         soft = 1024
     return max(16, min(requested, soft - 256))
 
@@ -97,9 +98,7 @@ def _connected_now(sock: socket.socket) -> bool | None:
 
     Used before giving up on an attempt, so event-loop lag never turns an answer that
     already arrived into "silent"."""
-    poller = select.poll()  # not select.select: descriptors above 1024 are common here
-    poller.register(sock, select.POLLOUT)
-    if not poller.poll(0):
+    if not _writable_now(sock):
         return None
     # Only a peer address proves a connection. Under event-loop lag the connect() may not even
     # have been issued yet: such a socket polls writable with POLLHUP and SO_ERROR 0, which once
@@ -110,6 +109,18 @@ def _connected_now(sock: socket.socket) -> bool | None:
     except OSError:
         return False if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) else None
     return True
+
+
+def _writable_now(sock: socket.socket) -> bool:
+    """Whether a connecting socket has an outcome yet, without waiting."""
+    if hasattr(select, "poll"):  # not select.select: descriptors above 1024 are common here
+        poller = select.poll()
+        poller.register(sock, select.POLLOUT)
+        return bool(poller.poll(0))
+    # Windows: no poll(); its select() takes any socket handle (the limit is the set's size,
+    # here one), and reports a failed connect in the exception set, not as writable.
+    _readable, writable, failed = select.select([], [sock], [sock], 0)
+    return bool(writable or failed)
 
 
 def _socket() -> socket.socket:

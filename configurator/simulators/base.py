@@ -31,8 +31,10 @@ class Listener:
 
 
 def default_ports() -> tuple[int, int]:
-    """Standard ports when we may bind them (root), else unprivileged ones."""
-    return (80, 443) if os.geteuid() == 0 else (8080, 8443)
+    """Standard ports when we may bind them (root), else unprivileged ones (always on Windows,
+    which has no ``geteuid``: an administrator could bind 80, a normal user cannot know)."""
+    geteuid = getattr(os, "geteuid", None)
+    return (80, 443) if geteuid is not None and geteuid() == 0 else (8080, 8443)
 
 
 class SimulatedDevice(abc.ABC):
