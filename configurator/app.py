@@ -27,8 +27,8 @@ log = logging.getLogger("configurator.app")
 def build_window(*, demo: bool, prompter: Any = None, connector: Any = None,
                  online_period: float | None = None) -> Any:
     """The main window with its services (no devices yet). Needs a QApplication."""
-    from .ui.mainwindow import MainWindow
-    from .ui.prompter import QtPrompter
+    from .ui.dialogs.prompter import QtPrompter
+    from .ui.window.main_window import MainWindow
 
     prompter = prompter or QtPrompter()
     if demo:
@@ -131,7 +131,7 @@ def main(demo: bool = False, site: str | None = None) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
-    from .ui.gcguard import GuiThreadCollector, broken_qt_binding
+    from .ui.gc_guard import GuiThreadCollector, broken_qt_binding
 
     problem = broken_qt_binding()
     if problem:

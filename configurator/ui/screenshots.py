@@ -82,7 +82,7 @@ async def _maintenance_shot(window: Any, twon: Any, save: Any) -> None:
     """The 2N Maintenance page after a firmware file was checked by the device (version,
     downgrade flag, notes shown); the confirmation is declined, so the image is rejected."""
     from ..simulators.twon.firmware import make_firmware
-    from .dialogs import Asker
+    from .dialogs.awaitable import Asker
 
     view = window.select_capability(twon.key, "maintenance")
     panel = getattr(view, "maintenance", None)
@@ -118,7 +118,7 @@ async def _discovery_shot(window: Any, save: Any) -> None:
 
 async def shoot(out: Path) -> list[Path]:
     from ..app import build_window, start_demo
-    from .prompter import AutoPrompter
+    from .dialogs.prompter import AutoPrompter
 
     out.mkdir(parents=True, exist_ok=True)
     window = build_window(demo=True, prompter=AutoPrompter(args={"switch": 1}))
@@ -168,7 +168,7 @@ async def shoot(out: Path) -> list[Path]:
                     row.set_value(f"{row.editor.raw() or 'sip'}{i + 1}"[: row.spec.max_length
                                                                           or 40])
                 await save("04-sip-unsaved")
-                from .dialogs import DiffDialog
+                from .dialogs.awaitable import DiffDialog
 
                 dialog = DiffDialog(f"{onetouch.title} — {form.page.title}", form.diff(), window)
                 dialog.show()
@@ -193,7 +193,7 @@ async def shoot(out: Path) -> list[Path]:
             await _live_shots(window, twon, save)
             await _maintenance_shot(window, twon, save)
         await _discovery_shot(window, save)
-        from .adddevice import AddDeviceDialog
+        from .dialogs.add_device import AddDeviceDialog
 
         async def never(*_: Any) -> str:
             return ""

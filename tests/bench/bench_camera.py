@@ -52,7 +52,7 @@ from configurator.live.decode import DECODE_FLAGS
 from configurator.live.diagnostic import percentile
 from configurator.live.frames import LoopInbox
 from configurator.live.sources import url_camera
-from configurator.ui.camera_view import CameraCanvas, CameraGrid
+from configurator.ui.live.camera_view import CameraCanvas, CameraGrid
 from tests.live.camera_process import CameraProcess
 from tests.live.mjpeg_server import PALETTE, make_jpeg
 

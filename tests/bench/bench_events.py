@@ -26,7 +26,7 @@ from configurator.live.diagnostic import percentile
 from configurator.live.eventstore import EventFilter
 from configurator.live.hub import EventHub
 from configurator.live.journal import EventJournal
-from configurator.ui.event_pane import EventPane
+from configurator.ui.live.event_table import EventPane
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 TYPES = ("KeyPressed", "KeyReleased", "CardEntered", "InputChanged", "CallStateChanged")

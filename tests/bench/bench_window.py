@@ -26,9 +26,9 @@ def main() -> int:
     from qasync import QEventLoop
 
     from configurator.app import build_window, start_demo
-    from configurator.ui.capview import CapabilityView
-    from configurator.ui.context import EditorContext
-    from configurator.ui.prompter import AutoPrompter
+    from configurator.ui.dialogs.prompter import AutoPrompter
+    from configurator.ui.editors.capability_view import CapabilityView
+    from configurator.ui.editors.context import EditorContext
     from configurator.ui.screenshots import wait_online
 
     t_import = time.perf_counter()

@@ -31,7 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 async def soak(args: argparse.Namespace) -> None:
     from configurator.live.camera import CameraPipeline
     from configurator.live.sources import url_camera
-    from configurator.ui.camera_view import CameraGrid
+    from configurator.ui.live.camera_view import CameraGrid
     from tests.live.camera_process import CameraProcess
 
     width, height = (int(x) for x in args.size.split("x"))

@@ -16,7 +16,7 @@ from configurator.discovery import (
     Progress,
     Summary,
 )
-from configurator.ui.discovery_panel import DiscoveryPanel
+from configurator.ui.discovery.discovery_panel import DiscoveryPanel
 
 IFACES = [InterfaceInfo("eth0", "192.168.10.23", "24"), InterfaceInfo("lo", "127.0.0.1", "8",
                                                                       loopback=True)]

@@ -7,7 +7,7 @@ import asyncio
 from configurator.core.events import SourceState
 from configurator.live.camera import CameraPipeline
 from configurator.live.sources import url_camera
-from configurator.ui.camera_view import CameraGrid, CameraView
+from configurator.ui.live.camera_view import CameraGrid, CameraView
 
 from .mjpeg_server import CameraServer, colour
 

@@ -6,7 +6,7 @@ import csv
 import json
 
 from configurator.core.events import DeviceEvent, Severity
-from configurator.ui.event_pane import EVENT_ROLE, EventPane
+from configurator.ui.live.event_table import EVENT_ROLE, EventPane
 
 from .fakes import event
 

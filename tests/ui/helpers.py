@@ -9,8 +9,8 @@ from configurator.core.transport import MemoryPinStore
 from configurator.services.sessions import DeviceSession, SessionManager
 from configurator.services.site import SiteDevice
 from configurator.services.tasks import TaskRegistry
-from configurator.ui.context import EditorContext
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
+from configurator.ui.editors.context import EditorContext
 
 
 async def wait_until(predicate: Callable[[], object], timeout: float = 10.0) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from configurator.core.device import ActionSpec
 from configurator.core.params import Choice, Kind, ParamSpec
-from configurator.ui.dialogs import (
+from configurator.ui.dialogs.awaitable import (
     ConfirmDialog,
     DiffDialog,
     DiffRow,

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 
 from configurator.core.events import now_utc
 from configurator.simulators.twon.camera import FRAME_RATE, render
-from configurator.ui.cameracontrol import NO_FRAME_KEPT, keeps_past_frames, seconds_back
-from configurator.ui.cameradock import moment_text
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
+from configurator.ui.live.camera_control import NO_FRAME_KEPT, keeps_past_frames, seconds_back
+from configurator.ui.live.camera_windows import moment_text
 
 from .helpers import wait_until
 from .test_live_integration import subscribed

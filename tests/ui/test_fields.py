@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QTimeEdit, QWidget
 
 from configurator.core.params import Choice, Kind, ParamSpec
-from configurator.ui.fieldrow import FieldRow
-from configurator.ui.fields import (
+from configurator.ui.editors.field_editors import (
     BoolEditor,
     EnumEditor,
     NumberEditor,
@@ -16,6 +15,7 @@ from configurator.ui.fields import (
     TimeEditor,
     make_editor,
 )
+from configurator.ui.editors.field_row import FieldRow
 
 HOLD = ParamSpec("Config.DoorSetting.RELAY.HoldDelayA", "Hold delay", Kind.INT, 0, 60, unit="s",
                  help="How long the relay stays open")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from configurator.core.params import Category, Choice, Kind, ParamSpec, SettingsPage, repeat
 from configurator.services.drafts import DraftStore
-from configurator.ui.form import PageForm
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
+from configurator.ui.editors.settings_form import PageForm
 
 from .fakes import MemoryDevice, unreachable
 from .helpers import context_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from configurator.ui.gcguard import BROKEN_PYSIDE, GuiThreadCollector, broken_qt_binding
+from configurator.ui.gc_guard import BROKEN_PYSIDE, GuiThreadCollector, broken_qt_binding
 
 
 class Cycle:

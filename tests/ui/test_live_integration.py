@@ -11,8 +11,8 @@ import pytest
 from configurator.core.events import SourceState
 from configurator.core.transport import Credentials
 from configurator.services.site import SiteDevice
-from configurator.ui.discoverydock import covering_range
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
+from configurator.ui.discovery.found_devices import covering_range
 
 from .helpers import run_without_warnings, wait_until
 from .test_window import close, open_view, open_window, session_at, start

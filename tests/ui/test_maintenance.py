@@ -12,7 +12,7 @@ from lxml import etree
 
 from configurator.core.params import TableOp
 from configurator.simulators.twon.firmware import make_firmware
-from configurator.ui.dialogs import Asker
+from configurator.ui.dialogs.awaitable import Asker
 
 from .test_window import close, open_view, open_window, session_at, start
 

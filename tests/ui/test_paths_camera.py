@@ -8,7 +8,7 @@ import asyncio
 import numpy as np
 
 from configurator.core.events import SourceState
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
 
 from ..live.mjpeg_server import CameraServer
 from .helpers import wait_until

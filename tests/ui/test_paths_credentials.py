@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from configurator.core.transport import Credentials
 from configurator.services.sessions import DeviceState
-from configurator.ui.dialogs import ArgsDialog
+from configurator.ui.dialogs.awaitable import ArgsDialog
 
 from .helpers import wait_until
 from .test_window import HOLD_A, close, open_view, open_window, session_at, start

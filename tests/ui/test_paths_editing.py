@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
 
 from .helpers import wait_until
 from .test_window import HOLD_A, NAME_A, close, open_view, open_window, session_at, start

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from configurator.services.site import SiteDevice
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
 
 from .helpers import wait_until
 from .test_window import close, open_window, session_at, start

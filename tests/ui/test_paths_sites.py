@@ -14,7 +14,7 @@ from configurator.core.transport import Credentials
 from configurator.services.credentials import SERVICE, CredentialStore
 from configurator.services.sessions import DeviceState
 from configurator.services.site import SiteDevice
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
 
 from .helpers import wait_until
 from .test_window import start

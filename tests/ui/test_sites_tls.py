@@ -9,7 +9,7 @@ from configurator.core.transport import Credentials
 from configurator.services.sessions import DeviceState
 from configurator.services.site import Site, SiteDevice
 from configurator.simulators.fleet import factory
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
 
 from .helpers import wait_until
 
@@ -112,7 +112,7 @@ def test_site_saved_under_a_new_name_takes_its_event_history_along(qtbot, qloop,
                                                                    monkeypatch):
     from configurator.core.events import DeviceEvent, now_utc
     from configurator.live.journal import EventJournal
-    from configurator.ui import sitecontrol
+    from configurator.ui.window import site_control as sitecontrol
 
     async def scenario():
         window = build_window(demo=False, prompter=AutoPrompter())

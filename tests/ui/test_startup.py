@@ -14,7 +14,7 @@ from configurator.drivers.registry import connect
 from configurator.services.sessions import DeviceState
 from configurator.services.site import SiteDevice
 from configurator.simulators.fleet import factory
-from configurator.ui.prompter import AutoPrompter
+from configurator.ui.dialogs.prompter import AutoPrompter
 
 from .fakes import MemoryDevice
 from .helpers import wait_until
@@ -22,7 +22,7 @@ from .helpers import wait_until
 # Heavy modules the window does not need before its first frame (camera decoding, discovery,
 # the keyring, the simulators' HTTP server).
 LAZY = ("numpy", "configurator.live.decode", "configurator.live.camera",
-        "configurator.discovery", "configurator.ui.discovery_panel", "keyring", "aiohttp")
+        "configurator.discovery", "configurator.ui.discovery.discovery_panel", "keyring", "aiohttp")
 
 
 def test_demo_window_shows_without_the_heavy_modules(tmp_path):
@@ -35,7 +35,7 @@ def test_demo_window_shows_without_the_heavy_modules(tmp_path):
         loop = QEventLoop(app)
         asyncio.set_event_loop(loop)
         from configurator.app import build_window
-        from configurator.ui.prompter import AutoPrompter
+        from configurator.ui.dialogs.prompter import AutoPrompter
 
         async def scenario():
             window = build_window(demo=True, prompter=AutoPrompter())

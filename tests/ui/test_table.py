@@ -6,8 +6,8 @@ import pytest
 
 from configurator.core.errors import InvalidValue
 from configurator.core.params import Choice, Kind, ParamSpec, TableOp, TableSpec
-from configurator.ui.table import TableEditor
-from configurator.ui.tablemodel import DELETED, MODIFIED, NEW, TableModel
+from configurator.ui.editors.table_editor import TableEditor
+from configurator.ui.editors.table_model import DELETED, MODIFIED, NEW, TableModel
 
 from .fakes import MemoryDevice, unreachable
 from .helpers import context_for

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from configurator.core.params import Category, Kind, ParamSpec, TableOp, TableSpec
-from configurator.ui.table import TableEditor
+from configurator.ui.editors.table_editor import TableEditor
 
 from .fakes import MemoryDevice
 from .helpers import context_for

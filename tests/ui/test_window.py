@@ -7,8 +7,8 @@ import asyncio
 from configurator.app import add_simulators, build_window
 from configurator.services.sessions import DeviceState
 from configurator.simulators.fleet import factory
-from configurator.ui.prompter import AutoPrompter
-from configurator.ui.tree import CAP_ROLE
+from configurator.ui.devices.tree import CAP_ROLE
+from configurator.ui.dialogs.prompter import AutoPrompter
 
 from .helpers import run_without_warnings, wait_until
 

@@ -1,0 +1,144 @@
+"""The device tree: Site → Device → capability nodes, with state at a glance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+
+from ...services.sessions import DeviceSession, DeviceState
+from ..icons import STATE_COLOURS, device_icon, icon, state_icon
+from .capability_nodes import CapabilityNode
+
+KIND_ROLE = Qt.ItemDataRole.UserRole + 10
+KEY_ROLE = Qt.ItemDataRole.UserRole + 11
+CAP_ROLE = Qt.ItemDataRole.UserRole + 12
+
+SITE, DEVICE, CAPABILITY = "site", "device", "capability"
+
+
+def status_text(session: DeviceSession) -> str:
+    if session.busy and session.state is DeviceState.ONLINE:
+        parts = ["busy…"]
+    else:
+        parts = [str(session.state)]
+    if session.sip and session.state is DeviceState.ONLINE:
+        parts.append("SIP ✓" if session.sip == "registered" else "SIP ✗")
+    if session.dirty:
+        parts.append("unsaved")
+    return " · ".join(parts)
+
+
+class DeviceTree(QTreeView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model_ = QStandardItemModel(self)
+        self.model_.setHorizontalHeaderLabels(["Device", "Status"])
+        self.setModel(self.model_)
+        self.setHeaderHidden(False)
+        self.setUniformRowHeights(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setAnimated(False)
+        header = self.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.site_item = QStandardItem(icon("site"), "Site")
+        self.site_item.setData(SITE, KIND_ROLE)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self.site_item.setFont(bold)
+        self.model_.appendRow([self.site_item, QStandardItem("")])
+        self.devices: dict[str, QStandardItem] = {}
+        self.status_items: dict[str, QStandardItem] = {}
+        self.expand(self.site_item.index())
+
+    def set_site_name(self, name: str) -> None:
+        self.site_item.setText(name)
+
+    def clear_devices(self) -> None:
+        self.site_item.removeRows(0, self.site_item.rowCount())
+        self.devices.clear()
+        self.status_items.clear()
+
+    def add_device(self, session: DeviceSession) -> QStandardItem:
+        if session.key in self.devices:
+            return self.devices[session.key]
+        item = QStandardItem()
+        item.setData(DEVICE, KIND_ROLE)
+        item.setData(session.key, KEY_ROLE)
+        status = QStandardItem()
+        status.setData(DEVICE, KIND_ROLE)
+        status.setData(session.key, KEY_ROLE)
+        self.site_item.appendRow([item, status])
+        self.devices[session.key] = item
+        self.status_items[session.key] = status
+        self.update_device(session)
+        self.expand(self.site_item.index())
+        return item
+
+    def remove_device(self, key: str) -> None:
+        item = self.devices.pop(key, None)
+        self.status_items.pop(key, None)
+        if item is not None:
+            self.site_item.removeRow(item.row())
+
+    def update_device(self, session: DeviceSession) -> None:
+        item = self.devices.get(session.key)
+        if item is None:
+            return
+        entry = session.entry
+        item.setText(f"{entry.title}  ·  {entry.address}" + (" *" if session.dirty else ""))
+        item.setIcon(device_icon(entry.vendor, entry.model))
+        font = QFont(self.font())
+        font.setItalic(session.dirty)
+        item.setFont(font)
+        details = [f"{entry.vendor} {entry.model}".strip() or "Unknown device",
+                   f"Address: {entry.endpoint.base_url}"]
+        if entry.serial:
+            details.append(f"Serial: {entry.serial}")
+        if entry.mac:
+            details.append(f"MAC: {entry.mac}")
+        if entry.firmware:
+            details.append(f"Firmware: {entry.firmware}")
+        details.append(f"State: {session.state}")
+        if session.message:
+            details.append(session.message)
+        item.setToolTip("\n".join(details))
+        status = self.status_items[session.key]
+        status.setText(status_text(session))
+        status.setIcon(state_icon(session.state, busy=bool(session.busy)))
+        status.setForeground(QColor(STATE_COLOURS[session.state]).darker(115))
+        status.setToolTip(session.message or str(session.state))
+
+    def set_capabilities(self, key: str, nodes: list[CapabilityNode]) -> None:
+        item = self.devices.get(key)
+        if item is None:
+            return
+        item.removeRows(0, item.rowCount())
+        for node in nodes:
+            child = QStandardItem(icon(node.icon), node.label)
+            child.setData(CAPABILITY, KIND_ROLE)
+            child.setData(key, KEY_ROLE)
+            child.setData(node.capability, CAP_ROLE)
+            tips = [p.title for p in node.pages] + [t.title for t in node.tables]
+            child.setToolTip(", ".join(tips) or node.label)
+            self.model_.itemFromIndex(item.index())  # keep the index valid
+            item.appendRow([child, QStandardItem("")])
+
+    def capability_index(self, key: str, capability: str) -> QModelIndex:
+        item = self.devices.get(key)
+        if item is None:
+            return QModelIndex()
+        for row in range(item.rowCount()):
+            child = item.child(row)
+            if child.data(CAP_ROLE) == capability:
+                return child.index()
+        return QModelIndex()
+
+    def select(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.expand(index.parent())
+            self.setCurrentIndex(index)

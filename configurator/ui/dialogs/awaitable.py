@@ -1,0 +1,261 @@
+"""Dialogs awaited from coroutines without blocking the loop (``open()`` + a future).
+
+A blocking ``exec()`` inside a task would start a nested Qt loop and break qasync; every dialog
+here is opened with ``open()`` and awaited through :func:`run_dialog`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.device import ActionSpec
+from ...core.params import Kind, ParamSpec
+from ..editors.spec_form import SpecForm
+
+
+async def run_dialog(dialog: QDialog) -> int:
+    """Show ``dialog`` window-modally and wait for its result without a nested loop."""
+    future: asyncio.Future[int] = asyncio.get_event_loop().create_future()
+
+    def finished(result: int) -> None:
+        if not future.done():
+            future.set_result(result)
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    try:
+        return await future
+    finally:
+        if dialog.isVisible():
+            dialog.reject()
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    spec: ParamSpec
+    old: Any
+    new: Any
+
+    @property
+    def old_text(self) -> str:
+        if self.spec.kind is Kind.SECRET:
+            return "(hidden)"
+        return _display(self.spec, self.old)
+
+    @property
+    def new_text(self) -> str:
+        if self.spec.kind is Kind.SECRET:
+            return "(new password)"
+        return _display(self.spec, self.new)
+
+
+def _display(spec: ParamSpec, value: Any) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if spec.kind is Kind.ENUM:
+        return spec.choice_label(value)
+    text = spec.format(value)
+    return f"{text} {spec.unit}" if spec.unit and spec.kind in (Kind.INT, Kind.FLOAT) else text
+
+
+class DiffDialog(QDialog):
+    """Preview of an apply: every changed setting, old → new."""
+
+    def __init__(self, title: str, rows: Sequence[DiffRow], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Apply changes — {title}")
+        self.rows = list(rows)
+        layout = QVBoxLayout(self)
+        n = len(self.rows)
+        intro = QLabel(f"<b>{n} setting{'s' if n != 1 else ''}</b> will be written to "
+                       f"<b>{_esc(title)}</b>. Only these settings are sent; each is read back "
+                       "and verified.", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(n, 4, self)
+        self.table.setHorizontalHeaderLabels(["Setting", "Group", "Current", "New"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        for i, row in enumerate(self.rows):
+            cells = [row.spec.label, row.spec.group, row.old_text, row.new_text]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(row.spec.key if j == 0 else text)
+                if j == 2:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                if j == 3:
+                    item.setForeground(Qt.GlobalColor.darkGreen)
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(i, j, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(self)
+        self.apply_button = buttons.addButton(f"Apply {n} change{'s' if n != 1 else ''}",
+                                              QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.apply_button.setDefault(True)
+        layout.addWidget(buttons)
+        self.resize(640, min(160 + 30 * n, 520))
+
+
+class ConfirmDialog(QDialog):
+    """Confirmation of a dangerous action; optionally the user must type a phrase."""
+
+    def __init__(self, title: str, text: str, *, phrase: str = "", ok_text: str = "Continue",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.phrase = phrase
+        layout = QVBoxLayout(self)
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.edit: QLineEdit | None = None
+        buttons = QDialogButtonBox(self)
+        self.ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        if phrase:
+            layout.addWidget(QLabel(f"Type <b>{_esc(phrase)}</b> to confirm:", self))
+            self.edit = QLineEdit(self)
+            self.edit.setPlaceholderText(phrase)
+            layout.addWidget(self.edit)
+            self.ok.setEnabled(False)
+            self.edit.textChanged.connect(lambda t: self.ok.setEnabled(t.strip() == phrase))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+
+class ArgsDialog(QDialog):
+    """Arguments of an action, as a form generated from its ParamSpecs."""
+
+    def __init__(self, action: ActionSpec, device_title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"{action.label} — {device_title}")
+        layout = QVBoxLayout(self)
+        if action.help:
+            help_label = QLabel(action.help, self)
+            help_label.setWordWrap(True)
+            layout.addWidget(help_label)
+        self.form = SpecForm(action.params, None, self)
+        layout.addWidget(self.form)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def _accept(self) -> None:
+        errors = self.form.errors()
+        if errors:
+            self.error.setText(next(iter(errors.values())))
+            self.error.show()
+            return
+        self.accept()
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def needs_typed_confirmation(action: ActionSpec) -> bool:
+    """# Assumption: factory reset (by id or label) needs the device's name typed."""
+    text = f"{action.id} {action.label}".lower()
+    return "factory" in text or "reset to default" in text
+
+
+class Asker:
+    """File and confirmation questions of the table editor and the Maintenance page.
+
+    ``QtAsker`` shows real dialogs (awaited with ``open()``); tests give a scripted one.
+    An empty path means the user cancelled.
+    """
+
+    async def open_path(self, parent: QWidget | None, title: str, name_filter: str) -> str:
+        raise NotImplementedError
+
+    async def save_path(self, parent: QWidget | None, title: str, suggested: str,
+                        name_filter: str) -> str:
+        raise NotImplementedError
+
+    async def confirm(self, parent: QWidget | None, title: str, text: str, *,
+                      phrase: str = "", ok_text: str = "Continue") -> bool:
+        raise NotImplementedError
+
+
+class QtAsker(Asker):
+    async def open_path(self, parent, title, name_filter):
+        dialog = QFileDialog(parent, title)
+        dialog.setNameFilter(name_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        return _chosen(dialog) if await run_dialog(dialog) == QDialog.DialogCode.Accepted else ""
+
+    async def save_path(self, parent, title, suggested, name_filter):
+        dialog = QFileDialog(parent, title)
+        dialog.setNameFilter(name_filter)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.selectFile(suggested)
+        suffix = suggested.rsplit(".", 1)[-1] if "." in suggested else ""
+        if suffix:
+            dialog.setDefaultSuffix(suffix)
+        return _chosen(dialog) if await run_dialog(dialog) == QDialog.DialogCode.Accepted else ""
+
+    async def confirm(self, parent, title, text, *, phrase="", ok_text="Continue"):
+        dialog = ConfirmDialog(title, text, phrase=phrase, ok_text=ok_text, parent=parent)
+        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+
+def _chosen(dialog: QFileDialog) -> str:
+    files = dialog.selectedFiles()
+    return files[0] if files else ""
+
+
+def file_filter(suffix: str, what: str = "") -> str:
+    """A name filter for files ending in ``suffix`` (".xml"), plus all files."""
+    suffix = suffix if suffix.startswith(".") or not suffix else f".{suffix}"
+    if not suffix:
+        return "All files (*)"
+    label = what or f"{suffix[1:].upper()} files"
+    return f"{label} (*{suffix});;All files (*)"
+
+
+def size_text(size: int) -> str:
+    """1 234 bytes / 12.3 kB / 4.5 MB."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"

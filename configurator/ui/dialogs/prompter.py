@@ -1,0 +1,114 @@
+"""Questions the program asks the user, behind one small interface.
+
+``QtPrompter`` shows dialogs (non-blocking, awaited); ``AutoPrompter`` answers by itself and
+records what it was asked (tests, screenshots, demo certificate trust).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from ...core.device import ActionSpec
+from ...core.errors import short_fingerprint
+from .awaitable import (
+    ArgsDialog,
+    ConfirmDialog,
+    DiffDialog,
+    DiffRow,
+    needs_typed_confirmation,
+    run_dialog,
+)
+
+
+class Prompter:
+    async def confirm_changes(self, parent: QWidget | None, title: str,
+                              rows: Sequence[DiffRow]) -> bool:
+        raise NotImplementedError
+
+    async def confirm_action(self, parent: QWidget | None, device_title: str,
+                             action: ActionSpec) -> bool:
+        raise NotImplementedError
+
+    async def action_args(self, parent: QWidget | None, device_title: str,
+                          action: ActionSpec) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    async def trust_certificate(self, key: str, fingerprint: str) -> bool:
+        raise NotImplementedError
+
+    async def accept_new_certificate(self, host: str, pinned: str, presented: str) -> bool:
+        raise NotImplementedError
+
+
+class QtPrompter(Prompter):
+    def __init__(self, window: QWidget | None = None) -> None:
+        self.window = window
+
+    async def confirm_changes(self, parent, title, rows):
+        dialog = DiffDialog(title, rows, parent or self.window)
+        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    async def confirm_action(self, parent, device_title, action):
+        text = action.confirm_text or f"Run “{action.label}” on {device_title}?"
+        phrase = device_title if needs_typed_confirmation(action) else ""
+        dialog = ConfirmDialog(action.label, text, phrase=phrase, ok_text=action.label,
+                               parent=parent or self.window)
+        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    async def action_args(self, parent, device_title, action):
+        dialog = ArgsDialog(action, device_title, parent or self.window)
+        if await run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.form.values()
+
+    async def trust_certificate(self, key, fingerprint):
+        dialog = ConfirmDialog(
+            "New TLS certificate",
+            f"<b>{key}</b> presents a certificate this computer has not seen before.<br><br>"
+            f"SHA-256 fingerprint:<br><tt>{fingerprint}</tt><br><br>"
+            "Trust it? It will be remembered and any later change will be reported.",
+            ok_text="Trust certificate", parent=self.window)
+        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    async def accept_new_certificate(self, host, pinned, presented):
+        dialog = ConfirmDialog(
+            "TLS certificate changed",
+            f"<b>{host}</b> now presents a different certificate.<br>"
+            f"Pinned: <tt>{short_fingerprint(pinned)}</tt><br>"
+            f"Now: <tt>{presented}</tt><br><br>This happens after a firmware update or a "
+            "factory reset - or when someone is intercepting the connection. Accept the new "
+            "certificate only if you know why it changed.",
+            phrase="", ok_text="Accept new certificate", parent=self.window)
+        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+
+class AutoPrompter(Prompter):
+    """Answers every question with ``answer`` and records the questions."""
+
+    def __init__(self, answer: bool = True, args: dict[str, Any] | None = None) -> None:
+        self.answer = answer
+        self.args = args or {}
+        self.asked: list[tuple[str, Any]] = []
+
+    async def confirm_changes(self, parent, title, rows):
+        self.asked.append(("changes", list(rows)))
+        return self.answer
+
+    async def confirm_action(self, parent, device_title, action):
+        self.asked.append(("action", action.id))
+        return self.answer
+
+    async def action_args(self, parent, device_title, action):
+        self.asked.append(("args", action.id))
+        return dict(self.args) if self.answer else None
+
+    async def trust_certificate(self, key, fingerprint):
+        self.asked.append(("trust", key))
+        return self.answer
+
+    async def accept_new_certificate(self, host, pinned, presented):
+        self.asked.append(("new certificate", host))
+        return self.answer

@@ -1,0 +1,78 @@
+"""Main window discovery: the Discovery dock (built on first use) and adding what it found
+through the same path as "Add device", asking credentials once per vendor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...core.events import Severity
+from ...core.transport import Credentials
+from ..window.device_control import credentials_from
+from ..window.layout import bring_forward
+
+if TYPE_CHECKING:  # the panel and the discovery engine are imported on first use
+    from .discovery_panel import DiscoveryPanel
+
+
+class DiscoveryControl:
+    """Mixin of ``MainWindow``: the Discovery dock and adding discovered devices."""
+
+    def show_discovery(self) -> DiscoveryPanel:
+        """The Discovery dock (built on first use)."""
+        if self.discovery is None:
+            from .discovery_panel import DiscoveryPanel
+
+            # Assumption: in demo mode the machine's own interfaces are not offered (the
+            # fleet lives on loopback); the default range is the one holding the fleet.
+            self.discovery = DiscoveryPanel(self.discovery_dock,
+                                            interfaces=[] if self.demo else None,
+                                            settings=self.settings)
+            self.discovery.addRequested.connect(
+                lambda devices: self.spawn(self.add_discovered_devices(devices),
+                                           name="add discovered"))
+            self.discovery_dock.setWidget(self.discovery)
+            # Assumption: discovery is an occasional task; it opens as a floating window
+            # (dockable by the user) instead of squeezing the editors.
+            self.discovery_dock.setFloating(True)
+            self.discovery_dock.resize(920, 540)
+        if self.demo:
+            self.set_discovery_defaults()
+        bring_forward(self.discovery_dock)
+        return self.discovery
+
+    def set_discovery_defaults(self) -> None:
+        """Demo mode: sweep the range and the ports of the devices in the site."""
+        panel = self.discovery
+        if panel is None:
+            return
+        from .found_devices import covering_range
+
+        entries = [s.entry for s in self.manager.sessions.values()]
+        ranges = covering_range(e.address for e in entries)
+        if ranges:
+            panel.ranges_edit.setText(ranges)
+        ports = sorted({e.port for e in entries if e.port and e.port not in (80, 443)})
+        panel.ports_edit.setText(", ".join(map(str, ports)))
+
+    async def ask_discovered_credentials(self, vendor: str, devices: list[Any]
+                                         ) -> Credentials | None:
+        """Asked once per vendor before discovered devices are added."""
+        from .found_devices import credentials_spec
+
+        spec = credentials_spec(vendor, len(devices))
+        answer = await self.prompter.action_args(self, vendor, spec)
+        if answer is None:
+            return None
+        return credentials_from(answer)
+
+    async def add_discovered_devices(self, devices: list[Any]) -> list[str]:
+        """Add discovered devices through the same path as "Add device"."""
+        from .found_devices import add_discovered
+
+        added, errors = await add_discovered(devices, self.ask_discovered_credentials,
+                                             self.add_device)
+        for line in errors:
+            self.live.note(line.partition(":")[0], line, Severity.WARNING, type_="AddFailed")
+        self.status(f"Added {len(added)} device(s)" + (f", {len(errors)} not added"
+                                                        if errors else ""))
+        return added

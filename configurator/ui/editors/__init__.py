@@ -1,0 +1,1 @@
+"""Generated editors for a capability: settings forms, tables and their field editors."""

@@ -1,0 +1,130 @@
+"""The editor shown for one capability node: tabs of generated forms and tables, plus the
+node's actions as buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.device import ActionSpec, Capability
+from ..devices.capability_nodes import CapabilityNode
+from ..icons import icon
+from ..maintenance.maintenance_page import MaintenancePanel
+from .context import EditorContext
+from .settings_form import PageForm
+from .table_editor import TableEditor
+
+
+class CapabilityView(QWidget):
+    dirty_changed = Signal()
+    action_requested = Signal(object)  # ActionSpec
+
+    def __init__(self, node: CapabilityNode, ctx: EditorContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.node = node
+        self.ctx = ctx
+        self.forms: list[PageForm] = []
+        self.tables: list[TableEditor] = []
+        self.maintenance: MaintenancePanel | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        title = QLabel(f"<span style='font-size:15px; font-weight:600'>{node.label}</span>"
+                       f"<span style='color:#78909c'> — {ctx.session.title} "
+                       f"({ctx.session.entry.address})</span>", self)
+        layout.addWidget(title)
+        if node.actions:
+            row = QHBoxLayout()
+            for action in node.actions:
+                button = QPushButton(icon("action"), action.label + ("…" if action.params or
+                                                                     action.dangerous else ""),
+                                     self)
+                button.setToolTip(action.help or action.label)
+                button.clicked.connect(lambda _=False, a=action: self._request(a))
+                row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        for page in node.pages:
+            form = PageForm(page, ctx, self.tabs)
+            form.dirty_changed.connect(lambda _d, f=form: self._form_dirty(f))
+            self.tabs.addTab(form, page.title)
+            self.forms.append(form)
+        for table in node.tables:
+            editor = TableEditor(table, ctx, self.tabs)
+            for signal in (editor.model.dataChanged, editor.model.modelReset,
+                           editor.model.rowsInserted, editor.model.rowsRemoved):
+                signal.connect(lambda *_, e=editor: self._table_dirty(e))
+            self.tabs.addTab(editor, table.title)
+            self.tables.append(editor)
+        device = ctx.session.device
+        if node.capability == Capability.MAINTENANCE and device is not None:
+            self.maintenance = MaintenancePanel(ctx, device.maintenance(), self)
+            if self.tabs.count():
+                self.tabs.insertTab(0, self.maintenance, "Backup and firmware")
+                self.tabs.setCurrentIndex(0)
+            else:
+                layout.addWidget(self.maintenance, 1)
+        if self.tabs.count():
+            layout.addWidget(self.tabs, 1)
+        elif self.maintenance is None:
+            note = QLabel(self._empty_text(), self)
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #546e7a; padding: 12px;")
+            layout.addWidget(note)
+            layout.addStretch(1)
+
+    def _empty_text(self) -> str:
+        if self.node.capability in ("events", "calllog", "doorlog"):
+            return ("Live events of this device appear in the Event log pane at the bottom "
+                    "of the window.")
+        if self.node.capability == "camera":
+            return ("The live picture is in the Camera dock at the bottom of the window "
+                    "(source, resolution and frame rate are chosen there). View → Camera grid "
+                    "shows every camera of the site.")
+        return "Use the buttons above."
+
+    def _request(self, action: ActionSpec) -> None:
+        self.action_requested.emit(action)
+
+    def _form_dirty(self, form: PageForm) -> None:
+        index = self.tabs.indexOf(form)
+        self.tabs.setTabText(index, form.page.title + (" •" if form.dirty else ""))
+        self._mark(form.page.id, form.dirty)
+
+    def _table_dirty(self, editor: TableEditor) -> None:
+        index = self.tabs.indexOf(editor)
+        self.tabs.setTabText(index, editor.spec.title + (" •" if editor.dirty else ""))
+        self._mark(f"table:{editor.spec.id}", editor.dirty)
+
+    def _mark(self, page_key: str, dirty: bool) -> None:
+        session = self.ctx.session
+        was = page_key in session.dirty_pages
+        if dirty:
+            session.dirty_pages.add(page_key)
+        else:
+            session.dirty_pages.discard(page_key)
+        if was != dirty:
+            self.ctx.manager.changed(session)
+        self.dirty_changed.emit()
+
+    @property
+    def dirty(self) -> bool:
+        return any(f.dirty for f in self.forms) or any(t.dirty for t in self.tables)
+
+    def current_form(self) -> PageForm | None:
+        widget = self.tabs.currentWidget() if self.tabs.count() else None
+        return widget if isinstance(widget, PageForm) else None
+
+    async def load(self) -> None:
+        for form in self.forms:
+            await form.load()
+        for table in self.tables:
+            await table.load()

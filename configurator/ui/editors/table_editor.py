@@ -1,0 +1,499 @@
+"""Table editor generated from a TableSpec: sort, filter, add/edit/delete rows with per-cell
+validation, CSV import/export, the device's own export/import files (where the TableSpec offers
+``TableOp.EXPORT`` / ``TableOp.IMPORT``), and apply as ``apply_table`` with per-row results."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import ConfiguratorError, InvalidValue
+from ...core.params import Category, TableOp, TableSpec
+from ..dialogs.awaitable import Asker, QtAsker, file_filter, run_dialog, size_text
+from ..icons import icon
+from ..widgets import Banner
+from .context import EditorContext
+from .spec_form import SpecForm
+from .table_model import SORT_ROLE, TableModel
+
+log = logging.getLogger("configurator.ui.editors.table_editor")
+
+
+class RowDialog(QDialog):
+    """Add or edit one row; every cell validated by its column's ParamSpec."""
+
+    def __init__(self, spec: TableSpec, values: dict[str, Any] | None, parent: QWidget | None,
+                 *, key_editable: bool = True) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.setWindowTitle(f"{'Edit' if values else 'Add'} row — {spec.title}")
+        layout = QVBoxLayout(self)
+        self.form = SpecForm(spec.columns, values, self, hide_read_only=values is None)
+        if not key_editable and spec.row_key in self.form.rows:
+            self.form.rows[spec.row_key].editor.set_read_only(True)
+        layout.addWidget(self.form)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+        self.values: dict[str, Any] = {}
+        self.editing = bool(values)
+
+    def _accept(self) -> None:
+        errors = self.form.errors()
+        if errors:
+            self.error.setText(next(iter(errors.values())))
+            self.error.show()
+            return
+        try:
+            self.values = self.spec.validate_row(self.form.values(include_empty=self.editing))
+        except InvalidValue as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.accept()
+
+
+class TableEditor(QWidget):
+    def __init__(self, spec: TableSpec, ctx: EditorContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.ctx = ctx
+        self.model = TableModel(spec)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.loaded = False
+        self.busy = False
+        ops = spec.operations
+        self.can_add = TableOp.ADD in ops or TableOp.IMPORT in ops
+        self.can_edit = TableOp.SET in ops
+        self.can_delete = TableOp.DEL in ops
+        self.asker: Asker = QtAsker()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.banner = Banner(self)
+        layout.addWidget(self.banner)
+        bar = QToolBar(self)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.add_action = bar.addAction(icon("add"), "Add row")
+        self.edit_action = bar.addAction(icon("list"), "Edit")
+        self.delete_action = bar.addAction(icon("remove"), "Delete")
+        bar.addSeparator()
+        self.import_action = bar.addAction(icon("open"), "Import CSV…")
+        self.export_action = bar.addAction(icon("save"), "Export CSV…")
+        bar.addSeparator()
+        # The device's own file (ICKey.xml, Contact.csv ...): only where the device has one.
+        self.device_export_action = bar.addAction(icon("save"), "Export device file…")
+        self.device_import_action = bar.addAction(icon("open"), "Import device file…")
+        self.device_export_action.setVisible(TableOp.EXPORT in ops)
+        self.device_import_action.setVisible(TableOp.IMPORT in ops)
+        kind = (spec.export_format or "device").upper()
+        self.device_export_action.setToolTip(f"Download the device's own {kind} file of this "
+                                             "table (as the device's web interface exports it)")
+        self.device_import_action.setToolTip(f"Send a {kind} file exported from the device "
+                                             "back: it REPLACES the whole table on the device")
+        if ops & {TableOp.EXPORT, TableOp.IMPORT}:
+            bar.addSeparator()
+        # Wide tables (the 2N directory has ~40 fields) open with their basic columns; the
+        # advanced ones are one click away, as in the CLI's --all-columns.
+        self.advanced_columns = [i + 1 for i, c in enumerate(spec.columns)
+                                 if c.category is not Category.BASIC]
+        self.advanced_action = bar.addAction(icon("list"), "Advanced columns")
+        self.advanced_action.setCheckable(True)
+        self.advanced_action.setToolTip(
+            f"Show the {len(self.advanced_columns)} advanced columns of this table too")
+        self.advanced_action.setVisible(
+            0 < len(self.advanced_columns) < len(spec.columns))
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter rows…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMaximumWidth(260)
+        bar.addWidget(self.filter_edit)
+        layout.addWidget(bar)
+
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.view, 1)
+        self.show_advanced_columns(False)
+
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(4, 0, 4, 4)
+        self.reload_button = QPushButton(icon("refresh"), "Reload", self)
+        self.summary = QLabel(self)
+        self.summary.setStyleSheet("color: #546e7a;")
+        self.revert_button = QPushButton(icon("revert"), "Revert", self)
+        self.apply_button = QPushButton(icon("apply"), "Apply", self)
+        bottom.addWidget(self.reload_button)
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.apply_button)
+        layout.addLayout(bottom)
+
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.advanced_action.toggled.connect(self.show_advanced_columns)
+        self.add_action.triggered.connect(lambda: self.ctx.spawn(self.add_dialog(), "add row"))
+        self.edit_action.triggered.connect(lambda: self.ctx.spawn(self.edit_dialog(), "edit"))
+        self.view.doubleClicked.connect(lambda _: self.ctx.spawn(self.edit_dialog(), "edit"))
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.import_action.triggered.connect(lambda: self.ctx.spawn(self.import_dialog()))
+        self.export_action.triggered.connect(lambda: self.ctx.spawn(self.export_dialog()))
+        self.device_export_action.triggered.connect(
+            lambda: self.ctx.spawn(self.export_device_file(), "export device file"))
+        self.device_import_action.triggered.connect(
+            lambda: self.ctx.spawn(self.import_device_file(), "import device file"))
+        self.reload_button.clicked.connect(lambda: self.ctx.spawn(self.load(), "reload"))
+        self.revert_button.clicked.connect(self.revert)
+        self.apply_button.clicked.connect(lambda: self.ctx.spawn(self.apply(), "apply table"))
+        for signal in (self.model.dataChanged, self.model.rowsInserted, self.model.rowsRemoved,
+                       self.model.modelReset):
+            signal.connect(self._update)
+        self.view.selectionModel().selectionChanged.connect(self._update)
+        self._update()
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return bool(self.model.pending())
+
+    def _update(self, *_: object) -> None:
+        pending = self.model.pending()
+        selected = bool(self.selected_rows())
+        self.add_action.setEnabled(self.can_add and self.loaded and not self.busy)
+        self.edit_action.setEnabled(selected and not self.busy)
+        self.delete_action.setEnabled(selected and self.can_delete and not self.busy)
+        self.import_action.setEnabled(self.can_add and self.loaded and not self.busy)
+        self.device_export_action.setEnabled(not self.busy)
+        self.device_import_action.setEnabled(self.loaded and not self.busy)
+        self.apply_button.setEnabled(bool(pending) and not self.busy)
+        self.revert_button.setEnabled(bool(pending) and not self.busy)
+        self.reload_button.setEnabled(not self.busy)
+        rows = len(self.model.rows)
+        limit = f" of max {self.spec.max_rows}" if self.spec.max_rows else ""
+        text = f"{rows} row(s){limit}"
+        if pending:
+            text += f" · {len(pending)} pending change(s)"
+        self.summary.setText(text)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self._update()
+
+    def selected_rows(self) -> list[int]:
+        rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
+        return sorted(rows)
+
+    # -- editing --------------------------------------------------------------------------
+    async def add_dialog(self) -> None:
+        dialog = RowDialog(self.spec, None, self)
+        if await run_dialog(dialog) == QDialog.DialogCode.Accepted:
+            self.add_row(dialog.values)
+
+    def add_row(self, values: dict[str, Any]) -> bool:
+        try:
+            self.model.add_row(values)
+        except InvalidValue as exc:
+            self.banner.error(str(exc))
+            return False
+        self.banner.clear()
+        return True
+
+    async def edit_dialog(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        position = rows[0]
+        row = self.model.rows[position]
+        key_editable = row.original is None
+        if not self.can_edit and not key_editable:
+            self.banner.warning("This device cannot change rows in place; delete the row "
+                                "and add a new one.")
+            return
+        dialog = RowDialog(self.spec, dict(row.values), self, key_editable=key_editable)
+        if await run_dialog(dialog) == QDialog.DialogCode.Accepted:
+            try:
+                self.model.update_row(position, dialog.values)
+            except InvalidValue as exc:
+                self.banner.error(str(exc))
+
+    def delete_selected(self) -> None:
+        for position in reversed(self.selected_rows()):
+            self.model.toggle_delete(position)
+
+    def revert(self) -> None:
+        self.model.revert()
+        self.banner.clear()
+
+    # -- CSV ------------------------------------------------------------------------------
+    def export_csv(self, path: Path) -> int:
+        try:
+            Path(path).write_text(self.model.to_csv(), encoding="utf-8")
+        except OSError as exc:
+            raise ConfiguratorError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        return len(self.model.rows)
+
+    def import_csv(self, path: Path) -> tuple[int, int]:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfiguratorError(f"cannot read {path}: {exc}") from exc
+        return self.model.from_csv(text)
+
+    async def export_dialog(self) -> None:
+        path = await _ask_file(self, f"Export {self.spec.title}", save=True)
+        if path:
+            try:
+                count = self.export_csv(Path(path))
+                self.banner.success(f"Exported {count} row(s) to {path}")
+            except ConfiguratorError as exc:
+                self.banner.error(str(exc))
+
+    async def import_dialog(self) -> None:
+        path = await _ask_file(self, f"Import {self.spec.title}", save=False)
+        if path:
+            try:
+                added, updated = self.import_csv(Path(path))
+                self.banner.info(f"Imported {added} new and {updated} changed row(s) — "
+                                 "review them and press Apply.")
+            except ConfiguratorError as exc:
+                self.banner.error(f"Nothing imported: {exc}")
+
+    # -- the device's own export/import file ---------------------------------------------
+    async def export_device_file(self) -> str:
+        """Fetch the device's export file and save it; returns the path ("" if not saved)."""
+        device = self.ctx.session.device
+        title = self.spec.title
+        if device is None:
+            self.banner.error("The device is not connected.")
+            return ""
+        self.set_busy(True)
+        self.banner.info(f"Reading the device's {title} file…")
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                content, suffix = await device.export_table(self.spec.id)
+        except Exception as exc:
+            self.banner.error(f"Cannot export {title}: {_reason(exc, log)}")
+            return ""
+        finally:
+            self.set_busy(False)
+        suggested = f"{_file_stem(self.ctx.session.title)}-{self.spec.id}{suffix}"
+        path = await self.asker.save_path(self, f"Save the device's {title} file", suggested,
+                                          file_filter(suffix))
+        if not path:
+            self.banner.info("Export cancelled; nothing was saved.")
+            return ""
+        try:
+            Path(path).write_bytes(content)
+        except OSError as exc:
+            self.banner.error(f"Cannot write {path}: {exc.strerror or exc}")
+            return ""
+        self.banner.success(f"Saved the device's {_h(title)} file ({size_text(len(content))}) "
+                            f"to {_h(path)}")
+        return path
+
+    async def import_device_file(self) -> bool:
+        """Send a device file back (replaces the table on the device), then re-read it."""
+        device = self.ctx.session.device
+        title, device_title = self.spec.title, self.ctx.session.title
+        if device is None:
+            self.banner.error("The device is not connected; nothing was imported.")
+            return False
+        if self.dirty:
+            self.banner.warning("Apply or revert the pending changes before importing a "
+                                "device file.")
+            return False
+        fmt = f".{self.spec.export_format}" if self.spec.export_format else ""
+        path = await self.asker.open_path(self, f"Import a {title} file", file_filter(fmt))
+        if not path:
+            return False
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            self.banner.error(f"Nothing imported: cannot read {path}: {exc.strerror or exc}")
+            return False
+        name = Path(path).name
+        text = (f"Importing <b>{_h(name)}</b> ({size_text(len(content))}) <b>replaces all "
+                f"{len(self.model.rows)} row(s)</b> of {_h(title)} on <b>{_h(device_title)}</b> "
+                "with the rows of the file.<br><br>Export the current table first if you may "
+                "need it again.")
+        if not await self.asker.confirm(self, f"Replace {title}?", text,
+                                        ok_text="Replace table"):
+            self.banner.info("Import cancelled; the device was not changed.")
+            return False
+        self.set_busy(True)
+        self.banner.info(f"Importing {name}…")
+        failure = ""
+        results = None
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                results = await device.import_table(self.spec.id, content, name)
+        except Exception as exc:
+            failure = _reason(exc, log)
+        finally:
+            self.set_busy(False)
+        reloaded = await self.load()  # show what the device really holds now
+        if failure:
+            self.banner.error(f"Import of {_h(name)} failed: {_h(failure)}"
+                              + ("" if reloaded else " (the table could not be re-read)"))
+            return False
+        failed = [r for r in results or [] if not r.ok]
+        if failed:
+            lines = "".join(f"<br>• {_h(str(r.key))}: {_h(r.message or 'refused')}"
+                            for r in failed[:8])
+            more = f"<br>… and {len(failed) - 8} more" if len(failed) > 8 else ""
+            self.banner.error(f"{len(failed)} row(s) of {_h(name)} were refused:{lines}{more}")
+            return False
+        if not reloaded:
+            self.banner.warning(f"{_h(name)} was imported, but the table could not be re-read; "
+                                "press Reload.")
+            return True
+        self.banner.success(f"Imported {_h(name)}: {_h(title)} now has "
+                            f"{len(self.model.rows)} row(s) on the device.")
+        self.ctx.status(f"{device_title} — {title}: imported {name}")
+        return True
+
+    # -- device I/O -----------------------------------------------------------------------
+    def show_advanced_columns(self, show: bool) -> None:
+        """Hide the advanced columns unless asked (only when the table has basic ones too)."""
+        if not self.advanced_action.isVisible() and not show:
+            show = True  # all-basic or all-advanced tables show everything
+        for column in self.advanced_columns:
+            self.view.setColumnHidden(column, not show)
+
+    async def load(self) -> bool:
+        device = self.ctx.session.device
+        if device is None:
+            self.banner.error("The device is not connected.")
+            return False
+        if self.dirty and self.loaded:
+            self.banner.warning("Apply or revert the pending changes before reloading.")
+            return False
+        self.set_busy(True)
+        self.banner.info(f"Reading {self.spec.title}…")
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                rows = await device.read_table(self.spec.id)
+        except Exception as exc:
+            if not isinstance(exc, ConfiguratorError):
+                log.exception("reading table %s failed", self.spec.id)
+            self.banner.error(f"Cannot read {self.spec.title}: {exc}")
+            return False
+        finally:
+            self.set_busy(False)
+        self.model.load(rows)
+        self.loaded = True
+        self.banner.clear()
+        self.view.resizeColumnsToContents()
+        self._update()
+        return True
+
+    async def apply(self) -> bool:
+        add, update, delete = self.model.changes()
+        if not (add or update or delete):
+            return True
+        device = self.ctx.session.device
+        if device is None:
+            self.banner.error("The device is not connected; nothing was written.")
+            return False
+        self.set_busy(True)
+        self.banner.info("Writing changes…")
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                results = await device.apply_table(self.spec.id, add=add, update=update,
+                                                   delete=delete)
+                fresh = await device.read_table(self.spec.id)
+        except Exception as exc:
+            reason = str(exc) if isinstance(exc, ConfiguratorError) else f"internal error: {exc}"
+            if not isinstance(exc, ConfiguratorError):
+                log.exception("applying table %s failed", self.spec.id)
+            for row in self.model.pending():
+                row.error = f"not confirmed — {reason}"
+            self.model.layoutChanged.emit()
+            self.banner.error(f"The changes were not confirmed: {reason}")
+            return False
+        finally:
+            self.set_busy(False)
+        failed = self.model.merge_after_apply(fresh, results)
+        ok = sum(1 for r in results if r.ok)
+        if failed:
+            first = next((r.message for r in results if not r.ok), "")
+            self.banner.error(f"{ok} change(s) applied, {failed} failed: {first}")
+        else:
+            self.banner.success(f"{ok} change(s) applied.")
+        self.ctx.status(f"{self.ctx.session.title} — {self.spec.title}: {ok} applied, "
+                        f"{failed} failed")
+        self._update()
+        return not failed
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _file_stem(title: str) -> str:
+    """A file-name-safe form of a device title."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", title).strip("-") or "device"
+
+
+def _reason(exc: BaseException, logger: logging.Logger) -> str:
+    """One line for the user; unexpected exceptions are logged with their traceback."""
+    if isinstance(exc, ConfiguratorError):
+        return str(exc)
+    logger.exception("unexpected error")
+    return f"internal error: {exc}"
+
+
+async def _ask_file(parent: QWidget, title: str, *, save: bool) -> str:
+    dialog = QFileDialog(parent, title)
+    dialog.setNameFilter("CSV files (*.csv);;All files (*)")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save
+                         else QFileDialog.AcceptMode.AcceptOpen)
+    if save:
+        dialog.setDefaultSuffix("csv")
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    if await run_dialog(dialog) != QDialog.DialogCode.Accepted:
+        return ""
+    files = dialog.selectedFiles()
+    return files[0] if files else ""

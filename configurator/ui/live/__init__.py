@@ -1,0 +1,1 @@
+"""Live views: camera widgets and windows, the event log and its sources."""

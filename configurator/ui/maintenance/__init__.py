@@ -1,0 +1,1 @@
+"""Maintenance of a device: configuration backup and restore, firmware."""

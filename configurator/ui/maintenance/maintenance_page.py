@@ -1,0 +1,397 @@
+"""The Maintenance page of a device: configuration backup and restore, firmware upload and
+apply, with progress and a one-line result. Reboot and factory reset stay actions (buttons
+above this page). What is offered comes from ``device.maintenance()``.
+
+Restore and firmware apply are dangerous: they need the device's name typed, like a factory
+reset. A step that fails is reported as failed - never as success - and says what state the
+device was left in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.device import Device, FirmwareImage, MaintenanceSpec
+from ...core.errors import ConfiguratorError, NotSupported
+from ..dialogs.awaitable import Asker, QtAsker, file_filter, size_text
+from ..editors.context import EditorContext
+from ..icons import icon
+from ..widgets import Banner
+
+log = logging.getLogger("configurator.ui.maintenance.maintenance_page")
+
+RESTART_TIMEOUT = 180.0  # s a device may take to come back after a firmware upgrade
+RESTART_POLL = 2.0  # s between identity reads while waiting for it
+
+
+class Progress(QWidget):
+    """A busy bar with the current step and the seconds elapsed (hidden when idle)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)
+        self.bar.setMaximumWidth(220)
+        self.bar.setTextVisible(False)
+        self.label = QLabel(self)
+        self.label.setStyleSheet("color: #37474f;")
+        layout.addWidget(self.bar)
+        layout.addWidget(self.label, 1)
+        self.step = ""
+        self._started = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(500)
+        self._timer.timeout.connect(self._tick)
+        self.hide()
+
+    def start(self, step: str) -> None:
+        self._started = time.monotonic()
+        self.set_step(step)
+        self._timer.start()
+        self.show()
+
+    def set_step(self, step: str) -> None:
+        self.step = step
+        self._tick()
+
+    def _tick(self) -> None:
+        elapsed = time.monotonic() - self._started
+        suffix = f"  ({elapsed:.0f} s)" if elapsed >= 1 else ""
+        self.label.setText(self.step + suffix)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.step = ""
+        self.hide()
+
+
+class MaintenancePanel(QWidget):
+    """Backup / restore / firmware for one device session."""
+
+    def __init__(self, ctx: EditorContext, spec: MaintenanceSpec,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.spec = spec
+        self.asker: Asker = QtAsker()
+        self.restart_timeout = RESTART_TIMEOUT
+        self.restart_poll = RESTART_POLL
+        self.busy = False
+        self.image: FirmwareImage | None = None  # last firmware checked (shown in the box)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(10)
+        self.banner = Banner(self)
+        layout.addWidget(self.banner)
+        self.progress = Progress(self)
+        layout.addWidget(self.progress)
+
+        self.config_box = QGroupBox("Configuration", self)
+        config = QVBoxLayout(self.config_box)
+        kind = spec.config_suffix.lstrip(".").upper() or "configuration"
+        about = QLabel(f"Back up saves the device's own configuration file ({kind}). "
+                       "Restore sends such a file back and replaces the device's whole "
+                       "configuration" + (" (the device restarts)." if spec.restore_restarts
+                                          else "."), self.config_box)
+        about.setWordWrap(True)
+        about.setStyleSheet("color: #546e7a;")
+        config.addWidget(about)
+        row = QHBoxLayout()
+        self.backup_button = QPushButton(icon("save"), "Back up configuration…", self)
+        self.restore_button = QPushButton(icon("open"), "Restore configuration…", self)
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
+        row.addStretch(1)
+        config.addLayout(row)
+        layout.addWidget(self.config_box)
+
+        self.firmware_box = QGroupBox("Firmware", self)
+        firmware = QVBoxLayout(self.firmware_box)
+        form = QFormLayout()
+        self.current_label = QLabel(self.firmware_box)
+        self.file_label = QLabel("—", self.firmware_box)
+        self.version_label = QLabel("—", self.firmware_box)
+        self.version_label.setWordWrap(True)
+        form.addRow("Running:", self.current_label)
+        form.addRow("File:", self.file_label)
+        form.addRow("New version:", self.version_label)
+        firmware.addLayout(form)
+        row = QHBoxLayout()
+        self.firmware_button = QPushButton(icon("open"), "Upload firmware…", self)
+        row.addWidget(self.firmware_button)
+        row.addStretch(1)
+        firmware.addLayout(row)
+        layout.addWidget(self.firmware_box)
+
+        self.note = QLabel(spec.help, self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #546e7a;")
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+        self.config_box.setVisible(spec.backup or spec.restore)
+        self.backup_button.setVisible(spec.backup)
+        self.restore_button.setVisible(spec.restore)
+        self.firmware_box.setVisible(spec.firmware)
+        self.note.setVisible(bool(spec.help))
+        self.backup_button.clicked.connect(lambda: self.ctx.spawn(self.backup(), "backup"))
+        self.restore_button.clicked.connect(lambda: self.ctx.spawn(self.restore(), "restore"))
+        self.firmware_button.clicked.connect(
+            lambda: self.ctx.spawn(self.upgrade_firmware(), "firmware"))
+        self._show_current()
+        self._update()
+
+    @property
+    def offers_anything(self) -> bool:
+        return self.spec.backup or self.spec.restore or self.spec.firmware
+
+    # -- state ----------------------------------------------------------------------------
+    def _update(self) -> None:
+        for button in (self.backup_button, self.restore_button, self.firmware_button):
+            button.setEnabled(not self.busy)
+
+    def _show_current(self) -> None:
+        self.current_label.setText(self.ctx.session.entry.firmware or "unknown")
+
+    def _device(self) -> Device | None:
+        device = self.ctx.session.device
+        if device is None:
+            self.banner.error("The device is not connected.")
+        return device
+
+    @property
+    def device_title(self) -> str:
+        return self.ctx.session.title
+
+    async def _run(self, step: str, call: Callable[[], Awaitable[Any]]) -> Any:
+        """Run one device call with the busy state, the progress and the device's busy ring."""
+        self.busy = True
+        self._update()
+        self.progress.start(step)
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                return await call()
+        finally:
+            self.progress.stop()
+            self.busy = False
+            self._update()
+
+    async def _read(self, title: str, name_filter: str) -> tuple[bytes, str] | None:
+        path = await self.asker.open_path(self, title, name_filter)
+        if not path:
+            return None
+        try:
+            return Path(path).read_bytes(), Path(path).name
+        except OSError as exc:
+            self.banner.error(f"Cannot read {_h(path)}: {_h(exc.strerror or str(exc))}")
+            return None
+
+    # -- backup / restore -----------------------------------------------------------------
+    async def backup(self) -> str:
+        """Read the configuration file and save it; returns the path ("" if not saved)."""
+        device = self._device()
+        if device is None:
+            return ""
+        try:
+            content, suffix = await self._run("Reading the configuration file…", device.backup)
+        except Exception as exc:
+            self.banner.error(f"Backup failed: {_h(_reason(exc))}")
+            return ""
+        stamp = time.strftime("%Y%m%d-%H%M")
+        suggested = f"{_stem(self.device_title)}-{stamp}{suffix}"
+        path = await self.asker.save_path(self, f"Save the configuration of {self.device_title}",
+                                          suggested, file_filter(suffix, "Configuration"))
+        if not path:
+            self.banner.info("Backup not saved (cancelled).")
+            return ""
+        try:
+            Path(path).write_bytes(content)
+        except OSError as exc:
+            self.banner.error(f"Backup not saved: cannot write {_h(path)}: "
+                              f"{_h(exc.strerror or str(exc))}")
+            return ""
+        self.banner.success(f"Configuration saved to {_h(path)} ({size_text(len(content))}).")
+        self.ctx.status(f"{self.device_title}: configuration saved to {path}")
+        return path
+
+    async def restore(self) -> bool:
+        device = self._device()
+        if device is None:
+            return False
+        chosen = await self._read(f"Restore the configuration of {self.device_title}",
+                                  file_filter(self.spec.config_suffix, "Configuration"))
+        if chosen is None:
+            return False
+        content, name = chosen
+        restart = " The device restarts to apply it." if self.spec.restore_restarts else ""
+        text = (f"Replace the <b>whole configuration</b> of <b>{_h(self.device_title)}</b> "
+                f"with <b>{_h(name)}</b> ({size_text(len(content))})?{restart}<br><br>"
+                "Settings not in the file may return to their defaults. Unsaved edits on "
+                "other pages of this device are not kept.")
+        if not await self.asker.confirm(self, "Restore configuration", text,
+                                        phrase=self.device_title, ok_text="Restore"):
+            self.banner.info("Restore cancelled; the device was not changed.")
+            return False
+        try:
+            await self._run(f"Sending {name}…", lambda: device.restore(content, name))
+        except Exception as exc:
+            self.banner.error(f"Restore failed: {_h(_reason(exc))}")
+            return False
+        after = (" The device restarts now; it is back online in a minute or so."
+                 if self.spec.restore_restarts else
+                 " The device applies it within about 15 seconds.")
+        self.banner.success(f"Configuration {_h(name)} accepted by the device.{after} "
+                            "Reload open pages to see the restored values.")
+        self.ctx.status(f"{self.device_title}: configuration restored from {name}")
+        return True
+
+    # -- firmware -------------------------------------------------------------------------
+    async def upgrade_firmware(self) -> bool:
+        """Choose a file, let the device check it, show the version, then apply or reject."""
+        device = self._device()
+        if device is None:
+            return False
+        chosen = await self._read(f"Firmware for {self.device_title}", "All files (*)")
+        if chosen is None:
+            return False
+        content, name = chosen
+        try:
+            image = await self._run(f"Uploading {name} ({size_text(len(content))})…",
+                                    lambda: device.firmware_upload(content, name))
+        except Exception as exc:
+            self.banner.error(f"Firmware not accepted: {_h(_reason(exc))}")
+            return False
+        self._show_image(image)
+        if not await self._confirm_firmware(image):
+            return await self._discard(device, image)
+        return await self._apply(device, image)
+
+    def _show_image(self, image: FirmwareImage) -> None:
+        self.image = image
+        self.file_label.setText(f"{_h(image.filename)} · {size_text(image.size)} · "
+                                f"MD5 {image.md5}")
+        if image.version:
+            version = _h(image.version)
+            if image.downgrade:
+                version += " <span style='color:#b03a2e; font-weight:600'>(DOWNGRADE)</span>"
+            if image.note:
+                version += f"<br><span style='color:#546e7a'>{_h(image.note)}</span>"
+        else:
+            version = "not reported before installing (checked by MD5)"
+        self.version_label.setText(version)
+
+    async def _confirm_firmware(self, image: FirmwareImage) -> bool:
+        current = self.ctx.session.entry.firmware or "unknown"
+        new = image.version or "the version in the file"
+        warning = ("<br><br><b style='color:#b03a2e'>This is a DOWNGRADE.</b> Settings made "
+                   "with the newer firmware may be lost.") if image.downgrade else ""
+        text = (f"Install firmware <b>{_h(new)}</b> on <b>{_h(self.device_title)}</b> "
+                f"(running {_h(current)})?<br>The device restarts and is offline for a few "
+                f"minutes. Do not power it off.{warning}")
+        return await self.asker.confirm(self, "Apply firmware", text, phrase=self.device_title,
+                                        ok_text="Apply firmware")
+
+    async def _discard(self, device: Device, image: FirmwareImage) -> bool:
+        if not image.staged:
+            self.banner.info("Firmware not applied; nothing was sent to the device.")
+            return False
+        try:
+            await self._run("Discarding the uploaded image…",
+                            lambda: device.firmware_reject(image))
+        except NotSupported as exc:
+            self.banner.warning(f"Firmware not applied. {_h(exc.message)}")
+            return False
+        except Exception as exc:
+            self.banner.error(f"Firmware not applied, but discarding it failed: "
+                              f"{_h(_reason(exc))}")
+            return False
+        self.version_label.setText(self.version_label.text() + " · <i>rejected</i>")
+        self.banner.info(f"Firmware {_h(image.version or image.filename)} rejected; the device "
+                         "keeps its current firmware.")
+        return False
+
+    async def _apply(self, device: Device, image: FirmwareImage) -> bool:
+        self.busy = True
+        self._update()
+        self.progress.start("Applying firmware…")
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                await device.firmware_apply(image, self.progress.set_step)
+            self.progress.set_step("Waiting for the device to restart…")
+            running = await self._wait_for_restart(device, image)
+        except Exception as exc:
+            self.banner.error(f"Firmware upgrade failed: {_h(_reason(exc))}")
+            return False
+        finally:
+            self.progress.stop()
+            self.busy = False
+            self._update()
+        if image.version and running != image.version:
+            self.banner.error(f"The device is back but runs {_h(running or 'unknown')}, not "
+                              f"{_h(image.version)}: the upgrade did not take effect.")
+            return False
+        self.ctx.session.entry.firmware = running
+        self._show_current()
+        self.ctx.manager.changed(self.ctx.session)
+        self.banner.success(f"Firmware upgrade done: {_h(self.device_title)} runs "
+                            f"{_h(running or 'an unreported version')}.")
+        self.ctx.status(f"{self.device_title}: firmware {running} running")
+        return True
+
+    async def _wait_for_restart(self, device: Device, image: FirmwareImage) -> str:
+        """The firmware reported once the device answers again (with the new version when
+        the device told us which one). Raises when it does not within ``restart_timeout``."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + self.restart_timeout
+        last = ""
+        while True:
+            await asyncio.sleep(self.restart_poll)
+            try:
+                last = (await device.read_info()).firmware
+            except ConfiguratorError:
+                last = ""
+            # Assumption: without a version from the device (Onetouch) the first answer after
+            # the restart delay is the result; the running version is shown as reported.
+            if last and (not image.version or last == image.version):
+                return last
+            if loop.time() >= end:
+                seen = f"it reports {last}" if last else "it does not answer"
+                raise ConfiguratorError(f"the device did not come back with the new firmware "
+                                        f"within {self.restart_timeout:.0f} s ({seen})")
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _stem(title: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in title).strip("-") \
+        or "device"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ConfiguratorError):
+        return str(exc)
+    log.error("unexpected error", exc_info=exc)
+    return f"internal error: {exc}"

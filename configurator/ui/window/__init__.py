@@ -1,0 +1,1 @@
+"""The main window: its layout, menus, navigation and the controllers that act on the site."""

@@ -1,0 +1,161 @@
+"""Main window device inventory: add a device (connect first, then keep it), remove it from
+the site or only from the window, and change its credentials."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+
+from ...core.device import ActionSpec, Device
+from ...core.errors import (
+    ConfiguratorError,
+    DeviceTimeout,
+    NotSupported,
+    ProtocolError,
+    Unreachable,
+)
+from ...core.params import Kind, ParamSpec
+from ...core.transport import Credentials
+from ...services.sessions import DeviceSession
+from ...services.site import SiteDevice
+from ..dialogs.add_device import AUTO_SCHEME, AddDeviceDialog
+from ..dialogs.awaitable import ArgsDialog, run_dialog
+from ..messages import user_message
+
+log = logging.getLogger("configurator.ui")
+# What an HTTPS attempt of "auto" may run into where the device only speaks plain HTTP.
+NO_TLS_THERE = (Unreachable, DeviceTimeout, ProtocolError, NotSupported)
+
+
+def credentials_from(answer: Mapping[str, Any]) -> Credentials:
+    """The user and password of a filled-in form (missing or empty fields are "")."""
+    return Credentials(str(answer.get("user") or ""), str(answer.get("password") or ""))
+
+
+class DeviceControl:
+    """Mixin of ``MainWindow``: adding, removing and re-authenticating devices."""
+
+    async def add_device_dialog(self) -> None:
+        warning = self.credentials.take_warning()
+        if warning:
+            self.status(warning, 15000)
+        dialog = AddDeviceDialog(self.add_device, self.spawn, self,
+                                 persistent_credentials=self.credentials.persistent)
+        await run_dialog(dialog)
+
+    async def add_device(self, entry: SiteDevice, creds: Credentials | None,
+                         remember: bool = True) -> str:
+        """Connect to a new device; returns an error message, or "" when it was added.
+        With the scheme ``auto``, HTTPS is tried first and plain HTTP only when nothing
+        speaks TLS there (refused, no TLS, no answer); a certificate the user rejects or
+        wrong credentials end it (the device does speak HTTPS)."""
+        schemes = ("https", "http") if entry.scheme == AUTO_SCHEME else (entry.scheme,)
+        skipped: ConfiguratorError | None = None
+        for scheme in schemes:
+            candidate = dataclasses.replace(entry, scheme=scheme)
+            if self.site.find(candidate.key) is not None:
+                return f"{candidate.endpoint.base_url} is already in this site."
+            probe = DeviceSession(candidate, creds)
+            try:
+                device = await self.manager.connect(probe)
+            except ConfiguratorError as exc:
+                if scheme != schemes[-1] and isinstance(exc, NO_TLS_THERE):
+                    skipped = exc
+                    continue
+                message = user_message(exc, entry.address)
+                if skipped is not None:
+                    message += f" (HTTPS was tried first: {skipped.message})"
+                return message
+            except Exception as exc:  # a driver bug: say so, never a traceback
+                log.exception("adding %s failed", entry.address)
+                return user_message(exc, entry.address)
+            self._keep_new_device(candidate, creds, remember, device, probe)
+            return ""
+        return user_message(skipped or ConfiguratorError("no scheme to try"), entry.address)
+
+    def _keep_new_device(self, entry: SiteDevice, creds: Credentials | None, remember: bool,
+                         device: Device, probe: DeviceSession) -> None:
+        if creds is not None:
+            self.credentials.put(entry.key, creds, remember=remember and not self.demo)
+        session = self.add_session(entry, creds, device)
+        session.capabilities = probe.capabilities
+        self.manager.changed(session)
+        self._site_changed()
+        self.status(f"Added {entry.title} at {entry.endpoint.base_url}")
+
+    async def remove_device_dialog(self) -> None:
+        session = self.current_session()
+        if session is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove device",
+                          f"Remove {session.title} ({session.entry.address}) from this site?"
+                          + ("\n\nIts unsaved changes will be lost." if session.dirty else ""),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        if await run_dialog(box) in (QMessageBox.StandardButton.Yes, 1):
+            await self.remove_device(session.key)
+
+    def settings_applied(self, session: DeviceSession) -> None:
+        """Settings of ``session``'s device were written: settings this program keeps for
+        the device go into the site file (autosaved), and the camera dock follows."""
+        if session.device is not None:
+            kept = session.device.program_settings()
+            entry = self.site.find(session.key) or session.entry
+            if kept != entry.settings:
+                entry.settings = session.entry.settings = kept
+                self._site_changed()
+        self.camera_settings_changed(session)
+
+    async def remove_device(self, key: str) -> None:
+        """Cancel the device's tasks, close its client and drop it everywhere."""
+        await self.remove_device_keep_site(key)
+        self.site.remove(key)
+        self.credentials.delete(key)
+        if self.drafts is not None:
+            self.drafts.discard_device(key)
+        self._site_changed()
+        self._update_counts()
+
+    async def remove_device_keep_site(self, key: str) -> None:
+        """Drop the device from the window (tasks, client, editors, tree), not from the site."""
+        await self._release_device(key)
+        await self.manager.remove(key)
+        self._drop_views(key)
+        self.nodes.pop(key, None)
+        self.tree.remove_device(key)
+        self.stack.setCurrentWidget(self.welcome)
+
+    def _drop_views(self, key: str) -> None:
+        """Forget the editors built for a device's old session."""
+        for view_key in [k for k in self.views if k[0] == key]:
+            view = self.views.pop(view_key)
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        if self.stack.currentWidget() is None:
+            self.stack.setCurrentWidget(self.welcome)
+
+    async def credentials_dialog(self) -> None:
+        session = self.current_session()
+        if session is None:
+            return
+        spec = ActionSpec("credentials", "Credentials", params=(
+            ParamSpec("user", "User", Kind.STRING, default=session.entry.user or "admin"),
+            ParamSpec("password", "Password", Kind.SECRET)))
+        dialog = ArgsDialog(spec, session.title, self)
+        if await run_dialog(dialog) != 1:
+            return
+        creds = credentials_from(dialog.form.values())
+        session.entry.user = creds.user
+        self.credentials.put(session.key, creds, remember=not self.demo)
+        await self._release_device(session.key)
+        await self.manager.remove(session.key)
+        self._drop_views(session.key)  # open pages talk to the old session: rebuild them
+        self.manager.add(session.entry, creds)
+        new = self.manager.get(session.key)
+        assert new is not None
+        self.nodes.pop(session.key, None)
+        self._start_monitor(new)
+        self._site_changed()
