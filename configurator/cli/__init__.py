@@ -6,50 +6,42 @@ Every failure is one line on stderr and a non-zero exit code (1 device/user erro
 
 from __future__ import annotations
 
+# Start-up time matters (``--version``, ``--help``, shell completion, scripts calling us in a
+# loop): only argparse and the parser are imported here. A command's module - and with it
+# asyncio, httpx, the drivers or the simulators - is imported when that command runs; the
+# window's (Qt) only without a command. tests/test_startup.py checks which modules stay out.
 import argparse
-import asyncio
-import contextlib
-import logging
-import os
+import importlib
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
-from ..core.errors import ConfiguratorError
-from ..core.transport import RedactingFilter
-from .common import parse_assignments, parse_endpoint
-from .device_commands import (
-    cmd_action,
-    cmd_add,
-    cmd_backup,
-    cmd_call,
-    cmd_camera,
-    cmd_delete,
-    cmd_events,
-    cmd_export,
-    cmd_firmware,
-    cmd_get,
-    cmd_import,
-    cmd_info,
-    cmd_restore,
-    cmd_set,
-)
-from .fleet_commands import cmd_discover, cmd_simulate
 from .parser import build_parser, parse_args
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 2, 70, 130
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
 
-
-COMMANDS: dict[str, Handler] = {
-    "info": cmd_info, "get": cmd_get, "set": cmd_set, "add": cmd_add, "delete": cmd_delete,
-    "action": cmd_action, "call": cmd_call, "events": cmd_events, "camera": cmd_camera,
-    "backup": cmd_backup, "restore": cmd_restore, "export": cmd_export, "import": cmd_import,
-    "firmware": cmd_firmware, "simulate": cmd_simulate, "discover": cmd_discover,
+# command -> the module of this package that implements it (as ``cmd_<command>``)
+COMMAND_MODULES: dict[str, str] = {
+    **dict.fromkeys(("info", "get", "set", "add", "delete", "action", "call", "events",
+                     "camera", "backup", "restore", "export", "import", "firmware"),
+                    "device_commands"),
+    "simulate": "fleet_commands", "discover": "fleet_commands",
 }
 
 
+def command_handler(command: str) -> Handler:
+    """The coroutine function that runs ``command`` (its module imported now)."""
+    module = importlib.import_module(f".{COMMAND_MODULES[command]}", __name__)
+    return getattr(module, f"cmd_{command}")
+
+
 def setup_logging(debug: bool) -> None:
+    import logging
+
+    from ..core.transport import RedactingFilter
+
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
@@ -71,8 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"configurator: the window is not available ({exc})", file=sys.stderr)
             return EXIT_ERROR
         return app_main(demo=args.demo, site=args.site)
+    import asyncio
+    import contextlib
+    import os
+
+    from ..core.errors import ConfiguratorError
+
     try:
-        return asyncio.run(COMMANDS[args.command](args))
+        return asyncio.run(command_handler(args.command)(args))
     except KeyboardInterrupt:
         print("configurator: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -90,6 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configurator: internal error: {type(exc).__name__}: {first} "
               "(run with --debug for details)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def __getattr__(name: str) -> Any:
+    """``parse_assignments`` / ``parse_endpoint`` stay importable from here, loaded on use."""
+    if name in ("parse_assignments", "parse_endpoint"):
+        from . import common
+
+        return getattr(common, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["build_parser", "main", "parse_assignments", "parse_endpoint"]

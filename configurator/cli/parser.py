@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from .. import __version__
+
 
 def _device_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("host", help="device address: HOST, HOST:PORT or http(s)://HOST[:PORT]")
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the window on a fleet of simulated devices")
     parser.add_argument("--site", help="open this site file in the window")
     parser.add_argument("--debug", action="store_true", help="verbose logs and tracebacks")
+    parser.add_argument("--version", action="version", version=f"configurator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("simulate", help="run simulated devices on loopback addresses")
