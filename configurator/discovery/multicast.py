@@ -138,7 +138,7 @@ def queries() -> list[tuple[bytes, tuple[str, int]]]:
     return [
         (mdns.build_query(), (mdns.MDNS_GROUP, mdns.MDNS_PORT)),
         (ssdp.build_msearch(), (ssdp.SSDP_GROUP, ssdp.SSDP_PORT)),
-        (wsd.build_probe(), (wsd.WSD_GROUP, wsd.WSD_PORT)),
+        *((probe, (wsd.WSD_GROUP, wsd.WSD_PORT)) for probe in wsd.build_probes()),
     ]
 
 

@@ -68,6 +68,10 @@ def ssdp_answer(desc: DeviceDescription, search_target: str) -> bytes | None:
     ).encode()
 
 
+# What a simulated intercom implements: an ONVIF video transmitter and ONVIF device.
+WSD_TYPES = {wsd.ONVIF_VIDEO[1:], wsd.ONVIF_DEVICE[1:]}
+
+
 def wsd_answer(desc: DeviceDescription, relates_to: str) -> bytes:
     from urllib.parse import quote
 
@@ -77,7 +81,8 @@ def wsd_answer(desc: DeviceDescription, relates_to: str) -> bytes:
     ns = wsd.NS
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<s:Envelope xmlns:s="{ns["s"]}" xmlns:a="{ns["a"]}" xmlns:d="{ns["d"]}">'
+        f'<s:Envelope xmlns:s="{ns["s"]}" xmlns:a="{ns["a"]}" xmlns:d="{ns["d"]}" '
+        f'xmlns:dn="{wsd.ONVIF_VIDEO[1]}" xmlns:tds="{wsd.ONVIF_DEVICE[1]}">'
         "<s:Header>"
         f"<a:Action>{wsd.MATCHES_ACTION}</a:Action>"
         f"<a:MessageID>urn:uuid:{uuid.uuid4()}</a:MessageID>"
@@ -85,7 +90,7 @@ def wsd_answer(desc: DeviceDescription, relates_to: str) -> bytes:
         "<a:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:To>"
         "</s:Header><s:Body><d:ProbeMatches><d:ProbeMatch>"
         f"<a:EndpointReference><a:Address>urn:uuid:{desc.uuid}</a:Address></a:EndpointReference>"
-        "<d:Types>dn:NetworkVideoTransmitter</d:Types>"
+        "<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>"
         f"<d:Scopes>{' '.join(scopes)}</d:Scopes>"
         f"<d:XAddrs>http://{desc.address}:{desc.http_port}/onvif/device_service</d:XAddrs>"
         "<d:MetadataVersion>1</d:MetadataVersion>"
@@ -135,6 +140,9 @@ class Responders:
 
     def on_wsd(self, data: bytes, source: str, port: int) -> None:
         message_id = wsd.probe_message_id(data)
+        asked = wsd.probe_types(data)
+        if not asked <= WSD_TYPES:  # a target answers only a Probe for types it implements
+            return
         self.answered["wsd"] += 1
         self._send(wsd_answer(self.desc, message_id), (source, port))
 

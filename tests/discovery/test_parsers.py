@@ -7,6 +7,7 @@ from configurator.discovery import mdns, sippnp, ssdp, wsd
 from configurator.discovery.multicast import sightings_from_datagram
 from configurator.discovery.responders import (
     DeviceDescription,
+    Responders,
     mdns_answer,
     ssdp_answer,
     wsd_answer,
@@ -69,6 +70,33 @@ def test_wsd_probe_and_match() -> None:
     (match,) = wsd.parse_probe_matches(wsd_answer(DESC, "urn:uuid:1234"))
     assert match["host"] == "127.0.0.9" and match["hardware"] == "IP Style"
     assert match["serial"] == "54-9" and match["mac"] == "7C:1E:B3:00:00:09"
+
+
+def test_wsd_probes_name_the_types_real_responders_expect() -> None:
+    """wsdd (Linux file servers) ignores a Probe without Types and answers wsdp:Device."""
+    asked = [wsd.probe_types(p) for p in wsd.build_probes()]
+    assert asked == [
+        {("http://schemas.xmlsoap.org/ws/2006/02/devprof", "Device")},
+        {("http://www.onvif.org/ver10/network/wsdl", "NetworkVideoTransmitter")},
+        {("http://www.onvif.org/ver10/device/wsdl", "Device")},
+    ]
+    assert all(wsd.probe_message_id(p).startswith("urn:uuid:") for p in wsd.build_probes())
+    assert wsd.probe_types(wsd.build_probe("urn:uuid:1")) == set()
+    with pytest.raises(ProtocolError, match="undeclared prefix"):
+        wsd.probe_types(wsd.build_probe().replace(b"<d:Probe/>",
+                                                   b"<d:Probe><d:Types>x:Y</d:Types></d:Probe>"))
+
+
+def test_wsd_responder_answers_only_probes_for_types_it_implements() -> None:
+    responder = Responders(DESC)
+    sent: list[bytes] = []
+    responder._send = lambda payload, target: sent.append(payload)  # type: ignore[method-assign]
+    for probe in wsd.build_probes():
+        responder.on_wsd(probe, "127.0.0.1", 3702)
+    responder.on_wsd(wsd.build_probe(), "127.0.0.1", 3702)  # no Types: every target answers
+    assert responder.answered["wsd"] == 3  # dn: and tds: and the untyped one, not wsdp:Device
+    (match,) = wsd.parse_probe_matches(sent[0])
+    assert "dn:NetworkVideoTransmitter" in match["types"]
 
 
 @pytest.mark.parametrize("packet", [b"<not-xml", b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY"
