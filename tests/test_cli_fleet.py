@@ -193,3 +193,33 @@ def test_backup_restore_round_trip_on_2n(fleet, capsys, tmp_path) -> None:
     assert code == 1 and "--yes" in err
     code, out, _ = run(capsys, "restore", *target(style), str(backup), "--yes")
     assert code == 0 and "restored" in out
+
+
+def _listed(out: str) -> list[dict[str, str]]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_call_list_without_a_host_lists_every_driver(capsys) -> None:
+    code, out, err = run(capsys, "call", "--list", "--json")
+    assert code == 0 and not err
+    rows = _listed(out)
+    by_driver = {d: {r["function"]: r["methods"] for r in rows if r["driver"] == d}
+                 for d in ("2n", "onetouch", "fanvil", "fcm5600")}
+    assert by_driver["2n"]["system/info"] == "GET" and by_driver["2n"]["config:put"] == "PUT"
+    assert by_driver["onetouch"]["relay/trig"] == "GET/POST"
+    assert by_driver["onetouch"]["relay/set"] == "POST"
+    assert by_driver["fanvil"]["set"] == "POST"
+    assert by_driver["fcm5600"]["call-dial/dial"] == "POST"
+    assert len(by_driver["2n"]) >= 59 and len(by_driver["onetouch"]) >= 76
+
+
+def test_call_list_of_a_host_lists_its_driver_only(fleet, capsys) -> None:
+    code, out, _ = run(capsys, "call", *target(fleet["onetouch"][0]), "--list", "--json")
+    assert code == 0
+    rows = _listed(out)
+    assert {r["driver"] for r in rows} == {"onetouch"} and len(rows) >= 76
+
+
+def test_call_without_function_says_how_to_list(capsys) -> None:
+    code, _, err = run(capsys, "call", "127.0.0.1")
+    assert code == 1 and "--list" in err and err.count("\n") == 1

@@ -187,6 +187,10 @@ async def cmd_action(args: argparse.Namespace) -> int:
 
 
 async def cmd_call(args: argparse.Namespace) -> int:
+    if args.list:
+        return await _list_functions(args)
+    if not args.host or not args.function:
+        raise InvalidValue("call needs HOST and FUNCTION (or --list to see the functions)")
     fn_args = parse_assignments(args.assignments)
     async with opened_device(args) as device:
         result = await device.call_raw(args.function, fn_args)
@@ -199,6 +203,29 @@ async def cmd_call(args: argparse.Namespace) -> int:
         else:
             emit_json(result if result not in (None, {}) else {"success": True})
         return 0
+
+
+async def _list_functions(args: argparse.Namespace) -> int:
+    """``call --list``: the documented functions of one driver (HOST's or --vendor's) or all."""
+    from ..drivers.registry import DRIVERS, documented_functions
+
+    if args.vendor:
+        driver_ids = [args.vendor]
+    elif args.host:
+        async with opened_device(args) as device:
+            driver_ids = [device.driver_id]
+    else:
+        driver_ids = [entry.id for entry in DRIVERS]
+    rows = [(driver_id, fn) for driver_id in driver_ids
+            for fn in documented_functions(driver_id)]
+    if args.json:
+        for driver_id, fn in rows:
+            emit_json({"driver": driver_id, "function": fn.name, "methods": fn.methods,
+                       "note": fn.note})
+    else:
+        print_table([[d, fn.name, fn.methods, fn.note] for d, fn in rows],
+                    ["driver", "function", "methods", "note"])
+    return 0
 
 
 async def cmd_events(args: argparse.Namespace) -> int:

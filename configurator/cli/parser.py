@@ -8,8 +8,9 @@ import os
 from .. import __version__
 
 
-def _device_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("host", help="device address: HOST, HOST:PORT or http(s)://HOST[:PORT]")
+def _device_options(parser: argparse.ArgumentParser, *, host_optional: bool = False) -> None:
+    parser.add_argument("host", nargs="?" if host_optional else None,
+                        help="device address: HOST, HOST:PORT or http(s)://HOST[:PORT]")
     parser.add_argument("--user", "-u", default=os.environ.get("CONFIGURATOR_USER"),
                         help="user name (or $CONFIGURATOR_USER)")
     parser.add_argument("--password", "-p", default=None,
@@ -79,9 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="*", metavar="ARG=VALUE")
     p.add_argument("--yes", action="store_true", help="confirm a dangerous action")
 
-    p = sub.add_parser("call", help="call a documented device function: call HOST FUNCTION k=v...")
-    _device_options(p)
-    p.add_argument("function", help="e.g. switch/ctrl, relay/trig, system/info")
+    p = sub.add_parser("call", help="call a documented device function: call HOST FUNCTION k=v...; "
+                                    "call --list [HOST | --vendor V] lists them")
+    _device_options(p, host_optional=True)
+    p.add_argument("function", nargs="?", help="e.g. switch/ctrl, relay/trig, system/info")
+    p.add_argument("--list", action="store_true",
+                   help="list the documented functions (of HOST's driver, of --vendor, or all)")
     p.add_argument("assignments", nargs="*", metavar="K=V")
     p.add_argument("--out", help="write a binary reply (image, file) here")
 

@@ -60,6 +60,21 @@ DRIVERS: tuple[DriverEntry, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class DocumentedFunction:
+    """A function of a vendor document as ``configurator call`` names it."""
+
+    name: str
+    methods: str  # "GET", "GET/POST", "PUT"...
+    note: str = ""
+
+
+def documented_functions(driver_id: str) -> list[DocumentedFunction]:
+    """Every documented function of a driver (``configurator call --list``), by name."""
+    module = driver(driver_id).load()
+    return sorted(module.documented_functions(), key=lambda f: f.name)
+
+
 def driver(driver_id: str) -> DriverEntry:
     for entry in DRIVERS:
         if entry.id == driver_id:

@@ -13,9 +13,9 @@ import re
 from ...core.device import DeviceInfo
 from ...core.errors import ProtocolError
 from ...core.transport import Transport
-from ..registry import Fingerprint
+from ..registry import DocumentedFunction, Fingerprint
 from .client import XML_PATH, FanvilClient
-from .device import FanvilDevice
+from .device import RAW_FUNCTIONS, FanvilDevice
 from .protocol import build_get, parse_reply
 
 __all__ = ["FanvilClient", "FanvilDevice", "create", "probe"]
@@ -61,3 +61,25 @@ def create(transport: Transport, fingerprint: Fingerprint) -> FanvilDevice:
     device = FanvilDevice(transport)
     device.info = fingerprint.info if fingerprint.info.model else None
     return device
+
+
+_RAW_NOTES = {
+    "get": "FanvilConfiguration cmd=get: keys=a,b (NC-config names)",
+    "set": "FanvilConfiguration cmd=set: KEY=VALUE...",
+    "del": "FanvilConfiguration cmd=del: items=a,b",
+    "list": "read a list (name=...)",
+    "info": "info.* status items: keys=a,b",
+    "execute": "FanvilPhoneExecute: uri=KIND:PARAM",
+    "reboot": "FanvilPhoneExecute reboot",
+    "reset": "FanvilPhoneExecute factory reset",
+    "dial": "FanvilPhoneExecute dial: number=...",
+    "key": "FanvilPhoneExecute key press: name=...",
+    "led": "FanvilPhoneExecute LED: param=...",
+    "ncconfig": "the whole NC configuration",
+    "shell": "Shell command (disabled unless the device opts in)",
+}
+
+
+def documented_functions() -> list[DocumentedFunction]:
+    """The XML API's commands, all ``POST /xmlService``."""
+    return [DocumentedFunction(name, "POST", _RAW_NOTES.get(name, "")) for name in RAW_FUNCTIONS]

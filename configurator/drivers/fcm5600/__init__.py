@@ -14,7 +14,7 @@ import httpx
 from ...core.device import DeviceInfo
 from ...core.errors import AuthError, NotSupported, ProtocolError, Rejected
 from ...core.transport import Transport
-from ..registry import Fingerprint
+from ..registry import DocumentedFunction, Fingerprint
 from .client import FcmClient
 from .device import VENDOR, FcmDevice
 from .protocol import FUNCTIONS, LOGIN
@@ -72,3 +72,9 @@ def create(transport: Transport, fingerprint: Fingerprint) -> FcmDevice:
 
 
 __all__ = ["DRIVER_ID", "FcmClient", "FcmDevice", "create", "probe"]
+
+
+def documented_functions() -> list[DocumentedFunction]:
+    """Every function of the FCM5600 REST API document, plus ``play`` (recording download)."""
+    return [*(DocumentedFunction(f.name, f.method, f.path) for f in FUNCTIONS.values()),
+            DocumentedFunction("play", "GET", "download a recording: url=<playUrl> --out FILE")]

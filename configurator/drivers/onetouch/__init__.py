@@ -11,7 +11,8 @@ from __future__ import annotations
 from ...core.device import DeviceInfo
 from ...core.errors import ProtocolError
 from ...core.transport import Transport
-from ..registry import Fingerprint
+from ..registry import DocumentedFunction, Fingerprint
+from .client import FUNCTIONS
 from .device import OnetouchDevice
 from .protocol import REALM, loads_lenient
 
@@ -58,3 +59,13 @@ def create(transport: Transport, fingerprint: Fingerprint) -> OnetouchDevice:
 
 
 __all__ = ["OnetouchDevice", "create", "probe"]
+
+
+_METHODS = {"GP": "GET/POST", "G": "GET", "P": "POST"}
+_NOTES = {"file": "answers a file: use --out", "upload": "sends a file: file=PATH"}
+
+
+def documented_functions() -> list[DocumentedFunction]:
+    """Every function of the Onetouch HTTP API table (``target/action``)."""
+    return [DocumentedFunction(f.name, _METHODS.get(f.methods, f.methods), _NOTES.get(f.kind, ""))
+            for f in FUNCTIONS.values()]

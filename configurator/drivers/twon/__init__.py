@@ -7,10 +7,10 @@ import httpx
 from ...core.device import Device, DeviceInfo
 from ...core.errors import AuthError, ProtocolError, Unreachable
 from ...core.transport import Transport
-from ..registry import Fingerprint
+from ..registry import DocumentedFunction, Fingerprint
 from .client import TwoNClient
 from .device import TwoNDevice, info_from_result
-from .functions import function
+from .functions import FUNCTIONS, function
 from .reply import is_json, loads
 
 DRIVER_ID = "2n"
@@ -69,3 +69,9 @@ def create(transport: Transport, fingerprint: Fingerprint) -> Device:
 
 
 __all__ = ["AuthError", "ProtocolError", "TwoNClient", "TwoNDevice", "create", "probe"]
+
+
+def documented_functions() -> list[DocumentedFunction]:
+    """Every function of the 2N HTTP API manual (v2.38, and v2.11 where it began)."""
+    return [DocumentedFunction(f.name, f.method, f"since API v{f.since}")
+            for f in FUNCTIONS.values()]
