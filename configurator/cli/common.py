@@ -9,7 +9,7 @@ import json
 import os
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 
 from ..core.device import Device
 from ..core.errors import InvalidValue
@@ -56,17 +56,31 @@ def emit_json(data: Any) -> None:
     print(json.dumps(jsonable(data), ensure_ascii=False), flush=True)
 
 
+def given_credentials(args: argparse.Namespace) -> Credentials | None:
+    """--user/--password (or $CONFIGURATOR_PASSWORD), None when neither is given."""
+    password = args.password if args.password is not None else os.environ.get(
+        "CONFIGURATOR_PASSWORD")
+    if args.user or password:
+        return Credentials(args.user or "admin", password or "")
+    return None
+
+
+def is_camera_url(text: str) -> bool:
+    """An http(s) URL naming more than a device (a path, a query or ``user:password@``): a
+    camera URL the camera command opens as it is, with no vendor probing of the host."""
+    parsed = urlsplit(text.strip())
+    if parsed.scheme not in ("http", "https"):
+        return False
+    return parsed.path not in ("", "/") or bool(parsed.query) or "@" in parsed.netloc
+
+
 async def open_device(args: argparse.Namespace) -> Device:
     """Connect to the device the command names (vendor found by probing unless given)."""
     from ..drivers.registry import connect
 
     endpoint = parse_endpoint(args.host, args.scheme, args.port)
-    password = args.password if args.password is not None else os.environ.get(
-        "CONFIGURATOR_PASSWORD")
-    credentials = None
-    if args.user or password:
-        credentials = Credentials(args.user or "admin", password or "")
-    return await connect(endpoint, credentials, driver_id=args.vendor, auth=args.auth)
+    return await connect(endpoint, given_credentials(args), driver_id=args.vendor,
+                         auth=args.auth)
 
 
 def print_table(rows: list[list[str]], header: list[str]) -> None:

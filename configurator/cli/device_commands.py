@@ -13,6 +13,8 @@ from ..core.params import Category
 from .common import (
     deadline,
     emit_json,
+    given_credentials,
+    is_camera_url,
     opened_device,
     parse_assignments,
     print_table,
@@ -241,14 +243,18 @@ async def cmd_events(args: argparse.Namespace) -> int:
 
 async def cmd_camera(args: argparse.Namespace) -> int:
     """The viewer's pipeline without a window: a commissioning check of a door camera."""
-    from ..live.diagnostic import camera_diagnostic
+    from ..live.diagnostic import camera_diagnostic, url_camera_diagnostic
 
     if not 1 <= args.fps <= 30:
         raise InvalidValue("--fps must be 1-30")
-    async with opened_device(args) as device:
-        report = await camera_diagnostic(device, seconds=args.seconds, fps=args.fps,
-                                         source=args.source, width=args.width,
-                                         height=args.height)
+    if is_camera_url(args.host):
+        report = await url_camera_diagnostic(args.host, given_credentials(args),
+                                             seconds=args.seconds, fps=args.fps)
+    else:
+        async with opened_device(args) as device:
+            report = await camera_diagnostic(device, seconds=args.seconds, fps=args.fps,
+                                             source=args.source, width=args.width,
+                                             height=args.height)
     report["requested_fps"] = args.fps
     if args.json:
         emit_json(report)

@@ -10,9 +10,10 @@ from typing import Any
 
 from ..core.device import Device
 from ..core.events import SourceState
+from ..core.transport import Credentials
 from .camera import CameraPipeline
 from .frames import DecodedFrame
-from .sources import device_camera
+from .sources import SourceFactory, device_camera, url_camera
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -61,7 +62,25 @@ async def camera_diagnostic(device: Device, *, seconds: float, fps: int, source:
     disabled, refuses the credentials or does not exist.
     """
     factory = device_camera(device, source=source, width=width, height=height, fps=fps)
-    pipeline = CameraPipeline(factory, name=device.host)
+    return await run_diagnostic(factory, name=device.host, seconds=seconds)
+
+
+async def url_camera_diagnostic(url: str, credentials: Credentials | None, *, seconds: float,
+                                fps: int) -> dict[str, Any]:
+    """:func:`camera_diagnostic` for any MJPEG or JPEG URL (the window's "camera by URL"):
+    no vendor probing of that host, credentials from the URL's ``user:password@`` unless
+    given."""
+    factory, transport = url_camera(url, credentials, fps=fps)
+    try:
+        return await run_diagnostic(factory, name=transport.endpoint.host, seconds=seconds)
+    finally:
+        await transport.aclose()
+
+
+async def run_diagnostic(factory: SourceFactory, *, name: str,
+                         seconds: float) -> dict[str, Any]:
+    """Run a pipeline on ``factory`` for ``seconds`` (see :func:`camera_diagnostic`)."""
+    pipeline = CameraPipeline(factory, name=name)
 
     def shown(_: DecodedFrame) -> None:
         pipeline.mark_shown()
@@ -86,4 +105,5 @@ async def camera_diagnostic(device: Device, *, seconds: float, fps: int, source:
     return report
 
 
-__all__ = ["camera_diagnostic", "percentile", "pipeline_report"]
+__all__ = ["camera_diagnostic", "percentile", "pipeline_report", "run_diagnostic",
+           "url_camera_diagnostic"]

@@ -50,6 +50,7 @@ class CameraServer:
     connections: int = 0
     snapshots: int = 0
     send_times: dict[int, float] = field(default_factory=dict)
+    paths: list[str] = field(default_factory=list)  # every request's path, in order
     _frames: list[bytes] = field(default_factory=list)
     _runner: web.AppRunner | None = None
 
@@ -58,7 +59,12 @@ class CameraServer:
 
     async def start(self) -> CameraServer:
         self._frames = [make_jpeg(i, self.width, self.height) for i in range(PALETTE)]
-        app = web.Application()
+        @web.middleware
+        async def record(request: web.Request, handler):  # type: ignore[no-untyped-def]
+            self.paths.append(request.path)
+            return await handler(request)
+
+        app = web.Application(middlewares=[record])
         app.router.add_get("/stream", self._stream)
         app.router.add_get("/snapshot", self._snapshot)
         app.router.add_get("/auth", self._auth)
