@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .core.transport import Credentials, MemoryPinStore, RedactingFilter, trust_always
 from .services.credentials import CredentialStore
 from .services.drafts import DraftStore
@@ -140,6 +141,11 @@ def main(demo: bool = False, site: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("configurator")
     app.setOrganizationName("configurator")
+    app.setApplicationVersion(__version__)
+    from .ui.icons import application_icon
+
+    app.setWindowIcon(application_icon())
+    app.setDesktopFileName("configurator")  # Wayland/X11 match it to configurator.desktop
     app.setQuitOnLastWindowClosed(False)
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)

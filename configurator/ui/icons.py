@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from ..services.sessions import DeviceState
+
+APP_ICON_DIR = Path(__file__).resolve().parent.parent / "assets" / "icons"
+
+
+def application_icon() -> QIcon:
+    """The application icon at every rendered size (packaging/make_icons.py draws the PNGs
+    from packaging/icons/configurator.svg: no SVG plugin needed at run time)."""
+    icon = QIcon()
+    for png in sorted(APP_ICON_DIR.glob("configurator-*.png")):
+        icon.addFile(str(png))
+    return icon
+
 
 STATE_COLOURS: dict[DeviceState | str, str] = {
     DeviceState.ONLINE: "#2e9d4a",

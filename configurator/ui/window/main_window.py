@@ -30,7 +30,7 @@ from ..devices.capability_nodes import CapabilityNode
 from ..dialogs.prompter import Prompter, QtPrompter
 from ..discovery.discovery_control import DiscoveryControl
 from ..editors.capability_view import CapabilityView
-from ..icons import icon
+from ..icons import application_icon
 from ..live.camera_control import CameraControl
 from ..messages import user_message
 from .commands import WindowCommands
@@ -93,7 +93,7 @@ class MainWindow(WindowLayout, WindowMenus, Navigation, SessionWatch, WindowComm
         self._closed_done = False
 
         self.setWindowTitle("configurator")
-        self.setWindowIcon(icon("device"))
+        self.setWindowIcon(application_icon())
         self.setDockNestingEnabled(True)
         self.resize(1280, 820)
         self._build_central()

@@ -14,9 +14,6 @@ from ...services.sessions import DeviceSession
 from ..devices.tree import KEY_ROLE
 from ..icons import icon
 
-ABOUT = ("configurator — commission and watch IP door intercoms, IP phones and IP-PBXs of "
-         "several vendors from one window.")
-
 
 class WindowMenus:
     """Mixin of ``MainWindow``: every menu, toolbar and shortcut, and their enabled state."""
@@ -177,6 +174,13 @@ class WindowMenus:
                 self.run_action(s, a), owner=s.key, name=a.id))
 
     def about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "About configurator", ABOUT,
+        """Version, licence and library versions (services/about.py), with the app icon."""
+        from ...services.about import about_text
+
+        summary, _, libraries = about_text().partition("\n\n")
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About configurator", summary,
                           QMessageBox.StandardButton.Ok, self)
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setInformativeText(libraries.replace("\n", "<br>"))
         box.open()
+        self.about_box = box  # tests and screenshots find it here
