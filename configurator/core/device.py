@@ -19,6 +19,17 @@ from .errors import InvalidValue, NotSupported
 from .events import DeviceEvent
 from .params import ParamSpec, SettingsPage, TableSpec
 from .transport import Transport
+from .write import (
+    KeyResult,
+    RowResult,
+    SendResult,
+    WriteOutcome,
+    WriteReport,
+    apply_settings,
+    same_value,
+)
+
+__all__ = ["KeyResult", "RowResult", "SendResult", "WriteOutcome", "WriteReport"]
 
 
 class Capability(StrEnum):
@@ -71,44 +82,6 @@ class DeviceInfo:
             "name": self.name,
             **({"extra": self.extra} if self.extra else {}),
         }
-
-
-class WriteOutcome(StrEnum):
-    APPLIED = "applied"
-    REJECTED = "rejected"
-    NOT_VERIFIED = "not verified"
-
-
-@dataclass(frozen=True)
-class KeyResult:
-    key: str
-    outcome: WriteOutcome
-    value: Any = None  # what the device reports after the write (read back)
-    message: str = ""
-
-
-@dataclass
-class WriteReport:
-    """Per-key result of an apply: only changed keys were sent, then read back."""
-
-    results: list[KeyResult] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(r.outcome is WriteOutcome.APPLIED for r in self.results)
-
-    def by_key(self) -> dict[str, KeyResult]:
-        return {r.key: r for r in self.results}
-
-
-@dataclass(frozen=True)
-class RowResult:
-    """Result of one row of a table apply (add/set/del)."""
-
-    op: str
-    key: Any
-    ok: bool
-    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -230,10 +203,33 @@ class Device(abc.ABC):
         raise NotSupported(f"no settings group {page_id!r} (available: {known})", host=self.host)
 
     async def read_page(self, page_id: str) -> dict[str, Any]:
+        """Every value of a page, typed, keyed by setting key."""
         raise NotSupported(f"reading {page_id} is not supported", host=self.host)
 
     async def write_page(self, page_id: str, changes: Mapping[str, Any]) -> WriteReport:
+        """Write settings through the one write contract (:mod:`configurator.core.write`):
+        validate, send only the changed keys, read back, report per key."""
+        return await apply_settings(self, page_id, changes)
+
+    # What a driver supplies to the write contract: reading and writing values.
+    async def writable_page(self, page_id: str) -> SettingsPage:
+        """The page whose specs validate a write (a driver that builds a page from the
+        device's own key list refreshes it here)."""
+        return self.page(page_id)
+
+    async def read_values(self, page_id: str, keys: Sequence[str]) -> dict[str, Any]:
+        """Current typed values of these keys; the default reads the whole page."""
+        values = await self.read_page(page_id)
+        return {key: values[key] for key in keys if key in values}
+
+    async def write_values(self, page_id: str, values: Mapping[str, Any]) -> SendResult:
+        """Send validated, changed values (typed); raise the device's error for the whole
+        call or return the keys it refused with its words."""
         raise NotSupported(f"writing {page_id} is not supported", host=self.host)
+
+    def same_value(self, spec: ParamSpec, current: Any, wanted: Any) -> bool:
+        """Whether a value read from the device counts as the wanted one."""
+        return same_value(spec, current, wanted)
 
     # -- tables ---------------------------------------------------------------------------
     def tables(self) -> Sequence[TableSpec]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -28,6 +28,26 @@ AuthScheme = Literal["none", "basic", "digest"]
 class Listener:
     scheme: Literal["http", "https"]
     port: int  # 0: let the OS pick (tests); the real port is in ``SimulatedDevice.ports``
+
+
+@dataclass(frozen=True)
+class SeenRequest:
+    """What a fault rule sees of a request: method, path and the raw body (empty where the
+    handler streamed it: multipart uploads, the 2N simulator's bodies)."""
+
+    method: str
+    path: str
+    body: bytes
+
+
+@dataclass
+class AnswerLoss:
+    """A fault: the device does what a matching request asks, then the connection drops
+    before the answer (a cut cable, a crashed web server). The first ``spare`` matching
+    requests are answered normally."""
+
+    matches: Callable[[SeenRequest], bool]
+    spare: int = 0
 
 
 def default_ports() -> tuple[int, int]:
@@ -56,6 +76,7 @@ class SimulatedDevice(abc.ABC):
         self.password = password
         self.model = model
         self.ports: dict[str, int] = {}
+        self.answer_losses: list[AnswerLoss] = []
         self._runner: web.AppRunner | None = None
 
     # -- to implement ---------------------------------------------------------------------
@@ -63,8 +84,33 @@ class SimulatedDevice(abc.ABC):
     def build_app(self) -> web.Application: ...
 
     # -- lifecycle ------------------------------------------------------------------------
+    def lose_answers(self, matches: Callable[[SeenRequest], bool], *, spare: int = 0) -> None:
+        """From now on, drop the connection after handling each matching request (past the
+        first ``spare`` of them); tests of a lost write answer or a lost read-back."""
+        self.answer_losses.append(AnswerLoss(matches, spare))
+
+    @web.middleware
+    async def _answer_loss(self, request: web.Request,
+                           handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                           ) -> web.StreamResponse:
+        response = await handler(request)
+        if not self.answer_losses or response.status == 401:  # 401: an authentication round
+            return response
+        # After the handler: a body it read is cached, one it streamed reads as empty.
+        seen = SeenRequest(request.method, request.path, await request.read())
+        rule = next((r for r in self.answer_losses if r.matches(seen)), None)
+        if rule is None:
+            return response
+        if rule.spare > 0:
+            rule.spare -= 1
+            return response
+        if request.transport is not None:
+            request.transport.close()
+        raise web.HTTPServiceUnavailable()
+
     async def start(self) -> None:
         app = self.build_app()
+        app.middlewares.insert(0, self._answer_loss)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         for listener in self.listeners:

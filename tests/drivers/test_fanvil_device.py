@@ -133,7 +133,8 @@ async def test_write_page_reports_rejected_keys(device: FanvilDevice,
                                                sim: FanvilSimulator) -> None:
     with pytest.raises(InvalidValue):
         await device.write_page("sip", {"sip.line.1.RegisterPort": 70000})
-    with pytest.raises(InvalidValue):
+    # a page with no writable setting is refused as a whole (one write contract)
+    with pytest.raises(NotSupported, match="read-only"):
         await device.write_page("status", {"info.dev.Model": "X7"})
     # A value the URL spec accepts but the phone refuses: the phone's answer is per key.
     await device.read_page("all")

@@ -11,10 +11,9 @@ import pytest
 from configurator.core.errors import InvalidValue, NotSupported, Rejected
 from configurator.core.events import DeviceEvent, SourceState
 from configurator.drivers.twon.events import RESTARTED
+from configurator.simulators.twon import firmware
 
 from .test_twon_sim import device_for, simulator
-
-firmware = pytest.importorskip("configurator.simulators.twon.firmware")
 
 
 async def until(predicate, timeout: float = 5.0, what: str = "condition") -> None:

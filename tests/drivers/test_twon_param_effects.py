@@ -19,8 +19,6 @@ from configurator.core.errors import Busy, NotSupported, Rejected
 from .test_twon_params import client_for
 from .test_twon_sim import simulator
 
-pytest.importorskip("configurator.simulators.twon.device")
-
 
 def _jpeg(width: int, height: int, **save: object) -> bytes:
     out = io.BytesIO()

@@ -20,8 +20,6 @@ from configurator.drivers.twon.client import TwoNClient
 
 from .test_twon_sim import simulator, transport_for
 
-pytest.importorskip("configurator.simulators.twon.device")
-
 NO_USER = "09EBFD7D-24E4-4D58-AD02-804AD69938A6"  # the doc's lift example uuid (not in dir)
 LPR = "bc4baad9-d2cd-4706-986f-b942963bfa9f"  # the doc's lpr/licenseplate example
 

@@ -11,8 +11,6 @@ from configurator.core.errors import InvalidValue, Rejected
 
 from .test_twon_sim import device_for, simulator
 
-pytest.importorskip("configurator.simulators.twon.device")
-
 
 async def test_phone_and_calls(loopback):
     async with simulator(loopback(), call_answer_after=None) as sim, device_for(sim) as dev:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ...core.device import (
@@ -12,16 +12,15 @@ from ...core.device import (
     Capability,
     Device,
     DeviceInfo,
-    KeyResult,
     MaintenanceSpec,
     RowResult,
-    WriteOutcome,
-    WriteReport,
+    SendResult,
 )
-from ...core.errors import AuthError, ConfiguratorError, DeviceError, InvalidValue, NotSupported
+from ...core.errors import AuthError, InvalidValue, NotSupported
 from ...core.events import DeviceEvent
 from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.transport import Transport
+from ...core.write import RowWriter
 from ..polling import PolledEvents
 from . import specs
 from .client import FanvilClient, FanvilError, ShellNotAllowed
@@ -121,57 +120,31 @@ class FanvilDevice(Device):
             raw = await self.client.get(*(s.key for s in page.params))
         return {s.key: specs.from_nc(s, raw.get(s.key, "")) for s in page.params}
 
-    async def _spec(self, page_id: str, key: str) -> ParamSpec:
-        page = self.page(page_id)
-        if page_id == "all" and key not in {s.key for s in page.params}:
+    async def writable_page(self, page_id: str) -> SettingsPage:
+        """The "all" page is built from the phone's own key list: read it when empty."""
+        if page_id == "all" and not self._all_keys:
             self._all_keys = list(await self.client.get_all())
-            page = self.page("all")
-        return page.spec(key)
+        return self.page(page_id)
 
-    async def write_page(self, page_id: str, changes: Mapping[str, Any]) -> WriteReport:
-        wanted: dict[str, str] = {}
-        for key, value in changes.items():
-            spec = await self._spec(page_id, key)
-            if spec.read_only:
-                raise InvalidValue(f"{spec.label} ({key}) is read-only", param=key)
-            wanted[key] = specs.to_nc(spec, spec.validate(value))
-        if not wanted:
-            return WriteReport()
-        current = await self.client.get(*wanted)
-        send = {k: v for k, v in wanted.items() if current.get(k) != v}
-        report = WriteReport([KeyResult(k, WriteOutcome.APPLIED, v, "unchanged")
-                              for k, v in wanted.items() if k not in send])
-        if not send:
-            return report
-        typed = {k: await self._spec(page_id, k) for k in send}
-        failure: FanvilError | None = None
+    async def read_values(self, page_id: str, keys: Sequence[str]) -> dict[str, Any]:
+        """Only these keys (``get`` with their names), typed; a key the phone answers
+        with an empty value it does not have is left out."""
+        page = self.page(page_id)
+        raw = await self.client.get(*keys)
+        return {key: specs.from_nc(page.spec(key), raw[key]) for key in keys if key in raw}
+
+    async def write_values(self, page_id: str, values: Mapping[str, Any]) -> SendResult:
+        """One ``set``; the phone stops at the first item it refuses (doc 2.1.2) and names
+        it, so the keys after it were not processed."""
+        page = self.page(page_id)
         try:
-            await self.client.set(send)
+            await self.client.set({k: specs.to_nc(page.spec(k), v) for k, v in values.items()})
         except FanvilError as exc:
-            failure = exc
-        try:
-            back = await self.client.get(*send)
-        except DeviceError as exc:
-            report.results += [KeyResult(k, WriteOutcome.NOT_VERIFIED, None,
-                                         f"could not read back: {exc.message}") for k in send]
-            return report
-        for key, value in send.items():
-            result = self._key_result(key, value, back.get(key), failure)
-            value_back = None if result.value is None else specs.from_nc(typed[key], result.value)
-            report.results.append(replace(result, value=value_back))
-        return report
-
-    @staticmethod
-    def _key_result(key: str, sent: str, back: str | None,
-                    failure: FanvilError | None) -> KeyResult:
-        if failure is not None and failure.param == key:
-            return KeyResult(key, WriteOutcome.REJECTED, back, failure.description or "")
-        if back == sent:
-            return KeyResult(key, WriteOutcome.APPLIED, back)
-        if failure is not None:
-            return KeyResult(key, WriteOutcome.REJECTED, back,
-                             f"not processed: the phone stopped at {failure.param}")
-        return KeyResult(key, WriteOutcome.REJECTED, back, "the phone kept another value")
+            if exc.param not in values:
+                raise
+            return SendResult(refused={exc.param: exc.description or exc.message},
+                              stopped=f"the phone stopped at {exc.param}")
+        return SendResult()
 
     # -- tables ---------------------------------------------------------------------------------
     def tables(self) -> Sequence[TableSpec]:
@@ -195,19 +168,17 @@ class FanvilDevice(Device):
         failure never loses the record), then deletes from the bottom up, then adds."""
         spec = self.table(table_id)
         name = specs.list_name(table_id)
-        results: list[RowResult] = []
+        writer = RowWriter()
         current = {int(r["index"]): r for r in await self.client.get_list(name)}
         for row in update:
-            results.append(await self._row_op(
-                "set", row.get("index"), self._update_row(spec, name, row, current)))
+            await writer.row("set", row.get("index"),
+                             partial(self._update_row, spec, name, row, current))
         for index in sorted((int(spec.column("index").validate(i)) for i in delete),
                             reverse=True):
-            results.append(await self._row_op(
-                "del", index, self.client.delete(f"{name}.{index}")))
+            await writer.row("del", index, partial(self.client.delete, f"{name}.{index}"))
         for row in add:
-            results.append(await self._row_op("add", row.get("index"),
-                                              self._add_row(spec, name, row)))
-        return results
+            await writer.row("add", row.get("index"), partial(self._add_row, spec, name, row))
+        return writer.results
 
     async def _add_row(self, spec: TableSpec, name: str, row: Mapping[str, Any]) -> None:
         clean = spec.validate_row(row)
@@ -228,14 +199,6 @@ class FanvilDevice(Device):
         merged.update({k: specs.to_nc(spec.column(k), v) for k, v in clean.items()})
         await self.client.insert_records(name, [merged], index)
         await self.client.delete(f"{name}.{index + 1}")
-
-    @staticmethod
-    async def _row_op(op: str, key: Any, operation: Any) -> RowResult:
-        try:
-            await operation
-        except ConfiguratorError as exc:
-            return RowResult(op, key, False, exc.message)
-        return RowResult(op, key, True)
 
     # -- actions --------------------------------------------------------------------------------
     def actions(self) -> Sequence[ActionSpec]:

@@ -7,6 +7,7 @@ import json
 import secrets
 import string
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from ...core.device import (
@@ -16,19 +17,16 @@ from ...core.device import (
     DeviceInfo,
     MaintenanceSpec,
     RowResult,
-    WriteReport,
 )
 from ...core.errors import (
-    AuthError,
-    ConfiguratorError,
     InvalidValue,
     NotSupported,
     Rejected,
-    Unreachable,
 )
 from ...core.events import DeviceEvent
 from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.transport import Transport
+from ...core.write import RowWriter
 from . import specs
 from .client import FcmClient
 from .events import poll_events
@@ -122,13 +120,6 @@ class FcmDevice(Device):
         )
         return values
 
-    async def write_page(self, page_id: str, changes: Mapping[str, Any]) -> WriteReport:
-        page = self.page(page_id)
-        for key in changes:
-            page.spec(key)  # unknown keys are an InvalidValue
-        raise NotSupported(f"{page_id} is read-only (the PBX API offers no settings here)",
-                           host=self.host)
-
     # -- tables ---------------------------------------------------------------------------
     def tables(self) -> Sequence[TableSpec]:
         return specs.ALL_TABLES
@@ -174,7 +165,7 @@ class FcmDevice(Device):
         delete: Sequence[Any] = (),
     ) -> list[RowResult]:
         spec = self.table(table_id)
-        ops: dict[str, tuple[RowOp, RowOp, Callable[[Sequence[Any]], Awaitable[list[RowResult]]]]]
+        ops: dict[str, tuple[RowOp, RowOp, Callable[[RowWriter, Sequence[Any]], Awaitable[None]]]]
         ops = {
             "extensions": (self._add_extension, self._update_extension, self._delete_extensions),
             "callforward": (self._add_forward, self._update_forward, self._delete_forwards),
@@ -184,21 +175,14 @@ class FcmDevice(Device):
         if table_id not in ops:
             raise NotSupported(f"table {table_id} is read-only", host=self.host)
         do_add, do_update, do_delete = ops[table_id]
-        results: list[RowResult] = []
+        writer = RowWriter()
         for op, rows, runner in (("add", add, do_add), ("set", update, do_update)):
             for row in rows:
-                key = row.get(spec.row_key)
-                try:
-                    clean = _writable(spec, row, op)
-                    key = await runner(clean) or key
-                    results.append(RowResult(op, key, True))
-                except (Unreachable, AuthError):
-                    raise
-                except ConfiguratorError as exc:
-                    results.append(RowResult(op, key, False, exc.message))
-        if delete:
-            results.extend(await do_delete(delete))
-        return results
+                await writer.row(op, row.get(spec.row_key),
+                                 partial(_write_row, spec, row, op, runner),
+                                 key_of=_answer_is_key)
+        await do_delete(writer, delete)
+        return writer.results
 
     # extensions
     async def _add_extension(self, row: Mapping[str, Any]) -> str:
@@ -226,18 +210,23 @@ class FcmDevice(Device):
                 return row
         raise Rejected(f"extension {exten} does not exist")
 
-    async def _delete_extensions(self, keys: Sequence[Any]) -> list[RowResult]:
+    async def _delete_extensions(self, writer: RowWriter, keys: Sequence[Any]) -> None:
+        if not keys:
+            return
         existing = {str(r["exten"]) for r in await self.client.extension_info()}
         wanted = [str(k) for k in keys]
         present = [k for k in wanted if k in existing]
-        results = [RowResult("del", k, False, "extension does not exist")
-                   for k in wanted if k not in existing]
-        if present:
-            count = await self.client.delete_extensions(present)
+        for key in wanted:
+            if key not in existing:
+                writer.refuse("del", key, "extension does not exist")
+
+        def per_row(count: int) -> list[RowResult]:
             ok = count == len(present)
             message = "" if ok else f"the PBX deleted {count} of {len(present)}"
-            results.extend(RowResult("del", k, ok, message) for k in present)
-        return results
+            return [RowResult("del", k, ok, message) for k in present]
+
+        await writer.rows("del", present, partial(self.client.delete_extensions, present),
+                          per_row)
 
     # call forward
     async def _add_forward(self, row: Mapping[str, Any]) -> None:
@@ -250,8 +239,8 @@ class FcmDevice(Device):
         await self.client.update_call_forward(_forward_body({**current, **row}) | {"id": rid})
         return rid
 
-    async def _delete_forwards(self, keys: Sequence[Any]) -> list[RowResult]:
-        return await _delete_each(keys, self.client.delete_call_forwards)
+    async def _delete_forwards(self, writer: RowWriter, keys: Sequence[Any]) -> None:
+        await _delete_each(writer, keys, self.client.delete_call_forwards)
 
     # wake-up calls
     async def _add_wakeup(self, row: Mapping[str, Any]) -> None:
@@ -268,8 +257,8 @@ class FcmDevice(Device):
                                               int(merged.get("musicID") or 0))
         return rid
 
-    async def _delete_wakeups(self, keys: Sequence[Any]) -> list[RowResult]:
-        return await _delete_each(keys, self.client.delete_wakeup_calls)
+    async def _delete_wakeups(self, writer: RowWriter, keys: Sequence[Any]) -> None:
+        await _delete_each(writer, keys, self.client.delete_wakeup_calls)
 
     # phonebook
     async def _add_contact(self, row: Mapping[str, Any]) -> None:
@@ -281,8 +270,8 @@ class FcmDevice(Device):
         await self.client.update_contact({**current, **row, "id": rid})
         return rid
 
-    async def _delete_contacts(self, keys: Sequence[Any]) -> list[RowResult]:
-        return await _delete_each(keys, self.client.delete_contacts)
+    async def _delete_contacts(self, writer: RowWriter, keys: Sequence[Any]) -> None:
+        await _delete_each(writer, keys, self.client.delete_contacts)
 
     # -- actions --------------------------------------------------------------------------
     def actions(self) -> Sequence[ActionSpec]:
@@ -400,19 +389,26 @@ async def _find(rows: AsyncIterator[dict[str, Any]], rid: int, what: str) -> dic
     raise Rejected(f"{what} record {rid} does not exist")
 
 
-async def _delete_each(keys: Sequence[Any], delete: Callable[[Sequence[int]], Awaitable[Any]]
-                       ) -> list[RowResult]:
+async def _delete_each(writer: RowWriter, keys: Sequence[Any],
+                       delete: Callable[[Sequence[int]], Awaitable[Any]]) -> None:
     """One delete call per record, so one missing record does not fail the others."""
-    results = []
     for key in keys:
         try:
-            await delete([int(key)])
-            results.append(RowResult("del", key, True))
-        except (Unreachable, AuthError):
-            raise
-        except (ConfiguratorError, ValueError, TypeError) as exc:
-            results.append(RowResult("del", key, False, str(exc)))
-    return results
+            rid = int(key)
+        except (TypeError, ValueError):
+            writer.refuse("del", key, f"{key!r} is not a record id")
+            continue
+        await writer.row("del", key, partial(delete, [rid]))
+
+
+async def _write_row(spec: TableSpec, row: Mapping[str, Any], op: str, runner: RowOp) -> Any:
+    """Validate the writable cells of a row, then add or update it."""
+    return await runner(_writable(spec, row, op))
+
+
+def _answer_is_key(found: Any) -> Any:
+    """The add/update helpers answer with the row's key (None: unchanged)."""
+    return found
 
 
 def _strong_password(length: int = 12) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +15,18 @@ from ...core.device import (
     Device,
     DeviceInfo,
     FirmwareImage,
-    KeyResult,
     MaintenanceSpec,
     RowResult,
+    SendResult,
     StepCallback,
-    WriteOutcome,
-    WriteReport,
     check_file,
     firmware_image,
 )
-from ...core.errors import DeviceError, InvalidValue, NotSupported, ProtocolError, Rejected
+from ...core.errors import InvalidValue, NotSupported, ProtocolError, Rejected
 from ...core.events import DeviceEvent
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableOp, TableSpec
 from ...core.transport import Transport
+from ...core.write import RowWriter
 from .client import Form, OnetouchClient
 from .events import OnetouchPoller
 from .protocol import ItemResult
@@ -132,45 +132,13 @@ class OnetouchDevice(Device):
         raw = await self.client._flat(f"{PAGE_TARGETS[page_id]}/get")
         return {s.key: decode(s, raw[s.key]) for s in page.params if s.key in raw}
 
-    async def write_page(self, page_id: str, changes: Mapping[str, Any]) -> WriteReport:
+    async def write_values(self, page_id: str, values: Mapping[str, Any]) -> SendResult:
+        """One ``<target>/set`` call; the device takes all the keys or none (a refusal is
+        the whole call's)."""
         page = self.page(page_id)
-        wanted: dict[str, Any] = {}
-        for key, value in changes.items():
-            spec = page.spec(key)
-            if spec.read_only:
-                raise InvalidValue(f"{spec.label} ({key}) is read-only", param=key)
-            wanted[key] = spec.parse(value) if isinstance(value, str) else spec.validate(value)
-        current = await self.read_page(page_id)
-        send = {k: v for k, v in wanted.items() if current.get(k) != v}
-        report = WriteReport([KeyResult(k, WriteOutcome.APPLIED, v, "unchanged")
-                              for k, v in wanted.items() if k not in send])
-        if not send:
-            return report
-        target = PAGE_TARGETS[page_id]
-        try:
-            await self.client.call(f"{target}/set",
-                                   {k: encode(page.spec(k), v) for k, v in send.items()})
-        except Rejected as err:
-            message = err.description or err.message
-            report.results += [KeyResult(k, WriteOutcome.REJECTED, None, message) for k in send]
-            return report
-        try:
-            after = await self.read_page(page_id)
-        except DeviceError as err:
-            report.results += [KeyResult(k, WriteOutcome.NOT_VERIFIED, None,
-                                         f"read back failed: {err.message}") for k in send]
-            return report
-        for key, value in send.items():
-            if key not in after:
-                report.results.append(KeyResult(key, WriteOutcome.NOT_VERIFIED, None,
-                                                "the device does not report this setting"))
-            elif after[key] == value:
-                report.results.append(KeyResult(key, WriteOutcome.APPLIED, after[key]))
-            else:
-                shown = page.spec(key).format(after[key])
-                report.results.append(KeyResult(key, WriteOutcome.REJECTED, after[key],
-                                                f"the device kept {shown!r}"))
-        return report
+        await self.client.call(f"{PAGE_TARGETS[page_id]}/set",
+                               {k: encode(page.spec(k), v) for k, v in values.items()})
+        return SendResult()
 
     # -- tables ---------------------------------------------------------------------------
     def tables(self) -> Sequence[TableSpec]:
@@ -189,57 +157,36 @@ class OnetouchDevice(Device):
         target = TABLE_TARGETS[table_id]
         adds = [_without(encode_row(spec, dict(row)), spec.row_key) for row in add]
         updates = [_partial(spec, row) for row in update]
+        writer = RowWriter()
         if table_id in ("calllog", "doorlog"):
             if add or update:
                 raise NotSupported(f"{table_id} rows can only be deleted", host=self.host)
-            return [await self._single("del", key, self.client.call(
-                f"{target}/del", {"ID": str(key)})) for key in delete]
+            for key in delete:
+                await writer.row("del", key, partial(self.client.call, f"{target}/del",
+                                                     {"ID": str(key)}))
+            return writer.results
         if table_id == "contacts":
-            results = [await self._single("del", k, self.client.contact_del(str(k)))
-                       for k in delete]
-            results += [await self._single("set", r["id"], self.client.contact_set(
-                r["id"], **_without(r, "id"))) for r in updates]
+            for key in delete:
+                await writer.row("del", key, partial(self.client.contact_del, str(key)))
+            for row in updates:
+                await writer.row("set", row["id"], partial(self.client.contact_set, row["id"],
+                                                           **_without(row, "id")))
             for row in adds:
-                results.append(await self._single("add", row.get("name"),
-                                                  self.client.contact_add(**row)))
-            return results
-        results = await self._batch("del", [{spec.row_key: str(k)} for k in delete],
-                                    target, spec.row_key)
-        results += await self._batch("set", updates, target, spec.row_key)
-        results += await self._batch("add", [{spec.row_key: "0", **r} for r in adds],
-                                     target, spec.row_key)
-        return results
+                await writer.row("add", row.get("name"), partial(self.client.contact_add, **row),
+                                 key_of=_new_id)
+            return writer.results
+        await self._batch(writer, "del", [{spec.row_key: str(k)} for k in delete], target,
+                          spec.row_key)
+        await self._batch(writer, "set", updates, target, spec.row_key)
+        await self._batch(writer, "add", [{spec.row_key: "0", **r} for r in adds], target,
+                          spec.row_key)
+        return writer.results
 
-    async def _single(self, op: str, key: Any, call: Any) -> RowResult:
-        try:
-            result = await call
-        except Rejected as err:
-            return RowResult(op, key, False, err.description or err.message)
-        if op == "add" and isinstance(result, dict) and result.get("id"):
-            key = int(result["id"])
-        return RowResult(op, key, True)
-
-    async def _batch(self, op: str, items: list[dict[str, str]], target: str,
-                     row_key: str) -> list[RowResult]:
-        if not items:
-            return []
-        try:
-            replies: list[ItemResult] = await getattr(self.client, f"table_{op}")(target, items)
-        except Rejected as err:
-            message = err.description or err.message
-            return [RowResult(op, _key(i, row_key), False, message) for i in items]
-        results = []
-        for index, item in enumerate(items):
-            reply = replies[index] if index < len(replies) else None
-            if reply is None:
-                results.append(RowResult(op, _key(item, row_key), False, "no result from device"))
-                continue
-            key = _key(reply.row, row_key) if reply.row.get(row_key) else _key(item, row_key)
-            if op == "add" and reply.ok:
-                key = reply.ret
-            message = "" if reply.ok else f"refused by the device (Ret {reply.ret})"
-            results.append(RowResult(op, key, reply.ok, message))
-        return results
+    async def _batch(self, writer: RowWriter, op: str, items: list[dict[str, str]],
+                     target: str, row_key: str) -> None:
+        call = partial(getattr(self.client, f"table_{op}"), target, items)
+        await writer.rows(op, [_key(i, row_key) for i in items], call,
+                          partial(_item_results, op, items, row_key))
 
     # -- actions --------------------------------------------------------------------------
     def actions(self) -> Sequence[ActionSpec]:
@@ -369,6 +316,30 @@ class OnetouchDevice(Device):
         # Assumption: the device replaces the whole table, all or nothing (no per-row reply).
         await self.client.table_import(target, content, filename)
         return None
+
+
+def _new_id(answer: Any) -> int | None:
+    """The id the device gave an added row, when its answer names one."""
+    if isinstance(answer, dict) and answer.get("id"):
+        return int(answer["id"])
+    return None
+
+
+def _item_results(op: str, items: Sequence[Mapping[str, str]], row_key: str,
+                  replies: Sequence[ItemResult]) -> list[RowResult]:
+    """Per-row results of a batch call, from the device's per-item answers."""
+    results = []
+    for index, item in enumerate(items):
+        reply = replies[index] if index < len(replies) else None
+        if reply is None:
+            results.append(RowResult(op, _key(item, row_key), False, "no result from device"))
+            continue
+        key = _key(reply.row, row_key) if reply.row.get(row_key) else _key(item, row_key)
+        if op == "add" and reply.ok:
+            key = reply.ret
+        message = "" if reply.ok else f"refused by the device (Ret {reply.ret})"
+        results.append(RowResult(op, key, reply.ok, message))
+    return results
 
 
 def _without(row: Mapping[str, Any], key: str) -> dict[str, Any]:

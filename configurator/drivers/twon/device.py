@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +17,15 @@ from ...core.device import (
     Device,
     DeviceInfo,
     FirmwareImage,
-    KeyResult,
     MaintenanceSpec,
     RowResult,
+    SendResult,
     StepCallback,
-    WriteOutcome,
-    WriteReport,
     check_file,
     firmware_image,
 )
 from ...core.errors import (
     ConfiguratorError,
-    DeviceError,
     InvalidValue,
     NotSupported,
     PermissionDenied,
@@ -35,6 +34,7 @@ from ...core.errors import (
 from ...core.events import DeviceEvent, SourceState
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.transport import Transport
+from ...core.write import RowWriter, send_each
 from . import specs
 from .caps import DetectedCaps, detect
 from .client import HANGUP_REASONS, TwoNClient
@@ -180,60 +180,48 @@ class TwoNDevice(Device):
     async def _read_holidays(self) -> dict[str, Any]:
         return {"holidays.dates": ",".join(await self.client.holidays_get())}
 
-    async def write_page(self, page_id: str, changes: Mapping[str, Any]) -> WriteReport:
-        """Validate, send only changed keys, read back and report per key."""
-        page = self.page(page_id)
-        report = WriteReport()
-        wanted: dict[str, Any] = {}
-        for key, value in changes.items():
-            try:
-                spec = page.spec(key)
-                if spec.read_only:
-                    raise InvalidValue(f"{spec.label} is read-only on this device", param=key)
-                wanted[key] = spec.validate(value)
-            except InvalidValue as exc:
-                report.results.append(KeyResult(key, WriteOutcome.REJECTED, None, str(exc)))
-        if not wanted:
-            return report
-        before = await self.read_page(page_id)
-        changed = {k: v for k, v in wanted.items() if not _same(k, before.get(k), v)}
-        errors: dict[str, str] = {}
-        for key, value in changed.items():
-            try:
-                await self._write_key(key, value)
-            except DeviceError as exc:
-                errors[key] = str(exc)
-        after = await self.read_page(page_id)
-        for key, value in wanted.items():
-            if key in errors:
-                report.results.append(KeyResult(key, WriteOutcome.REJECTED, after.get(key),
-                                                errors[key]))
-            elif _same(key, after.get(key), value):
-                report.results.append(KeyResult(key, WriteOutcome.APPLIED, after.get(key)))
-            else:
-                report.results.append(KeyResult(
-                    key, WriteOutcome.NOT_VERIFIED, after.get(key),
-                    "the device accepted the value but reports "
-                    f"{after.get(key)!r} when read back"))
-        return report
+    async def write_values(self, page_id: str, values: Mapping[str, Any]) -> SendResult:
+        """Each key through its writer in :data:`_WRITERS` (the HTTP API sets them one by
+        one); the write contract in :mod:`configurator.core.write` does the rest."""
+        return await send_each(values, self._write_key)
 
     async def _write_key(self, key: str, value: Any) -> None:
-        if key in ("camera.source", "camera.resolution", "log.filter"):
-            self.local[key] = value
-            if key == "log.filter" and self.event_source is not None:
-                self.event_source.event_filter = sorted(value)
-                self.event_source.channel = None  # next pull re-subscribes with the filter
-        elif key == "time.utcTime":
-            await self.client.system_time_set(int(value))
-        elif key.startswith("accesspoint."):
-            await self.client.accesspoint_blocking_ctrl(int(key.split(".")[1]), bool(value))
-        elif key == "mobilekey.location":
-            await self.client.mobilekey_config_put(location=value)
-        elif key == "holidays.dates":
-            dates = [d.strip() for d in str(value).split(",") if d.strip()]
-            await self.client.holidays_put(dates)
-        else:
-            raise NotSupported(f"{key} cannot be written through the HTTP API", host=self.host)
+        for pattern, writer in _WRITERS:
+            found = pattern.fullmatch(key)
+            if found is not None:
+                await writer(self, found, value)
+                return
+        raise NotSupported(f"{key} cannot be written through the HTTP API", host=self.host)
+
+    async def _set_local(self, found: re.Match[str], value: Any) -> None:
+        """A program-side setting (camera choice, log filter): kept here, not on the device."""
+        key = found.group(0)
+        self.local[key] = value
+        if key == "log.filter" and self.event_source is not None:
+            self.event_source.event_filter = sorted(value)
+            self.event_source.channel = None  # next pull re-subscribes with the filter
+
+    async def _set_time(self, found: re.Match[str], value: Any) -> None:
+        await self.client.system_time_set(int(value))
+
+    async def _set_blocking(self, found: re.Match[str], value: Any) -> None:
+        await self.client.accesspoint_blocking_ctrl(int(found.group(1)), bool(value))
+
+    async def _set_mobilekey(self, found: re.Match[str], value: Any) -> None:
+        await self.client.mobilekey_config_put(location=value)
+
+    async def _set_holidays(self, found: re.Match[str], value: Any) -> None:
+        await self.client.holidays_put([d.strip() for d in str(value).split(",") if d.strip()])
+
+    def same_value(self, spec: ParamSpec, current: Any, wanted: Any) -> bool:
+        """The device clock counts within :data:`TIME_TOLERANCE`; holiday dates compare as
+        lists (the device writes ``\\/``)."""
+        if spec.key == "time.utcTime" and isinstance(current, int | float) and isinstance(
+                wanted, int | float):
+            return abs(int(current) - int(wanted)) <= TIME_TOLERANCE
+        if spec.key == "holidays.dates":
+            return _dates(current) == _dates(wanted)
+        return super().same_value(spec, current, wanted)
 
     # -- directory ------------------------------------------------------------------------
     def tables(self) -> Sequence[TableSpec]:
@@ -258,7 +246,7 @@ class TwoNDevice(Device):
                           delete: Sequence[Any] = ()) -> list[RowResult]:
         table = self.table(table_id)
         template = self.dir_template or {}
-        results: list[RowResult] = []
+        writer = RowWriter()
 
         def prepare(op: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             ready = []
@@ -266,10 +254,10 @@ class TwoNDevice(Device):
                 try:
                     clean = table.validate_row(row)
                 except InvalidValue as exc:
-                    results.append(RowResult(op, row.get("uuid"), False, str(exc)))
+                    writer.refuse(op, row.get("uuid"), str(exc))
                     continue
                 if op == "set" and not clean.get("uuid"):
-                    results.append(RowResult(op, None, False, "uuid is required to update"))
+                    writer.refuse(op, None, "uuid is required to update")
                     continue
                 if not clean.get("uuid"):
                     clean.pop("uuid", None)
@@ -277,17 +265,15 @@ class TwoNDevice(Device):
             return ready
 
         new_rows, changed_rows = prepare("add", add), prepare("set", update)
-        if new_rows:
-            reply = await self.client.dir_create(new_rows)
-            results += _row_results("add", new_rows, reply)
-        if changed_rows:
-            reply = await self.client.dir_update(changed_rows)
-            results += _row_results("set", changed_rows, reply)
-        if delete:
-            uuids = [str(u) for u in delete]
-            reply = await self.client.dir_delete(uuids)
-            results += _row_results("del", [{"uuid": u} for u in uuids], reply)
-        return results
+        uuids = [str(u) for u in delete]
+        gone = [{"uuid": u} for u in uuids]
+        for op, rows, call in (("add", new_rows, self.client.dir_create),
+                               ("set", changed_rows, self.client.dir_update),
+                               ("del", gone, self.client.dir_delete)):
+            await writer.rows(op, [r.get("uuid") for r in rows],
+                              partial(call, uuids if op == "del" else rows),
+                              partial(_row_results, op, rows))
+        return writer.results
 
     # -- actions --------------------------------------------------------------------------
     def actions(self) -> Sequence[ActionSpec]:
@@ -517,18 +503,19 @@ async def _try(call: Callable[[], Awaitable[Any]]) -> Any | None:
         return None
 
 
-def _same(key: str, current: Any, wanted: Any) -> bool:
-    if key == "time.utcTime" and isinstance(current, int | float):
-        return abs(int(current) - int(wanted)) <= TIME_TOLERANCE
-    if isinstance(wanted, frozenset):
-        return frozenset(current or ()) == wanted
-    if key == "holidays.dates":
-        return _dates(current) == _dates(wanted)
-    return current == wanted
-
-
 def _dates(value: Any) -> list[str]:
     return [d.strip().replace("\\", "/") for d in str(value or "").split(",") if d.strip()]
+
+
+_Writer = Callable[["TwoNDevice", "re.Match[str]", Any], Awaitable[None]]
+#: Which writer sets which key (the first pattern that matches the whole key).
+_WRITERS: tuple[tuple[re.Pattern[str], _Writer], ...] = (
+    (re.compile(r"camera\.source|camera\.resolution|log\.filter"), TwoNDevice._set_local),
+    (re.compile(r"time\.utcTime"), TwoNDevice._set_time),
+    (re.compile(r"accesspoint\.(\d+)\.blocked"), TwoNDevice._set_blocking),
+    (re.compile(r"mobilekey\.location"), TwoNDevice._set_mobilekey),
+    (re.compile(r"holidays\.dates"), TwoNDevice._set_holidays),
+)
 
 
 def _row_results(op: str, sent: Sequence[Mapping[str, Any]], reply: Mapping[str, Any]

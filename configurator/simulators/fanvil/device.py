@@ -270,10 +270,11 @@ class FanvilSimulator(SimulatedDevice):
                     continue
             elif key not in s.config:
                 result = (st.UNKNOWN_PARAM, [(key, value)])
-            elif not st.value_ok(key, value):
+            elif not st.value_ok(key, value) or key in s.refused_keys:
                 result = (st.BAD_VALUE, [(key, value)])
             else:
-                s.config[key] = value
+                if key not in s.kept_keys:
+                    s.config[key] = value
                 line = re.match(r"sip\.line\.(\d+)\.(\w+)$", key)
                 if line and line[2] in st.SIP_REG_KEYS:
                     changed_lines.add(int(line[1]))

@@ -170,6 +170,10 @@ class PhoneState:
         self.beeps = 0
         self.boot = time.monotonic()
         self.missed: list[str] = []
+        # Firmware faults for tests of the write contract: keys a set answers OK for but
+        # does not store, and keys it refuses as a bad value.
+        self.kept_keys: set[str] = set()
+        self.refused_keys: set[str] = set()
 
     # -- info.* ---------------------------------------------------------------------------
     def info(self) -> dict[str, str]:

@@ -153,6 +153,10 @@ class OnetouchState:
         self.clock = clock
         self.mac = "0C:11:05:" + ":".join(f"{int(x) % 256:02X}" for x in host.split(".")[1:])
         self.firmware_version = "29.31.1.617"
+        # Firmware faults for tests of the write contract: keys a set answers OK for but
+        # does not store, and keys it refuses as an invalid value.
+        self.kept_keys: set[str] = set()
+        self.refused_keys: set[str] = set()
         self._factory()
 
     def _factory(self) -> None:
@@ -201,6 +205,8 @@ class OnetouchState:
     def _validate(self, key: str, value: str) -> None:
         if key not in self.config:
             raise SimError(f"invalid param {key}")
+        if key in self.refused_keys:
+            raise SimError(f"invalid value {value!r} for {key}")
         for pattern, rule in VALUE_RULES:
             if pattern.fullmatch(key):
                 if not rule(value):
@@ -215,7 +221,8 @@ class OnetouchState:
             if not key.startswith(prefixes):
                 raise SimError(f"invalid param {key}")
             self._validate(key, value)
-        self.config.update(values)  # all or nothing: validated first
+        self.config.update({k: v for k, v in values.items()  # all or nothing: validated first
+                            if k not in self.kept_keys})
 
     def _section(self, prefixes: tuple[str, ...]) -> dict[str, str]:
         return {k: v for k, v in sorted(self.config.items()) if k.startswith(prefixes)}

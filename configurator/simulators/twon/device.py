@@ -42,7 +42,7 @@ from .hardware import Ports, Switches
 from .models import BASE_EVENTS
 from .models import model as model_profile
 from .pcap import Capture
-from .protocol import MAX_BODY, ApiError, error_reply, parse_request
+from .protocol import MAX_BODY, ApiError, error_reply, ok, parse_request
 from .security import (
     ApiUser,
     Group,
@@ -143,6 +143,10 @@ class TwoNSimulator(SimulatedDevice):
         self.stopping = False
         self.pending_firmware: PendingFirmware | None = None
         self.holidays: list[str] = []
+        # Firmware faults for tests of the write contract, by "METHOD /api/path": requests
+        # answered with success but not carried out, and requests refused with an error.
+        self.ignored_requests: set[str] = set()
+        self.refused_requests: dict[str, ApiError] = {}
         self.config_extra: list[bytes] = config_xml.default_extra()
         self.dir_capacity = dir_capacity
         self.extensions: dict[str, Any] = {}  # per-group state of the other handler modules
@@ -259,6 +263,11 @@ class TwoNSimulator(SimulatedDevice):
             api_request = await parse_request(request, path)
             api_request.user = user
             self._observe(request)
+            route = f"{request.method} {path}"
+            if route in self.refused_requests:
+                raise self.refused_requests[route]
+            if route in self.ignored_requests:
+                return ok()
             return await function.handlers[request.method](self, api_request)
         except ApiError as err:
             return error_reply(err)
