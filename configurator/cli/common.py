@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from urllib.parse import urlparse, urlsplit
@@ -49,6 +50,20 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
+    return value
+
+
+# Reply fields whose value is a secret (a device's raw reply has no ParamSpec to say so).
+_SECRET_FIELD = re.compile(r"pass(?:word|wd)?|pwd|secret|token", re.IGNORECASE)
+
+
+def mask_secrets(value: Any) -> Any:
+    """A copy of a raw reply with the values of secret-named fields shown as ``***``."""
+    if isinstance(value, dict):
+        return {k: ("***" if _SECRET_FIELD.search(str(k)) and v not in (None, "")
+                    else mask_secrets(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_secrets(v) for v in value]
     return value
 
 

@@ -4,17 +4,19 @@ camera, backup. They use only the vendor-neutral Device interface."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections.abc import Sequence
 from typing import Any
 
 from ..core.errors import ConfiguratorError, InvalidValue
-from ..core.params import Category
+from ..core.params import Category, Kind
 from .common import (
     deadline,
     emit_json,
     given_credentials,
     is_camera_url,
+    mask_secrets,
     opened_device,
     parse_assignments,
     print_table,
@@ -94,7 +96,9 @@ async def _get_table(device: Any, args: argparse.Namespace) -> int:
     spec = device.table(args.group)
     rows = await device.read_table(spec.id)
     if args.json:
-        emit_json(rows)
+        secret = {c.key for c in spec.columns if c.kind is Kind.SECRET}
+        emit_json([{k: (v if args.reveal or k not in secret else "***") for k, v in row.items()}
+                   for row in rows])
         return 0
     columns = list(spec.columns)
     if not args.all_columns:
@@ -203,7 +207,8 @@ async def cmd_call(args: argparse.Namespace) -> int:
                 fh.write(result)
             print(f"wrote {len(result)} bytes to {args.out}")
         else:
-            emit_json(result if result not in (None, {}) else {"success": True})
+            reply = result if result not in (None, {}) else {"success": True}
+            emit_json(reply if args.reveal else mask_secrets(reply))
         return 0
 
 
@@ -287,13 +292,21 @@ def _read_file(path: str) -> bytes:
 
 
 def _write_file(path: str, content: bytes) -> None:
-    """Write atomically: a failed write never leaves a half file under the real name."""
+    """Write atomically and privately (0600: configurations hold secrets): a failed write
+    leaves neither a half file under the real name nor the ``.partial`` one."""
     tmp = f"{path}.partial"
     try:
-        with open(tmp, "wb") as fh:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)  # a .partial left by someone else keeps its mode
             fh.write(content)
         os.replace(tmp, path)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list the documented functions (of HOST's driver, of --vendor, or all)")
     p.add_argument("assignments", nargs="*", metavar="K=V")
     p.add_argument("--out", help="write a binary reply (image, file) here")
+    p.add_argument("--reveal", action="store_true", help="show secret values in the reply")
 
     p = sub.add_parser("events", help="stream the device's events as JSON lines")
     _device_options(p)
@@ -159,4 +160,14 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     command_parser = subparsers.choices[args.command]
     position = argv.index(args.command)
-    return command_parser.parse_intermixed_args(argv[position + 1:], namespace=args)
+    # A fresh namespace: given the first pass's (which holds the password), argparse warns
+    # "Do not expect assignments in Namespace(... password=...)" on stderr when an optional
+    # list of positionals is empty.
+    parsed = command_parser.parse_intermixed_args(argv[position + 1:])
+    for action in parser._actions:
+        if action is subparsers or action.dest == argparse.SUPPRESS:
+            continue
+        if hasattr(args, action.dest) and not hasattr(parsed, action.dest):  # --debug...
+            setattr(parsed, action.dest, getattr(args, action.dest))
+    parsed.command = args.command
+    return parsed

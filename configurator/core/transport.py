@@ -251,7 +251,8 @@ class NegotiatingAuth(httpx.Auth):
         elif "basic" in self.offered:
             self.chosen = "basic"
             if request.url.scheme == "http":
-                self._warn("device accepts only Basic authentication over plain HTTP")
+                self._warn("device accepts only Basic authentication over plain HTTP: the "
+                           "password goes out in clear")
             yield from self._basic.auth_flow(request)
 
 
@@ -325,6 +326,12 @@ class Transport:
         if message not in self._warned:
             self._warned.add(message)
             self.log.warning("%s", message)
+
+    def warn_cleartext_login(self) -> None:
+        """Say so (once) before a password goes out readable by anyone on the path."""
+        if self.endpoint.scheme == "http":
+            self._warn_once("sending the password in clear (plain HTTP): anyone on the network "
+                            "path can read it; use https where the device offers it")
 
     # -- certificate pinning --------------------------------------------------------------
     @property

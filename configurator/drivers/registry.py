@@ -24,6 +24,7 @@ from ..core.transport import (
     AuthMode,
     Credentials,
     Endpoint,
+    MemoryPinStore,
     PinStore,
     Transport,
     TrustOnFirstUse,
@@ -118,17 +119,29 @@ async def connect(
     pins: PinStore | None = None,
     trust: TrustOnFirstUse = trust_always,
 ) -> Device:
-    """Open a device: identify it (or use ``driver_id``) and return its driver's Device."""
+    """Open a device: identify it (or use ``driver_id``) and return its driver's Device.
+
+    Without ``driver_id`` the device is identified without credentials first: a password
+    only ever goes to a device whose vendor is known (a host that merely answers is not
+    sent one, in clear or otherwise). The recognised driver's probe then runs again with
+    the credentials, for the details a login shows.
+    """
+    pins = pins if pins is not None else MemoryPinStore()
+    candidates = [driver(driver_id)] if driver_id else None
+    if candidates is None and credentials is not None:
+        anonymous = Transport(endpoint, None, auth=auth, pins=pins, trust=trust)
+        try:
+            known = await identify(anonymous)
+        finally:
+            await anonymous.aclose()
+        if known is None:
+            raise _nothing_here(endpoint)
+        candidates = [driver(known.driver)]
     transport = Transport(endpoint, credentials, auth=auth, pins=pins, trust=trust)
     try:
-        candidates = [driver(driver_id)] if driver_id else None
         found = await identify(transport, candidates)
         if found is None:
-            raise NotSupported(
-                "no supported device answers here (is it a 2N, Onetouch, Fanvil or FCM5600 "
-                "device, and are the scheme and port right?)",
-                host=endpoint.host,
-            )
+            raise _nothing_here(endpoint)
         if found.auth_required and credentials is None:
             raise AuthError(
                 f"{found.info.vendor} {found.info.model} requires a user and password",
@@ -140,6 +153,15 @@ async def connect(
     except BaseException:
         await transport.aclose()
         raise
+
+
+def _nothing_here(endpoint: Endpoint) -> NotSupported:
+    return NotSupported(
+        "no supported device answers here (is it a 2N, Onetouch, Fanvil or FCM5600 "
+        "device, and are the scheme and port right? A device that shows nothing before a "
+        "login can be named with --vendor)",
+        host=endpoint.host,
+    )
 
 
 __all__ = ["DRIVERS", "DriverEntry", "Fingerprint", "Unreachable", "available_drivers",

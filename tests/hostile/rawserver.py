@@ -34,6 +34,9 @@ class RawServer:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                length = _content_length(head)
+                if length:
+                    head += await reader.readexactly(length)  # the body, kept with the head
                 self.requests.append(head)
                 await self.answer(len(self.requests), head)(writer)
                 await writer.drain()
@@ -86,6 +89,14 @@ class RawServer:
                 self.sent += 1
                 await writer.drain()
         return write
+
+
+def _content_length(head: bytes) -> int:
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            return int(value)
+    return 0
 
 
 @contextlib.asynccontextmanager

@@ -17,7 +17,7 @@ from ...core.transport import Transport
 from ..registry import DocumentedFunction, Fingerprint
 from .client import FcmClient
 from .device import VENDOR, FcmDevice
-from .protocol import FUNCTIONS, LOGIN
+from .protocol import FUNCTIONS
 
 DRIVER_ID = "fcm5600"
 _PROBE_PATH = FUNCTIONS["systeminfo/version"].path
@@ -26,28 +26,22 @@ _PROBE_PATH = FUNCTIONS["systeminfo/version"].path
 async def probe(transport: Transport) -> Fingerprint | None:
     """Identify an FCM5600 (``Unreachable`` propagates; "not mine" returns None).
 
-    Without credentials: ``/pbx/systeminfo/version`` must answer the FCM reply envelope
-    (HTTP 401, not logged in). With credentials: the login must answer the envelope
-    (HTTP 200 with a token, or HTTP 400 for wrong credentials), then the model is read.
+    ``/pbx/systeminfo/version`` is asked without credentials first and must answer the FCM
+    reply envelope (HTTP 401, not logged in): only then, with credentials, does the login
+    (which carries the password in its body) go out, and the model is read.
     """
+    response = await transport.request("GET", _PROBE_PATH, anonymous=True)
+    if response.status_code not in (200, 401) or not _is_envelope(response):
+        return None  # not an FCM5600: it never sees the login (the password is in the body)
+    locked = Fingerprint(DRIVER_ID, DeviceInfo(VENDOR, "FCM5600"), auth_required=True)
     if transport.credentials is None:
-        response = await transport.request("GET", _PROBE_PATH)
-        if response.status_code in (200, 401) and _is_envelope(response):
-            return Fingerprint(DRIVER_ID, DeviceInfo(VENDOR, "FCM5600"), auth_required=True)
-        return None
-    creds = transport.credentials
-    body = {LOGIN.user_field: creds.user, LOGIN.password_field: creds.password}
-    try:
-        response = await transport.request("POST", LOGIN.path, json=body, idempotent=False)
-    except AuthError:
-        return None  # a 401 challenge on our login path: some other device
-    if not _is_envelope(response):
-        return None
-    if response.status_code != 200:
-        return Fingerprint(DRIVER_ID, DeviceInfo(VENDOR, "FCM5600"), auth_required=True)
+        return locked
     client = FcmClient(transport)
     try:
-        client.use_login_reply(response)
+        await client.login()
+    except AuthError:
+        return locked  # wrong credentials: still an FCM5600
+    try:
         version = await client.version()
     except (ProtocolError, NotSupported, Rejected, AuthError):
         return None

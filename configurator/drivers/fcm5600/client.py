@@ -82,6 +82,7 @@ class FcmClient:
             raise AuthError("the FCM5600 requires a user and password", host=self.host)
         proto = self.login_protocol
         body = {proto.user_field: creds.user, proto.password_field: creds.password}
+        self.transport.warn_cleartext_login()
         response = await self.transport.request("POST", proto.path, json=body, idempotent=False)
         if response.status_code in (400, 401, 403):
             message = _message_of(response) or "wrong user or password"
