@@ -223,3 +223,32 @@ def test_call_list_of_a_host_lists_its_driver_only(fleet, capsys) -> None:
 def test_call_without_function_says_how_to_list(capsys) -> None:
     code, _, err = run(capsys, "call", "127.0.0.1")
     assert code == 1 and "--list" in err and err.count("\n") == 1
+
+
+def test_recordings_listed_and_downloaded_user_only(fleet, capsys, tmp_path) -> None:
+    pbx = fleet["fcm5600"][0]
+    code, out, err = run(capsys, "recordings", *target(pbx), "--kind", "conference",
+                         "--out", str(tmp_path), "--json")
+    assert code == 0, err
+    (row,) = _listed(out)
+    saved = tmp_path / row["file"].rsplit("/", 1)[-1]
+    assert saved.read_bytes()[:4] == b"RIFF"
+    assert saved.stat().st_mode & 0o777 == 0o600  # a call is personal data
+
+
+def test_recordings_refused_on_a_device_without_them(fleet, capsys) -> None:
+    code, _, err = run(capsys, "recordings", *target(fleet["2n"][0]))
+    assert code == 1 and "no call recordings" in err and err.count("\n") == 1
+
+
+def test_recordings_bad_date_is_one_line(capsys) -> None:
+    code, _, err = run(capsys, "recordings", "127.0.0.1", "--from", "1.12.2022")
+    assert code == 1 and "YYYY-MM-DD" in err and err.count("\n") == 1
+
+
+def test_recording_file_names_cannot_leave_the_folder() -> None:
+    from configurator.cli.recording_commands import safe_file_name
+
+    assert safe_file_name("/pbx/play/general-recording/../../etc/passwd") == "passwd"
+    assert safe_file_name("/pbx/play/x/..") == "recording"
+    assert safe_file_name("/pbx/play/a/b c;rm.wav") == "b_c_rm.wav"

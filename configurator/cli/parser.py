@@ -90,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write a binary reply (image, file) here")
     p.add_argument("--reveal", action="store_true", help="show secret values in the reply")
 
+    p = sub.add_parser("recordings", help="find a PBX's call recordings; --out DIR downloads them")
+    _device_options(p)
+    p.add_argument("--kind", choices=("general", "conference", "onetouch"), default="general")
+    p.add_argument("--extension", help="only calls from or to this extension")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day")
+    p.add_argument("--out", help="download each recording into this folder")
+
     p = sub.add_parser("events", help="stream the device's events as JSON lines")
     _device_options(p)
     p.add_argument("--count", type=int, help="stop after this many events")

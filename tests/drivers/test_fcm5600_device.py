@@ -261,3 +261,19 @@ async def test_probe_not_mine_and_unreachable(loopback) -> None:
     with pytest.raises(Unreachable):
         await fcm5600.probe(closed)
     await closed.aclose()
+
+
+async def test_recordings_by_extension_and_date_then_download(sim, pbx) -> None:
+    from configurator.core.recordings import CallRecordings
+
+    assert isinstance(pbx, CallRecordings)
+    await pbx.client.dial("100", "101")
+    await pbx.client.hangup(["100"])
+    caller = await pbx.recordings("general", extension="100")
+    called = await pbx.recordings("general", extension="101")  # found by the dest search
+    assert [r["id"] for r in caller] == [r["id"] for r in called] and len(caller) == 1
+    assert await pbx.recordings("general", extension="555") == []
+    assert await pbx.recordings("general", date_to="2022-11-30") == []
+    assert len(await pbx.recordings("general", date_from="2022-12-01")) == 1
+    audio = await pbx.download_recording(caller[0]["playUrl"])
+    assert audio[:4] == b"RIFF"

@@ -382,6 +382,13 @@ class FcmClient:
                 "page": page, "pageSize": page_size}
         return await self._page(f"call-log/search-{kind}-recording-page", body)
 
+    def all_recordings(self, kind: str = "general", filters: Mapping[str, Any] | None = None,
+                       page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[dict[str, Any]]:
+        async def fetch(page: int, size: int) -> Page:
+            return await self.search_recordings(kind, filters, page=page, page_size=size)
+
+        return self.iter_pages(fetch, page_size)
+
     def all_call_logs(self, filters: Mapping[str, Any] | None = None,
                       page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[dict[str, Any]]:
         async def fetch(page: int, size: int) -> Page:

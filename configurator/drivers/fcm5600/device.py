@@ -323,6 +323,24 @@ class FcmDevice(Device):
         return MaintenanceSpec(help="The FCM5600 REST API offers no configuration backup, "
                                     "restore or firmware upload; use the PBX web interface.")
 
+    # -- recordings -----------------------------------------------------------------------
+    async def recordings(self, kind: str = "general", *, extension: str = "",
+                         date_from: str = "", date_to: str = "") -> list[dict[str, Any]]:
+        """Recordings of ``kind`` (general, conference, onetouch), newest first, optionally
+        of calls from or to ``extension`` and between two dates (``yyyy-MM-dd``)."""
+        dates = {"from": date_from, "to": date_to}
+        searches = [{**dates, "src": extension}, {**dates, "dest": extension}] if extension \
+            else [dates]
+        found: dict[Any, dict[str, Any]] = {}
+        for filters in searches:
+            async for row in self.client.all_recordings(kind, filters):
+                found.setdefault(row.get("id"), row)
+        return sorted(found.values(), key=lambda r: str(r.get("startTime", "")), reverse=True)
+
+    async def download_recording(self, play_url: str) -> bytes:
+        """The sound file of a recording (its ``playUrl`` from :meth:`recordings`)."""
+        return await self.client.download_recording(play_url)
+
     async def aclose(self) -> None:
         await self.client.aclose()
 
