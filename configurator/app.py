@@ -73,7 +73,7 @@ def add_simulators(window: Any, simulators: Any) -> None:
                            driver=str(info.get("driver", "")),
                            vendor=str(info.get("vendor", "")), model=str(info.get("model", "")),
                            user=info["user"])
-        window.add_session(entry, Credentials(info["user"], info["password"]))
+        window.watch.add_session(entry, Credentials(info["user"], info["password"]))
 
 
 def close_on_terminal_signals(window: Any) -> None:
@@ -98,7 +98,7 @@ async def run(demo: bool, site: str | None) -> int:
     window = build_window(demo=demo)
     close_on_terminal_signals(window)
     window.show()
-    warning = window.credentials.take_warning()
+    warning = window.ctx.credentials.take_warning()
     if warning and not demo:
         window.status(warning, 20000)
     if demo:
@@ -108,17 +108,17 @@ async def run(demo: bool, site: str | None) -> int:
             log.error("demo fleet failed to start: %s", exc)
             window.status(f"Demo fleet failed to start: {exc}")
     elif site:
-        await window.open_site(Path(site))
+        await window.sites.open_site(Path(site))
     else:
         # Assumption: without a site argument the most recent site (else the autosaved
         # untitled site) is reopened, so nothing typed in the last session is lost.
-        recent = [p for p in window.recent.list() if p.exists()]
+        recent = [p for p in window.sites.recent.list() if p.exists()]
         untitled = config_dir() / "untitled-site.json"
         if recent:
-            await window.open_site(recent[0])
+            await window.sites.open_site(recent[0])
         elif untitled.exists():
-            await window.open_site(untitled)
-            window.site.path = None
+            await window.sites.open_site(untitled)
+            window.ctx.site.path = None
             window._refresh_title()
     return await window.wait_closed()
 

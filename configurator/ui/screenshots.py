@@ -30,13 +30,13 @@ async def wait_for(predicate, timeout: float = 15.0, step: float = 0.05) -> bool
 async def wait_online(window: Any, timeout: float = 20.0) -> bool:
     from ..services.sessions import DeviceState
 
-    return await wait_for(lambda: window.manager.sessions and all(
-        s.state is not DeviceState.CONNECTING and (s.device is None or s.key in window.nodes)
-        for s in window.manager.sessions.values()), timeout)
+    return await wait_for(lambda: window.ctx.manager.sessions and all(
+        s.state is not DeviceState.CONNECTING and (s.device is None or s.key in window.watch.nodes)
+        for s in window.ctx.manager.sessions.values()), timeout)
 
 
 def _find_session(window: Any, vendor: str, model: str = ""):
-    for session in window.manager.sessions.values():
+    for session in window.ctx.manager.sessions.values():
         entry = session.entry
         if vendor.lower() in entry.vendor.lower() and model.lower() in entry.model.lower():
             return session
@@ -44,7 +44,7 @@ def _find_session(window: Any, vendor: str, model: str = ""):
 
 
 async def _open(window: Any, session: Any, capability: str):
-    view = window.select_capability(session.key, capability)
+    view = window.navigation.select_capability(session.key, capability)
     if view is None:
         return None
     await wait_for(lambda: all(f.loaded for f in view.forms) and all(
@@ -61,16 +61,16 @@ async def _live_shots(window: Any, twon: Any, save: Any) -> None:
                                    None) is not None, 10)
     action = twon.device.action("open_door")
     for _ in range(3):
-        await window.run_action(twon, action)
+        await window.commands.run_action(twon, action)
         await asyncio.sleep(0.3)
-    window.events_dock.raise_()
-    window.resizeDocks([window.events_dock], [300], Qt.Orientation.Vertical)
+    window.docks.events.raise_()
+    window.resizeDocks([window.docks.events], [300], Qt.Orientation.Vertical)
     # a monostable switch re-triggered while on reports "on" once, then "off"
     await wait_for(lambda: sum(e.type == "SwitchStateChanged"
                                for e in window.events.model.visible_events()) >= 2, 10)
     await save("09-event-log")
-    window.select_capability(twon.key, "camera")
-    pipeline = window.camera.pipeline
+    window.navigation.select_capability(twon.key, "camera")
+    pipeline = window.camera.panel.pipeline
     if pipeline is not None:
         # over a second of frames, so the overlay shows the stream's rate
         await wait_for(lambda: pipeline.stats.decoded >= 13, 10)
@@ -84,7 +84,7 @@ async def _maintenance_shot(window: Any, twon: Any, save: Any) -> None:
     from ..simulators.twon.firmware import make_firmware
     from .dialogs.awaitable import Asker
 
-    view = window.select_capability(twon.key, "maintenance")
+    view = window.navigation.select_capability(twon.key, "maintenance")
     panel = getattr(view, "maintenance", None)
     if panel is None:
         return
@@ -106,14 +106,14 @@ async def _maintenance_shot(window: Any, twon: Any, save: Any) -> None:
 
 
 async def _discovery_shot(window: Any, save: Any) -> None:
-    panel = window.show_discovery()
+    panel = window.discovery.show_discovery()
     task = panel.start()
     if task is not None:
         async with asyncio.timeout(30):
             await task
     panel.table.selectRow(0)
-    await save("11-discovery", window.discovery_dock)
-    window.discovery_dock.hide()
+    await save("11-discovery", window.docks.discovery)
+    window.docks.discovery.hide()
 
 
 async def shoot(out: Path) -> list[Path]:

@@ -48,13 +48,13 @@ def main() -> int:
         await wait_online(window, 30)
         numbers["all devices online, tree built"] = time.perf_counter() - T0
         # the largest generated form of the fleet
-        pages = [(len(p.params), s, p) for s in window.manager.sessions.values() if s.device
+        pages = [(len(p.params), s, p) for s in window.ctx.manager.sessions.values() if s.device
                  for p in s.device.pages()]
         size, session, page = max(pages, key=lambda x: x[0])
-        node = next(n for n in window.nodes[session.key]
+        node = next(n for n in window.watch.nodes[session.key]
                     if any(p.id == page.id for p in n.pages))
         t = time.perf_counter()
-        ctx = EditorContext(session, window.manager, window.tasks, window.prompter)
+        ctx = EditorContext(session, window.ctx.manager, window.ctx.tasks, window.ctx.prompter)
         view = CapabilityView(node, ctx)
         view.resize(1000, 700)
         view.show()

@@ -37,8 +37,8 @@ def test_help_about_shows_it_with_the_icon(qtbot, qloop) -> None:
         window = build_window(demo=True)
         window.show()
         try:
-            window.about_action.trigger()
-            box = window.about_box
+            window.menus.about_action.trigger()
+            box = window.menus.about_box
             assert box.isVisible()
             assert f"configurator {__version__}" in box.text() and "MIT" in box.text()
             assert "PySide6" in box.informativeText() and "httpx" in box.informativeText()

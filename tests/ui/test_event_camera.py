@@ -61,13 +61,13 @@ def test_double_click_event_shows_the_frame_of_its_moment(qtbot, qloop, loopback
         try:
             session = session_at(window, sim.host)
             await subscribed(session.device)
-            await window.run_action(session, session.device.action("open_door"))
+            await window.commands.run_action(session, session.device.action("open_door"))
             await wait_until(lambda: any(e.type == "SwitchStateChanged" for e in
                                          window.events.model.visible_events()))
             window.events.flush()
             events = window.events.model.visible_events()
             door = next(e for e in events if e.type == "SwitchStateChanged")
-            panel = window.camera
+            panel = window.camera.panel
             assert not panel.showing_still
 
             # double-click the event's row
@@ -78,7 +78,8 @@ def test_double_click_event_shows_the_frame_of_its_moment(qtbot, qloop, loopback
             qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
             qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
-            assert window.current_session() is session  # the jump to the device still works
+            # the jump to the device still works
+            assert window.navigation.current_session() is session
             assert panel.showing_still and panel.still.moment == door.utc
             await wait_until(lambda: panel.still.jpeg is not None)
             assert moment_text(door.utc) in panel.still.caption.text()

@@ -49,7 +49,7 @@ def test_door_opening_appears_in_event_log_and_journal(qtbot, qloop, loopback):
             device = session.device
             await subscribed(device)
             assert "SwitchStateChanged" not in event_types(window)
-            await window.run_action(session, device.action("open_door"))
+            await window.commands.run_action(session, device.action("open_door"))
             assert window.statusBar().currentMessage().endswith(": done")
             await wait_until(lambda: "SwitchStateChanged" in event_types(window))
             events = window.events.model.visible_events()
@@ -67,7 +67,7 @@ def test_door_opening_appears_in_event_log_and_journal(qtbot, qloop, loopback):
             # double-click jumps to the device
             window.tree.clearSelection()
             window.events.eventActivated.emit(door)
-            assert window.current_session() is session
+            assert window.navigation.current_session() is session
             # journaled
             window.live.journal.flush()
             stored = window.live.journal.search(types=["SwitchStateChanged"])
@@ -91,9 +91,9 @@ def test_camera_node_shows_changing_frames_and_stops_when_hidden(qtbot, qloop, l
         window = await open_window([sim])
         try:
             session = session_at(window, sim.host)
-            assert any(n.capability == "camera" for n in window.nodes[session.key])
-            window.select_capability(session.key, "camera")
-            panel = window.camera
+            assert any(n.capability == "camera" for n in window.watch.nodes[session.key])
+            window.navigation.select_capability(session.key, "camera")
+            panel = window.camera.panel
             assert not panel.isHidden() and panel.isVisible()
             cameras = session.device.cameras()
             assert [panel.resolution_box.itemData(i)
@@ -111,12 +111,12 @@ def test_camera_node_shows_changing_frames_and_stops_when_hidden(qtbot, qloop, l
             assert panel.pipeline is not pipeline and not pipeline.running
             assert panel.pipeline.running
             # hidden behind the Event log tab: the stream stops
-            window.events_dock.raise_()
+            window.docks.events.raise_()
             await wait_until(lambda: not panel.pipeline.running)
-            window.camera_dock.raise_()
+            window.docks.camera.raise_()
             await wait_until(lambda: panel.pipeline.running)
             # the grid window: one view per camera of the site, stopped when closed
-            grid = window.show_camera_grid()
+            grid = window.camera.show_grid()
             assert len(grid.grid.views) == 1
             grid_pipeline = grid.pipelines()[0]
             await wait_until(lambda: grid_pipeline.stats.decoded >= 2)
@@ -135,7 +135,7 @@ def test_camera_page_resolution_is_what_the_dock_streams(qtbot, qloop, loopback)
         try:
             session = session_at(window, sim.host)
             view = await open_view(window, session, "camera")
-            panel = window.camera
+            panel = window.camera.panel
             sizes = list(session.device.cameras()[0].resolutions)
             form = view.forms[0]
             row = form.rows["camera.resolution"]
@@ -153,14 +153,14 @@ def test_camera_page_resolution_is_what_the_dock_streams(qtbot, qloop, loopback)
             assert panel.resolution_box.currentData() == largest
             assert panel.pipeline is not before and panel.pipeline.running
             # kept with the site, for the next time the device is opened
-            assert window.site.find(session.key).settings["camera.resolution"] == \
+            assert window.ctx.site.find(session.key).settings["camera.resolution"] == \
                 f"{largest[0]}x{largest[1]}"
             await wait_until(lambda: largest in served)
             # the dock's own choice stays while the Camera page does not change
             panel.resolution_box.setCurrentIndex(0)
             chosen = panel.pipeline
-            window.settings_applied(session)
-            window.select_capability(session.key, "camera")
+            window.ctx.settings_applied.emit(session)
+            window.navigation.select_capability(session.key, "camera")
             assert panel.pipeline is chosen and panel.resolution_box.currentIndex() == 0
         finally:
             await close(window, [sim])
@@ -178,13 +178,13 @@ def test_camera_choices_saved_with_the_site_come_back_on_connect(qtbot, qloop, l
                                user=info["user"],
                                settings={"camera.source": "external",
                                          "camera.resolution": "320x240"})
-            session = window.add_session(entry, Credentials(info["user"], info["password"]))
+            session = window.watch.add_session(entry, Credentials(info["user"], info["password"]))
             await wait_until(lambda: session.device is not None)
             cameras = session.device.cameras()
             assert cameras[0].id == "external" and cameras[0].preferred == (320, 240)
-            window.select_capability(session.key, "camera")
-            assert window.camera.source_box.currentData() == "external"
-            assert window.camera.resolution_box.currentData() == (320, 240)
+            window.navigation.select_capability(session.key, "camera")
+            assert window.camera.panel.source_box.currentData() == "external"
+            assert window.camera.panel.resolution_box.currentData() == (320, 240)
         finally:
             await close(window, [sim])
 
@@ -199,7 +199,7 @@ def test_discovery_finds_two_simulators_and_adds_them(qtbot, qloop, loopback):
         prompter = AutoPrompter(args={"user": sims[0].user, "password": sims[0].password})
         window = await open_window([], prompter)
         try:
-            panel = window.show_discovery()
+            panel = window.discovery.show_discovery()
             assert panel.interface_list.count() == 0  # demo: never the machine's interfaces
             panel.ranges_edit.setText(covering_range(s.host for s in sims))
             panel.ports_edit.setText(", ".join(str(s.port) for s in sims))
@@ -211,13 +211,13 @@ def test_discovery_finds_two_simulators_and_adds_them(qtbot, qloop, loopback):
             panel.table.selectAll()
             assert panel.add_button.isEnabled()
             panel.add_button.click()
-            await wait_until(lambda: len(window.manager.sessions) == 2
+            await wait_until(lambda: len(window.ctx.manager.sessions) == 2
                              and all(s.device is not None
-                                     for s in window.manager.sessions.values()), 15)
+                                     for s in window.ctx.manager.sessions.values()), 15)
             asked = [q for q in prompter.asked if q == ("args", "discovered_credentials")]
             assert asked == [("args", "discovered_credentials")]  # once for the vendor
             assert sorted(window.tree.devices) == sorted(f"{s.host}:{s.port}" for s in sims)
-            models = sorted(s.entry.model for s in window.manager.sessions.values())
+            models = sorted(s.entry.model for s in window.ctx.manager.sessions.values())
             assert all(models) and models == sorted(models)
         finally:
             await close(window, sims)
@@ -231,7 +231,7 @@ def test_demo_discovery_defaults_to_the_fleet_range(qtbot, qloop, loopback):
                 await start("onetouch", loopback())]
         window = await open_window(sims)
         try:
-            panel = window.show_discovery()
+            panel = window.discovery.show_discovery()
             assert panel.ranges_edit.text() == covering_range(s.host for s in sims)
             assert sorted(panel.ports_edit.text().split(", ")) == sorted(
                 {str(s.port) for s in sims})
@@ -249,11 +249,11 @@ def test_closing_with_streams_and_event_tasks_shuts_down_cleanly(qtbot, qloop, l
         window = await open_window([sim])
         session = session_at(window, sim.host)
         await subscribed(session.device)
-        window.select_capability(session.key, "camera")
-        grid = window.show_camera_grid()
-        pipelines = [window.camera.pipeline, *grid.pipelines()]
+        window.navigation.select_capability(session.key, "camera")
+        grid = window.camera.show_grid()
+        pipelines = [window.camera.panel.pipeline, *grid.pipelines()]
         await wait_until(lambda: all(p.stats.decoded >= 1 for p in pipelines))
-        panel = window.show_discovery()
+        panel = window.discovery.show_discovery()
         panel.ranges_edit.setText(sim.host)
         panel.ports_edit.setText(str(sim.port))
         panel.start()
@@ -261,10 +261,10 @@ def test_closing_with_streams_and_event_tasks_shuts_down_cleanly(qtbot, qloop, l
         journal = window.live.journal
         window.close()
         await asyncio.wait_for(window.wait_closed(), 10)
-        assert window.tasks.count() == 0
+        assert window.ctx.tasks.count() == 0
         assert window.live.hub.devices == [] and window.live.journal is None
         assert not any(p.running for p in pipelines)
-        assert window.cameras.owners == {}
+        assert window.camera.keeper.owners == {}
         assert not panel.running
         assert session.device is None
         with pytest.raises(Exception, match="closed"):
@@ -282,23 +282,23 @@ def test_removing_a_device_stops_its_event_stream_and_camera(qtbot, qloop, loopb
         try:
             twon, onetouch = session_at(window, sims[0].host), session_at(window, sims[1].host)
             assert sorted(window.live.hub.devices) == sorted([twon.key, onetouch.key])
-            window.select_capability(twon.key, "camera")
-            pipeline = window.camera.pipeline
-            grid = window.show_camera_grid()
+            window.navigation.select_capability(twon.key, "camera")
+            pipeline = window.camera.panel.pipeline
+            grid = window.camera.show_grid()
             tiles = {v.canvas.title for v in grid.grid.views}
             grid_pipeline = next(v.pipeline for v in grid.grid.views if v.canvas.title
                                  == twon.title)
             await wait_until(lambda: pipeline.stats.decoded >= 1
                              and grid_pipeline.stats.decoded >= 1)
-            await window.remove_device(twon.key)
+            await window.devices.remove_device(twon.key)
             assert window.live.hub.devices == [onetouch.key]
             assert twon.key not in window.live.sources.items
-            assert window.camera.pipeline is None and not pipeline.running
+            assert window.camera.panel.pipeline is None and not pipeline.running
             # the open grid window drops the device's tile and stops its stream too
             assert not grid_pipeline.running
             assert {v.canvas.title for v in grid.grid.views} == tiles - {twon.title}
-            assert grid_pipeline not in window.cameras.owners
-            assert all(twon.key not in owner for owner in window.cameras.owners.values())
+            assert grid_pipeline not in window.camera.keeper.owners
+            assert all(twon.key not in owner for owner in window.camera.keeper.owners.values())
         finally:
             await close(window, sims)
 

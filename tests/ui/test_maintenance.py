@@ -153,7 +153,7 @@ def test_onetouch_backup_restore_and_firmware(qtbot, qloop, loopback, tmp_path):
         window = await open_window([sim])
         try:
             session = session_at(window, sim.host)
-            view = window.select_capability(session.key, "maintenance")
+            view = window.navigation.select_capability(session.key, "maintenance")
             panel = view.maintenance
             assert panel is not None and panel.restore_button.isVisibleTo(panel)
             assert panel.firmware_box.isVisibleTo(panel)
@@ -209,7 +209,7 @@ def test_twon_firmware_check_then_apply_or_reject(qtbot, qloop, loopback, tmp_pa
         window = await open_window([sim])
         try:
             session = session_at(window, sim.host)
-            panel = window.select_capability(session.key, "maintenance").maintenance
+            panel = window.navigation.select_capability(session.key, "maintenance").maintenance
             panel.restart_poll = 0.05
             older = tmp_path / "old.fw"
             older.write_bytes(make_firmware("verso", "2.37.0.1.1", note="Old one"))
@@ -251,7 +251,7 @@ def test_twon_restore_and_a_device_without_restore(qtbot, qloop, loopback, tmp_p
         window = await open_window([twon, fanvil])
         try:
             session = session_at(window, twon.host)
-            panel = window.select_capability(session.key, "maintenance").maintenance
+            panel = window.navigation.select_capability(session.key, "maintenance").maintenance
             xml, _ = await session.device.backup()
             edited = tmp_path / "gate.xml"
             edited.write_bytes(xml.replace(b"<DeviceName>2N IP Verso</DeviceName>",
@@ -260,7 +260,7 @@ def test_twon_restore_and_a_device_without_restore(qtbot, qloop, loopback, tmp_p
             assert await panel.restore()
             assert (await session.device.read_info()).name == "Gate 1"
 
-            phone = window.select_capability(session_at(window, fanvil.host).key,
+            phone = window.navigation.select_capability(session_at(window, fanvil.host).key,
                                              "maintenance").maintenance
             assert phone.backup_button.isVisibleTo(phone)
             assert not phone.restore_button.isVisibleTo(phone)

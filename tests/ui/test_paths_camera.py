@@ -24,9 +24,9 @@ async def ask_camera(window, prompter: AutoPrompter, answer: dict[str, str] | No
     prompter.answer = answer is not None
     prompter.args = answer or {}
     asked = len(prompter.asked)
-    window.camera_url_action.trigger()
+    window.menus.camera_url_action.trigger()
     await wait_until(lambda: len(prompter.asked) > asked
-                     and window.tasks.count("app") == 0)
+                     and window.ctx.tasks.count("app") == 0)
     assert prompter.asked[-1] == ("args", "camera_url")
 
 
@@ -36,13 +36,13 @@ def test_mjpeg_url_streams_changing_frames_into_the_camera_dock(qtbot, qloop, lo
             prompter = AutoPrompter()
             window = await open_window([], prompter)
             try:
-                assert window.camera.pipeline is None
+                assert window.camera.panel.pipeline is None
                 url = camera.url("/stream")
                 await ask_camera(window, prompter, url_answer(url))
-                pipeline = window.camera.pipeline
+                pipeline = window.camera.panel.pipeline
                 assert pipeline is not None
                 # the dock came forward over the Event log tab, so the stream runs
-                assert window.camera_dock.isVisible() and window.camera.view.isVisible()
+                assert window.docks.camera.isVisible() and window.camera.panel.view.isVisible()
                 await wait_until(lambda: pipeline.stats.decoded >= 1)
                 first = pipeline.last_frame.rgb.copy()
                 await wait_until(lambda: pipeline.stats.decoded >= 4)
@@ -50,10 +50,10 @@ def test_mjpeg_url_streams_changing_frames_into_the_camera_dock(qtbot, qloop, lo
                 assert (pipeline.last_frame.width, pipeline.last_frame.height) == (320, 240)
                 assert pipeline.state is SourceState.LIVE and pipeline.source_label == "MJPEG"
                 assert camera.connections == 1 and camera.snapshots == 0
-                assert url in window.camera.label.text()
+                assert url in window.camera.panel.label.text()
             finally:
                 await close(window, [])
-            assert not pipeline.running and window.cameras.owners == {}
+            assert not pipeline.running and window.camera.keeper.owners == {}
 
     qloop.run_until_complete(scenario())
 
@@ -65,7 +65,7 @@ def test_snapshot_url_is_polled(qtbot, qloop, loopback):
             window = await open_window([], prompter)
             try:
                 await ask_camera(window, prompter, url_answer(camera.url("/snapshot")))
-                pipeline = window.camera.pipeline
+                pipeline = window.camera.panel.pipeline
                 await wait_until(lambda: pipeline.stats.decoded >= 3)
                 assert camera.snapshots >= 3 and camera.connections == 0
                 assert pipeline.source_label == "snapshots"
@@ -84,13 +84,13 @@ def test_refused_credentials_stop_the_camera_without_showing_the_password(qtbot,
             try:
                 await ask_camera(window, prompter,
                                  url_answer(camera.url("/auth"), "admin", "Hunter2-secret"))
-                pipeline = window.camera.pipeline
+                pipeline = window.camera.panel.pipeline
                 await wait_until(lambda: pipeline.state is SourceState.DISABLED)
                 await asyncio.sleep(0.1)
                 # no retry loop on a wrong password: it stays stopped until asked again
                 assert pipeline.stats.reconnects == 0 and pipeline.stats.received == 0
                 assert pipeline.state is SourceState.DISABLED
-                shown = " ".join([pipeline.message, window.camera.label.text(),
+                shown = " ".join([pipeline.message, window.camera.panel.label.text(),
                                   window.statusBar().currentMessage()])
                 assert "Hunter2-secret" not in shown
                 assert pipeline.message  # says why
@@ -110,7 +110,7 @@ def test_bad_or_cancelled_url_starts_nothing(qtbot, qloop, loopback):
                 assert window.statusBar().currentMessage() == (
                     "not a camera URL (http:// or https:// expected): 'ftp://camera/stream'")
                 await ask_camera(window, prompter, None)  # the user cancelled the dialog
-                assert window.camera.pipeline is None and window.cameras.owners == {}
+                assert window.camera.panel.pipeline is None and window.camera.keeper.owners == {}
                 assert camera.connections == 0 and camera.snapshots == 0
             finally:
                 await close(window, [])
@@ -125,7 +125,7 @@ def test_a_camera_that_gave_up_is_not_running(qtbot, qloop, loopback):
             window = await open_window([], prompter)
             try:
                 await ask_camera(window, prompter, url_answer(camera.url("/auth"), "a", "b"))
-                pipeline = window.camera.pipeline
+                pipeline = window.camera.panel.pipeline
                 await wait_until(lambda: pipeline.state is SourceState.DISABLED)
                 assert not pipeline.running
             finally:

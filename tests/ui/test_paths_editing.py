@@ -57,9 +57,9 @@ def test_ctrl_return_previews_then_writes_only_the_typed_change(qtbot, qloop, lo
         window = await open_window([sim], prompter)
         try:
             session, form = await relay_form(window, sim)
-            assert not window.apply_action.isEnabled()  # nothing changed yet
+            assert not window.menus.apply_action.isEnabled()  # nothing changed yet
             type_into(form, NAME_A, "Front door")
-            assert window.apply_action.isEnabled() and session.dirty_pages == {"relay"}
+            assert window.menus.apply_action.isEnabled() and session.dirty_pages == {"relay"}
             before = dict(sim.state.config)
             press(Qt.Key.Key_Return, CTRL)
             await wait_until(lambda: sim.state.config[NAME_A] == "Front door")
@@ -69,7 +69,7 @@ def test_ctrl_return_previews_then_writes_only_the_typed_change(qtbot, qloop, lo
             assert [(r.spec.key, r.new) for r in rows] == [(NAME_A, "Front door")]
             changed = {k for k, v in sim.state.config.items() if before.get(k) != v}
             assert changed == {NAME_A}
-            await wait_until(lambda: not window.apply_action.isEnabled())
+            await wait_until(lambda: not window.menus.apply_action.isEnabled())
             assert form.rows[NAME_A].outcome == "applied"
             assert session.dirty_pages == set()
         finally:
@@ -87,13 +87,13 @@ def test_declined_preview_writes_nothing_and_keeps_the_edit(qtbot, qloop, loopba
             session, form = await relay_form(window, sim)
             form.rows[HOLD_A].set_value(40)
             form.rows[HOLD_A].editor.spin.setFocus()
-            window.apply_action.trigger()  # the toolbar button / Edit menu entry
+            window.menus.apply_action.trigger()  # the toolbar button / Edit menu entry
             await wait_until(lambda: prompter.asked and not any(
-                t.get_name() == "apply" for t in window.tasks.tasks(session.key)))
+                t.get_name() == "apply" for t in window.ctx.tasks.tasks(session.key)))
             assert [k for k, _ in prompter.asked] == ["changes"]
             assert sim.state.config[HOLD_A] == "5"
             assert form.rows[HOLD_A].dirty and form.rows[HOLD_A].typed == 40
-            assert window.apply_action.isEnabled() and session.dirty_pages == {"relay"}
+            assert window.menus.apply_action.isEnabled() and session.dirty_pages == {"relay"}
         finally:
             await close(window, [sim])
 
@@ -133,13 +133,14 @@ def test_ctrl_shift_z_from_the_tree_discards_the_edits_of_the_page(qtbot, qloop,
             session, form = await relay_form(window, sim)
             form.rows[HOLD_A].set_value(20)
             type_into(form, NAME_A, "Back door")
-            assert window.revert_action.isEnabled()
+            assert window.menus.revert_action.isEnabled()
             window.tree.setFocus()  # the shortcut works from outside a text field
             press(Qt.Key.Key_Z, REVERT)
             assert form.rows[HOLD_A].editor.raw() == 5
             assert form.rows[NAME_A].editor.raw() == form.rows[NAME_A].baseline
             assert form.dirty_rows() == [] and session.dirty_pages == set()
-            assert not window.apply_action.isEnabled() and not window.revert_action.isEnabled()
+            menus = window.menus
+            assert not menus.apply_action.isEnabled() and not menus.revert_action.isEnabled()
             assert sim.state.config[HOLD_A] == "5"
         finally:
             await close(window, [sim])

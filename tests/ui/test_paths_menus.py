@@ -33,28 +33,28 @@ def test_actions_menus_follow_the_selected_device_and_run_on_it(qtbot, qloop, lo
         prompter = AutoPrompter()
         window = await open_window([onetouch, twon], prompter)
         try:
-            assert not window.actions_menu.isEnabled()  # nothing selected
-            window.select_device(onetouch.host)
-            assert window.actions_menu.isEnabled() and window.actions_button.isEnabled()
-            onetouch_texts = opened(window.actions_menu)
+            assert not window.menus.actions_menu.isEnabled()  # nothing selected
+            window.navigation.select_device(onetouch.host)
+            assert window.menus.actions_menu.isEnabled() and window.menus.actions_button.isEnabled()
+            onetouch_texts = opened(window.menus.actions_menu)
             assert onetouch_texts[0] == "Open door (relay trigger)…"
             assert "Factory reset…" in onetouch_texts
-            window.select_device(twon.host)
-            twon_texts = opened(window.toolbar_actions_menu)
+            window.navigation.select_device(twon.host)
+            twon_texts = opened(window.menus.toolbar_actions_menu)
             assert twon_texts[0] == "Open door…" and "Switch on…" in twon_texts
             assert twon_texts != onetouch_texts
             # Device → Actions → Open door… on the 2N: its switch 1 closes, the relay of the
             # other device stays as it was
             prompter.args = {"switch": 1}
-            entry(window.toolbar_actions_menu, "Open door…").trigger()
+            entry(window.menus.toolbar_actions_menu, "Open door…").trigger()
             await wait_until(lambda: twon.switches.items[1].active)
             assert prompter.asked == [("args", "open_door")]
             assert onetouch.state.relay_levels()["RelayA"] == 0
             await wait_until(lambda: window.statusBar().currentMessage()
                              == "Open door on 2N IP Verso: done")
             # the Device menu's Actions entry lists the device selected when it opens
-            window.select_device(onetouch.host)
-            assert opened(window.actions_menu) == onetouch_texts
+            window.navigation.select_device(onetouch.host)
+            assert opened(window.menus.actions_menu) == onetouch_texts
         finally:
             await close(window, [onetouch, twon])
 
@@ -66,12 +66,13 @@ def test_a_device_not_connected_offers_no_actions(qtbot, qloop, loopback):
         window = await open_window([])
         try:
             host = loopback()  # nothing listens there
-            window.add_session(SiteDevice(address=host, port=8080, user="admin"), None)
-            window.select_device(host)
-            assert window.current_session() is not None
-            assert not window.actions_menu.isEnabled() and not window.actions_button.isEnabled()
-            assert opened(window.actions_menu) == ["No actions (device not connected)"]
-            assert not window.actions_menu.actions()[0].isEnabled()
+            window.watch.add_session(SiteDevice(address=host, port=8080, user="admin"), None)
+            window.navigation.select_device(host)
+            assert window.navigation.current_session() is not None
+            menus = window.menus
+            assert not menus.actions_menu.isEnabled() and not menus.actions_button.isEnabled()
+            assert opened(window.menus.actions_menu) == ["No actions (device not connected)"]
+            assert not window.menus.actions_menu.actions()[0].isEnabled()
         finally:
             await close(window, [])
 
@@ -94,9 +95,9 @@ def test_context_menu_selects_the_device_and_removes_it(qtbot, qloop, loopback):
         window = await open_window(sims)
         try:
             fanvil = session_at(window, sims[1].host)
-            window.select_device(sims[0].host)
+            window.navigation.select_device(sims[0].host)
             menu = context_menu(window, window.tree.devices[fanvil.key].index())
-            assert window.current_session() is fanvil  # a right-click selects
+            assert window.navigation.current_session() is fanvil  # a right-click selects
             texts = [a.text() for a in menu.actions() if not a.isSeparator()]
             assert texts == ["Actions", "Re&connect", "&Credentials…", "&Remove device"]
             actions = [a.text() for a in menu.actions()[0].menu().actions()]
@@ -109,10 +110,10 @@ def test_context_menu_selects_the_device_and_removes_it(qtbot, qloop, loopback):
             assert box.text() == f"Remove Fanvil X6 ({sims[1].host}) from this site?"
             box.button(QMessageBox.StandardButton.Yes).click()
             await wait_until(lambda: fanvil.key not in window.tree.devices)
-            assert window.site.find(fanvil.key) is None
-            assert [s.entry.address for s in window.manager.sessions.values()] == [
+            assert window.ctx.site.find(fanvil.key) is None
+            assert [s.entry.address for s in window.ctx.manager.sessions.values()] == [
                 sims[0].host]
-            assert window.tasks.count(fanvil.key) == 0
+            assert window.ctx.tasks.count(fanvil.key) == 0
             # a right-click on empty space only offers to add a device
             empty = context_menu(window, window.tree.indexAt(QPoint(5, 400)))
             assert [a.text() for a in empty.actions()] == ["&Add device…"]
@@ -126,24 +127,24 @@ def test_reset_layout_puts_every_dock_back(qtbot, qloop):
     async def scenario():
         window = await open_window([])
         try:
-            window.tree_dock.hide()
-            window.addDockWidget(TOP, window.camera_dock)
-            window.events_dock.setFloating(True)
-            window.discovery_dock.show()
-            window.reset_layout_action.trigger()  # View → Reset layout
-            for dock in (window.tree_dock, window.events_dock, window.camera_dock):
+            window.docks.tree.hide()
+            window.addDockWidget(TOP, window.docks.camera)
+            window.docks.events.setFloating(True)
+            window.docks.discovery.show()
+            window.menus.reset_layout_action.trigger()  # View → Reset layout
+            for dock in (window.docks.tree, window.docks.events, window.docks.camera):
                 assert dock.isVisible() and not dock.isFloating(), dock.objectName()
-            assert window.dockWidgetArea(window.tree_dock) == LEFT
-            assert window.dockWidgetArea(window.events_dock) == BOTTOM
-            assert window.dockWidgetArea(window.camera_dock) == BOTTOM
-            assert window.tabifiedDockWidgets(window.events_dock) == [window.camera_dock]
-            assert window.discovery_dock.isHidden()
+            assert window.dockWidgetArea(window.docks.tree) == LEFT
+            assert window.dockWidgetArea(window.docks.events) == BOTTOM
+            assert window.dockWidgetArea(window.docks.camera) == BOTTOM
+            assert window.tabifiedDockWidgets(window.docks.events) == [window.docks.camera]
+            assert window.docks.discovery.isHidden()
             # the reset layout is what the next start shows
             window.close()
             await window.wait_closed()
             window = await open_window([])
-            assert window.dockWidgetArea(window.camera_dock) == BOTTOM
-            assert not window.events_dock.isFloating() and window.tree_dock.isVisible()
+            assert window.dockWidgetArea(window.docks.camera) == BOTTOM
+            assert not window.docks.events.isFloating() and window.docks.tree.isVisible()
         finally:
             await close(window, [])
 

@@ -58,15 +58,15 @@ async def choose_file(path: Path) -> None:
 
 async def window_with_device(sim, keyring: RecordingKeyring):
     window = build_window(demo=False, prompter=AutoPrompter())
-    window.credentials = CredentialStore(keyring)
+    window.ctx.credentials = CredentialStore(keyring)
     window.show()
     entry = SiteDevice(address=sim.host, port=sim.port, scheme="http", user="admin")
-    assert await window.add_device(entry, Credentials("admin", PASSWORD)) == ""
+    assert await window.devices.add_device(entry, Credentials("admin", PASSWORD)) == ""
     return window, entry.key
 
 
 async def finished(window) -> None:
-    await wait_until(lambda: window.tasks.count("app") == 0)
+    await wait_until(lambda: window.ctx.tasks.count("app") == 0)
 
 
 def test_save_writes_the_inventory_without_secrets(qtbot, qloop, loopback, tmp_path,
@@ -80,7 +80,7 @@ def test_save_writes_the_inventory_without_secrets(qtbot, qloop, loopback, tmp_p
             autosaved = (config_home / "untitled-site.json").read_text()
             assert PASSWORD not in autosaved and sim.host in autosaved
             target = tmp_path / "block-c.json"
-            window.save_site_action.trigger()
+            window.menus.save_site_action.trigger()
             await choose_file(target)
             await finished(window)
             text = target.read_text()
@@ -96,7 +96,7 @@ def test_save_writes_the_inventory_without_secrets(qtbot, qloop, loopback, tmp_p
             assert json.loads(keyring.stored[(SERVICE, key)]) == {"user": "admin",
                                                                   "password": PASSWORD}
             assert window.windowTitle() == "block-c — configurator"
-            assert window.recent.list() == [target]
+            assert window.sites.recent.list() == [target]
             assert window.statusBar().currentMessage() == f"Saved {target}"
         finally:
             window.close()
@@ -114,28 +114,28 @@ def test_new_site_then_open_recent_reconnects_with_the_keyring_password(qtbot, q
         window, key = await window_with_device(sim, keyring)
         target = tmp_path / "block-d.json"
         try:
-            window.save_site_action.trigger()
+            window.menus.save_site_action.trigger()
             await choose_file(target)
             await finished(window)
-            device = window.manager.get(key).device
+            device = window.ctx.manager.get(key).device
             saved = target.read_text()
 
-            window.new_site_action.trigger()
+            window.menus.new_site_action.trigger()
             await finished(window)
-            assert window.manager.sessions == {} and window.tree.devices == {}
-            assert window.site.devices == [] and window.site.path is None
+            assert window.ctx.manager.sessions == {} and window.tree.devices == {}
+            assert window.ctx.site.devices == [] and window.ctx.site.path is None
             assert window.windowTitle() == "Untitled site — configurator"
             assert device.transport.client.is_closed  # the old site's client was closed
             assert target.read_text() == saved  # a new site leaves the saved one alone
 
-            window.recent_menu.aboutToShow.emit()  # File → Open recent
-            entries = window.recent_menu.actions()
+            window.menus.recent_menu.aboutToShow.emit()  # File → Open recent
+            entries = window.menus.recent_menu.actions()
             assert [a.text() for a in entries] == [str(target)]
             entries[0].trigger()
             await finished(window)
             assert window.windowTitle() == "block-d — configurator"
             assert list(window.tree.devices) == [key]
-            session = window.manager.get(key)
+            session = window.ctx.manager.get(key)
             await wait_until(lambda: session.state is DeviceState.ONLINE)
             assert session.credentials == Credentials("admin", PASSWORD)
             assert window.tree.status_items[key].text() == "online"
@@ -157,15 +157,15 @@ def test_open_dialog_loads_a_site_file_and_lists_it_as_recent(qtbot, qloop, loop
                                         {"address": host, "port": 8080, "vendor": "Fanvil",
                                          "model": "X6", "name": "Lobby phone"}]}))
         window = build_window(demo=False, prompter=AutoPrompter())
-        window.credentials = CredentialStore(RecordingKeyring())
+        window.ctx.credentials = CredentialStore(RecordingKeyring())
         try:
-            window.open_site_action.trigger()
+            window.menus.open_site_action.trigger()
             await choose_file(path)
             await finished(window)
             assert window.windowTitle() == "Gatehouse — configurator"
             assert window.tree.devices[f"{host}:8080"].text().startswith("Lobby phone")
-            assert window.recent.list() == [path]
-            session = window.manager.get(f"{host}:8080")
+            assert window.sites.recent.list() == [path]
+            session = window.ctx.manager.get(f"{host}:8080")
             await wait_until(lambda: session.state is DeviceState.OFFLINE)  # nobody there
         finally:
             window.close()

@@ -33,7 +33,7 @@ def test_tls_first_use_prompt_pins_and_warns_on_change(qtbot, qloop, loopback, c
         entry, creds = fcm_entry(sim)
         declined = AutoPrompter(answer=False)
         window = build_window(demo=False, prompter=declined)
-        message = await window.add_device(entry, creds)
+        message = await window.devices.add_device(entry, creds)
         assert message == f"{sim.host}: the TLS certificate was not trusted, so nothing was sent."
         assert declined.asked == [("trust", entry.key)]
         window.close()
@@ -41,7 +41,7 @@ def test_tls_first_use_prompt_pins_and_warns_on_change(qtbot, qloop, loopback, c
 
         trusting = AutoPrompter(answer=True)
         window = build_window(demo=False, prompter=trusting)
-        assert await window.add_device(entry, creds) == ""
+        assert await window.devices.add_device(entry, creds) == ""
         pins = json.loads((config_home / "pins.json").read_text())
         assert list(pins) == [entry.key] and len(pins[entry.key]) == 95
         window.close()
@@ -51,8 +51,8 @@ def test_tls_first_use_prompt_pins_and_warns_on_change(qtbot, qloop, loopback, c
         (config_home / "pins.json").write_text(json.dumps({entry.key: "AA:" * 31 + "AA"}))
         asked = AutoPrompter(answer=False)
         window = build_window(demo=False, prompter=asked)
-        window.add_session(SiteDevice(**{**entry.__dict__}), creds)
-        session = window.manager.get(entry.key)
+        window.watch.add_session(SiteDevice(**{**entry.__dict__}), creds)
+        session = window.ctx.manager.get(entry.key)
         await wait_until(lambda: ("new certificate", sim.host) in asked.asked)
         assert session.state is DeviceState.CERTIFICATE
         assert "TLS certificate changed since first use" in session.message
@@ -71,19 +71,19 @@ def test_site_save_open_and_recent(qtbot, qloop, loopback, tmp_path):
         site = Site("Block B", [SiteDevice(host, 8080, "http", "onetouch", "Onetouch",
                                            "OT-IP-LP-C9", notes="gate")])
         path = site.save(tmp_path / "block-b.json")
-        assert await window.open_site(path)
+        assert await window.sites.open_site(path)
         assert window.windowTitle() == "Block B — configurator"
         assert list(window.tree.devices) == [f"{host}:8080"]
-        assert window.recent.list() == [path]
+        assert window.sites.recent.list() == [path]
         # nothing listens there: the device is shown offline, not an error dialog
-        session = window.manager.get(f"{host}:8080")
+        session = window.ctx.manager.get(f"{host}:8080")
         await wait_until(lambda: session.state is DeviceState.OFFLINE)
         assert window.tree.status_items[session.key].text() == "offline"
         bad = tmp_path / "bad.json"
         bad.write_text("{")
-        assert not await window.open_site(bad)
+        assert not await window.sites.open_site(bad)
         assert "is not a site file" in window.statusBar().currentMessage()
-        assert window.site.name == "Block B"  # the open site is untouched
+        assert window.ctx.site.name == "Block B"  # the open site is untouched
         window.close()
         await window.wait_closed()
 
@@ -95,13 +95,13 @@ def test_window_layout_is_remembered(qtbot, qloop):
         window = build_window(demo=True, prompter=AutoPrompter())
         window.show()
         window.resize(701, 523)
-        window.events_dock.hide()
+        window.docks.events.hide()
         window.close()
         await window.wait_closed()
         again = build_window(demo=True, prompter=AutoPrompter())
         again.show()
         assert (again.width(), again.height()) == (701, 523)
-        assert again.events_dock.isHidden()
+        assert again.docks.events.isHidden()
         again.close()
         await again.wait_closed()
 
@@ -117,7 +117,7 @@ def test_site_saved_under_a_new_name_takes_its_event_history_along(qtbot, qloop,
     async def scenario():
         window = build_window(demo=False, prompter=AutoPrompter())
         path_a = Site("Block A", []).save(tmp_path / "block-a.json")
-        assert await window.open_site(path_a)
+        assert await window.sites.open_site(path_a)
         journal_a = tmp_path / "block-a.events.sqlite"
         assert window.live.journal.path == str(journal_a)
         for i in range(5):
@@ -131,8 +131,8 @@ def test_site_saved_under_a_new_name_takes_its_event_history_along(qtbot, qloop,
             return 1
 
         monkeypatch.setattr(sitecontrol, "run_dialog", choose)
-        await window.save_site_dialog(ask=True)
-        assert window.site.path == path_b
+        await window.sites.save_site_dialog(ask=True)
+        assert window.ctx.site.path == path_b
         journal_b = tmp_path / "block-b.events.sqlite"
         assert window.live.journal.path == str(journal_b)
         window.live._journal_event(DeviceEvent(device="door", type="KeyPressed",

@@ -70,8 +70,8 @@ def test_a_demo_device_is_opened_with_its_own_driver(qtbot, qloop, loopback):
         window = build_window(demo=True, prompter=AutoPrompter(), connector=spy)
         try:
             add_simulators(window, [simulator])
-            session = next(iter(window.manager.sessions.values()))
-            await wait_until(lambda: session.key in window.nodes, 15)
+            session = next(iter(window.ctx.manager.sessions.values()))
+            await wait_until(lambda: session.key in window.watch.nodes, 15)
             assert used == ["fanvil"]
             assert session.state is DeviceState.ONLINE
             assert session.entry.driver == "fanvil"

@@ -26,8 +26,9 @@ async def open_window(simulators, prompter=None):
     window = build_window(demo=True, prompter=prompter or AutoPrompter())
     window.show()
     add_simulators(window, simulators)
-    await wait_until(lambda: all(s.key in window.nodes or s.state is not DeviceState.CONNECTING
-                                 for s in window.manager.sessions.values()), 15)
+    await wait_until(lambda: all(s.key in window.watch.nodes
+                                 or s.state is not DeviceState.CONNECTING
+                                 for s in window.ctx.manager.sessions.values()), 15)
     return window
 
 
@@ -39,11 +40,11 @@ async def close(window, simulators):
 
 
 def session_at(window, host):
-    return next(s for s in window.manager.sessions.values() if s.entry.address == host)
+    return next(s for s in window.ctx.manager.sessions.values() if s.entry.address == host)
 
 
 async def open_view(window, session, capability):
-    view = window.select_capability(session.key, capability)
+    view = window.navigation.select_capability(session.key, capability)
     assert view is not None, capability
     await wait_until(lambda: all(f.loaded for f in view.forms)
                      and all(t.loaded for t in view.tables))
@@ -57,7 +58,7 @@ def test_tree_lists_the_fleet_with_vendors_and_models(qtbot, qloop, loopback):
         window = await open_window(sims)
         try:
             found = {s.entry.address: (s.entry.vendor, s.entry.model, s.state)
-                     for s in window.manager.sessions.values()}
+                     for s in window.ctx.manager.sessions.values()}
             assert found == {
                 sims[0].host: ("2N", "2N IP Verso", DeviceState.ONLINE),
                 sims[1].host: ("Onetouch", "OT-IP-LP-C9", DeviceState.ONLINE),
@@ -71,9 +72,9 @@ def test_tree_lists_the_fleet_with_vendors_and_models(qtbot, qloop, loopback):
             assert window.tree.status_items[session_at(window, sims[1].host).key].text() \
                 == "online"
             assert window.counts_label.text().startswith("3 device(s)  ·  3 online")
-            assert window.select_device(sims[2].host)  # e.g. from an event row
-            assert window.current_session().entry.address == sims[2].host
-            assert window.stack.currentWidget() is window.device_page
+            assert window.navigation.select_device(sims[2].host)  # e.g. from an event row
+            assert window.navigation.current_session().entry.address == sims[2].host
+            assert window.navigation.stack.currentWidget() is window.navigation.device_page
         finally:
             await close(window, sims)
 
@@ -94,7 +95,7 @@ def test_edit_and_apply_changes_the_simulator(qtbot, qloop, loopback):
             form.rows[NAME_A].set_value("Front door")
             assert session.dirty_pages == {"relay"}
             assert window.tree.devices[session.key].text().endswith(" *")
-            assert window.apply_action.isEnabled()
+            assert window.menus.apply_action.isEnabled()
             assert await form.apply()
             assert sim.state.config[HOLD_A] == "12"
             assert sim.state.config[NAME_A] == "Front door"
@@ -199,17 +200,17 @@ def test_closing_while_requests_run_shuts_down_cleanly(qtbot, qloop, loopback, c
     async def scenario():
         sims = [await start("2n", loopback(), model="verso"), await start("onetouch", loopback())]
         window = await open_window(sims)
-        devices = [s.device for s in window.manager.sessions.values()]
+        devices = [s.device for s in window.ctx.manager.sessions.values()]
         session = session_at(window, sims[1].host)
-        view = window.select_capability(session.key, "sip")  # loads in the background
+        view = window.navigation.select_capability(session.key, "sip")  # loads in the background
         assert view is not None
         await asyncio.sleep(0)
-        assert window.tasks.count() > 0  # monitors, event streams, the page load
+        assert window.ctx.tasks.count() > 0  # monitors, event streams, the page load
         window.close()
         await asyncio.wait_for(window.wait_closed(), 10)
-        assert window.tasks.count() == 0
+        assert window.ctx.tasks.count() == 0
         assert all(d.transport.client.is_closed for d in devices)
-        assert window.manager.sessions == {}
+        assert window.ctx.manager.sessions == {}
         for sim in sims:
             await sim.stop()
 
@@ -230,16 +231,17 @@ def test_add_device_with_auto_scheme_prefers_https_and_falls_back_to_http(qtbot,
         creds = Credentials(DEFAULT_USER, DEFAULT_PASSWORD)
         try:
             # HTTP only: the HTTPS attempt finds no TLS on that port, HTTP is used
-            assert await window.add_device(SiteDevice(plain.host, plain.port, "auto"),
+            assert await window.devices.add_device(SiteDevice(plain.host, plain.port, "auto"),
                                            creds) == ""
             # HTTPS only: used at once
-            assert await window.add_device(
+            assert await window.devices.add_device(
                 SiteDevice(secure.host, secure.ports["https"], "auto"), creds) == ""
-            schemes = {s.entry.address: s.entry.scheme for s in window.manager.sessions.values()}
+            sessions = window.ctx.manager.sessions.values()
+            schemes = {s.entry.address: s.entry.scheme for s in sessions}
             assert schemes == {plain.host: "http", secure.host: "https"}
             # nothing on either: the message says both were tried
             nobody = loopback()
-            message = await window.add_device(SiteDevice(nobody, 8080, "auto"), creds)
+            message = await window.devices.add_device(SiteDevice(nobody, 8080, "auto"), creds)
             assert message.startswith(f"Cannot reach {nobody}: cannot connect: connection "
                                       "refused") and "HTTPS was tried first" in message
         finally:
@@ -259,26 +261,26 @@ def test_add_device_by_address_with_clear_failures(qtbot, qloop, loopback):
             def entry(host=sim.host, port=sim.port):
                 return SiteDevice(address=host, port=port, scheme="http", user="admin")
 
-            wrong = await window.add_device(entry(), Credentials("admin", "nope"))
+            wrong = await window.devices.add_device(entry(), Credentials("admin", "nope"))
             assert "wrong user name or password" in wrong
             nobody = loopback()
-            refused = await window.add_device(entry(nobody, 8080), None)
+            refused = await window.devices.add_device(entry(nobody, 8080), None)
             assert refused.startswith(f"Cannot reach {nobody}: cannot connect: connection "
                                       "refused")
-            assert window.manager.sessions == {} and window.site.devices == []
-            assert await window.add_device(entry(), Credentials("admin", "httpapi")) == ""
+            assert window.ctx.manager.sessions == {} and window.ctx.site.devices == []
+            assert await window.devices.add_device(entry(), Credentials("admin", "httpapi")) == ""
             session = session_at(window, sim.host)
             assert (session.entry.vendor, session.entry.model) == ("Onetouch", "OT-IP-LP-C9")
             assert session.state is DeviceState.ONLINE
-            assert window.credentials.get(session.key) == Credentials("admin", "httpapi")
-            again = await window.add_device(entry(), Credentials("admin", "httpapi"))
+            assert window.ctx.credentials.get(session.key) == Credentials("admin", "httpapi")
+            again = await window.devices.add_device(entry(), Credentials("admin", "httpapi"))
             assert again == f"http://{sim.host}:{sim.port} is already in this site."
             device = session.device
-            await window.remove_device(session.key)
+            await window.devices.remove_device(session.key)
             assert device.transport.client.is_closed
-            assert window.tasks.count(session.key) == 0
-            assert window.site.devices == [] and window.tree.devices == {}
-            assert window.credentials.get(session.key) is None
+            assert window.ctx.tasks.count(session.key) == 0
+            assert window.ctx.site.devices == [] and window.tree.devices == {}
+            assert window.ctx.credentials.get(session.key) is None
         finally:
             await close(window, [sim])
 
@@ -296,16 +298,16 @@ def test_actions_run_and_dangerous_ones_need_confirmation(qtbot, qloop, loopback
             from PySide6.QtWidgets import QMenu
 
             menu = QMenu()
-            window._fill_actions(menu, session)  # the tree's context menu and the toolbar's
+            window.menus.fill_actions(menu, session)  # the tree's context menu and the toolbar's
             texts = [a.text() for a in menu.actions()]
             assert texts[0] == "Open door (relay trigger)…"
             assert "Factory reset…" in texts and "Hang up" in texts
-            await window.run_action(session, device.action("open_door"))
+            await window.commands.run_action(session, device.action("open_door"))
             assert prompter.asked == [("args", "open_door")]
             assert sim.state.relay_levels()["RelayA"] == 1
             sim.state.config[HOLD_A] = "33"
             prompter.answer = False
-            await window.run_action(session, device.action("factory_reset"))
+            await window.commands.run_action(session, device.action("factory_reset"))
             assert prompter.asked[-1] == ("action", "factory_reset")
             assert sim.state.config[HOLD_A] == "33"  # not reset: the user declined
             assert window.statusBar().currentMessage() == "Factory reset cancelled"
@@ -324,12 +326,12 @@ def test_wrong_password_shows_auth_failed_and_stops_polling(qtbot, qloop, loopba
         window = await open_window([])
         try:
             entry = SiteDevice(address=sim.host, port=sim.port, user="admin")
-            session = window.add_session(entry, Credentials("admin", "wrong"))
+            session = window.watch.add_session(entry, Credentials("admin", "wrong"))
             await wait_until(lambda: session.state is DeviceState.AUTH_FAILED)
             assert window.tree.status_items[session.key].text() == "auth failed"
             assert "authentication" in session.message.lower() or "password" in \
                 session.message.lower()
-            await wait_until(lambda: window.tasks.count(session.key) == 0)  # waits for the user
+            await wait_until(lambda: window.ctx.tasks.count(session.key) == 0)  # waits for the user
         finally:
             await close(window, [sim])
 

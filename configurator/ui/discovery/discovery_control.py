@@ -1,53 +1,65 @@
-"""Main window discovery: the Discovery dock (built on first use) and adding what it found
+"""Discovery in the window: the Discovery dock (built on first use) and adding what it found
 through the same path as "Add device", asking credentials once per vendor."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDockWidget
+
 from ...core.events import Severity
 from ...core.transport import Credentials
+from ..window.context import WindowContext
 from ..window.device_control import credentials_from
-from ..window.layout import bring_forward
+from ..window.docks import bring_forward
 
 if TYPE_CHECKING:  # the panel and the discovery engine are imported on first use
     from .discovery_panel import DiscoveryPanel
+    from .found_devices import AddDevice
 
 
-class DiscoveryControl:
-    """Mixin of ``MainWindow``: the Discovery dock and adding discovered devices."""
+class DiscoveryControl(QObject):
+    """The Discovery dock (``panel`` built on first use) and adding discovered devices
+    through ``add_device`` (the path of "Add device")."""
+
+    def __init__(self, ctx: WindowContext, dock: QDockWidget, add_device: AddDevice) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.dock = dock
+        self.add_device = add_device
+        self.panel: DiscoveryPanel | None = None
 
     def show_discovery(self) -> DiscoveryPanel:
         """The Discovery dock (built on first use)."""
-        if self.discovery is None:
+        if self.panel is None:
             from .discovery_panel import DiscoveryPanel
 
             # Assumption: in demo mode the machine's own interfaces are not offered (the
             # fleet lives on loopback); the default range is the one holding the fleet.
-            self.discovery = DiscoveryPanel(self.discovery_dock,
-                                            interfaces=[] if self.demo else None,
-                                            settings=self.settings)
-            self.discovery.addRequested.connect(
-                lambda devices: self.spawn(self.add_discovered_devices(devices),
-                                           name="add discovered"))
-            self.discovery_dock.setWidget(self.discovery)
+            self.panel = DiscoveryPanel(self.dock, interfaces=[] if self.ctx.demo else None,
+                                        settings=self.ctx.settings)
+            self.panel.addRequested.connect(
+                lambda devices: self.ctx.spawn(self.add_discovered_devices(devices),
+                                               name="add discovered"))
+            self.dock.setWidget(self.panel)
             # Assumption: discovery is an occasional task; it opens as a floating window
             # (dockable by the user) instead of squeezing the editors.
-            self.discovery_dock.setFloating(True)
-            self.discovery_dock.resize(920, 540)
-        if self.demo:
+            self.dock.setFloating(True)
+            self.dock.resize(920, 540)
+        if self.ctx.demo:
             self.set_discovery_defaults()
-        bring_forward(self.discovery_dock)
-        return self.discovery
+        bring_forward(self.dock)
+        return self.panel
 
     def set_discovery_defaults(self) -> None:
         """Demo mode: sweep the range and the ports of the devices in the site."""
-        panel = self.discovery
+        panel = self.panel
         if panel is None:
             return
         from .found_devices import covering_range
 
-        entries = [s.entry for s in self.manager.sessions.values()]
+        entries = [s.entry for s in self.ctx.manager.sessions.values()]
         ranges = covering_range(e.address for e in entries)
         if ranges:
             panel.ranges_edit.setText(ranges)
@@ -60,7 +72,7 @@ class DiscoveryControl:
         from .found_devices import credentials_spec
 
         spec = credentials_spec(vendor, len(devices))
-        answer = await self.prompter.action_args(self, vendor, spec)
+        answer = await self.ctx.prompter.action_args(self.ctx.window, vendor, spec)
         if answer is None:
             return None
         return credentials_from(answer)
@@ -72,7 +84,12 @@ class DiscoveryControl:
         added, errors = await add_discovered(devices, self.ask_discovered_credentials,
                                              self.add_device)
         for line in errors:
-            self.live.note(line.partition(":")[0], line, Severity.WARNING, type_="AddFailed")
-        self.status(f"Added {len(added)} device(s)" + (f", {len(errors)} not added"
-                                                        if errors else ""))
+            self.ctx.live.note(line.partition(":")[0], line, Severity.WARNING,
+                               type_="AddFailed")
+        self.ctx.status(f"Added {len(added)} device(s)" + (f", {len(errors)} not added"
+                                                            if errors else ""))
         return added
+
+    async def aclose(self) -> None:
+        if self.panel is not None:
+            await self.panel.aclose()

@@ -1,4 +1,4 @@
-"""Main window cameras: a device's camera in the Camera dock, every camera in a grid window,
+"""The window's cameras: a device's camera in the Camera dock, every camera in a grid window,
 and any MJPEG/JPEG URL on request."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ...core.device import ActionSpec, Device
 from ...core.errors import ConfiguratorError
@@ -14,9 +15,10 @@ from ...core.events import DeviceEvent, now_utc
 from ...core.params import Kind, ParamSpec
 from ...live.sources import past_snapshot
 from ...services.sessions import DeviceSession
+from ..window.context import WindowContext
 from ..window.device_control import credentials_from
-from ..window.layout import bring_forward
-from .camera_windows import CameraGridWindow
+from ..window.docks import bring_forward
+from .camera_windows import CameraGridWindow, CameraPanel, PipelineKeeper
 
 CAMERA_HEIGHT = 360  # the bottom docks grow to this when a camera is shown
 CAMERA_URL = ActionSpec("camera_url", "Camera by URL", params=(
@@ -46,30 +48,46 @@ def seconds_back(moment: datetime, now: datetime) -> int | None:
     return back if back <= PAST_FRAMES_SECONDS else None
 
 
-class CameraControl:
-    """Mixin of ``MainWindow``: the Camera dock and the camera grid window."""
+class CameraControl(QObject):
+    """The Camera dock (``panel`` in ``dock``), the camera grid window and the pipelines
+    behind both (``keeper``)."""
+
+    def __init__(self, ctx: WindowContext, dock: QDockWidget) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.dock = dock
+        self.keeper = PipelineKeeper()
+        self.panel = CameraPanel(self.keeper, dock)
+        self.panel.setMinimumSize(240, 90)
+        dock.setWidget(self.panel)
+        dock.visibilityChanged.connect(self.panel.set_shown)
+        self.grid: CameraGridWindow | None = None
+        ctx.settings_applied.connect(self.settings_changed)
+        ctx.device_released.connect(self.forget)
 
     def show_camera(self, session: DeviceSession) -> bool:
         """Show the device's camera in the Camera dock (and bring the dock forward)."""
         if session.device is None:
-            self.status(f"{session.title} is not connected")
+            self.ctx.status(f"{session.title} is not connected")
             return False
-        shown = self.camera.show_device(session.key, session.title, session.device)
-        bring_forward(self.camera_dock)
-        if not self.camera_dock.isFloating() and self.camera_dock.height() < CAMERA_HEIGHT:
-            self.resizeDocks([self.camera_dock], [CAMERA_HEIGHT], Qt.Orientation.Vertical)
+        shown = self.panel.show_device(session.key, session.title, session.device)
+        bring_forward(self.dock)
+        window = self.ctx.window
+        if (not self.dock.isFloating() and self.dock.height() < CAMERA_HEIGHT
+                and isinstance(window, QMainWindow)):
+            window.resizeDocks([self.dock], [CAMERA_HEIGHT], Qt.Orientation.Vertical)
         return shown
 
-    def camera_settings_changed(self, session: DeviceSession) -> None:
+    def settings_changed(self, session: DeviceSession) -> None:
         """Settings of ``session``'s device were written: the Camera dock, if it shows that
         device, takes up changed camera choices (its stream restarts only if they changed)."""
-        if session.device is not None and self.camera.device is session.device:
-            self.camera.show_device(session.key, session.title, session.device)
+        if session.device is not None and self.panel.device is session.device:
+            self.panel.show_device(session.key, session.title, session.device)
 
     def show_event_camera(self, event: DeviceEvent) -> bool:
         """The Camera dock shows the still frame of ``event``'s moment when its device keeps
         recent frames (True); other devices are left alone (False)."""
-        session = next((s for s in self.manager.sessions.values()
+        session = next((s for s in self.ctx.manager.sessions.values()
                         if event.device in (s.key, s.entry.address)), None)
         if session is None or not keeps_past_frames(session.device):
             return False
@@ -77,15 +95,15 @@ class CameraControl:
             return False
         back = seconds_back(event.utc, now_utc())
         if back is None:
-            self.camera.show_moment(event.utc, NO_FRAME_KEPT)
+            self.panel.show_moment(event.utc, NO_FRAME_KEPT)
             return True
-        self.camera.show_moment(event.utc)
-        self.spawn(self._load_moment(session, event.utc, back), owner=session.key,
-                   name="camera moment")
+        self.panel.show_moment(event.utc)
+        self.ctx.spawn(self._load_moment(session, event.utc, back), owner=session.key,
+                       name="camera moment")
         return True
 
     async def _load_moment(self, session: DeviceSession, moment: datetime, back: int) -> None:
-        panel = self.camera
+        panel = self.panel
         size = panel.resolution_box.currentData() or (0, 0)
         try:
             jpeg = await past_snapshot(session.device, back,
@@ -97,27 +115,45 @@ class CameraControl:
         panel.set_still(moment, jpeg)
 
     def camera_devices(self) -> list[tuple[str, str, Any]]:
-        return [(s.key, s.title, s.device) for s in self.manager.sessions.values()
+        return [(s.key, s.title, s.device) for s in self.ctx.manager.sessions.values()
                 if s.device is not None and s.device.cameras()]
 
-    def show_camera_grid(self) -> CameraGridWindow:
-        if self.camera_grid is not None:
-            self.camera_grid.close()
-        self.camera_grid = CameraGridWindow(self.cameras, self.camera_devices())
-        self.camera_grid.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.camera_grid.destroyed.connect(lambda: setattr(self, "camera_grid", None))
-        self.camera_grid.show()
-        return self.camera_grid
+    def show_grid(self) -> CameraGridWindow:
+        """Every camera of the site in one window (a grid already open is replaced)."""
+        if self.grid is not None:
+            self.grid.close()
+        self.grid = CameraGridWindow(self.keeper, self.camera_devices())
+        self.grid.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.grid.destroyed.connect(lambda: setattr(self, "grid", None))
+        self.grid.show()
+        return self.grid
 
     async def camera_url_dialog(self) -> None:
-        answer = await self.prompter.action_args(self, "Camera", CAMERA_URL)
+        ctx = self.ctx
+        answer = await ctx.prompter.action_args(ctx.window, "Camera", CAMERA_URL)
         if not answer:
             return
         creds = credentials_from(answer)
         try:
-            self.camera.show_url(str(answer.get("url") or "").strip(),
-                                 creds if creds.user else None)
+            self.panel.show_url(str(answer.get("url") or "").strip(),
+                                creds if creds.user else None)
         except ConfiguratorError as exc:
-            self.status(str(exc))
+            ctx.status(str(exc))
             return
-        bring_forward(self.camera_dock)
+        bring_forward(self.dock)
+
+    def forget(self, key: str) -> None:
+        """A device was released: its camera stops everywhere."""
+        self.panel.forget(key)
+        if self.grid is not None:
+            self.grid.forget(key)
+        self.keeper.retire_owner(key)
+
+    async def aclose(self) -> None:
+        """Shutdown: the grid and the full-screen view close, every pipeline ends."""
+        if self.grid is not None:
+            self.grid.close()
+        if self.panel.view.full_screen is not None:
+            self.panel.view.full_screen.close()
+        self.panel.clear()
+        await self.keeper.aclose()

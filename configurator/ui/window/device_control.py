@@ -1,13 +1,14 @@
-"""Main window device inventory: add a device (connect first, then keep it), remove it from
-the site or only from the window, and change its credentials."""
+"""The device inventory: add a device (connect first, then keep it), remove it from the site
+or only from the window, and change its credentials."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from ...core.device import ActionSpec, Device
@@ -25,6 +26,8 @@ from ...services.site import SiteDevice
 from ..dialogs.add_device import AUTO_SCHEME, AddDeviceDialog
 from ..dialogs.awaitable import ArgsDialog, run_dialog
 from ..messages import user_message
+from .context import WindowContext
+from .session_watch import SessionWatch
 
 log = logging.getLogger("configurator.ui")
 # What an HTTPS attempt of "auto" may run into where the device only speaks plain HTTP.
@@ -36,15 +39,24 @@ def credentials_from(answer: Mapping[str, Any]) -> Credentials:
     return Credentials(str(answer.get("user") or ""), str(answer.get("password") or ""))
 
 
-class DeviceControl:
-    """Mixin of ``MainWindow``: adding, removing and re-authenticating devices."""
+class DeviceControl(QObject):
+    """Adding, removing and re-authenticating devices; ``current`` gives the selected one."""
+
+    def __init__(self, ctx: WindowContext, watch: SessionWatch,
+                 current: Callable[[], DeviceSession | None]) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.watch = watch
+        self.current = current
+        ctx.settings_applied.connect(self.settings_applied)
 
     async def add_device_dialog(self) -> None:
-        warning = self.credentials.take_warning()
+        ctx = self.ctx
+        warning = ctx.credentials.take_warning()
         if warning:
-            self.status(warning, 15000)
-        dialog = AddDeviceDialog(self.add_device, self.spawn, self,
-                                 persistent_credentials=self.credentials.persistent)
+            ctx.status(warning, 15000)
+        dialog = AddDeviceDialog(self.add_device, ctx.spawn, ctx.window,
+                                 persistent_credentials=ctx.credentials.persistent)
         await run_dialog(dialog)
 
     async def add_device(self, entry: SiteDevice, creds: Credentials | None,
@@ -57,11 +69,11 @@ class DeviceControl:
         skipped: ConfiguratorError | None = None
         for scheme in schemes:
             candidate = dataclasses.replace(entry, scheme=scheme)
-            if self.site.find(candidate.key) is not None:
+            if self.ctx.site.find(candidate.key) is not None:
                 return f"{candidate.endpoint.base_url} is already in this site."
             probe = DeviceSession(candidate, creds)
             try:
-                device = await self.manager.connect(probe)
+                device = await self.ctx.manager.connect(probe)
             except ConfiguratorError as exc:
                 if scheme != schemes[-1] and isinstance(exc, NO_TLS_THERE):
                     skipped = exc
@@ -79,83 +91,74 @@ class DeviceControl:
 
     def _keep_new_device(self, entry: SiteDevice, creds: Credentials | None, remember: bool,
                          device: Device, probe: DeviceSession) -> None:
+        ctx = self.ctx
         if creds is not None:
-            self.credentials.put(entry.key, creds, remember=remember and not self.demo)
-        session = self.add_session(entry, creds, device)
+            ctx.credentials.put(entry.key, creds, remember=remember and not ctx.demo)
+        session = self.watch.add_session(entry, creds, device)
         session.capabilities = probe.capabilities
-        self.manager.changed(session)
-        self._site_changed()
-        self.status(f"Added {entry.title} at {entry.endpoint.base_url}")
+        ctx.manager.changed(session)
+        ctx.site_changed.emit()
+        ctx.status(f"Added {entry.title} at {entry.endpoint.base_url}")
 
     async def remove_device_dialog(self) -> None:
-        session = self.current_session()
+        session = self.current()
         if session is None:
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Remove device",
                           f"Remove {session.title} ({session.entry.address}) from this site?"
                           + ("\n\nIts unsaved changes will be lost." if session.dirty else ""),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.ctx.window)
         if await run_dialog(box) in (QMessageBox.StandardButton.Yes, 1):
             await self.remove_device(session.key)
 
     def settings_applied(self, session: DeviceSession) -> None:
         """Settings of ``session``'s device were written: settings this program keeps for
-        the device go into the site file (autosaved), and the camera dock follows."""
+        the device go into the site file (autosaved)."""
         if session.device is not None:
             kept = session.device.program_settings()
-            entry = self.site.find(session.key) or session.entry
+            entry = self.ctx.site.find(session.key) or session.entry
             if kept != entry.settings:
                 entry.settings = session.entry.settings = kept
-                self._site_changed()
-        self.camera_settings_changed(session)
+                self.ctx.site_changed.emit()
 
     async def remove_device(self, key: str) -> None:
         """Cancel the device's tasks, close its client and drop it everywhere."""
+        ctx = self.ctx
         await self.remove_device_keep_site(key)
-        self.site.remove(key)
-        self.credentials.delete(key)
-        if self.drafts is not None:
-            self.drafts.discard_device(key)
-        self._site_changed()
-        self._update_counts()
+        ctx.site.remove(key)
+        ctx.credentials.delete(key)
+        if ctx.drafts is not None:
+            ctx.drafts.discard_device(key)
+        ctx.site_changed.emit()
 
     async def remove_device_keep_site(self, key: str) -> None:
         """Drop the device from the window (tasks, client, editors, tree), not from the site."""
-        await self._release_device(key)
-        await self.manager.remove(key)
-        self._drop_views(key)
-        self.nodes.pop(key, None)
-        self.tree.remove_device(key)
-        self.stack.setCurrentWidget(self.welcome)
-
-    def _drop_views(self, key: str) -> None:
-        """Forget the editors built for a device's old session."""
-        for view_key in [k for k in self.views if k[0] == key]:
-            view = self.views.pop(view_key)
-            self.stack.removeWidget(view)
-            view.deleteLater()
-        if self.stack.currentWidget() is None:
-            self.stack.setCurrentWidget(self.welcome)
+        await self.watch.release_device(key)
+        await self.ctx.manager.remove(key)
+        self.watch.forget(key)
+        self.ctx.device_dropped.emit(key)
 
     async def credentials_dialog(self) -> None:
-        session = self.current_session()
+        ctx = self.ctx
+        session = self.current()
         if session is None:
             return
         spec = ActionSpec("credentials", "Credentials", params=(
             ParamSpec("user", "User", Kind.STRING, default=session.entry.user or "admin"),
             ParamSpec("password", "Password", Kind.SECRET)))
-        dialog = ArgsDialog(spec, session.title, self)
+        dialog = ArgsDialog(spec, session.title, ctx.window)
         if await run_dialog(dialog) != 1:
             return
         creds = credentials_from(dialog.form.values())
         session.entry.user = creds.user
-        self.credentials.put(session.key, creds, remember=not self.demo)
-        await self._release_device(session.key)
-        await self.manager.remove(session.key)
-        self._drop_views(session.key)  # open pages talk to the old session: rebuild them
-        self.manager.add(session.entry, creds)
-        new = self.manager.get(session.key)
+        ctx.credentials.put(session.key, creds, remember=not ctx.demo)
+        await self.watch.release_device(session.key)
+        await ctx.manager.remove(session.key)
+        ctx.editors_stale.emit(session.key)  # open pages talk to the old session
+        self.watch.forget(session.key)
+        ctx.manager.add(session.entry, creds)
+        new = ctx.manager.get(session.key)
         assert new is not None
-        self.nodes.pop(session.key, None)
-        self._start_monitor(new)
-        self._site_changed()
+        self.watch.start_monitor(new)
+        ctx.site_changed.emit()

@@ -1,57 +1,56 @@
 """The main window: device tree (left), generated editors (centre), event log and camera docks
 (bottom), menus, toolbar, status bar. All device I/O runs as tasks in the registry.
 
-The window is assembled from mixins, one job each: ``layout`` (docks and layout memory),
-``menus`` (actions, menus, toolbar, shortcuts), ``navigation`` (selection and centre page),
-``session_watch`` (monitors, event streams, state), ``commands`` (apply/revert/reload and
-device actions), ``device_control`` (add/remove/credentials), ``live.camera_control``,
-``discovery.discovery_control`` and ``site_control`` (new/open/save/recent/autosave).
-This module holds the shared state, the status bar helpers and the shutdown."""
+The window is composed, not inherited: it builds a small shared context
+(:class:`~.context.WindowContext`: services, the site, the event log, cross-controller
+signals) and hands it to controllers with one job each — ``watch`` (monitors, event streams,
+state), ``navigation`` (selection and centre page), ``devices`` (add/remove/credentials),
+``sites`` (new/open/save/recent/autosave), ``commands`` (apply/revert/reload and device
+actions), ``camera`` (Camera dock and grid), ``discovery`` (Discovery dock) — and wires their
+signals. ``menus`` turns the controllers' commands into actions. This module keeps the status
+bar, the title and the shutdown."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar
 
 from ...core.errors import ConfiguratorError
+from ...core.events import DeviceEvent
 from ...services.credentials import CredentialStore
 from ...services.drafts import DraftStore
 from ...services.paths import config_dir
-from ...services.sessions import DeviceState, SessionManager
+from ...services.sessions import DeviceSession, DeviceState, SessionManager
 from ...services.site import RecentSites, Site
 from ...services.tasks import TaskRegistry
-from ..devices.capability_nodes import CapabilityNode
+from ..devices.tree import DeviceTree
 from ..dialogs.prompter import Prompter, QtPrompter
 from ..discovery.discovery_control import DiscoveryControl
-from ..editors.capability_view import CapabilityView
 from ..icons import application_icon
 from ..live.camera_control import CameraControl
+from ..live.event_log import LiveLog, journal_path
 from ..messages import user_message
-from .commands import WindowCommands
+from .command_control import CommandControl
+from .context import WindowContext
 from .device_control import DeviceControl
-from .layout import WindowLayout
+from .docks import EVENT_COLUMN_WIDTHS, WindowDocks
 from .menus import WindowMenus
 from .navigation import Navigation
 from .session_watch import SessionWatch
 from .site_control import UNTITLED, SiteControl
 
-if TYPE_CHECKING:  # annotations only: the discovery panel (and its engine) load on first use
-    from ..discovery.discovery_panel import DiscoveryPanel
-    from ..live.camera_windows import CameraGridWindow
-
 log = logging.getLogger("configurator.ui")
 
-APP_OWNER = "app"
 
+class MainWindow(QMainWindow):
+    """The composition root of the window: builds the controllers and wires their signals."""
 
-class MainWindow(WindowLayout, WindowMenus, Navigation, SessionWatch, WindowCommands,
-                 DeviceControl, CameraControl, DiscoveryControl, SiteControl, QMainWindow):
     def __init__(
         self,
         *,
@@ -65,61 +64,89 @@ class MainWindow(WindowLayout, WindowMenus, Navigation, SessionWatch, WindowComm
         demo: bool = False,
     ) -> None:
         super().__init__()
-        self.manager = manager
-        self.credentials = credentials
-        self.drafts = drafts
-        self.tasks = tasks or TaskRegistry()
-        self.tasks.on_error = self._task_failed
-        self.prompter = prompter or QtPrompter(self)
-        if isinstance(self.prompter, QtPrompter):
-            self.prompter.window = self
-        self.recent = recent or RecentSites()
-        self.settings = settings or QSettings(str(config_dir() / "window.ini"),
-                                              QSettings.Format.IniFormat)
-        self.demo = demo
-        self.site = Site("Demo site" if demo else UNTITLED)
-        self.views: dict[tuple[str, str], CapabilityView] = {}
-        self.nodes: dict[str, list[CapabilityNode]] = {}
-        self._followed: set[str] = set()
-        self.discovery: DiscoveryPanel | None = None
-        self.camera_grid: CameraGridWindow | None = None
-        self._asked_certificate: set[str] = set()
-        self._monitors: dict[str, asyncio.Task[Any]] = {}
-        self._last_state: dict[str, DeviceState] = {}
-        self._shutdown_task: asyncio.Task[None] | None = None
+        tasks = tasks or TaskRegistry()
+        prompter = prompter or QtPrompter(self)
+        if isinstance(prompter, QtPrompter):
+            prompter.window = self
+        settings = settings or QSettings(str(config_dir() / "window.ini"),
+                                         QSettings.Format.IniFormat)
+        self.live = LiveLog(self)
+        self.events = self.live.pane
+        self.ctx = ctx = WindowContext(
+            window=self, manager=manager, credentials=credentials, tasks=tasks,
+            prompter=prompter, settings=settings, live=self.live, drafts=drafts, demo=demo,
+            site=Site("Demo site" if demo else UNTITLED))
+        tasks.on_error = self._task_failed
         self.on_shutdown: list[Callable[[], Awaitable[Any]]] = []
         self.shutting_down = False
         self.closed: asyncio.Future[int] | None = None
         self._closed_done = False
+        self._shutdown_task: asyncio.Task[None] | None = None
 
         self.setWindowTitle("configurator")
         self.setWindowIcon(application_icon())
         self.setDockNestingEnabled(True)
         self.resize(1280, 820)
-        self._build_central()
-        self._build_docks()
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        self.docks = WindowDocks(self)
+        self.tree = DeviceTree(self)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep the address's end
+        self.docks.tree.setWidget(self.tree)
+        self.watch = SessionWatch(ctx, self.tree)
+        self.navigation = Navigation(ctx, self.tree, self.watch.nodes, self)
+        self.setCentralWidget(self.navigation.stack)
+        self.devices = DeviceControl(ctx, self.watch, self.navigation.current_session)
+        self.sites = SiteControl(ctx, self.devices, recent or RecentSites())
+        self.commands = CommandControl(ctx, self.navigation.current_view)
+        self.camera = CameraControl(ctx, self.docks.camera)
+        self.discovery = DiscoveryControl(ctx, self.docks.discovery, self.devices.add_device)
+        self._build_event_log()
+        self.docks.default_sizes()
+        self.menus = WindowMenus(self)
         self._build_statusbar()
-        self.manager.listeners.append(self._session_changed)
-        self.tasks.listeners.append(self._tasks_changed)
-        self._restore_layout()
+        self._wire()
+        self.docks.restore(settings)
         self._refresh_title()
-        self._update_actions()
+        self.menus.update_actions()
 
-    # -- helpers --------------------------------------------------------------------------
-    def spawn(self, coro: Coroutine[Any, Any, Any], owner: str = APP_OWNER,
-              name: str = "") -> asyncio.Task[Any] | None:
-        """Run a coroutine as a task of ``owner`` (None, and the coroutine closed, once the
-        registry is shutting down)."""
-        if self.tasks.closed:
-            coro.close()
-            return None
-        return self.tasks.spawn(owner, coro, name=name)
+    def _build_event_log(self) -> None:
+        live = self.live
+        live.open_journal(journal_path(None, config_dir(), self.ctx.demo))
+        self.docks.events.setWidget(live.widget)
+        # The dock contents may be squeezed below their natural size (the event filter bar
+        # alone is ~800 px wide), so a small window stays possible.
+        live.widget.setMinimumSize(320, 90)
+        for column, width in enumerate(EVENT_COLUMN_WIDTHS):
+            self.events.table.horizontalHeader().resizeSection(column, width)
 
+    def _build_statusbar(self) -> None:
+        status = self.statusBar()
+        self.counts_label = QLabel(self)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setMaximumHeight(12)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
+        status.addPermanentWidget(self.busy_bar)
+        status.addPermanentWidget(self.counts_label)
+
+    def _wire(self) -> None:
+        """How the controllers reach each other: signals only."""
+        ctx, navigation, menus = self.ctx, self.navigation, self.menus
+        navigation.page_changed.connect(menus.update_actions)
+        navigation.camera_selected.connect(self.camera.show_camera)
+        navigation.action_requested.connect(self.commands.spawn_action)
+        self.watch.session_updated.connect(self._session_updated)
+        ctx.site_renamed.connect(self._refresh_title)
+        ctx.device_dropped.connect(lambda _key: self._devices_changed())
+        ctx.site_changed.connect(self._devices_changed)
+        self.events.eventActivated.connect(self._event_activated)
+        self.live.widget.sourceActivated.connect(navigation.select_device)
+        ctx.tasks.listeners.append(self._tasks_changed)
+
+    # -- status ---------------------------------------------------------------------------
     def status(self, text: str, timeout: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout)
+        self.ctx.status(text, timeout)
 
     def _task_failed(self, owner: str, exc: BaseException) -> None:
         if not isinstance(exc, ConfiguratorError):
@@ -127,16 +154,29 @@ class MainWindow(WindowLayout, WindowMenus, Navigation, SessionWatch, WindowComm
         self.status(user_message(exc))
 
     def _tasks_changed(self, count: int) -> None:
-        busy = any(s.busy for s in self.manager.sessions.values())
+        busy = any(s.busy for s in self.ctx.manager.sessions.values())
         self.busy_bar.setVisible(busy)
 
+    def _session_updated(self, session: DeviceSession) -> None:
+        self.navigation.session_updated(session)
+        self._devices_changed()
+
+    def _devices_changed(self) -> None:
+        self._update_counts()
+        self._tasks_changed(0)
+        self.menus.update_actions()
+
+    def _event_activated(self, event: DeviceEvent) -> None:
+        self.navigation.select_device(event.device)
+        self.camera.show_event_camera(event)
+
     def _refresh_title(self) -> None:
-        name = self.site.name + (" (demo)" if self.demo else "")
+        name = self.ctx.site.name + (" (demo)" if self.ctx.demo else "")
         self.setWindowTitle(f"{name} — configurator")
         self.tree.set_site_name(name)
 
     def _update_counts(self) -> None:
-        sessions = list(self.manager.sessions.values())
+        sessions = list(self.ctx.manager.sessions.values())
         online = sum(s.state is DeviceState.ONLINE for s in sessions)
         problems = sum(s.state not in (DeviceState.ONLINE, DeviceState.CONNECTING)
                        for s in sessions)
@@ -163,31 +203,19 @@ class MainWindow(WindowLayout, WindowMenus, Navigation, SessionWatch, WindowComm
             self.shutting_down = True
             self._shutdown_task = asyncio.ensure_future(self.shutdown())
 
-    async def _close_live(self) -> None:
-        """Shutdown: discovery, camera windows and pipelines, event streams and journal."""
-        if self.discovery is not None:
-            await self.discovery.aclose()
-        if self.camera_grid is not None:
-            self.camera_grid.close()
-        if self.camera.view.full_screen is not None:
-            self.camera.view.full_screen.close()
-        self.camera.clear()
-        await self.cameras.aclose()
-        await self.live.aclose()
-
     async def shutdown(self) -> None:
         """Save, cancel and gather every task, close every client — inside the loop."""
         self.shutting_down = True
+        ctx = self.ctx
         try:
-            self.save_layout()
-            for view in self.views.values():
-                for form in view.forms:
-                    form.save_draft()
-            if self._session_changed in self.manager.listeners:
-                self.manager.listeners.remove(self._session_changed)
-            await self._close_live()
-            await self.tasks.shutdown()
-            await self.manager.close_all()
+            self.docks.save(ctx.settings)
+            self.navigation.save_drafts()
+            self.watch.stop()
+            await self.discovery.aclose()
+            await self.camera.aclose()
+            await self.live.aclose()
+            await ctx.tasks.shutdown()
+            await ctx.manager.close_all()
             for hook in self.on_shutdown:
                 try:
                     await hook()

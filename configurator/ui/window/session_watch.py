@@ -1,40 +1,60 @@
-"""Main window device watching: one status monitor and one event stream per device, state
-changes reflected in the tree, the event log and the counts, certificate changes asked about."""
+"""Device watching: one status monitor and one event stream per device, state changes
+reflected in the tree and the event log, certificate changes asked about."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+
+from PySide6.QtCore import QObject, Signal
 
 from ...core.errors import CertificateMismatch, DeviceError
 from ...core.events import DeviceEvent, Severity
 from ...core.transport import Credentials
 from ...services.sessions import DeviceSession, DeviceState
 from ...services.site import SiteDevice
-from ..devices.capability_nodes import capability_nodes
+from ..devices.capability_nodes import CapabilityNode, capability_nodes
+from ..devices.tree import DeviceTree
+from .context import WindowContext
 
 
-class SessionWatch:
-    """Mixin of ``MainWindow``: keeps the window in step with the session manager."""
+class SessionWatch(QObject):
+    """Keeps the tree and the event log in step with the session manager."""
+
+    # A session changed (DeviceSession): the window refreshes counts, actions, device page.
+    session_updated = Signal(object)
+
+    def __init__(self, ctx: WindowContext, tree: DeviceTree) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.tree = tree
+        self.nodes: dict[str, list[CapabilityNode]] = {}  # capability nodes per device key
+        self._followed: set[str] = set()
+        self._asked_certificate: set[str] = set()
+        self._monitors: dict[str, asyncio.Task[Any]] = {}
+        self._last_state: dict[str, DeviceState] = {}
+        ctx.manager.listeners.append(self.session_changed)
 
     def add_session(self, entry: SiteDevice, creds: Credentials | None,
                     device: Any = None) -> DeviceSession:
         """Put a device into the site and the tree and start watching it."""
-        self.site.add(entry)
-        session = self.manager.add(entry, creds)
+        self.ctx.site.add(entry)
+        session = self.ctx.manager.add(entry, creds)
         self.tree.add_device(session)
         if device is not None and session.device is None:
             session.device = device
-            self.manager.succeeded(session)
-        self._start_monitor(session)
-        self._update_counts()
+            self.ctx.manager.succeeded(session)
+        self.start_monitor(session)
+        self.session_updated.emit(session)
         return session
 
-    def _session_changed(self, session: DeviceSession) -> None:
-        if session.key not in self.manager.sessions:
+    def session_changed(self, session: DeviceSession) -> None:
+        manager = self.ctx.manager
+        if session.key not in manager.sessions:
             return
         self.tree.update_device(session)
-        self.live.rename(session.key, session.entry.address, session.title)
+        self.ctx.live.rename(session.key, session.entry.address, session.title)
         self._note_state(session)
         if session.device is not None and session.key not in self.nodes:
             self.nodes[session.key] = capability_nodes(session.device, session.capabilities)
@@ -45,13 +65,13 @@ class SessionWatch:
                                                                     CertificateMismatch)
                 and session.key not in self._asked_certificate):
             self._asked_certificate.add(session.key)
-            self.spawn(self._certificate_changed(session, session.error), owner=session.key)
-        current = self.current_session()
-        if current is session and self.stack.currentWidget() is self.device_page:
-            self.device_page.show_session(session)
-        self._update_counts()
-        self._tasks_changed(0)
-        self._update_actions()
+            self.ctx.spawn(self._certificate_changed(session, session.error), owner=session.key)
+        self.session_updated.emit(session)
+
+    def stop(self) -> None:
+        """Shutdown: no more session changes reach the window."""
+        if self.session_changed in self.ctx.manager.listeners:
+            self.ctx.manager.listeners.remove(self.session_changed)
 
     def _note_state(self, session: DeviceSession) -> None:
         """State transitions go to the event log (as events of the local source, journaled),
@@ -63,69 +83,65 @@ class SessionWatch:
         entry = session.entry
         if session.state is DeviceState.ONLINE:
             extra = f" (firmware {entry.firmware})" if entry.firmware else ""
-            self.live.note(entry.address, f"{session.title} online{extra}",
-                           type_="DeviceOnline")
+            self.ctx.live.note(entry.address, f"{session.title} online{extra}",
+                               type_="DeviceOnline")
         else:
-            self.live.note(entry.address, f"{session.title} {session.state}: {session.message}",
-                           Severity.WARNING, type_="DeviceOffline")
+            self.ctx.live.note(entry.address,
+                               f"{session.title} {session.state}: {session.message}",
+                               Severity.WARNING, type_="DeviceOffline")
 
     def _start_events(self, session: DeviceSession) -> None:
         """Follow the device's event stream in the hub (once per connected device)."""
         if session.key in self._followed:
             return
         self._followed.add(session.key)
-        self.live.follow(session.key, session.entry.address, session.title,
-                         self._events_factory(session.key))
+        self.ctx.live.follow(session.key, session.entry.address, session.title,
+                             self._events_factory(session.key))
 
     def _events_factory(self, key: str) -> Callable[[], AsyncIterator[DeviceEvent]]:
         def events() -> AsyncIterator[DeviceEvent]:
-            session = self.manager.get(key)
+            session = self.ctx.manager.get(key)
             if session is None or session.device is None:
                 raise DeviceError("not connected", host=key)
             return session.device.events()
         return events
 
-    async def _stop_events(self, key: str) -> None:
-        self._followed.discard(key)
-        await self.live.unfollow(key)
-
-    def _event_activated(self, event: DeviceEvent) -> None:
-        self.select_device(event.device)
-        self.show_event_camera(event)
-
     async def _certificate_changed(self, session: DeviceSession, exc: CertificateMismatch
                                    ) -> None:
-        if await self.prompter.accept_new_certificate(session.entry.address, exc.pinned,
-                                                      exc.presented):
-            self.manager.pins.put(session.entry.endpoint.key, exc.presented)
+        if await self.ctx.prompter.accept_new_certificate(session.entry.address, exc.pinned,
+                                                          exc.presented):
+            self.ctx.manager.pins.put(session.entry.endpoint.key, exc.presented)
             self._asked_certificate.discard(session.key)
-            self._start_monitor(session)
+            self.start_monitor(session)
 
-    def reconnect_current(self) -> None:
-        session = self.current_session()
+    def reconnect(self, session: DeviceSession | None) -> None:
+        """Try the device again now (its backoff starts over)."""
         if session is None:
             return
-        self.spawn(self._reconnect(session), owner=session.key, name="reconnect")
+        self.ctx.spawn(self._reconnect(session), owner=session.key, name="reconnect")
 
     async def _reconnect(self, session: DeviceSession) -> None:
-        session.backoff = self.manager.backoff_first
-        self._start_monitor(session)
-        self.status(f"Reconnecting to {session.title}…")
+        session.backoff = self.ctx.manager.backoff_first
+        self.start_monitor(session)
+        self.ctx.status(f"Reconnecting to {session.title}…")
 
-    def _start_monitor(self, session: DeviceSession) -> None:
+    def start_monitor(self, session: DeviceSession) -> None:
         """One status monitor per device (restarted, never duplicated)."""
         old = self._monitors.pop(session.key, None)
         if old is not None and not old.done():
             old.cancel()
-        task = self.spawn(self.manager.monitor(session), owner=session.key, name="monitor")
+        task = self.ctx.spawn(self.ctx.manager.monitor(session), owner=session.key,
+                              name="monitor")
         if task is not None:
             self._monitors[session.key] = task
 
-    async def _release_device(self, key: str) -> None:
+    async def release_device(self, key: str) -> None:
         """Stop everything running for a device: its tasks, event stream and cameras."""
-        await self.tasks.cancel_owner(key)
-        await self._stop_events(key)
-        self.camera.forget(key)
-        if self.camera_grid is not None:
-            self.camera_grid.forget(key)
-        self.cameras.retire_owner(key)
+        await self.ctx.tasks.cancel_owner(key)
+        self._followed.discard(key)
+        await self.ctx.live.unfollow(key)
+        self.ctx.device_released.emit(key)
+
+    def forget(self, key: str) -> None:
+        """The device left the window: its capability nodes are built anew next time."""
+        self.nodes.pop(key, None)

@@ -1,15 +1,20 @@
-"""Main window commands on the current page (apply, revert, reload) and device actions
-(arguments, confirmation of dangerous actions, progress and result in the event log)."""
+"""Commands on the current page (apply, revert, reload) and device actions (arguments,
+confirmation of dangerous actions, progress and result in the event log)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from PySide6.QtCore import QObject
 
 from ...core.device import ActionSpec
 from ...core.errors import ConfiguratorError
 from ...core.events import Severity
 from ...services.sessions import DeviceSession
+from ..editors.capability_view import CapabilityView
 from ..messages import user_message
+from .context import WindowContext
 
 
 def short(value: Any, limit: int = 80) -> str:
@@ -18,8 +23,15 @@ def short(value: Any, limit: int = 80) -> str:
     return text if len(text) < limit else text[:limit - 3] + "…"
 
 
-class WindowCommands:
-    """Mixin of ``MainWindow``: runs the editor commands and device actions as tasks."""
+class CommandControl(QObject):
+    """Runs the editor commands and device actions as tasks; ``current_view`` gives the
+    capability view shown in the centre."""
+
+    def __init__(self, ctx: WindowContext,
+                 current_view: Callable[[], CapabilityView | None]) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.current_view = current_view
 
     def _editor(self) -> Any:
         """The form or table shown in the current capability view, if any."""
@@ -32,7 +44,7 @@ class WindowCommands:
         """Run ``editor.<method>()`` of the current editor as a task of its device."""
         editor = self._editor()
         if editor is not None:
-            self.spawn(getattr(editor, method)(), owner=editor.ctx.session.key, name=name)
+            self.ctx.spawn(getattr(editor, method)(), owner=editor.ctx.session.key, name=name)
 
     def apply_current(self) -> None:
         self._spawn_on_editor("apply", "apply")
@@ -45,33 +57,38 @@ class WindowCommands:
     def reload_current(self) -> None:
         self._spawn_on_editor("load", "reload")
 
+    def spawn_action(self, session: DeviceSession, action: ActionSpec) -> None:
+        """Run a device action as a task of its device."""
+        self.ctx.spawn(self.run_action(session, action), owner=session.key, name=action.id)
+
     async def run_action(self, session: DeviceSession, action: ActionSpec) -> Any:
         """Arguments, confirmation for dangerous actions, progress and result."""
+        ctx = self.ctx
         device = session.device
         if device is None:
-            self.status(f"{session.title} is not connected")
+            ctx.status(f"{session.title} is not connected")
             return None
         args: dict[str, Any] = {}
         if action.params:
-            answer = await self.prompter.action_args(self, session.title, action)
+            answer = await ctx.prompter.action_args(ctx.window, session.title, action)
             if answer is None:
                 return None
             args = answer
-        if action.dangerous and not await self.prompter.confirm_action(self, session.title,
-                                                                       action):
-            self.status(f"{action.label} cancelled")
+        if action.dangerous and not await ctx.prompter.confirm_action(ctx.window,
+                                                                      session.title, action):
+            ctx.status(f"{action.label} cancelled")
             return None
-        self.status(f"{action.label} on {session.title}…", 0)
+        ctx.status(f"{action.label} on {session.title}…", 0)
         try:
-            async with self.manager.busy(session):
+            async with ctx.manager.busy(session):
                 result = await device.run_action(action.id, args)
         except ConfiguratorError as exc:
             text = f"{action.label} failed: {user_message(exc, session.entry.address)}"
-            self.status(text)
-            self.live.note(session.entry.address, text, Severity.ERROR, type_="ActionFailed")
+            ctx.status(text)
+            ctx.live.note(session.entry.address, text, Severity.ERROR, type_="ActionFailed")
             return None
         text = f"{action.label} on {session.title}: done" + (
             f" ({short(result)})" if result not in (None, "", {}, []) else "")
-        self.status(text)
-        self.live.note(session.entry.address, text, type_="ActionDone")
+        ctx.status(text)
+        ctx.live.note(session.entry.address, text, type_="ActionDone")
         return result

@@ -1,0 +1,70 @@
+"""The main window's docks: the devices tree (left), the event log and the camera (bottom),
+discovery (floating), their default places and the layout memory in QSettings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+EVENT_COLUMN_WIDTHS = (150, 230, 170, 330)
+
+
+def bring_forward(dock: QDockWidget) -> None:
+    """Show a dock and raise it above the docks tabbed with it."""
+    dock.show()
+    dock.raise_()
+
+
+def new_dock(window: QMainWindow, title: str, name: str) -> QDockWidget:
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)  # the key of the dock in the saved window state
+    return dock
+
+
+class WindowDocks:
+    """The four docks of ``window`` and where they go."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        self.window = window
+        self.tree = new_dock(window, "Devices", "devices")
+        self.tree.setMinimumWidth(260)
+        self.events = new_dock(window, "Event log", "events")
+        self.camera = new_dock(window, "Camera", "camera")
+        # Discovery: its panel is built on first use (it reads the machine's interfaces).
+        self.discovery = new_dock(window, "Discovery", "discovery")
+        self.place()
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.discovery)
+        self.discovery.hide()
+
+    def place(self) -> None:
+        """The default places: devices left, event log and camera tabbed at the bottom."""
+        window = self.window
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.events)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.camera)
+        window.tabifyDockWidget(self.events, self.camera)
+        self.events.raise_()
+
+    def default_sizes(self) -> None:
+        self.window.resizeDocks([self.tree], [400], Qt.Orientation.Horizontal)
+        self.window.resizeDocks([self.events], [220], Qt.Orientation.Vertical)
+
+    def restore(self, settings: QSettings) -> None:
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if geometry is not None:
+            self.window.restoreGeometry(geometry)
+        if state is not None:
+            self.window.restoreState(state)
+
+    def save(self, settings: QSettings) -> None:
+        settings.setValue("window/geometry", self.window.saveGeometry())
+        settings.setValue("window/state", self.window.saveState())
+        settings.sync()
+
+    def reset(self) -> None:
+        self.discovery.hide()
+        for dock in (self.tree, self.events, self.camera):
+            dock.setFloating(False)
+            dock.show()
+        self.place()
