@@ -29,6 +29,7 @@ COMMAND_MODULES: dict[str, str] = {
                     "device_commands"),
     "simulate": "fleet_commands", "discover": "fleet_commands",
     "recordings": "recording_commands",
+    "site": "site_commands",
 }
 
 

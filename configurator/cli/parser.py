@@ -6,6 +6,7 @@ import argparse
 import os
 
 from .. import __version__
+from .site_parser import add_site_parser
 
 
 def _device_options(parser: argparse.ArgumentParser, *, host_optional: bool = False) -> None:
@@ -150,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="try this login on recognised devices that require one")
     p.add_argument("--password", "-p", default=None, help="(or $CONFIGURATOR_PASSWORD)")
     p.add_argument("--json", action="store_true")
+
+    add_site_parser(sub)
     return parser
 
 

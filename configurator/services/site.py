@@ -35,6 +35,11 @@ class SiteDevice:
     user: str = ""  # the user name is not a secret; the password lives in the keyring
     # What this program keeps for the device, not on it (``Device.program_settings``).
     settings: dict[str, Any] = field(default_factory=dict)
+    # Saved selections this device belongs to ("floor 2", "entrances"): site-scale work picks
+    # devices by tag (``--devices tag:entrances``).
+    tags: list[str] = field(default_factory=list)
+    # Per-device values a template fills in (``{sip_user}``, ``{door}``...); never secrets.
+    fields: dict[str, str] = field(default_factory=dict)
 
     @property
     def endpoint(self) -> Endpoint:
@@ -65,10 +70,18 @@ class SiteDevice:
         settings = values.pop("settings", {})
         if not isinstance(settings, dict):
             raise SiteFileError(f"device {data['address']}: settings must be an object")
+        tags = values.pop("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise SiteFileError(f"device {data['address']}: tags must be a list of text")
+        extra = values.pop("fields", {})
+        if not isinstance(extra, dict) or not all(
+                isinstance(k, str) and isinstance(v, str | int) for k, v in extra.items()):
+            raise SiteFileError(f"device {data['address']}: fields must map names to text")
         for key, value in values.items():
             if key != "port" and not isinstance(value, str):
                 raise SiteFileError(f"device {data['address']}: {key} must be text")
-        return cls(**values, settings=settings)
+        return cls(**values, settings=settings, tags=list(tags),
+                   fields={k: str(v) for k, v in extra.items()})
 
 
 @dataclass
