@@ -15,8 +15,6 @@ USAGE = {
     "backup": "site backup SITE.json --out DIR [--devices SELECTOR]",
     "restore": "site restore SITE.json BACKUP_DIR DEVICE [--yes]",
     "firmware": "site firmware SITE.json FILE... [--canary 1 --batch N] [--apply --yes]",
-    "doortest": "site doortest SITE.json [--devices SELECTOR] [--wait S]",
-    "report": "site report SITE.json --out FILE.html|FILE.pdf",
 }
 
 
@@ -24,8 +22,7 @@ def add_site_parser(sub: Any) -> None:
     """Register ``site`` (one parser; the sub-command is its first positional so that options
     may come anywhere, as with every other command)."""
     p = sub.add_parser(
-        "site", help="site-scale work: add, list, tag, apply, backup, restore, firmware, "
-                     "doortest, report",
+        "site", help="site-scale work: " + ", ".join(USAGE),
         description="Work on every device of a site file. Sub-commands:\n  "
                     + "\n  ".join(f"configurator {u}" for u in USAGE.values()),
         formatter_class=argparse.RawDescriptionHelpFormatter)

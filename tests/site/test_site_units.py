@@ -102,3 +102,13 @@ def test_template_and_csv_shapes() -> None:
         parse_csv("key,value\n1,2\n")
     with pytest.raises(InvalidValue, match="line 3"):
         parse_csv("serial,relay/HoldDelayA\n54-1,3\n,4\n")
+
+
+def test_append_options_are_not_doubled_by_the_intermixed_parse() -> None:
+    from configurator.cli.parser import build_parser, parse_args
+
+    parser = build_parser()
+    assert parse_args(parser, ["simulate", "--vendor", "2n", "--count", "3"]).vendors == ["2n"]
+    args = parse_args(parser, ["--debug", "site", "add", "s.json", "h", "--tag", "a", "--tag",
+                               "b"])
+    assert (args.tags, args.debug, args.operands) == (["a", "b"], True, ["s.json", "h"])
