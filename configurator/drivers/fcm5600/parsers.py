@@ -217,13 +217,3 @@ def _voip_fields(parts: list[str]) -> dict[str, str]:
         parts = [parts[0], parts[1], ":".join(parts[2:-2]), parts[-2], parts[-1]]
     padded = [*parts, *[""] * len(VOIP_FIELDS)][: len(VOIP_FIELDS)]
     return dict(zip(VOIP_FIELDS, padded, strict=True))
-
-
-def format_trunk_info(rows: list[Mapping[str, str]]) -> dict[str, str]:
-    """Inverse of :func:`parse_trunk_info` (used by the simulator)."""
-    out = {"analogOut": [], "digitalOut": [], "iaxOut": [], "sipOut": []}
-    keys = {"analog": "analogOut", "digital": "digitalOut", "iax": "iaxOut", "sip": "sipOut"}
-    for row in rows:
-        fields = VOIP_FIELDS if row["kind"] in ("iax", "sip") else ANALOG_FIELDS
-        out[keys[row["kind"]]].append(":".join(str(row.get(f, "")) for f in fields))
-    return {key: "\n".join(lines) for key, lines in out.items()}

@@ -1,4 +1,5 @@
-"""Wire-level facts of the FCM5600 REST API, in one place (client and simulator share them).
+"""Wire-level facts of the FCM5600 REST API, in one place for the client (the simulator keeps its
+own reading of the document in ``simulators/fcm5600/document.py``).
 
 The vendor document's login section is cut off in our copy. What survived:
 - the login answers ``{"code":0,"message":"OK","data":"<token>"}`` (the "-----token" comment

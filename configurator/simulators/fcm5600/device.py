@@ -19,7 +19,7 @@ Test hooks (drive the PBX from outside):
 
 Wire behaviour: replies ``{"code":0,"message":"OK","data":...}``; a bad parameter or a missing
 record answers HTTP 400 ``{"code":400,"message":...,"data":null}``; no or an expired token
-answers HTTP 401. Login details follow :data:`configurator.drivers.fcm5600.protocol.LOGIN`.
+answers HTTP 401. Login details: :data:`.document.LOGIN` (the simulator's own reading).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ...drivers.fcm5600.protocol import FUNCTIONS, LOGIN, RECORDING_KINDS, Function
 from ..base import Listener, SimulatedDevice, default_ports
+from .document import DOCUMENTED, LOGIN, RECORDING_PATHS, TOKEN_QUERY, Documented
 from .state import PbxState, SimError
 
 ONE_MONTH = 30 * 86400.0
@@ -92,10 +92,11 @@ class FcmSimulator(SimulatedDevice):
         app.router.add_post(LOGIN.path, self._login)
         app.router.add_post(LOGIN.logout_path, self._logout)
         handlers = self._handlers()
-        for name, fn in FUNCTIONS.items():
-            path = fn.path + ("/{arg}" if fn.path_arg else "")
+        for fn in DOCUMENTED:
+            path = fn.url + ("/{arg}" if fn.params == "path" else "")
+            name = fn.url.split("/", 2)[2]  # the URL without /pbx/ or /api/
             app.router.add_route(fn.method, path, self._endpoint(fn, handlers[name]))
-        for prefix in RECORDING_KINDS.values():
+        for prefix in RECORDING_PATHS.values():
             app.router.add_get(prefix + "/{tail:.+}", self._download)
         return app
 
@@ -126,7 +127,7 @@ class FcmSimulator(SimulatedDevice):
 
     def _token_of(self, request: web.Request) -> str | None:
         header = request.headers.get(LOGIN.header, "")
-        token = LOGIN.token_from_header(header) if header else request.query.get(LOGIN.query_param)
+        token = LOGIN.token_in(header) if header else request.query.get(TOKEN_QUERY)
         if not token or token not in self.tokens:
             return None
         if self.tokens[token] <= time.monotonic():
@@ -134,22 +135,22 @@ class FcmSimulator(SimulatedDevice):
             return None
         return token
 
-    def _endpoint(self, fn: Function, handler: Handler
+    def _endpoint(self, fn: Documented, handler: Handler
                   ) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def serve(request: web.Request) -> web.Response:
             if self._token_of(request) is None:
                 return _error(401, "not logged in or the login expired")
             body: dict[str, Any] | None = {}
-            if fn.body == "json":
+            if fn.params == "json":
                 body = await _json_object(request)
-            elif fn.body == "form":
+            elif fn.params == "form":
                 body = dict(await request.post())
-            elif fn.body == "query":
+            elif fn.params == "query":
                 body = dict(request.query)
             if body is None:
                 return _error(400, "parameter error: the body is not a JSON object")
-            if fn.path_arg:
-                body[fn.path_arg] = request.match_info["arg"]
+            if fn.params == "path":
+                body["exten"] = request.match_info["arg"]
             try:
                 return _ok(handler(body))
             except SimError as exc:

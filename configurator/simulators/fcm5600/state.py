@@ -17,8 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...drivers.fcm5600.parsers import format_trunk_info
-from ...drivers.fcm5600.protocol import EXTENSION_WRITE_RENAMES, RECORDING_KINDS
+from .document import QUERY_NAMES, RECORDING_PATHS, trunk_info
 
 
 class SimError(Exception):
@@ -39,7 +38,7 @@ EXTENSION_DEFAULTS: dict[str, Any] = {
     "app": False, "webLogin": True, "groupNumber": "", "inbandProgress": False,
     "whiteListTagId": 0,
 }
-_READ_NAMES = {write: read for read, write in EXTENSION_WRITE_RENAMES.items()}
+_READ_NAMES = dict(QUERY_NAMES)
 
 TRANSPORTS = ("UDP", "TCP", "TLS")
 DTMF_MODES = ("auto", "rfc4733", "inband", "info")
@@ -94,7 +93,7 @@ class PbxState:
     calls: list[Call] = field(default_factory=list)
     call_log: list[dict[str, Any]] = field(default_factory=list)
     recordings: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {kind: [] for kind in RECORDING_KINDS})
+        default_factory=lambda: {kind: [] for kind in RECORDING_PATHS})
     files: dict[str, bytes] = field(default_factory=dict)
     forwards: dict[int, dict[str, Any]] = field(default_factory=dict)
     wakeups: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -281,7 +280,7 @@ class PbxState:
         day = stamp[:8]
         name = f"{int(time.time())}.{log_row['id']}-{log_row['callSrc']}-{log_row['callTo']}" \
                f"-{stamp}.wav"
-        play = f"{RECORDING_KINDS[kind]}/{day}/{log_row['callSrc']}/{name}"
+        play = f"{RECORDING_PATHS[kind]}/{day}/{log_row['callSrc']}/{name}"
         self.files[play] = wav_bytes()
         recording = {
             **{k: v for k, v in log_row.items() if k != "recordingFile"},
@@ -422,7 +421,7 @@ class PbxState:
 
     # -- system ---------------------------------------------------------------------------
     def trunk_info(self) -> dict[str, str]:
-        return format_trunk_info(self.trunks)
+        return trunk_info(self.trunks)
 
     def trunk_status(self) -> list[dict[str, str]]:
         return [{"delay": t.get("delay") or "na", "name": t["name"], "server": t.get("ip", ""),
