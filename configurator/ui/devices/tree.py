@@ -13,6 +13,8 @@ from .capability_nodes import CapabilityNode
 KIND_ROLE = Qt.ItemDataRole.UserRole + 10
 KEY_ROLE = Qt.ItemDataRole.UserRole + 11
 CAP_ROLE = Qt.ItemDataRole.UserRole + 12
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 13  # a capability node's label without marks
+PAGES_ROLE = Qt.ItemDataRole.UserRole + 14  # the page keys of a capability node
 
 SITE, DEVICE, CAPABILITY = "site", "device", "capability"
 
@@ -107,6 +109,7 @@ class DeviceTree(QTreeView):
         if session.message:
             details.append(session.message)
         item.setToolTip("\n".join(details))
+        self._mark_pages(item, session.dirty_pages)
         status = self.status_items[session.key]
         status.setText(status_text(session))
         status.setIcon(state_icon(session.state, busy=bool(session.busy)))
@@ -123,10 +126,25 @@ class DeviceTree(QTreeView):
             child.setData(CAPABILITY, KIND_ROLE)
             child.setData(key, KEY_ROLE)
             child.setData(node.capability, CAP_ROLE)
+            child.setData(node.label, LABEL_ROLE)
+            child.setData([p.id for p in node.pages] + [f"table:{t.id}" for t in node.tables],
+                          PAGES_ROLE)
             tips = [p.title for p in node.pages] + [t.title for t in node.tables]
             child.setToolTip(", ".join(tips) or node.label)
             self.model_.itemFromIndex(item.index())  # keep the index valid
             item.appendRow([child, QStandardItem("")])
+
+    def _mark_pages(self, item: QStandardItem, dirty_pages: set[str]) -> None:
+        """A capability node holding a page with unsaved changes ends with "•"."""
+        for row in range(item.rowCount()):
+            child = item.child(row)
+            dirty = bool(dirty_pages & set(child.data(PAGES_ROLE) or ()))
+            text = child.data(LABEL_ROLE) + (" •" if dirty else "")
+            if child.text() != text:
+                child.setText(text)
+                font = QFont(self.font())
+                font.setItalic(dirty)
+                child.setFont(font)
 
     def capability_index(self, key: str, capability: str) -> QModelIndex:
         item = self.devices.get(key)

@@ -7,6 +7,7 @@ records what it was asked (tests, screenshots, demo certificate trust).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from PySide6.QtWidgets import QDialog, QWidget
@@ -40,6 +41,10 @@ class Prompter:
         raise NotImplementedError
 
     async def accept_new_certificate(self, host: str, pinned: str, presented: str) -> bool:
+        raise NotImplementedError
+
+    async def confirm_quit(self, parent: QWidget | None, pending: Sequence[str]) -> bool:
+        """Quit although the ``pending`` pages ("Door: Relays") hold changes not applied?"""
         raise NotImplementedError
 
 
@@ -85,11 +90,24 @@ class QtPrompter(Prompter):
         return await run_dialog(dialog) == QDialog.DialogCode.Accepted
 
 
-class AutoPrompter(Prompter):
-    """Answers every question with ``answer`` and records the questions."""
+    async def confirm_quit(self, parent, pending):
+        listed = "".join(f"<li>{escape(page)}</li>" for page in pending)
+        text = ("<b>These changes were not applied to the devices:</b>"
+                f"<ul>{listed}</ul>They are kept as drafts on this computer and come back "
+                "the next time you open the page.")
+        dialog = ConfirmDialog("Quit configurator", text, ok_text="Quit",
+                               parent=parent or self.window)
+        return await run_dialog(dialog) == QDialog.DialogCode.Accepted
 
-    def __init__(self, answer: bool = True, args: dict[str, Any] | None = None) -> None:
+
+class AutoPrompter(Prompter):
+    """Answers every question with ``answer`` (quitting: with ``quit``) and records the
+    questions."""
+
+    def __init__(self, answer: bool = True, args: dict[str, Any] | None = None,
+                 quit: bool = True) -> None:
         self.answer = answer
+        self.quit = quit
         self.args = args or {}
         self.asked: list[tuple[str, Any]] = []
 
@@ -112,3 +130,7 @@ class AutoPrompter(Prompter):
     async def accept_new_certificate(self, host, pinned, presented):
         self.asked.append(("new certificate", host))
         return self.answer
+
+    async def confirm_quit(self, parent, pending):
+        self.asked.append(("quit", list(pending)))
+        return self.quit

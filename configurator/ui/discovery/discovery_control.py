@@ -29,9 +29,30 @@ class DiscoveryControl(QObject):
         self.dock = dock
         self.add_device = add_device
         self.panel: DiscoveryPanel | None = None
+        dock.visibilityChanged.connect(self._dock_visible)
 
     def show_discovery(self) -> DiscoveryPanel:
-        """The Discovery dock (built on first use)."""
+        """The Discovery dock (its panel built on first use), brought forward."""
+        if self.panel is None:
+            # Assumption: discovery is an occasional task; it opens as a floating window
+            # (dockable by the user) instead of squeezing the editors.
+            self.dock.setFloating(True)
+            self.dock.resize(920, 540)
+        panel = self._build_panel()
+        if self.ctx.demo:
+            self.set_discovery_defaults()
+        bring_forward(self.dock)
+        return panel
+
+    def _dock_visible(self, visible: bool) -> None:
+        """The dock was shown another way (the saved layout at start-up, View > Discovery):
+        it gets its panel too, never an empty frame."""
+        if visible and self.panel is None:
+            self._build_panel()
+            if self.ctx.demo:
+                self.set_discovery_defaults()
+
+    def _build_panel(self) -> DiscoveryPanel:
         if self.panel is None:
             from .discovery_panel import DiscoveryPanel
 
@@ -43,13 +64,6 @@ class DiscoveryControl(QObject):
                 lambda devices: self.ctx.spawn(self.add_discovered_devices(devices),
                                                name="add discovered"))
             self.dock.setWidget(self.panel)
-            # Assumption: discovery is an occasional task; it opens as a floating window
-            # (dockable by the user) instead of squeezing the editors.
-            self.dock.setFloating(True)
-            self.dock.resize(920, 540)
-        if self.ctx.demo:
-            self.set_discovery_defaults()
-        bring_forward(self.dock)
         return self.panel
 
     def set_discovery_defaults(self) -> None:

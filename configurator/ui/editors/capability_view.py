@@ -126,5 +126,8 @@ class CapabilityView(QWidget):
     async def load(self) -> None:
         for form in self.forms:
             await form.load()
+            # A draft marked before the page was opened may not have survived validation:
+            # the mark says what the form holds now.
+            self._mark(form.page.id, form.dirty)
         for table in self.tables:
             await table.load()

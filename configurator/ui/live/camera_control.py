@@ -62,6 +62,7 @@ class CameraControl(QObject):
         dock.setWidget(self.panel)
         dock.visibilityChanged.connect(self.panel.set_shown)
         self.grid: CameraGridWindow | None = None
+        self._grid_serial = 0  # which grid is the current one
         ctx.settings_applied.connect(self.settings_changed)
         ctx.device_released.connect(self.forget)
 
@@ -120,13 +121,22 @@ class CameraControl(QObject):
 
     def show_grid(self) -> CameraGridWindow:
         """Every camera of the site in one window (a grid already open is replaced)."""
-        if self.grid is not None:
-            self.grid.close()
-        self.grid = CameraGridWindow(self.keeper, self.camera_devices())
-        self.grid.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.grid.destroyed.connect(lambda: setattr(self, "grid", None))
-        self.grid.show()
-        return self.grid
+        old, self.grid = self.grid, None
+        # Each grid clears the reference only while it is still the current one: the old
+        # grid is destroyed (deleteLater) after the new one took its place.
+        self._grid_serial += 1
+        if old is not None:
+            old.close()
+        grid = CameraGridWindow(self.keeper, self.camera_devices())
+        grid.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        grid.destroyed.connect(lambda _=None, n=self._grid_serial: self._grid_destroyed(n))
+        self.grid = grid
+        grid.show()
+        return grid
+
+    def _grid_destroyed(self, serial: int) -> None:
+        if serial == self._grid_serial:
+            self.grid = None
 
     async def camera_url_dialog(self) -> None:
         ctx = self.ctx

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.closed: asyncio.Future[int] | None = None
         self._closed_done = False
         self._shutdown_task: asyncio.Task[None] | None = None
+        self._quit_question: asyncio.Future[None] | None = None
 
         self.setWindowTitle("configurator")
         self.setWindowIcon(application_icon())
@@ -199,6 +200,31 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         event.ignore()
+        if not self.shutting_down and self._quit_question is None:
+            self._quit_question = asyncio.ensure_future(self._quit_when_confirmed())
+
+    def pending_changes(self) -> list[str]:
+        """Pages holding changes not applied ("Door: Relays"), drafts of unopened pages
+        included."""
+        pending = []
+        for session in self.ctx.manager.sessions.values():
+            names = {page.id: page.title for node in self.watch.nodes.get(session.key, [])
+                     for page in node.pages}
+            names.update({f"table:{table.id}": table.title
+                          for node in self.watch.nodes.get(session.key, [])
+                          for table in node.tables})
+            pending += [f"{session.title}: {names.get(page, page)}"
+                        for page in sorted(session.dirty_pages)]
+        return pending
+
+    async def _quit_when_confirmed(self) -> None:
+        try:
+            self.navigation.save_drafts()
+            pending = self.pending_changes()
+            if pending and not await self.ctx.prompter.confirm_quit(self, pending):
+                return
+        finally:
+            self._quit_question = None
         if not self.shutting_down:
             self.shutting_down = True
             self._shutdown_task = asyncio.ensure_future(self.shutdown())

@@ -59,6 +59,8 @@ class SessionWatch(QObject):
         if session.device is not None and session.key not in self.nodes:
             self.nodes[session.key] = capability_nodes(session.device, session.capabilities)
             self.tree.set_capabilities(session.key, self.nodes[session.key])
+            if self._mark_drafts(session):
+                self.tree.update_device(session)
         if session.device is not None:
             self._start_events(session)
         if (session.state is DeviceState.CERTIFICATE and isinstance(session.error,
@@ -67,6 +69,17 @@ class SessionWatch(QObject):
             self._asked_certificate.add(session.key)
             self.ctx.spawn(self._certificate_changed(session, session.error), owner=session.key)
         self.session_updated.emit(session)
+
+    def _mark_drafts(self, session: DeviceSession) -> bool:
+        """Pages with a draft kept from an earlier run count as unsaved before they are
+        opened (the tree marks them, quitting asks); returns whether any was marked."""
+        drafts = self.ctx.drafts
+        if drafts is None:
+            return False
+        pages = {page.id for node in self.nodes.get(session.key, []) for page in node.pages}
+        marked = pages & set(drafts.pages_with_drafts(session.key)) - session.dirty_pages
+        session.dirty_pages |= marked
+        return bool(marked)
 
     def stop(self) -> None:
         """Shutdown: no more session changes reach the window."""
