@@ -48,7 +48,7 @@ from ..core.errors import (
 from ..core.events import SourceState
 from .decode import decode_executor, decode_rgb
 from .frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox
-from .sources import FrameSource, SourceFactory
+from .sources import FrameSource, PushesFrames, SourceFactory
 
 log = logging.getLogger("configurator.live.camera")
 
@@ -247,9 +247,8 @@ class CameraPipeline:
             self.stats.dropped += self._slot.dropped - dropped
 
         try:
-            run = getattr(source, "run", None)
-            if run is not None:  # frames delivered from the socket callback or a thread
-                await run(take, sink=_ThreadDelivery(self, source, inbox))
+            if isinstance(source, PushesFrames):  # frames from a socket callback or a thread
+                await source.run(take, sink=_ThreadDelivery(self, source, inbox))
             else:
                 async for data in source.frames():
                     take(data)

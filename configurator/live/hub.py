@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from ..core.abilities import ReportsState
 from ..core.errors import (
     AuthError,
     DeviceError,
@@ -176,15 +177,15 @@ class EventHub:
             live_timer: asyncio.TimerHandle | None = None
             try:
                 stream = self._factories[device_id]()
-                if hasattr(stream, "on_state"):
-                    stream.on_state = (  # type: ignore[attr-defined]
+                if isinstance(stream, ReportsState):
+                    stream.on_state = (
                         lambda state, msg: self._set_state(device_id, state, msg))
                 else:
                     live_timer = loop.call_later(
                         self.settle, self._set_state, device_id, SourceState.LIVE, "")
                 async for event in stream:
                     if failures or self.states[device_id][0] is not SourceState.LIVE:
-                        if not hasattr(stream, "on_state"):
+                        if not isinstance(stream, ReportsState):
                             self._set_state(device_id, SourceState.LIVE, "")
                         failures = 0
                     self.publish(event)

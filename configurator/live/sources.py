@@ -16,11 +16,12 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from urllib.parse import parse_qsl, urlparse
 
 import httpx
 
+from ..core.abilities import ExplainsCameraErrors, KeepsPastFrames
 from ..core.device import Device
 from ..core.errors import (
     AuthError,
@@ -50,6 +51,15 @@ class FrameSource(Protocol):
     def frames(self) -> AsyncIterator[bytes]: ...
 
 
+@runtime_checkable
+class PushesFrames(Protocol):
+    """A source that can also hand frames over directly (from a socket callback or a
+    thread) instead of through ``frames()``."""
+
+    async def run(self, on_frame: Callable[[bytes], None],
+                  sink: FrameSink | None = None) -> None: ...
+
+
 class NotMjpeg(NotSupported):
     """The camera answered one JPEG instead of a stream (poll it instead)."""
 
@@ -61,10 +71,9 @@ class NotMjpeg(NotSupported):
 def camera_error(response: httpx.Response, body: bytes, host: str,
                  device: Device | None = None) -> DeviceError:
     """The typed error for a camera answer that is neither a stream nor a JPEG."""
-    hook = getattr(device, "raise_camera_error", None)
-    if hook is not None:
+    if isinstance(device, ExplainsCameraErrors):
         try:
-            hook(response, body)
+            device.raise_camera_error(response, body)
         except DeviceError as exc:
             return exc
     status = response.status_code
@@ -201,18 +210,14 @@ async def fetch_url_image(transport: Transport, path: str, params: Mapping[str, 
 
 async def past_snapshot(device: Device, seconds_ago: int, *, source: str = "",
                         width: int = 0, height: int = 0) -> bytes:
-    """A frame from the device's picture memory, ``seconds_ago`` (0-30) s back (2N ``time=-N``).
-
-    Assumption: the core ``Device.snapshot`` has no time argument, so this uses the driver's
-    client (``device.client.camera_snapshot(width, height, source=, time=)``) when it has one.
-    """
-    if not 0 <= int(seconds_ago) <= 30:
-        raise InvalidValue("a past snapshot must be 0-30 seconds back", param="time")
-    client = getattr(device, "client", None)
-    fetch = getattr(client, "camera_snapshot", None)
-    if fetch is None:
+    """A frame from the device's picture memory, ``seconds_ago`` s back (2N ``time=-N``;
+    devices that keep past frames are :class:`KeepsPastFrames`)."""
+    if not isinstance(device, KeepsPastFrames):
         raise NotSupported("this device keeps no past camera frames", host=device.host)
-    data = await fetch(width, height, source=source or None, time=-int(seconds_ago))
+    if not 0 <= int(seconds_ago) <= device.past_frames_seconds:
+        raise InvalidValue(f"a past snapshot must be 0-{device.past_frames_seconds} seconds "
+                           "back", param="time")
+    data = await device.snapshot(source, width, height, time=-int(seconds_ago))
     if not is_jpeg(data):
         raise ProtocolError("camera snapshot is not a JPEG image", host=device.host)
     return bytes(data)
@@ -304,13 +309,12 @@ class _FallbackSource:
     async def run(self, on_frame: Callable[[bytes], None],
                   sink: FrameSink | None = None) -> None:
         """``frames()`` with direct delivery while the MJPEG source streams."""
-        run = getattr(self._inner, "run", None)
-        if run is None:
+        if not isinstance(self._inner, PushesFrames):
             async for frame in self.frames():
                 on_frame(frame)
             return
         try:
-            await run(on_frame, sink)
+            await self._inner.run(on_frame, sink)
             return
         except NotMjpeg as exc:
             self._fall_back(exc)

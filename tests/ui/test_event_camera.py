@@ -43,11 +43,16 @@ def test_seconds_back_is_clamped_to_the_memory_window():
 
 def test_only_devices_with_a_picture_memory_keep_past_frames():
     camera = SimpleNamespace(id="internal")
-    memory = SimpleNamespace(client=SimpleNamespace(camera_snapshot=lambda *a, **k: b""),
+    async def snapshot(source="", width=0, height=0, *, time=0):
+        return b""
+
+    # the ability is a type (core.abilities.KeepsPastFrames), not a reach into device.client
+    memory = SimpleNamespace(past_frames_seconds=30, snapshot=snapshot,
                              cameras=lambda: [camera])
     assert keeps_past_frames(memory)
-    assert not keeps_past_frames(SimpleNamespace(client=None, cameras=lambda: [camera]))
-    assert not keeps_past_frames(SimpleNamespace(client=memory.client, cameras=lambda: []))
+    assert not keeps_past_frames(SimpleNamespace(snapshot=snapshot, cameras=lambda: [camera]))
+    assert not keeps_past_frames(SimpleNamespace(past_frames_seconds=30, snapshot=snapshot,
+                                                 cameras=lambda: []))
     assert not keeps_past_frames(None)
 
 

@@ -60,8 +60,12 @@ def info_from_result(result: Mapping[str, Any]) -> DeviceInfo:
 
 
 class TwoNDevice(Device):
+    """A 2N IP intercom (HTTP API v2.11 and later); keeps its camera frames for 30 s
+    (:class:`~configurator.core.abilities.KeepsPastFrames`)."""
+
     vendor = "2N"
     driver_id = "2n"
+    past_frames_seconds = 30  # /api/camera/snapshot?time=-N, N <= 30
 
     def __init__(self, transport: Transport, info: DeviceInfo | None = None, *,
                  event_options: Mapping[str, Any] | None = None) -> None:

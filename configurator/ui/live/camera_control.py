@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
+from ...core.abilities import KeepsPastFrames
 from ...core.device import ActionSpec, Device
 from ...core.errors import ConfiguratorError
 from ...core.events import DeviceEvent, now_utc
@@ -36,7 +37,7 @@ def keeps_past_frames(device: Device | None) -> bool:
     """Whether ``device`` has a camera whose recent frames can be asked for by time."""
     if device is None or not device.cameras():
         return False
-    return callable(getattr(getattr(device, "client", None), "camera_snapshot", None))
+    return isinstance(device, KeepsPastFrames)
 
 
 def seconds_back(moment: datetime, now: datetime) -> int | None:
