@@ -252,3 +252,16 @@ def test_recording_file_names_cannot_leave_the_folder() -> None:
     assert safe_file_name("/pbx/play/general-recording/../../etc/passwd") == "passwd"
     assert safe_file_name("/pbx/play/x/..") == "recording"
     assert safe_file_name("/pbx/play/a/b c;rm.wav") == "b_c_rm.wav"
+
+
+def test_delete_all_needs_yes_then_empties_the_table(fleet, capsys) -> None:
+    door = target(fleet["onetouch"][0])
+    code, _, err = run(capsys, "delete", *door, "dialreplace", "--all")
+    assert code == 1 and "--yes" in err and err.count("\n") == 1
+    code, out, err = run(capsys, "delete", *door, "dialreplace", "--all", "--yes", "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"op": "clear", "key": "all rows", "ok": True, "message": ""}
+    code, out, _ = run(capsys, "get", *door, "dialreplace", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, _, err = run(capsys, "delete", *door, "dialreplace", "1", "--all", "--yes")
+    assert code == 1 and "not both" in err

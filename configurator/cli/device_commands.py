@@ -148,9 +148,17 @@ async def cmd_add(args: argparse.Namespace) -> int:
 
 
 async def cmd_delete(args: argparse.Namespace) -> int:
+    if args.all and args.keys:
+        raise InvalidValue("give row keys or --all, not both")
+    if not args.all and not args.keys:
+        raise InvalidValue("name the rows to delete (their keys), or --all --yes for every row")
+    if args.all and not args.yes:
+        raise InvalidValue(f"--all deletes every row of {args.table}: add --yes to confirm")
     async with opened_device(args) as device:
         await device.capabilities()
         spec = device.table(args.table)
+        if args.all:
+            return _report_rows(await device.clear_table(spec.id), args.json)
         key_spec = spec.column(spec.row_key)
         keys = [key_spec.parse(k) for k in args.keys]
         results = await device.apply_table(spec.id, delete=keys)

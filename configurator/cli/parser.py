@@ -70,10 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table")
     p.add_argument("assignments", nargs="+", metavar="COLUMN=VALUE")
 
-    p = sub.add_parser("delete", help="delete table rows by key: delete HOST TABLE KEY...")
+    p = sub.add_parser("delete", help="delete table rows by key: delete HOST TABLE KEY...; "
+                                      "delete HOST TABLE --all --yes empties the table")
     _device_options(p)
     p.add_argument("table")
-    p.add_argument("keys", nargs="+")
+    p.add_argument("keys", nargs="*")
+    p.add_argument("--all", action="store_true", help="delete every row (the device's clear)")
+    p.add_argument("--yes", action="store_true", help="confirm --all")
 
     p = sub.add_parser("action", help="run a device action (open door, dial, reboot...)")
     _device_options(p)

@@ -17,11 +17,12 @@ from typing import Any, ClassVar
 
 from .errors import InvalidValue, NotSupported
 from .events import DeviceEvent
-from .params import ParamSpec, SettingsPage, TableSpec
+from .params import ParamSpec, SettingsPage, TableOp, TableSpec
 from .transport import Transport
 from .write import (
     KeyResult,
     RowResult,
+    RowWriter,
     SendResult,
     WriteOutcome,
     WriteReport,
@@ -254,6 +255,21 @@ class Device(abc.ABC):
         delete: Sequence[Any] = (),
     ) -> list[RowResult]:
         raise NotSupported(f"changing table {table_id} is not supported", host=self.host)
+
+    async def clear_table(self, table_id: str) -> list[RowResult]:
+        """Delete every row of a table in one request (``TableOp.CLEAR``); one ``clear``
+        :class:`RowResult` described like any other row (applied / rejected with the
+        device's words / not verified when the answer was lost)."""
+        spec = self.table(table_id)
+        if TableOp.CLEAR not in spec.operations:
+            raise NotSupported(f"{spec.title} cannot be cleared on this device", host=self.host)
+        writer = RowWriter()
+        await writer.row("clear", "all rows", lambda: self.send_clear(spec.id))
+        return writer.results
+
+    async def send_clear(self, table_id: str) -> None:
+        """Driver part of :meth:`clear_table`: the device's own "delete all" request."""
+        raise NotSupported(f"clearing {table_id} is not supported", host=self.host)
 
     # -- actions --------------------------------------------------------------------------
     def actions(self) -> Sequence[ActionSpec]:

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from configurator.core.device import WriteOutcome
+from configurator.core.params import TableOp
 from configurator.core.transport import Credentials, Endpoint, Transport
 from configurator.drivers.fcm5600.device import FcmDevice
 from configurator.drivers.onetouch.device import OnetouchDevice
@@ -88,3 +89,38 @@ async def test_onetouch_lost_batch_answer_marks_each_row_not_verified(onetouch) 
     sim.answer_losses.clear()
     assert [(r.op, r.key, r.outcome) for r in results] == [("del", 1, WriteOutcome.APPLIED)]
     assert [r["Name"] for r in await device.read_table("rfkey")] == ["Bob"]
+
+
+async def test_onetouch_clear_empties_each_of_its_seven_clearable_tables(onetouch) -> None:
+    _sim, device = onetouch
+    await device.apply_table("rfkey", add=[{"Name": "Alice", "Code": "00B4161D",
+                                            "DoorNum": {"A"}}])
+    clearable = sorted(t.id for t in device.tables() if TableOp.CLEAR in t.operations)
+    assert clearable == ["calllog", "contacts", "dialreplace", "doorlog", "groups",
+                         "privatekey", "rfkey"]
+    for table_id in clearable:
+        (result,) = await device.clear_table(table_id)
+        assert (result.op, result.outcome) == ("clear", WriteOutcome.APPLIED), table_id
+        assert await device.read_table(table_id) == [], table_id
+
+
+async def test_fcm_clear_phonebook_and_lost_clear_answer_is_not_verified(fcm) -> None:
+    sim, pbx = fcm
+    await pbx.apply_table("phonebook", add=[{"name": "Desk", "phoneNumber": "200"}])
+    (result,) = await pbx.clear_table("phonebook")
+    assert result.outcome is WriteOutcome.APPLIED
+    assert await pbx.read_table("phonebook") == []
+    await pbx.apply_table("callforward", add=[{"exten": "100", "type": "busy", "dest": "555"}])
+    sim.lose_answers(lambda r: r.path.endswith("/call-forward/delete-all"))
+    (result,) = await pbx.clear_table("callforward")
+    assert result.outcome is WriteOutcome.NOT_VERIFIED and "lost" in result.message
+    sim.answer_losses.clear()
+    assert await pbx.read_table("callforward") == []  # the PBX did clear it
+
+
+async def test_a_table_without_clear_refuses_it(fcm) -> None:
+    from configurator.core.errors import NotSupported
+
+    _sim, pbx = fcm
+    with pytest.raises(NotSupported, match="cannot be cleared"):
+        await pbx.clear_table("extensions")

@@ -283,3 +283,14 @@ async def test_fleet_holds_two_fanvil_models(loopback) -> None:
             models.append((await dev.read_info()).model)
             await dev.aclose()
     assert models == ["X6", "i30"]
+
+
+async def test_clear_table_empties_the_list_with_one_del(device: FanvilDevice,
+                                                         sim: FanvilSimulator) -> None:
+    await device.apply_table("mmifilter", add=[
+        {"StartIP": "172.16.7.1", "EndIP": "172.16.7.255"},
+        {"StartIP": "172.16.6.1", "EndIP": "172.16.6.255"}])
+    assert len(await device.read_table("mmifilter")) == 2
+    (result,) = await device.clear_table("mmifilter")
+    assert (result.op, result.ok) == ("clear", True)
+    assert await device.read_table("mmifilter") == []

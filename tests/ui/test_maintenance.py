@@ -270,3 +270,29 @@ def test_twon_restore_and_a_device_without_restore(qtbot, qloop, loopback, tmp_p
             await close(window, [twon, fanvil])
 
     qloop.run_until_complete(scenario())
+
+
+def test_clear_all_asks_for_the_device_name_then_empties_the_table(qtbot, qloop, loopback):
+    async def scenario():
+        sim = await start("onetouch", loopback())
+        window = await open_window([sim])
+        try:
+            session = session_at(window, sim.host)
+            await session.device.apply_table("rfkey", add=CARDS)
+            view = await open_view(window, session, "rfkeys")
+            table = view.tables[0]
+            assert await table.load() and len(table.model.rows) == 2
+            assert table.clear_action.isVisible() and table.clear_action.isEnabled()
+            table.asker = asker = ScriptedAsker(answer=False)
+            assert not await table.clear_on_device()
+            assert codes(sim) == ["00B4161D", "00B4161E"]  # declined: nothing sent
+            assert asker.asked[-1][:3] == ("confirm", "Clear RF cards?", session.title)
+            assert "all 2 row(s)" in asker.asked[-1][3]
+            asker.answer = True
+            assert await table.clear_on_device()
+            assert codes(sim) == [] and table.model.rows == []
+            assert table.banner.kind == "success" and not table.clear_action.isEnabled()
+        finally:
+            await close(window, [sim])
+
+    qloop.run_until_complete(scenario())

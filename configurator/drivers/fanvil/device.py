@@ -180,6 +180,10 @@ class FanvilDevice(Device):
             await writer.row("add", row.get("index"), partial(self._add_row, spec, name, row))
         return writer.results
 
+    async def send_clear(self, table_id: str) -> None:
+        """``cmd="del"`` with the list name ending in "." clears the whole list (document)."""
+        await self.client.delete(f"{specs.list_name(table_id)}.")
+
     async def _add_row(self, spec: TableSpec, name: str, row: Mapping[str, Any]) -> None:
         clean = spec.validate_row(row)
         index = clean.pop("index", None)

@@ -290,6 +290,12 @@ class FcmDevice(Device):
             return await self.client.delete_all_contacts()
         return await self.client.delete_all_call_forwards()
 
+    async def send_clear(self, table_id: str) -> None:
+        """``phone-book/delete-all`` and ``call-forward/delete-all``."""
+        clear = {"phonebook": self.client.delete_all_contacts,
+                 "callforward": self.client.delete_all_call_forwards}
+        await clear[table_id]()
+
     async def call_raw(self, function: str, args: Mapping[str, str]) -> Any:
         """``function`` is a documented URL without ``/pbx/``/``/api/`` (e.g.
         ``systeminfo/version``, ``call-dial/dial``), or ``play`` with ``url=<playUrl>`` to

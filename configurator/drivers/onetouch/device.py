@@ -293,6 +293,11 @@ class OnetouchDevice(Device):
         step("Upgrading, checked by MD5 (3/3)…")
         await self.client.firmware_upgrade(image.md5)
 
+    async def send_clear(self, table_id: str) -> None:
+        """``<target>/clear``: the seven tables that have it (rfkey, privatekey, contact,
+        group, dialreplace, calllog, doorlog)."""
+        await self.client.table_clear(TABLE_TARGETS[table_id])
+
     def _file_table(self, table_id: str, op: TableOp) -> tuple[TableSpec, str]:
         spec = self.table(table_id)
         if op not in spec.operations:

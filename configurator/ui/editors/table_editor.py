@@ -165,7 +165,13 @@ class TableEditor(QWidget):
         self.summary.setStyleSheet("color: #546e7a;")
         self.revert_button = QPushButton(icon("revert"), "Revert", self)
         self.apply_button = QPushButton(icon("apply"), "Apply", self)
+        # Dangerous, so apart from the everyday row actions of the toolbar.
+        self.clear_action = QPushButton(icon("remove"), "Clear all on device…", self)
+        self.clear_action.setVisible(TableOp.CLEAR in ops)
+        self.clear_action.setToolTip("Delete every row of this table on the device at once "
+                                     "(asks you to type the device's name)")
         bottom.addWidget(self.reload_button)
+        bottom.addWidget(self.clear_action)
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.apply_button)
@@ -177,6 +183,8 @@ class TableEditor(QWidget):
         self.edit_action.triggered.connect(lambda: self.ctx.spawn(self.edit_dialog(), "edit"))
         self.view.doubleClicked.connect(lambda _: self.ctx.spawn(self.edit_dialog(), "edit"))
         self.delete_action.triggered.connect(self.delete_selected)
+        self.clear_action.clicked.connect(
+            lambda: self.ctx.spawn(self.clear_on_device(), "clear table"))
         self.import_action.triggered.connect(lambda: self.ctx.spawn(self.import_dialog()))
         self.export_action.triggered.connect(lambda: self.ctx.spawn(self.export_dialog()))
         self.device_export_action.triggered.connect(
@@ -206,6 +214,7 @@ class TableEditor(QWidget):
         self.import_action.setEnabled(self.can_add and self.loaded and not self.busy)
         self.device_export_action.setEnabled(not self.busy)
         self.device_import_action.setEnabled(self.loaded and not self.busy)
+        self.clear_action.setEnabled(self.loaded and bool(self.model.rows) and not self.busy)
         self.apply_button.setEnabled(bool(pending) and not self.busy)
         self.revert_button.setEnabled(bool(pending) and not self.busy)
         self.reload_button.setEnabled(not self.busy)
@@ -391,6 +400,48 @@ class TableEditor(QWidget):
         self.banner.success(f"Imported {_h(name)}: {_h(title)} now has "
                             f"{len(self.model.rows)} row(s) on the device.")
         self.ctx.status(f"{device_title} — {title}: imported {name}")
+        return True
+
+    async def clear_on_device(self) -> bool:
+        """Delete every row on the device (``TableOp.CLEAR``) after a typed confirmation,
+        then show what the device holds."""
+        device = self.ctx.session.device
+        title, device_title = self.spec.title, self.ctx.session.title
+        if device is None:
+            self.banner.error("The device is not connected; nothing was deleted.")
+            return False
+        if self.dirty:
+            self.banner.warning("Apply or revert the pending changes before clearing the table.")
+            return False
+        text = (f"This deletes <b>all {len(self.model.rows)} row(s)</b> of {_h(title)} on "
+                f"<b>{_h(device_title)}</b>. It cannot be undone: export the table first if "
+                "you may need it again.")
+        if not await self.asker.confirm(self, f"Clear {title}?", text, phrase=device_title,
+                                        ok_text="Delete every row"):
+            self.banner.info("Nothing was deleted.")
+            return False
+        self.set_busy(True)
+        self.banner.info(f"Clearing {title}…")
+        failure = ""
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                results = await device.clear_table(self.spec.id)
+            failure = next((r.message or str(r.outcome) for r in results if not r.ok), "")
+        except Exception as exc:
+            failure = _reason(exc, log)
+        finally:
+            self.set_busy(False)
+        reloaded = await self.load()
+        if failure:
+            self.banner.error(f"{_h(title)} was not cleared: {_h(failure)}"
+                              + ("" if reloaded else " (the table could not be re-read)"))
+            return False
+        left = len(self.model.rows)
+        if reloaded and left:
+            self.banner.error(f"The device still reports {left} row(s) of {_h(title)}.")
+            return False
+        self.banner.success(f"{_h(title)} cleared on {_h(device_title)}.")
+        self.ctx.status(f"{device_title} — {title}: cleared")
         return True
 
     # -- device I/O -----------------------------------------------------------------------
