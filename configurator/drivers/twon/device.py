@@ -36,10 +36,12 @@ from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.transport import Transport
 from ...core.write import RowWriter, send_each
 from . import specs
+from .calllog import CALLLOG_TABLE, clear_calllog, delete_records, read_calllog
 from .caps import DetectedCaps, detect
 from .client import HANGUP_REASONS, TwoNClient
 from .events import TwoNEventSource
 from .functions import Body, Reply, function
+from .operator_actions import RUNNERS, operator_actions
 
 log = logging.getLogger(__name__)
 
@@ -229,12 +231,17 @@ class TwoNDevice(Device):
 
     # -- directory ------------------------------------------------------------------------
     def tables(self) -> Sequence[TableSpec]:
-        if self.dir_template is None:
-            return ()
-        return (specs.directory_table(self.dir_template),)
+        out: list[TableSpec] = []
+        if self.dir_template is not None:
+            out.append(specs.directory_table(self.dir_template))
+        if self.detected is not None and Capability.CALLLOG in self.detected.capabilities:
+            out.append(CALLLOG_TABLE)
+        return out
 
     async def read_table(self, table_id: str) -> list[dict[str, Any]]:
         table = self.table(table_id)
+        if table.id == CALLLOG_TABLE.id:
+            return await read_calllog(self.client)
         keys = {c.key for c in table.columns}
         result = await self.client.dir_query(fields=[])
         rows = []
@@ -249,6 +256,10 @@ class TwoNDevice(Device):
                           update: Sequence[Mapping[str, Any]] = (),
                           delete: Sequence[Any] = ()) -> list[RowResult]:
         table = self.table(table_id)
+        if table.id == CALLLOG_TABLE.id:
+            if add or update:
+                raise NotSupported("call log records can only be deleted", host=self.host)
+            return await delete_records(self.client, delete)
         template = self.dir_template or {}
         writer = RowWriter()
 
@@ -278,6 +289,12 @@ class TwoNDevice(Device):
                               partial(call, uuids if op == "del" else rows),
                               partial(_row_results, op, rows))
         return writer.results
+
+    async def send_clear(self, table_id: str) -> None:
+        """Only the call log can be cleared (the directory has no "delete all")."""
+        if table_id != CALLLOG_TABLE.id:
+            raise NotSupported(f"{table_id} cannot be cleared", host=self.host)
+        await clear_calllog(self.client)
 
     # -- actions --------------------------------------------------------------------------
     def actions(self) -> Sequence[ActionSpec]:
@@ -322,6 +339,7 @@ class TwoNDevice(Device):
             out.append(ActionSpec("audio_test", "Audio test", capability="audio",
                                   help="Test of the built-in microphone and speaker; the "
                                        "result arrives as an AudioLoopTest event."))
+        out += operator_actions(caps, found.has_system_caps)
         out += [
             ActionSpec("restart", "Restart", capability="maintenance", dangerous=True,
                        confirm_text="Restart the intercom? Calls in progress are dropped."),
@@ -335,6 +353,8 @@ class TwoNDevice(Device):
         spec = self.action(action_id)
         values = {p.key: p.validate(args.get(p.key, p.default)) for p in spec.params}
         c = self.client
+        if action_id in RUNNERS:
+            return await RUNNERS[action_id](c, values)
         if action_id == "open_door":
             return await c.switch_ctrl(values["switch"], "trigger")
         if action_id.startswith("switch_"):

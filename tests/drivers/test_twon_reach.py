@@ -1,0 +1,50 @@
+"""2N functions a person reaches from the window and named CLI commands: the call log table
+(read, delete, clear) and the e-mail / access / lift / automation actions."""
+
+from __future__ import annotations
+
+import pytest
+
+from configurator.core.device import WriteOutcome
+from configurator.core.errors import Rejected
+
+from .test_twon_sim import device_for, simulator
+
+
+async def test_call_log_read_delete_one_then_clear(loopback) -> None:
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        assert "calllog" in {t.id for t in device.tables()}
+        sim.press_button()  # a doorbell record...
+        session = await device.run_action("dial", {"number": "sip:100@10.0.0.9"})
+        await device.run_action("hangup", {"session": session})  # ...and an outgoing one
+        rows = await device.read_table("calllog")
+        assert [r["callType"] for r in rows[:2]] == ["outgoing", "doorbell"]  # newest first
+        assert "duration" not in rows[1]  # a doorbell record carries no call fields
+        results = await device.apply_table("calllog", delete=[rows[0]["id"], 999])
+        assert [(r.key, r.outcome) for r in results] == [
+            (rows[0]["id"], WriteOutcome.APPLIED), (999, WriteOutcome.REJECTED)]
+        assert "record not found" in results[1].message
+        assert [r["id"] for r in await device.read_table("calllog")] == [
+            r["id"] for r in rows[1:]]
+        (cleared,) = await device.clear_table("calllog")
+        assert cleared.outcome is WriteOutcome.APPLIED
+        assert await device.read_table("calllog") == []
+
+
+async def test_operator_actions_reach_the_device(loopback) -> None:
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        offered = {a.id for a in device.actions()}
+        assert {"email_test", "grant_access", "lift_access", "automation_trigger"} <= offered
+        said = await device.run_action("email_test", {"to": "installer@example.com",
+                                                      "pictureCount": 1})
+        assert "installer@example.com" in said
+        mail = sim.extensions["mail"][-1]
+        assert (mail["to"], mail["pictureCount"]) == ("installer@example.com", 1)
+        await device.run_action("automation_trigger", {"triggerId": "gate"})
+        assert sim.extensions["access"].triggers == ["gate"]
+        unknown = "09ebfd7d-24e4-4d58-ad02-804ad69938a6"
+        assert "refused" in await device.run_action("grant_access", {"id": 0, "user": unknown})
+        with pytest.raises(Rejected, match="User not found"):
+            await device.run_action("lift_access", {"user": unknown})
