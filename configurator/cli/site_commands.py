@@ -315,8 +315,94 @@ async def site_firmware(args: argparse.Namespace) -> int:
     return summarize(results)
 
 
+# -- door test / report ---------------------------------------------------------------------
+async def site_doortest(args: argparse.Namespace) -> int:
+    from ..core.device import Device
+    from ..live.journal import EventJournal
+    from ..services.site_ops.audit import AuditTrail, site_journal_path
+    from ..services.site_ops.doortest import run_door_test, snapshot_dir
+    from ..services.site_ops.runner import run_devices, with_device
+    from ..services.site_ops.targets import select
+
+    (path,) = _operands(args, 1, 1)
+    site = _load(path)
+    devices = select(site, args.devices)
+    journal = EventJournal(site_journal_path(Path(path)))
+    try:
+        audit = AuditTrail(journal, operation="door test")
+
+        async def job(entry: SiteDevice, device: Device) -> DeviceResult:
+            return await run_door_test(entry, device, wait=args.wait, audit=audit,
+                                       snapshots=snapshot_dir(Path(path)))
+
+        cancel = Cancel()
+        with interrupt_cancels(cancel):
+            results = await run_devices(devices, with_device(job, _credentials(args, site)),
+                                        concurrency=args.concurrency, cancel=cancel,
+                                        progress=_door_progress(args))
+        audit.flush()
+    finally:
+        journal.close()
+    return summarize(results)
+
+
+def _door_progress(args: argparse.Namespace) -> Progress:
+    def done(result: DeviceResult) -> None:
+        print_result(result, args.json)
+        if not args.json:
+            for door in result.details.get("doors", []):
+                seen = (f"event {door['event_type']} after {door['latency_ms']} ms"
+                        if door["seen"] else door.get("error") or "no event")
+                picture = "  + snapshot" if door.get("snapshot") else ""
+                print(f"  {door['door']}: {seen}{picture}", flush=True)
+    return Progress(on_done=done)
+
+
+async def site_report(args: argparse.Namespace) -> int:
+    from ..live.journal import EventJournal
+    from ..services.site_ops.audit import site_journal_path
+    from ..services.site_ops.report import collect
+    from ..services.site_ops.report_html import render_html
+    from ..services.site_ops.targets import select
+
+    (path,) = _operands(args, 1, 1)
+    out = Path(args.out or "")
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise InvalidValue("report needs --out FILE.html or FILE.pdf")
+    site = _load(path)
+    devices = select(site, args.devices)
+    journal_path = site_journal_path(Path(path))
+    journal = EventJournal(journal_path) if journal_path.exists() else None
+    try:
+        report, results = await collect(site, devices, _credentials(args, site), journal,
+                                        concurrency=args.concurrency,
+                                        progress=_progress(args))
+    finally:
+        if journal is not None:
+            journal.close()
+    try:
+        if out.suffix.lower() == ".pdf":
+            try:
+                from ..ui.site.report_pdf import write_pdf
+            except ImportError as exc:
+                raise InvalidValue(f"PDF needs Qt (PySide6): {exc}") from None
+            pages = write_pdf(report, out)
+            print(f"# wrote {out} ({pages} page(s))", file=sys.stderr)
+        else:
+            from ..services.paths import atomic_write_text
+
+            atomic_write_text(out, render_html(report))
+            print(f"# wrote {out}", file=sys.stderr)
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {out}: {exc.strerror or exc}") from None
+    for title, problem in report.problems:
+        print(f"# open problem: {title}: {problem}", file=sys.stderr)
+    return summarize(results)
+
+
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
 HANDLERS: dict[str, Handler] = {
     "add": site_add, "list": site_list, "tag": site_tag, "apply": site_apply,
     "backup": site_backup, "restore": site_restore, "firmware": site_firmware,
+    "doortest": site_doortest, "report": site_report,
 }

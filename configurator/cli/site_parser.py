@@ -15,6 +15,8 @@ USAGE = {
     "backup": "site backup SITE.json --out DIR [--devices SELECTOR]",
     "restore": "site restore SITE.json BACKUP_DIR DEVICE [--yes]",
     "firmware": "site firmware SITE.json FILE... [--canary 1 --batch N] [--apply --yes]",
+    "doortest": "site doortest SITE.json [--devices SELECTOR] [--wait S]",
+    "report": "site report SITE.json --out FILE.html|FILE.pdf [--devices SELECTOR]",
 }
 
 

@@ -153,3 +153,19 @@ def test_wrong_password_is_auth_failed_and_never_echoed(capsys, workdir, fleet) 
     assert line["status"] == "auth failed" and line["model"]  # detected, then refused
     assert "not-the-password" not in out.out + out.err
     assert "not-the-password" not in (workdir / "site.json").read_text()
+
+
+def test_doortest_then_report_html_and_pdf(capsys, workdir, fleet, qapp) -> None:
+    site = str(workdir / "site.json")
+    assert main(["site", "add", site, *hosts(fleet), "--name", "Block D"]) == 0
+    assert main(["site", "doortest", site, "--devices", "vendor:2n", "--wait", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Switch 1: event SwitchStateChanged after" in out and "+ snapshot" in out
+
+    assert main(["site", "report", site, "--out", str(workdir / "r.html")]) == 0
+    page = (workdir / "r.html").read_text()
+    assert "Block D" in page and page.count("data:image/jpeg;base64,") >= 2
+    assert main(["site", "report", site, "--out", str(workdir / "r.pdf")]) == 0
+    assert (workdir / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert main(["site", "report", site, "--out", str(workdir / "r.txt")]) == 1
+    assert "FILE.html or FILE.pdf" in capsys.readouterr().err

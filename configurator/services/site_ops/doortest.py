@@ -1,0 +1,153 @@
+"""A recorded door test: open each door, see its event come back, take a camera picture.
+
+Per door of a device that offers the ``open_door`` action: listen to the device's events,
+press "open door" at T, wait for the first door/relay/switch event (seen at T+x, measured on
+this computer's clock when it arrives), take a snapshot where the device has a camera, and
+journal a ``door test`` event (the report shows the newest one per door). The door opening is
+also an audit entry: the program made the device do something.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from pathlib import Path
+from typing import Any
+
+from ...core.device import Device
+from ...core.errors import ConfiguratorError, NotSupported
+from ...core.events import DeviceEvent, Severity, now_utc
+from ...core.params import ParamSpec
+from ..site import SiteDevice
+from .audit import AuditTrail
+from .results import DeviceResult, DeviceStatus
+
+DOOR_TEST_TYPE = "door test"
+DOOR_WORDS = ("door", "relay", "switch", "output")
+SETTLE = 0.5  # s for the event subscription to be in place before the door is pressed
+SNAPSHOT_SIZE = (320, 240)
+
+
+def snapshot_dir(site_path: Path) -> Path:
+    return site_path.with_name(site_path.stem + ".doortests")
+
+
+def doors(device: Device) -> list[tuple[dict[str, Any], str]]:
+    """(action arguments, door label) per door the open-door action can open."""
+    try:
+        action = device.action("open_door")
+    except NotSupported:
+        return []
+    defaults = {p.key: p.default for p in action.params if p.default is not None}
+    chooser: ParamSpec | None = next((p for p in action.params if p.choices), None)
+    if chooser is None:
+        return [(defaults, "Door")]
+    return [({**defaults, chooser.key: c.value},
+             c.label if c.label.lower().startswith(chooser.label.lower())
+             else f"{chooser.label} {c.label}") for c in chooser.choices]
+
+
+def is_door_event(event: DeviceEvent) -> bool:
+    text = event.type.lower()
+    return any(word in text for word in DOOR_WORDS) and not text.startswith("poll.")
+
+
+async def run_door_test(entry: SiteDevice, device: Device, *, wait: float = 5.0,
+                     audit: AuditTrail | None = None,
+                     snapshots: Path | None = None) -> DeviceResult:
+    found = doors(device)
+    if not found:
+        return DeviceResult(entry.key, entry.title, DeviceStatus.SKIPPED,
+                            "the device has no open-door action")
+    tested = []
+    for args, label in found:
+        tested.append(await _one_door(entry, device, args, label, wait=wait, audit=audit,
+                                      snapshots=snapshots))
+    seen = [t for t in tested if t["seen"]]
+    status = DeviceStatus.SUCCEEDED if len(seen) == len(tested) else DeviceStatus.FAILED
+    message = "" if status is DeviceStatus.SUCCEEDED else \
+        f"{len(tested) - len(seen)} of {len(tested)} door(s) gave no event within {wait:g} s"
+    return DeviceResult(entry.key, entry.title, status, message, details={"doors": tested})
+
+
+async def _one_door(entry: SiteDevice, device: Device, args: dict[str, Any], label: str, *,
+                    wait: float, audit: AuditTrail | None,
+                    snapshots: Path | None) -> dict[str, Any]:
+    queue: asyncio.Queue[tuple[float, DeviceEvent]] = asyncio.Queue()
+
+    async def listen() -> None:
+        with contextlib.suppress(NotSupported, ConfiguratorError):
+            async for event in device.events():
+                queue.put_nowait((time.monotonic(), event))
+
+    listener = asyncio.ensure_future(listen())
+    try:
+        await asyncio.sleep(SETTLE)
+        while not queue.empty():  # what was already queued is not the door's answer
+            queue.get_nowait()
+        pressed_utc, pressed = now_utc(), time.monotonic()
+        record: dict[str, Any] = {"door": label, "pressed_utc": pressed_utc.isoformat(),
+                                  "seen": False}
+        try:
+            await device.run_action("open_door", args)
+        except ConfiguratorError as exc:
+            record["error"] = exc.message
+            _journal(entry, audit, record, ok=False)
+            return record
+        snapshot = asyncio.ensure_future(_snapshot(device))
+        deadline = pressed + wait
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                async with asyncio.timeout(left):
+                    arrived, event = await queue.get()
+            except TimeoutError:
+                break
+            if is_door_event(event):
+                record.update(seen=True, latency_ms=round((arrived - pressed) * 1000),
+                              event_type=event.type, event_summary=event.summary)
+                break
+        picture = await snapshot
+        if picture and snapshots is not None:
+            record["snapshot"] = _save(snapshots, entry, label, picture)
+        _journal(entry, audit, record, ok=record["seen"])
+        return record
+    finally:
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await listener
+
+
+async def _snapshot(device: Device) -> bytes:
+    if not device.cameras():
+        return b""
+    try:
+        return await device.snapshot("", *SNAPSHOT_SIZE)
+    except ConfiguratorError:
+        return b""
+
+
+def _save(folder: Path, entry: SiteDevice, label: str, picture: bytes) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = "".join(c if c.isalnum() else "-" for c in f"{entry.key}-{label}")
+    name = f"{stem}-{now_utc().strftime('%Y%m%d-%H%M%S')}.jpg"
+    (folder / name).write_bytes(picture)
+    return name
+
+
+def _journal(entry: SiteDevice, audit: AuditTrail | None, record: dict[str, Any], *,
+             ok: bool) -> None:
+    if audit is None:
+        return
+    result = (f"event after {record['latency_ms']} ms" if record.get("seen")
+              else record.get("error") or "no event")
+    audit.action(entry.key, entry.title, f"open {record['door']} (door test)", result, ok=ok)
+    summary = f"{record['door']}: " + (
+        f"{record.get('event_type')} seen after {record['latency_ms']} ms" if ok else result)
+    event = DeviceEvent(device=entry.key, type=DOOR_TEST_TYPE, utc=now_utc(), summary=summary,
+                        params={**record, "title": entry.title, "user": audit.user},
+                        severity=Severity.INFO if ok else Severity.WARNING,
+                        source="configurator")
+    audit.events.append(event)
+    if audit.journal is not None:
+        audit.journal.add(event)
