@@ -53,7 +53,7 @@ class BulkApply:
             changes = self.source.for_device(self.site, entry)
             result = await apply_changes(entry, device, changes, dry_run=dry_run)
             if self.audit is not None and not dry_run:
-                self.audit.device_result(result)
+                self.audit.device_result(result, entry.address)
             return result
 
         async def job_or_skip(entry: SiteDevice) -> DeviceResult:

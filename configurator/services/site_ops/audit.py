@@ -8,7 +8,7 @@ type and the commissioning report lists it. Secret values are journaled masked.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,10 @@ class AuditTrail:
     """Writes audit events; ``journal`` None keeps them in ``events`` only (dry runs)."""
 
     def __init__(self, journal: EventJournal | None, *, operation: str = "",
-                 user: str | None = None) -> None:
+                 user: str | None = None,
+                 sink: Callable[[DeviceEvent], object] | None = None) -> None:
         self.journal = journal
+        self.sink = sink  # the window: its event hub (shown in the event log, journaled)
         self.operation = operation
         self.user = user or os_user()
         self.events: list[DeviceEvent] = []
@@ -87,24 +89,31 @@ class AuditTrail:
                     "action": what, "result": result, **params},
             severity=Severity.INFO if ok else Severity.WARNING, source=SOURCE))
 
-    def device_result(self, result: DeviceResult) -> None:
+    def device_result(self, result: DeviceResult, address: str) -> None:
         """Journal what a bulk apply did on one device: every key it tried to change (an
-        unchanged key is no change) and every table row."""
+        unchanged key is no change) and every table row. Events name the device by address,
+        like the device's own events in the event log."""
         for change in result.keys:
             if change.outcome is None or change.outcome in (KeyOutcome.SKIPPED,
                                                             KeyOutcome.NOT_STARTED):
                 continue
             if change.outcome is KeyOutcome.APPLIED and not change.changed:
                 continue
-            self.key_change(result.device, result.title, change)
+            self.key_change(address, result.title, change)
         for row in result.rows:
             if row.ok is not None and row.op != "skip":
-                self.row_change(result.device, result.title, row)
+                self.row_change(address, result.title, row)
+
+    def record(self, event: DeviceEvent) -> DeviceEvent:
+        """Any other event of the program's own work (a door test)."""
+        return self._add(event)
 
     def _add(self, event: DeviceEvent) -> DeviceEvent:
         self.events.append(event)
         if self.journal is not None:
             self.journal.add(event)
+        if self.sink is not None:
+            self.sink(event)
         return event
 
     def flush(self) -> None:

@@ -220,11 +220,11 @@ async def restore_device(site: Site, folder: Path, entry: SiteDevice,
             await device.restore(saved, str(item["file"]))
         except ConfiguratorError as exc:
             if audit is not None:
-                audit.action(entry.key, entry.title, "restore", f"failed: {exc.message}",
+                audit.action(entry.address, entry.title, "restore", f"failed: {exc.message}",
                              ok=False, file=item["file"])
             raise
         if audit is not None:
-            audit.action(entry.key, entry.title, "restore", f"{item['file']} sent",
+            audit.action(entry.address, entry.title, "restore", f"{item['file']} sent",
                          ok=True, file=item["file"], sha256=item["sha256"])
         restarts = device.maintenance().restore_restarts
         return DeviceResult(entry.key, entry.title, DeviceStatus.SUCCEEDED,

@@ -141,13 +141,11 @@ def _journal(entry: SiteDevice, audit: AuditTrail | None, record: dict[str, Any]
         return
     result = (f"event after {record['latency_ms']} ms" if record.get("seen")
               else record.get("error") or "no event")
-    audit.action(entry.key, entry.title, f"open {record['door']} (door test)", result, ok=ok)
+    audit.action(entry.address, entry.title, f"open {record['door']} (door test)", result, ok=ok)
     summary = f"{record['door']}: " + (
         f"{record.get('event_type')} seen after {record['latency_ms']} ms" if ok else result)
-    event = DeviceEvent(device=entry.key, type=DOOR_TEST_TYPE, utc=now_utc(), summary=summary,
+    event = DeviceEvent(device=entry.address, type=DOOR_TEST_TYPE, utc=now_utc(), summary=summary,
                         params={**record, "title": entry.title, "user": audit.user},
                         severity=Severity.INFO if ok else Severity.WARNING,
                         source="configurator")
-    audit.events.append(event)
-    if audit.journal is not None:
-        audit.journal.add(event)
+    audit.record(event)

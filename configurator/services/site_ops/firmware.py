@@ -206,7 +206,7 @@ class FirmwareRollout:
 
     def _journal(self, entry: SiteDevice, file: str, result: str, *, ok: bool) -> None:
         if self.audit is not None:
-            self.audit.action(entry.key, entry.title, "firmware", result, ok=ok, file=file)
+            self.audit.action(entry.address, entry.title, "firmware", result, ok=ok, file=file)
             self.audit.flush()
 
     async def run_waves(self, plan: Sequence[tuple[SiteDevice, DeviceResult]], *,

@@ -133,11 +133,11 @@ async def collect(site: Site, devices: list[SiteDevice], credentials: SiteCreden
         ordered.append(report)
     audit: list[DeviceEvent] = []
     if journal is not None:
-        keys = [d.key for d in devices]
-        tests = journal.search(devices=keys, types=[DOOR_TEST_TYPE], limit=None)
+        addresses = sorted({d.address for d in devices})
+        tests = journal.search(devices=addresses, types=[DOOR_TEST_TYPE], limit=None)
         folder = snapshot_dir(site.path) if site.path else None
         attach_door_tests(ordered, tests, folder)
-        audit = journal.search(devices=keys, types=[AUDIT_TYPE], limit=MAX_AUDIT,
+        audit = journal.search(devices=addresses, types=[AUDIT_TYPE], limit=MAX_AUDIT,
                                newest_first=True)
     return SiteReport(site, datetime.now().astimezone(), os_user(), ordered, audit,
                       problems(ordered, audit)), results
@@ -149,7 +149,7 @@ def attach_door_tests(devices: list[DeviceReport], events: list[DeviceEvent],
     newest: dict[tuple[str, str], DeviceEvent] = {}
     for event in events:
         newest[(event.device, str(event.params.get("door", "")))] = event
-    by_key = {d.entry.key: d for d in devices}
+    by_key = {d.entry.address: d for d in devices}
     for (device, door), event in newest.items():
         target = by_key.get(device)
         if target is None:
@@ -188,7 +188,7 @@ def problems(devices: list[DeviceReport], audit: list[DeviceEvent]) -> list[tupl
         what = str(event.params.get("key") or event.params.get("table") or
                    event.params.get("action") or "")
         latest[(event.device, what)] = event
-    titles = {d.entry.key: d.entry.title for d in devices}
+    titles = {d.entry.address: d.entry.title for d in devices}
     for (device, _what), event in latest.items():
         if event.severity is Severity.WARNING and "door test" not in event.summary:
             out.append((titles.get(device, device), f"change not applied: {event.summary}"))
