@@ -36,6 +36,7 @@ from ..icons import application_icon
 from ..live.camera_control import CameraControl
 from ..live.event_log import LiveLog, journal_path
 from ..messages import user_message
+from ..site.site_work import SiteWork
 from .command_control import CommandControl
 from .context import WindowContext
 from .device_control import DeviceControl
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self._build_event_log()
         self.docks.default_sizes()
         self.menus = WindowMenus(self)
+        self.site_work = SiteWork(ctx, self.tree)  # multi-select, tags, bulk edit, report
+        self.menuBar().insertMenu(self.menuBar().actions()[-1], self.site_work.menu)
         self._build_statusbar()
         self._wire()
         self.docks.restore(settings)

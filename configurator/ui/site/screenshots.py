@@ -1,0 +1,99 @@
+"""Screenshots of site-scale work on the demo fleet (offscreen).
+
+``python -m configurator.ui.site.screenshots [outdir]`` writes 13-17 into
+``resources/screenshots``: the tree with a selection, bulk edit with "(various)", the device ×
+key preview, the results of the apply and its audit events in the event log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..screenshots import DEFAULT_DIR, wait_for, wait_online
+
+HOLD_A = "Config.DoorSetting.RELAY.HoldDelayA"
+NAME_C = "Config.DoorSetting.RELAY.NameC"
+
+
+async def shoot(out: Path) -> list[Path]:
+    from ...app import build_window, start_demo
+    from ..dialogs.prompter import AutoPrompter
+
+    out.mkdir(parents=True, exist_ok=True)
+    window = build_window(demo=True, prompter=AutoPrompter())
+    window.resize(1360, 860)
+    window.show()
+    saved: list[Path] = []
+
+    async def save(name: str, widget: Any = None) -> None:
+        await asyncio.sleep(0.2)
+        path = out / f"{name}.png"
+        (widget or window).grab().save(str(path))
+        saved.append(path)
+
+    try:
+        await start_demo(window)
+        await wait_online(window)
+        sessions = [s for s in window.ctx.manager.sessions.values()
+                    if s.entry.vendor == "Onetouch" and s.device is not None]
+        if len(sessions) < 2:
+            raise RuntimeError("the demo fleet has fewer than two Onetouch devices")
+        # One door was set differently by hand before: the bulk editor shows "(various)".
+        await sessions[1].device.write_page("relay", {HOLD_A: 8})  # type: ignore[union-attr]
+        work = window.site_work
+        window.navigation.select_device(sessions[0].entry.address)
+        work.select_same_vendor()
+        await save("13-site-selection")
+
+        dialog = work.open_bulk_edit()
+        if dialog is None:
+            raise RuntimeError("no bulk edit dialog")
+        dialog.resize(1120, 700)
+        index = next(i for i in range(dialog.page_box.count())
+                     if dialog.page_box.itemData(i) == "relay")
+        dialog.page_box.setCurrentIndex(index)
+        await wait_for(lambda: dialog.fields.rowCount() > 0 and len(dialog.current) == 2)
+        dialog.set_new_value(HOLD_A, "6")
+        dialog.set_new_value(NAME_C, "Garage")
+        dialog.fields.scrollToTop()
+        await save("14-bulk-edit-various", dialog)
+        await dialog.run(dry_run=True)
+        await save("15-bulk-preview", dialog)
+        await dialog.run(dry_run=False)
+        await save("16-bulk-results", dialog)
+        dialog.close()
+        window.live.pane.flush()
+        await save("17-audit-in-event-log")
+    finally:
+        window.close()
+        await window.wait_closed()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    out = Path(args[0]) if args else DEFAULT_DIR
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("CONFIGURATOR_CONFIG_DIR", tempfile.mkdtemp(prefix="configurator-"))
+    from PySide6.QtWidgets import QApplication
+    from qasync import QEventLoop
+
+    app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        for path in loop.run_until_complete(shoot(out)):
+            print(path)
+    finally:
+        loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""Site-scale work in the window: many devices selected in the tree, selections saved as tags
+in the site file, bulk edit of the selection and the commissioning report.
+
+A controller like the window's others: it gets the shared context and the tree, owns its
+"Site" menu, and reaches the rest of the window only through the context's signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QInputDialog, QMenu
+
+from ...services.sessions import DeviceSession
+from ...services.site_ops.audit import AuditTrail
+from ...services.site_ops.credentials import SiteCredentials
+from ..devices.tree import KEY_ROLE, DeviceTree
+from ..window.context import WindowContext
+from .bulk_dialog import BulkEditDialog
+
+
+class SiteWork(QObject):
+    def __init__(self, ctx: WindowContext, tree: DeviceTree) -> None:
+        super().__init__(ctx)
+        self.ctx = ctx
+        self.tree = tree
+        tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.dialogs: list[BulkEditDialog] = []
+        self.menu = QMenu("S&ite")
+        self._build_menu()
+
+    # -- selection ------------------------------------------------------------------------
+    def selected_sessions(self) -> list[DeviceSession]:
+        """The devices selected in the tree (a selected capability node counts for its
+        device), in tree order."""
+        keys = {index.data(KEY_ROLE) for index in self.tree.selectionModel().selectedRows()}
+        return [s for key, s in self.ctx.manager.sessions.items()
+                if key in keys and key in self.tree.devices]
+
+    def select(self, keep: Callable[[DeviceSession], bool]) -> int:
+        """Select exactly the devices ``keep`` accepts; returns how many."""
+        selection = QItemSelection()
+        count = 0
+        for key, item in self.tree.devices.items():
+            session = self.ctx.manager.sessions.get(key)
+            if session is not None and keep(session):
+                selection.select(item.index(), self.tree.status_items[key].index())
+                count += 1
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.tree.selectionModel().select(selection, flags)
+        return count
+
+    def _anchor(self) -> DeviceSession | None:
+        index = self.tree.currentIndex()
+        key = index.data(KEY_ROLE) if index.isValid() else None
+        return self.ctx.manager.sessions.get(key) if key else None
+
+    def select_same_model(self) -> int:
+        anchor = self._anchor()
+        if anchor is None:
+            return 0
+        model = anchor.entry.model
+        return self.select(lambda s: s.entry.model == model)
+
+    def select_same_vendor(self) -> int:
+        anchor = self._anchor()
+        if anchor is None:
+            return 0
+        vendor = anchor.entry.vendor
+        return self.select(lambda s: s.entry.vendor == vendor)
+
+    def select_tag(self, tag: str) -> int:
+        return self.select(lambda s: tag in s.entry.tags)
+
+    def tags(self) -> list[str]:
+        return sorted({t for d in self.ctx.site.devices for t in d.tags}, key=str.lower)
+
+    def tag_selection(self, tag: str) -> int:
+        """Save the selection as ``tag`` in the site file (the tag names exactly these
+        devices afterwards)."""
+        tag = tag.strip()
+        if not tag:
+            return 0
+        chosen = {s.key for s in self.selected_sessions()}
+        for entry in self.ctx.site.devices:
+            has = tag in entry.tags
+            if entry.key in chosen and not has:
+                entry.tags.append(tag)
+            elif entry.key not in chosen and has:
+                entry.tags.remove(tag)
+        self.ctx.site_changed.emit()  # the inventory autosaves
+        self.ctx.status(f"Selection saved as {tag!r} ({len(chosen)} devices)")
+        return len(chosen)
+
+    # -- menu -----------------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        def action(text: str, slot: Callable[[], object], shortcut: str = "") -> QAction:
+            act = QAction(text, self.ctx.window)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(lambda _=False: slot())
+            self.ctx.window.addAction(act)
+            self.menu.addAction(act)
+            return act
+
+        self.bulk_action = action("&Bulk edit selected devices…", self.open_bulk_edit,
+                                  "Ctrl+B")
+        self.menu.addSeparator()
+        action("Select all of this &model", self.select_same_model)
+        action("Select all of this &vendor", self.select_same_vendor)
+        self.tags_menu = self.menu.addMenu("Select &tag")
+        self.tags_menu.aboutToShow.connect(self._fill_tags)
+        action("&Save selection as tag…", self._ask_tag)
+        self.menu.addSeparator()
+        action("Commissioning &report…", lambda: self.ctx.spawn(self.report_dialog()))
+
+    def _fill_tags(self) -> None:
+        self.tags_menu.clear()
+        tags = self.tags()
+        if not tags:
+            self.tags_menu.addAction("(no tags yet)").setEnabled(False)
+        for tag in tags:
+            self.tags_menu.addAction(tag).triggered.connect(
+                lambda _=False, t=tag: self.select_tag(t))
+
+    def _ask_tag(self) -> None:
+        dialog = QInputDialog(self.ctx.window)
+        dialog.setWindowTitle("Save selection as tag")
+        dialog.setLabelText(f"Tag for the {len(self.selected_sessions())} selected devices "
+                            "(e.g. \"floor 2\", \"entrances\"):")
+        dialog.textValueSelected.connect(self.tag_selection)
+        dialog.open()
+
+    # -- bulk edit ------------------------------------------------------------------------
+    def open_bulk_edit(self) -> BulkEditDialog | None:
+        sessions = self.selected_sessions()
+        if not sessions:
+            self.ctx.status("Select devices in the tree first (Ctrl/Shift+click, or Site > "
+                            "Select all of this model)")
+            return None
+        audit = AuditTrail(None, operation="bulk edit", sink=self.ctx.live.hub.publish)
+        dialog = BulkEditDialog(self.ctx.site, sessions, self._spawn, audit, self.ctx.window)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
+        dialog.show()
+        return dialog
+
+    def _spawn(self, coro: object) -> object:
+        return self.ctx.spawn(coro, name="bulk edit")  # type: ignore[arg-type]
+
+    # -- report ---------------------------------------------------------------------------
+    async def report_dialog(self) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self.ctx.window, "Commissioning report",
+                                              f"{self.ctx.site.name}.pdf",
+                                              "PDF (*.pdf);;HTML (*.html)")
+        return await self.write_report(Path(path)) if path else None
+
+    async def write_report(self, path: Path) -> Path:
+        from ...services.site_ops.report import collect
+        from ...services.site_ops.report_html import render_html
+        from .report_pdf import write_pdf
+
+        site = self.ctx.site
+        credentials = SiteCredentials(store=self.ctx.credentials)
+        self.ctx.status(f"Reading {len(site.devices)} devices for the report…", 0)
+        report, _results = await collect(site, list(site.devices), credentials,
+                                         self.ctx.live.journal)
+        if path.suffix.lower() == ".pdf":
+            write_pdf(report, path)
+        else:
+            path.write_text(render_html(report), encoding="utf-8")
+        self.ctx.status(f"Report written to {path}")
+        return path
