@@ -17,7 +17,9 @@ import pytest
 
 from configurator.cli import main
 
-FIRST = "127.0.92.1"
+# Per test process: five worktrees on this machine run their suites at the same time on one
+# loopback interface, and a fixed address was seen taken by another run's simulators.
+FIRST = f"127.{200 + os.getpid() % 50}.92.1"
 SECRET_2N = "2n-Demo-1"
 
 
@@ -119,7 +121,8 @@ def test_add_list_apply_backup_restore(capsys, workdir, fleet) -> None:
 
 def test_failures_give_a_non_zero_exit_and_one_line_each(capsys, workdir, fleet) -> None:
     site = str(workdir / "site.json")
-    assert main(["site", "add", site, hosts(fleet)[0], "127.0.92.250:9", "--json"]) == 1
+    dead = FIRST.rsplit(".", 1)[0] + ".250:9"
+    assert main(["site", "add", site, hosts(fleet)[0], dead, "--json"]) == 1
     lines = json_lines(capsys.readouterr().out)
     assert {d["status"] for d in lines} == {"succeeded", "unreachable"}
     assert len(json.loads((workdir / "site.json").read_text())["devices"]) == 1
