@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -14,18 +16,25 @@ _STYLES = {
 
 
 class Banner(QLabel):
-    """A coloured one-line message above an editor (hidden when empty)."""
+    """A coloured one-line message above an editor (hidden when empty).
+
+    A message that describes a state (``holds`` given: "2 values are invalid") goes away by
+    itself once ``refresh()`` finds the state over; a message about an event ("Applied 3
+    settings") stays until the next one."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kind = ""
+        self.holds: Callable[[], bool] | None = None
         self.hide()
 
-    def show_message(self, kind: str, text: str) -> None:
+    def show_message(self, kind: str, text: str,
+                     holds: Callable[[], bool] | None = None) -> None:
         background, foreground, border = _STYLES[kind]
         self.kind = kind
+        self.holds = holds
         self.setStyleSheet(f"QLabel {{ background: {background}; color: {foreground}; "
                            f"border: 1px solid {border}; border-radius: 4px; padding: 6px; }}")
         self.setText(text)
@@ -40,10 +49,16 @@ class Banner(QLabel):
     def warning(self, text: str) -> None:
         self.show_message("warning", text)
 
-    def error(self, text: str) -> None:
-        self.show_message("error", text)
+    def error(self, text: str, holds: Callable[[], bool] | None = None) -> None:
+        self.show_message("error", text, holds)
+
+    def refresh(self) -> None:
+        """Clear a state message whose state is over."""
+        if self.holds is not None and not self.holds():
+            self.clear()
 
     def clear(self) -> None:
         self.kind = ""
+        self.holds = None
         self.setText("")
         self.hide()

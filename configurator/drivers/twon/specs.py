@@ -9,6 +9,7 @@ Help texts are the manual's own words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -283,12 +284,53 @@ def _child(template: Any, key: str | int) -> Any:
     return None
 
 
+# Column titles in the installer's words (the manual's field names stay in the tooltips).
+_DIR_LABELS = {
+    "uuid": "User ID", "name": "Name", "email": "E-mail", "owner": "Managed by",
+    "treepath": "Display folder", "virtNumber": "Virtual number", "deputy": "Deputy",
+    "buttons": "Buttons", "pin": "PIN", "validFrom": "Valid from", "validTo": "Valid to",
+    "virtCard": "Virtual card", "mobkey": "Bluetooth key", "apbException":
+    "Anti-passback exception", "licensePlates": "Licence plates", "liftFloors": "Lift floors",
+    "card": "Card", "code": "Code", "peer": "Number", "profiles": "Time profile",
+    "ipEye": "IP Eye", "grantAccess": "Grant access",
+}
+_DIR_GROUPS = {"access": "Access", "callPos": "Calls"}
+
+
+def _words(name: str) -> str:
+    """``apbException`` -> ``Apb exception`` (for a field the labels above do not know)."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
+    return spaced[:1].upper() + spaced[1:]
+
+
+def _dir_label(key: str) -> str:
+    """``access.card[1]`` -> ``Card 2``; ``callPos[0].peer`` -> ``Call 1: Number``."""
+    pieces = key.split(".")
+    parts = []
+    for position, piece in enumerate(pieces):
+        name, _, index = piece.partition("[")
+        number = f" {int(index.rstrip(']')) + 1}" if index else ""
+        if name in _DIR_GROUPS and position < len(pieces) - 1:
+            if number:  # callPos[0].peer: which call
+                parts.append(f"Call{number}:")
+            continue  # access.pin: the section says "Access"
+        parts.append((_DIR_LABELS.get(name) or _words(name)) + number)
+    return " ".join(parts)
+
+
+def _dir_group(key: str) -> str:
+    head = re.split(r"[.\[]", key, maxsplit=1)[0]
+    return _DIR_GROUPS.get(head, "User")
+
+
 def _column(key: str, default: Any) -> ParamSpec:
-    label = key.replace("access.", "").replace("callPos", "Call ").replace(".", " ")
     kind = Kind.BOOL if isinstance(default, bool) else Kind.STRING
     category = Category.BASIC if key in _DIR_BASIC else Category.ADVANCED
-    return ParamSpec(key, label, kind, help=_DIR_HELP.get(key, ""), category=category,
-                     read_only=key == "uuid", default=default, **_DIR_LIMITS.get(key, {}))
+    help_text = _DIR_HELP.get(key, "")
+    help_text = f"{help_text} (API field {key})" if help_text else f"API field {key}"
+    return ParamSpec(key, _dir_label(key), kind, help=help_text, category=category,
+                     group=_dir_group(key), read_only=key == "uuid", default=default,
+                     **_DIR_LIMITS.get(key, {}))
 
 
 # Columns an installer scans first; the rest of the directory record is "advanced".

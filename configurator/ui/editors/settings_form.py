@@ -174,6 +174,14 @@ class PageForm(QWidget):
 
     def _on_change(self) -> None:
         self._update_buttons()
+        if self.banner.holds is not None:  # the invalid-values message follows the values
+            invalid = self.invalid_rows()
+            self._report_invalid(invalid) if invalid else self.banner.clear()
+
+    def _report_invalid(self, invalid: list[FieldRow]) -> None:
+        first = invalid[0]
+        self.banner.error(f"{len(invalid)} value(s) are invalid — {first.spec.label}: "
+                          f"{first.error}", holds=lambda: bool(self.invalid_rows()))
         self._draft_timer.start()
 
     def _update_buttons(self) -> None:
@@ -272,10 +280,8 @@ class PageForm(QWidget):
             return True
         invalid = self.invalid_rows()
         if invalid:
-            first = invalid[0]
-            self.banner.error(f"{len(invalid)} value(s) are invalid — {first.spec.label}: "
-                              f"{first.error}")
-            first.editor.setFocus()
+            self._report_invalid(invalid)
+            invalid[0].editor.setFocus()
             return False
         device = self.ctx.session.device
         if device is None:

@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -34,7 +36,7 @@ from ..icons import icon
 from ..widgets import Banner
 from .context import EditorContext
 from .spec_form import SpecForm
-from .table_model import SORT_ROLE, TableModel
+from .table_model import SORT_ROLE, TableModel, is_secret
 
 log = logging.getLogger("configurator.ui.editors.table_editor")
 
@@ -48,13 +50,24 @@ class RowDialog(QDialog):
         self.spec = spec
         self.setWindowTitle(f"{'Edit' if values else 'Add'} row — {spec.title}")
         layout = QVBoxLayout(self)
-        self.form = SpecForm(spec.columns, values, self, hide_read_only=values is None)
+        self.form = SpecForm(spec.columns, values, self, hide_read_only=values is None,
+                             sections=True)
         if not key_editable and spec.row_key in self.form.rows:
             self.form.rows[spec.row_key].editor.set_read_only(True)
-        layout.addWidget(self.form)
+        # Many columns (a 2N directory user has dozens): the form scrolls, the dialog stays
+        # within the screen and its buttons stay where they are.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.form)
+        layout.addWidget(scroll, 1)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #c0392b")
         self.error.setWordWrap(True)
+        policy = self.error.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # showing the error moves nothing
+        self.error.setSizePolicy(policy)
+        self.error.setText(" ")
         self.error.hide()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -63,19 +76,38 @@ class RowDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+        available = self.screen().availableGeometry().height() if self.screen() else 900
+        wanted = self.form.sizeHint().height() + 120
+        self.resize(max(560, self.form.sizeHint().width() + 60),
+                    min(wanted, int(available * 0.85)))
         self.values: dict[str, Any] = {}
         self.editing = bool(values)
+        for row in self.form.rows.values():
+            row.changed.connect(self._recheck)
 
-    def _accept(self) -> None:
+    def _problem(self) -> str:
+        """What keeps the row from being accepted now ("" when nothing)."""
         errors = self.form.errors()
         if errors:
-            self.error.setText(next(iter(errors.values())))
-            self.error.show()
-            return
+            key, message = next(iter(errors.items()))
+            return f"{self.form.rows[key].spec.label}: {message}"
         try:
             self.values = self.spec.validate_row(self.form.values(include_empty=self.editing))
         except InvalidValue as exc:
-            self.error.setText(str(exc))
+            return str(exc)
+        return ""
+
+    def _recheck(self) -> None:
+        """A shown error goes the moment it is no longer true (or says the next one)."""
+        if self.error.isVisible():
+            problem = self._problem()
+            self.error.setText(problem)
+            self.error.setVisible(bool(problem))
+
+    def _accept(self) -> None:
+        problem = self._problem()
+        if problem:
+            self.error.setText(problem)
             self.error.show()
             return
         self.accept()
@@ -136,6 +168,12 @@ class TableEditor(QWidget):
             f"Show the {len(self.advanced_columns)} advanced columns of this table too")
         self.advanced_action.setVisible(
             0 < len(self.advanced_columns) < len(spec.columns))
+        self.reveal_action = bar.addAction(icon("list"), "Show PINs")
+        self.reveal_action.setCheckable(True)
+        self.reveal_action.setToolTip("PINs and passwords are masked; show them while this "
+                                      "is on")
+        self.reveal_action.setVisible(any(is_secret(c) for c in spec.columns))
+        self.reveal_action.toggled.connect(self.model.set_reveal_secrets)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter rows…")
         self.filter_edit.setClearButtonEnabled(True)

@@ -38,6 +38,13 @@ class TableModel(QAbstractTableModel):
         super().__init__()
         self.spec = spec
         self.rows: list[TableRow] = []
+        self.reveal_secrets = False  # PINs and passwords show as MASK until asked for
+
+    def set_reveal_secrets(self, reveal: bool) -> None:
+        self.reveal_secrets = reveal
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1,
+                                                                 len(self.spec.columns)))
 
     # -- Qt model -------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -80,6 +87,8 @@ class TableModel(QAbstractTableModel):
             spec = self.spec.columns[col - 1]
             value = row.values.get(spec.key)
             if role == Qt.ItemDataRole.DisplayRole:
+                if value not in (None, "") and not self.reveal_secrets and is_secret(spec):
+                    return MASK
                 return cell_text(spec, value)
             if role == SORT_ROLE:
                 return value if isinstance(value, int | float) and not isinstance(value, bool) \
@@ -284,6 +293,15 @@ def _failures(model: TableModel, results: Sequence[RowResult]) -> dict[int, str]
         if match is not None and not result.ok:
             failed[id(match)] = result.message or "rejected by the device"
     return failed
+
+
+MASK = "••••"  # the same for every value: not even a PIN's length shows
+
+
+def is_secret(spec: ParamSpec) -> bool:
+    """A column shown masked until asked for: passwords and PINs."""
+    name = spec.key.rsplit(".", 1)[-1].partition("[")[0]
+    return spec.kind is Kind.SECRET or name.lower() == "pin" or spec.label == "PIN"
 
 
 def cell_text(spec: ParamSpec, value: Any) -> str:

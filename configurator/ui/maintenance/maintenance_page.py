@@ -188,6 +188,7 @@ class MaintenancePanel(QWidget):
         """Run one device call with the busy state, the progress and the device's busy ring."""
         self.busy = True
         self._update()
+        self.banner.clear()  # a new operation: the last one's result no longer applies
         self.progress.start(step)
         try:
             async with self.ctx.manager.busy(self.ctx.session):
