@@ -50,6 +50,8 @@ _MAX_NAME_SCAN = 256  # a header name (up to its colon) longer than this is data
 _MAX_PADDING = 64  # spaces after the boundary / extra leading dashes tolerated
 _WHITESPACE = (_CR, _LF, _SP, _TAB)
 _DIGITS_RE = re.compile(r"[0-9]+")
+# Each error moves the parser on; this only bounds the work one feed may do.
+_MAX_ERRORS_PER_FEED = 1000
 _PARAM_RE = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)')
 
 # parser states
@@ -63,13 +65,14 @@ class MjpegError(ValueError):
     """Malformed or oversized MJPEG stream.
 
     ``parts`` holds the parts completed by the same :meth:`MjpegParser.feed`
-    call before the error; the parser stays usable and resynchronises on the
-    next delimiter line.
+    call (before and after the bad ones: the parser resynchronises on the next
+    delimiter line and goes on); ``errors`` counts the bad parts of that call.
     """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.parts: list[MjpegPart] = []
+        self.errors = 1  # bad parts met in the same feed (this one is the first)
 
 
 @dataclass(frozen=True)
@@ -180,14 +183,24 @@ class MjpegParser:
             return parts
         self.bytes_received += len(chunk)
         self._buf += chunk
+        first: MjpegError | None = None
+        errors = 0
         try:
-            while self._step(parts):
-                pass
-        except MjpegError as exc:
-            exc.parts = parts
-            raise
+            while errors < _MAX_ERRORS_PER_FEED:
+                try:
+                    while self._step(parts):
+                        pass
+                    break
+                except MjpegError as exc:
+                    # The parser resynchronised past the bad part: go on with what is
+                    # buffered (the rest of the stream may already be here).
+                    first = first or exc
+                    errors += 1
         finally:
             self._compact()
+        if first is not None:
+            first.parts, first.errors = parts, errors
+            raise first
         return parts
 
     # -- internals -------------------------------------------------------------------------
@@ -355,7 +368,7 @@ class MjpegParser:
             return False
         line = bytes(buf[pos:nl])
         name, _, value = line.partition(b":")
-        key = name.strip().decode("ascii").lower()
+        key = name.strip().decode("latin-1").lower()  # a camera may send any byte
         self._headers[key] = value.strip().decode("latin-1")
         self._header_bytes += nl + 1 - pos
         if self._header_bytes > MAX_HEADER_BYTES:
@@ -367,11 +380,15 @@ class MjpegParser:
         self._pos = self._search = pos
         value = self._headers.get("content-length")
         if value is not None and _DIGITS_RE.fullmatch(value.strip()):
-            length = int(value)
-            if length > self.max_part_size:
+            digits = value.strip().lstrip("0")
+            # More digits than any limit has is not turned into a number (int() refuses
+            # 4,300 digits with a ValueError; a camera may send 5,000).
+            length = int(digits or "0") if len(digits) <= 18 else None
+            if length is None or length > self.max_part_size:
                 self._seek_from(pos, True)
+                size = f"{length} bytes" if length is not None else f"{len(digits)} digits"
                 raise MjpegError(
-                    f"MJPEG part of {length} bytes (Content-Length) exceeds the limit of "
+                    f"MJPEG part of {size} (Content-Length) exceeds the limit of "
                     f"{self.max_part_size} bytes"
                 )
             self._need = length

@@ -224,6 +224,22 @@ class NegotiatingAuth(httpx.Auth):
                 learning.release()
 
     def auth_flow(self, request: httpx.Request):
+        """The flow below, with a malformed challenge (httpx's Digest code raises ValueError,
+        KeyError or NotImplementedError for some) turned into one typed error."""
+        flow = self._auth_flow(request)
+        try:
+            outgoing = next(flow)
+            while True:
+                response = yield outgoing
+                outgoing = flow.send(response)
+        except StopIteration:
+            return
+        except (ValueError, KeyError, NotImplementedError, httpx.ProtocolError) as exc:
+            raise ProtocolError("the device sent an authentication challenge that cannot be "
+                                f"answered ({type(exc).__name__})",
+                                host=request.url.host) from exc
+
+    def _auth_flow(self, request: httpx.Request):
         if self.chosen == "digest":
             yield from self._digest.auth_flow(request)
             return

@@ -89,7 +89,8 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
                         yield event
                     await self._sleep(self.backoff(self.failures))
                     continue
-                except (ValueError, KeyError, TypeError, AttributeError) as err:
+                except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError,
+                        RecursionError) as err:
                     # A reply our parsers did not expect must not kill the stream either.
                     log.warning("%s: unexpected poll reply: %r", self.host, err)
                     for event in self._failed(f"unexpected reply ({type(err).__name__})",

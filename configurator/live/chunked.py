@@ -86,7 +86,7 @@ class MjpegBody:
             try:
                 parts = self.parser.feed(piece)
             except MjpegError as exc:
-                self.parse_errors += 1
+                self.parse_errors += exc.errors
                 parts = exc.parts
             frames += [part.data for part in parts if is_jpeg(part.data, complete=False)]
         return frames

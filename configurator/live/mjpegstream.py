@@ -37,6 +37,7 @@ from ..core.errors import (
 from ..core.mjpeg import MjpegParser, boundary_from_content_type
 from ..core.transport import Transport, device_ssl_context, fingerprint, os_reason
 from .chunked import CUT_SHORT, Dechunker, MjpegBody
+from .httphead import parse_head
 from .streamthread import FrameSink, StreamThread
 from .tlsbio import TlsSession
 
@@ -129,16 +130,12 @@ class _StreamProtocol(asyncio.Protocol):
                 self.fail(ProtocolError("camera answered an oversized HTTP header",
                                         host=self.host))
             return
-        lines = bytes(self._buf[:end]).decode("latin-1").split("\r\n")
+        raw = bytes(self._buf[:end])
         del self._buf[:end + 4]
-        parts = lines[0].split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-            self.fail(ProtocolError("connection dropped or bad HTTP: bad status line",
-                                    host=self.host))
-            return
-        headers = httpx.Headers([tuple(x.strip() for x in line.split(":", 1))
-                                 for line in lines[1:] if ":" in line])
-        self.head.set_result((int(parts[1]), headers))
+        try:
+            self.head.set_result(parse_head(raw, self.host))
+        except ProtocolError as exc:
+            self.fail(exc)
 
     def take_pending(self) -> bytes:
         """Return the body bytes (plaintext) that came with the head (thread hand-off)."""

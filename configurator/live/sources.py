@@ -13,7 +13,6 @@ typed (``configurator.core.errors``). Reconnecting is the pipeline's job (:mod:`
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -21,6 +20,7 @@ from urllib.parse import parse_qsl, urlparse
 
 import httpx
 
+from ..core import safejson
 from ..core.abilities import ExplainsCameraErrors, KeepsPastFrames
 from ..core.device import Device
 from ..core.errors import (
@@ -92,7 +92,7 @@ def camera_error(response: httpx.Response, body: bytes, host: str,
 
 def _json_error(body: bytes) -> str:
     try:
-        data = json.loads(body[:MAX_ERROR_BODY].decode("utf-8", "replace"))
+        data = safejson.loads(body[:MAX_ERROR_BODY].decode("utf-8", "replace"))
     except ValueError:
         return ""
     if isinstance(data, dict):

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+import socketserver
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 Writer = Callable[[asyncio.StreamWriter], Awaitable[None]]
@@ -61,9 +63,14 @@ class RawServer:
             await self._server.wait_closed()
 
     # -- answer writers ------------------------------------------------------------------
-    def fixed(self, raw: bytes) -> Writer:
+    def fixed(self, raw: bytes, *, close: bool = False) -> Writer:
+        """``raw`` as it is; ``close``: then end the connection (an answer without length)."""
         async def write(writer: asyncio.StreamWriter) -> None:
             writer.write(raw)
+            if close:
+                await writer.drain()
+                writer.close()
+                raise ConnectionResetError  # ends this connection's loop
         return write
 
     def endless_chunks(self, head: bytes, limit: int, piece: int = 0x10000) -> Writer:
@@ -105,3 +112,58 @@ async def raw_server(host: str, answer: Callable[[RawServer, int, bytes], Writer
     server = RawServer(host, lambda n, head: answer(server, n, head))
     async with server:
         yield server
+
+
+class _FixedHandler(socketserver.StreamRequestHandler):
+    server: _FixedTcpServer
+
+    def handle(self) -> None:
+        while True:
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                line = self.rfile.readline(65536)
+                if not line:
+                    return
+                head += line
+            length = _content_length(head)
+            if length:
+                head += self.rfile.read(length)
+            self.server.requests.append(head)
+            try:
+                self.wfile.write(self.server.answer_for(head))
+                self.wfile.flush()
+            except OSError:
+                return
+
+
+class _FixedTcpServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host: str, answer_for: Callable[[bytes], bytes]) -> None:
+        super().__init__((host, 0), _FixedHandler)
+        self.answer_for = answer_for
+        self.requests: list[bytes] = []
+
+
+@contextlib.contextmanager
+def threaded_server(host: str, answer_for: Callable[[bytes], bytes]
+                    ) -> Iterator[_FixedTcpServer]:
+    """A blocking server in a thread (for tests that run the CLI's own ``asyncio.run``):
+    each request (head and body) gets ``answer_for(request)``, on a kept-alive connection."""
+    server = _FixedTcpServer(host, answer_for)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def http_answer(body: bytes, status: str = "200 OK", ctype: str = "application/json",
+                extra: bytes = b"") -> bytes:
+    return (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\n".encode() + extra
+            + b"Content-Length: %d\r\n\r\n" % len(body) + body)

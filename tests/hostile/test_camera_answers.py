@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from configurator.core.errors import ProtocolError
 from configurator.core.transport import Endpoint, Transport
 from configurator.live.mjpegstream import stream_raw
@@ -23,7 +25,7 @@ def _chunk(data: bytes) -> bytes:
 
 async def _stream(host: str, answer: bytes) -> tuple[list[bytes], BaseException | None]:
     frames: list[bytes] = []
-    async with raw_server(host, lambda server, n, head: server.fixed(answer)) as server:
+    async with raw_server(host, lambda server, n, head: server.fixed(answer, close=True)) as server:
         transport = Transport(Endpoint(server.host, server.port))
         try:
             async with asyncio.timeout(10):
@@ -43,3 +45,36 @@ async def test_a_negative_chunk_size_ends_the_stream_with_one_line(loopback) -> 
     assert "\n" not in str(error)
 
 
+
+
+def _multipart(head_extra: bytes, parts: bytes, status: bytes = b"200 OK") -> bytes:
+    return b"HTTP/1.1 " + status + b"\r\n" + MULTIPART + head_extra + b"\r\n" + parts
+
+
+async def test_a_content_length_of_5000_digits_costs_one_part_not_the_stream(loopback) -> None:
+    """Finding 7: int() refused the 5,000 digits with a ValueError that ended the stream."""
+    huge = (b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: " + b"9" * 5000
+            + b"\r\n\r\n" + JPEG + b"\r\n")
+    frames, error = await _stream(loopback(), _multipart(b"", PART + huge + PART + PART))
+    assert error is None
+    assert frames and all(frame == JPEG for frame in frames)
+    assert len(frames) >= 2  # the parts after the bad one still arrive
+
+
+@pytest.mark.parametrize("server", ["Cámara".encode(), "Cámara".encode("latin-1"),
+                                    b"\xff\xfe\x00", "カメラ".encode()])
+async def test_a_non_ascii_header_value_is_read(loopback, server: bytes) -> None:
+    """Finding 7: ``Server: Cámara`` raised UnicodeEncodeError building the headers."""
+    frames, error = await _stream(loopback(), _multipart(b"Server: " + server + b"\r\n",
+                                                         PART * 3))
+    assert error is None and frames == [JPEG] * 3
+
+
+@pytest.mark.parametrize("status", ["²00 OK".encode("latin-1"), "²00 OK".encode(), b"2OO OK",
+                                    b"20 OK", b"2000 OK", b""])
+async def test_a_status_that_is_not_three_digits_is_one_typed_error(loopback,
+                                                                    status: bytes) -> None:
+    """Finding 7: ``HTTP/1.1 ²00`` passed str.isdigit() and int() raised ValueError."""
+    frames, error = await _stream(loopback(), _multipart(b"", PART, status))
+    assert frames == []
+    assert isinstance(error, ProtocolError) and "bad status line" in str(error)

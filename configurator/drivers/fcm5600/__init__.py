@@ -11,6 +11,7 @@ import json
 
 import httpx
 
+from ...core import safejson
 from ...core.device import DeviceInfo
 from ...core.errors import AuthError, NotSupported, ProtocolError, Rejected
 from ...core.transport import Transport
@@ -53,7 +54,7 @@ async def probe(transport: Transport) -> Fingerprint | None:
 
 def _is_envelope(response: httpx.Response) -> bool:
     try:
-        payload = response.json()
+        payload = safejson.loads(response.content)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return False
     return isinstance(payload, dict) and "code" in payload and "message" in payload

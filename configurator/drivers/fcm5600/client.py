@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from ...core import safejson
 from ...core.errors import (
     AuthError,
     DeviceError,
@@ -177,7 +178,7 @@ class FcmClient:
             raise NotSupported(f"{what}: not offered by this PBX (HTTP 404)", host=self.host)
         self.transport.raise_for_http_status(response, what)
         try:
-            payload = response.json()
+            payload = safejson.loads(response.content)
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise ProtocolError(f"{what}: the PBX did not answer JSON", host=self.host) from None
         try:
@@ -514,7 +515,7 @@ def _count(data: Any, what: str) -> int:
 
 def _message_of(response: httpx.Response) -> str:
     try:
-        payload = response.json()
+        payload = safejson.loads(response.content)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return ""
     if isinstance(payload, Mapping) and payload.get("message"):

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from functools import partial
 from typing import Any
 
+from ...core import safejson
 from ...core.device import (
     ActionSpec,
     Capability,
@@ -445,7 +446,7 @@ def _strong_password(length: int = 12) -> str:
 
 def _cli_value(text: str) -> Any:
     try:
-        return json.loads(text)
+        return safejson.loads(text)
     except (json.JSONDecodeError, TypeError):
         return text
 

@@ -25,6 +25,8 @@ def extension_states(rows: list[Mapping[str, Any]]) -> dict[str, str]:
     """extension-status rows -> {exten: aggregated statusText}."""
     states: dict[str, str] = {}
     for row in rows:
+        if not isinstance(row, Mapping):
+            continue  # a malformed row is skipped, the others still count
         exten, status = str(row.get("exten", "")), str(row.get("statusText") or "Unknown")
         old = states.get(exten)
         if old is None or _rank(status) < _rank(old):
@@ -38,7 +40,7 @@ def _rank(status: str) -> int:
 
 def trunk_states(rows: list[Mapping[str, Any]]) -> dict[str, str]:
     return {f"{row.get('trunkType', '')}/{row.get('name', '')}": str(row.get("status") or "")
-            for row in rows}
+            for row in rows if isinstance(row, Mapping)}
 
 
 @dataclass

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ...core import safejson
 from ...core.device import (
     ActionSpec,
     Capability,
@@ -371,7 +371,7 @@ def _partial(spec: TableSpec, row: Mapping[str, Any]) -> dict[str, str]:
 def _maybe_json(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in "[{":
         try:
-            return json.loads(value)
+            return safejson.loads(value)
         except ValueError:
             raise InvalidValue(f"argument {value[:30]!r} is not valid JSON") from None
     return value

@@ -51,6 +51,8 @@ class LogTracker:
     def new_rows(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
         fresh = []
         for row in rows:
+            if not isinstance(row, dict):
+                continue  # a malformed row is skipped, the others still count
             signature = (row.get("ID", ""), row.get("Date", ""), row.get("Time", ""))
             if signature in self._seen:
                 continue

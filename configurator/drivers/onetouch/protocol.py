@@ -20,7 +20,6 @@ tolerate them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from ...core import safejson
 from ...core.errors import (
     AuthError,
     PermissionDenied,
@@ -95,7 +95,7 @@ def _close_by_indent(text: str) -> str:
 def loads_lenient(text: str) -> Any:
     """``json.loads``, falling back to repairing the typos of the document's examples."""
     try:
-        return json.loads(text)
+        return safejson.loads(text)
     except ValueError:
         pass
     repaired = text.strip()
@@ -106,7 +106,7 @@ def loads_lenient(text: str) -> Any:
     for pattern, replacement in _FIXES:
         repaired = pattern.sub(replacement, repaired)
     try:
-        return json.loads(repaired)
+        return safejson.loads(repaired)
     except ValueError as exc:
         raise ProtocolError(f"the device sent invalid JSON ({exc.msg})") from None
 

@@ -58,12 +58,14 @@ class TwoNClient:
 
     async def call(self, name: str, params: Mapping[str, Any] | None = None, *,
                    json_body: Any = None, files: Mapping[str, Any] | None = None,
-                   read_timeout: float | None = None) -> dict[str, Any]:
+                   read_timeout: float | None = None,
+                   lenient_numbers: bool = False) -> dict[str, Any]:
         """Call a JSON function by its documented name and return its ``result``."""
         fn = function(name)
         response = await self._send(fn, params, json_body=json_body, files=files,
                                     read_timeout=read_timeout)
-        return parse_json_reply(response, function=fn.name, host=self.host)
+        return parse_json_reply(response, function=fn.name, host=self.host,
+                                lenient_numbers=lenient_numbers)
 
     async def call_binary(self, name: str, params: Mapping[str, Any] | None = None) -> bytes:
         fn = function(name)
@@ -289,8 +291,10 @@ class TwoNClient:
 
     async def log_pull(self, channel: int, timeout: int = 0) -> list[dict[str, Any]]:
         """Long-poll: waits up to ``timeout`` s for events (read timeout = timeout + 5)."""
+        # Lenient numbers: one event with a hostile number must not cost the whole batch
+        # (the source skips that event and counts it).
         result = await self.call("log/pull", {"id": channel, "timeout": timeout},
-                                 read_timeout=timeout + LOG_PULL_SLACK)
+                                 read_timeout=timeout + LOG_PULL_SLACK, lenient_numbers=True)
         return self._list(result, "events", "log/pull")
 
     async def log_unsubscribe(self, channel: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -10,6 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ...core import safejson
 from ...core.device import (
     ActionSpec,
     CameraSource,
@@ -571,14 +571,14 @@ def _read_file(path: str) -> bytes:
 
 def _json_arg(text: str) -> Any:
     try:
-        return json.loads(text)
+        return safejson.loads(text)
     except ValueError:
         raise InvalidValue("json=... is not valid JSON") from None
 
 
 def _maybe_json(text: str) -> Any:
     try:
-        return json.loads(text)
+        return safejson.loads(text)
     except ValueError:
         return text
 

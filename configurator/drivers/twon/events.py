@@ -39,8 +39,12 @@ log = logging.getLogger("configurator.drivers.twon.events")
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 RESUME_SLACK = 10  # seconds added to the resume window; duplicates are dropped by id
 BOOT_TOLERANCE = 2  # s of noise in utcTime - upTime (both truncated to whole seconds)
+MAX_TZ_SHIFT = 24 * 60  # minutes
 SEEN_MEMORY = 20_000  # fingerprints of delivered events remembered for de-duplication
 RESTARTED = "DeviceRestarted"  # synthetic event type emitted by this source
+MISSED = "EventsMissed"  # synthetic: ids the catch-up after a failed pull could not fill
+# What a malformed event can raise while it is decoded: it is skipped and counted.
+_BAD_EVENT = (ValueError, TypeError, KeyError, IndexError, ArithmeticError, ConfiguratorError)
 
 _DISABLING = (NotSupported, ServiceDisabled, AuthError, InsecureConnectionRequired)
 
@@ -56,6 +60,7 @@ _SEVERITY: dict[str, Severity] = {
     "AccessLimited": Severity.WARNING,
     "ApLockStateChanged": Severity.WARNING,
     RESTARTED: Severity.WARNING,
+    MISSED: Severity.WARNING,
 }
 
 
@@ -90,6 +95,9 @@ def summarize(event: str, params: Mapping[str, Any]) -> str:
         return f"User {p.get('name') or p.get('uuid', '')} rejected ({p.get('reason', '')})"
     if event == RESTARTED:
         return "Device restarted (event ids started again)"
+    if event == MISSED:
+        return (f"{p.get('count', '?')} event(s) lost (ids {p.get('first', '?')}-"
+                f"{p.get('last', '?')}): the device no longer had them after a failed pull")
     if "state" in p:
         return f"{event}: {p['state']}"
     return event
@@ -105,8 +113,10 @@ def to_device_event(raw: Mapping[str, Any], device: str) -> DeviceEvent:
         utc = now_utc()
     try:
         shift = int(raw.get("tzShift", 0))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         shift = 0
+    if not -MAX_TZ_SHIFT <= shift <= MAX_TZ_SHIFT:
+        shift = 0  # not a time zone: a broken or hostile reply
     return DeviceEvent(
         device=device, type=name, utc=utc, summary=summarize(name, params), params=dict(params),
         severity=_SEVERITY.get(name, Severity.INFO), event_id=_int(raw.get("id")),
@@ -117,7 +127,7 @@ def to_device_event(raw: Mapping[str, Any], device: str) -> DeviceEvent:
 def _int(value: Any) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -154,6 +164,10 @@ class TwoNEventSource:
         self._subscribed_at: float | None = None  # monotonic time of the first subscription
         self.resubscriptions = 0
         self.restarts = 0
+        self.skipped = 0  # malformed events dropped (each logged once)
+        self.catch_ups = 0  # re-subscriptions after a pull whose answer was lost
+        self.missed = 0  # event ids a catch-up could not fill (reported as MISSED events)
+        self._check_gap = False  # the next new event follows a catch-up
         self._final = False  # ended on an error no retry can fix (state stays DISABLED)
         self._seen: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
 
@@ -204,6 +218,7 @@ class TwoNEventSource:
                 return []  # already delivered
         else:
             restarted = went_back
+        gap = self._gap(event_id, restarted)
         if restarted:
             self.restarts += 1
             self._seen.clear()
@@ -220,8 +235,29 @@ class TwoNEventSource:
         if boot is not None:
             self.boot_epoch = boot
         self._last_seen_at = self._clock()
+        if gap is not None:
+            out.append(gap)
         out.append(to_device_event(raw, self.device))
         return out
+
+    def _gap(self, event_id: int | None, restarted: bool) -> DeviceEvent | None:
+        """After a catch-up, ids missing before ``event_id``: the device handed them out in
+        the lost answer and no longer has them. Ids count every event of the device, so with
+        a filter (or events this user may not see) they are not contiguous: no report then."""
+        if not self._check_gap or event_id is None:
+            return None
+        self._check_gap = False
+        if restarted or self.last_id is None or self.event_filter \
+                or event_id <= self.last_id + 1:
+            return None
+        first, last = self.last_id + 1, event_id - 1
+        self.missed += last - first + 1
+        params = {"first": first, "last": last, "count": last - first + 1}
+        log.warning("%s: %d event(s) lost after a failed pull (ids %d-%d)", self.device,
+                    last - first + 1, first, last)
+        return DeviceEvent(device=self.device, type=MISSED, utc=now_utc(),
+                           summary=summarize(MISSED, params), params=params,
+                           severity=_SEVERITY[MISSED], source="2n-log")
 
     # -- the loop -------------------------------------------------------------------------
     async def _subscribe(self) -> None:
@@ -239,9 +275,11 @@ class TwoNEventSource:
         self._set_state(SourceState.CONNECTING)
         try:
             while True:
+                pulling = False
                 try:
                     if self.channel is None:
                         await self._subscribe()
+                    pulling = True
                     batch = await self.client.log_pull(self.channel, self.pull_timeout)
                 except asyncio.CancelledError:
                     raise
@@ -267,7 +305,16 @@ class TwoNEventSource:
                 except ConfiguratorError as exc:
                     if not isinstance(exc, DeviceError):
                         raise
-                    self.channel = None if isinstance(exc, _DISABLING) else self.channel
+                    if isinstance(exc, _DISABLING):
+                        self.channel = None
+                    elif pulling and self.channel is not None:
+                        # The device may have handed events out in the answer that was lost:
+                        # a pull on the same channel would never see them again. Subscribe
+                        # anew with the backlog since the last event (duplicates are dropped
+                        # by id), and report ids that even the backlog no longer has.
+                        await self._close(keep_state=True)
+                        self.catch_ups += 1
+                        self._check_gap = True
                     delay = self._delay(failures, exc)
                     failures += 1
                     await asyncio.sleep(delay)
@@ -275,11 +322,25 @@ class TwoNEventSource:
                 failures = 0
                 self._set_state(SourceState.LIVE)
                 for raw in batch:
-                    if isinstance(raw, dict):
-                        for event in self.accept(raw):
-                            yield event
+                    for event in self._decode(raw):
+                        yield event
         finally:
             await self._close(keep_state=self._final)
+
+    def _decode(self, raw: Any) -> list[DeviceEvent]:
+        """The events one pulled item yields; a malformed one is skipped and counted, it never
+        ends the stream."""
+        try:
+            if not isinstance(raw, dict):
+                raise TypeError(f"an event is a JSON object, not {type(raw).__name__}")
+            if "id" in raw and (isinstance(raw["id"], bool) or not isinstance(raw["id"], int)):
+                raise ValueError(f"event id {str(raw['id'])[:20]!r} is not a number")
+            return self.accept(raw)
+        except _BAD_EVENT as exc:
+            self.skipped += 1
+            log.warning("%s: skipped a malformed event (%s: %s); %d skipped so far",
+                        self.device, type(exc).__name__, str(exc)[:80], self.skipped)
+            return []
 
     def _delay(self, failures: int, exc: DeviceError) -> float:
         state = SourceState.DISABLED if isinstance(exc, _DISABLING) else SourceState.RETRYING

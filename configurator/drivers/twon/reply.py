@@ -7,12 +7,12 @@ status 200 or 401. Binary functions (snapshot, config, pcap, lpr image) answer J
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import httpx
 
+from ...core import safejson
 from ...core.errors import (
     AuthError,
     Busy,
@@ -76,14 +76,15 @@ def error_from_body(body: Any, *, function: str, host: str | None = None) -> Dev
                description=description or None)
 
 
-def loads(text: bytes | str) -> Any:
-    """JSON with the manual's trailing commas tolerated; ValueError when it is not JSON."""
+def loads(text: bytes | str, *, lenient_numbers: bool = False) -> Any:
+    """JSON with the manual's trailing commas tolerated; ValueError when it is not JSON
+    (see :func:`.safejson.loads` for the bounds and ``lenient_numbers``)."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     try:
-        return json.loads(text)
+        return safejson.loads(text, lenient_numbers=lenient_numbers)
     except ValueError:
-        return json.loads(_TRAILING_COMMA.sub(r"\1", text))
+        return safejson.loads(_TRAILING_COMMA.sub(r"\1", text), lenient_numbers=lenient_numbers)
 
 
 def is_json(response: httpx.Response) -> bool:
@@ -94,11 +95,11 @@ def is_json(response: httpx.Response) -> bool:
     return not ctype and head in (b"{", b"[")
 
 
-def parse_json_reply(response: httpx.Response, *, function: str, host: str | None = None
-                     ) -> dict[str, Any]:
+def parse_json_reply(response: httpx.Response, *, function: str, host: str | None = None,
+                     lenient_numbers: bool = False) -> dict[str, Any]:
     """Return ``result`` (``{}`` when the reply has none) or raise the typed device error."""
     try:
-        body = loads(response.content)
+        body = loads(response.content, lenient_numbers=lenient_numbers)
     except ValueError:
         raise _non_json(response, function, host) from None
     if not isinstance(body, dict) or not isinstance(body.get("success"), bool):
@@ -148,7 +149,7 @@ def explain_auth_failure(response: httpx.Response) -> AuthError | None:
         return None
     try:
         body = loads(response.content)
-    except ProtocolError:
+    except ValueError:
         return None
     error = error_from_body(body, function=response.url.path.removeprefix("/api/"),
                             host=response.url.host)
