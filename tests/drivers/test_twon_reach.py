@@ -48,3 +48,32 @@ async def test_operator_actions_reach_the_device(loopback) -> None:
         assert "refused" in await device.run_action("grant_access", {"id": 0, "user": unknown})
         with pytest.raises(Rejected, match="User not found"):
             await device.run_action("lift_access", {"user": unknown})
+
+
+def test_running_time_reads_at_a_glance() -> None:
+    from configurator.drivers.twon.status import running_time
+
+    assert running_time(190524) == "2 d 04:55:24"
+    assert running_time(59) == "00:00:59"
+    assert running_time("x") == ""
+
+
+async def test_status_page_and_calls_in_progress_follow_the_device(loopback) -> None:
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        assert device.pages()[0].id == "status"
+        values = await device.read_page("status")
+        assert isinstance(values["status.systemTime"], int) and values["status.upTime"]
+        ports = [k for k in values if k.startswith("io.")]
+        assert ports and all(values[k] is False for k in ports)
+        page = device.page("status")
+        key = next(k for k in ports if page.spec(k).label.startswith("Input"))
+        sim.set_input(key.split(".")[1], True)  # someone presses the exit button
+        assert (await device.read_page("status"))[key] is True
+        assert await device.read_table("activecalls") == []
+        session = await device.run_action("dial", {"number": "sip:100@10.0.0.9"})
+        (call,) = await device.read_table("activecalls")
+        assert (call["session"], call["direction"]) == (session, "outgoing")
+        assert call["state"] in ("connecting", "ringing", "connected")
+        await device.run_action("hangup", {"session": session})
+        assert await device.read_table("activecalls") == []

@@ -42,6 +42,7 @@ from .client import HANGUP_REASONS, TwoNClient
 from .events import TwoNEventSource
 from .functions import Body, Reply, function
 from .operator_actions import RUNNERS, operator_actions
+from .status import ACTIVE_CALLS_TABLE, read_active_calls, read_status, status_page
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,8 @@ class TwoNDevice(Device):
     def pages(self) -> Sequence[SettingsPage]:
         if self.detected is None:
             return ()
-        found, out = self.detected, []
+        found = self.detected
+        out = [status_page(found.ports)]
         if found.switches:
             out.append(specs.switch_page(found.switches))
         if "time" in self.extra_pages:
@@ -143,6 +145,9 @@ class TwoNDevice(Device):
         reader = getattr(self, f"_read_{page_id}")
         values: dict[str, Any] = await reader()
         return {spec.key: values.get(spec.key) for spec in page.params}
+
+    async def _read_status(self) -> dict[str, Any]:
+        return await read_status(self.client, with_ports=bool(self._caps().ports))
 
     async def _read_switches(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -236,12 +241,16 @@ class TwoNDevice(Device):
             out.append(specs.directory_table(self.dir_template))
         if self.detected is not None and Capability.CALLLOG in self.detected.capabilities:
             out.append(CALLLOG_TABLE)
+        if self.detected is not None and Capability.CALLS in self.detected.capabilities:
+            out.append(ACTIVE_CALLS_TABLE)
         return out
 
     async def read_table(self, table_id: str) -> list[dict[str, Any]]:
         table = self.table(table_id)
         if table.id == CALLLOG_TABLE.id:
             return await read_calllog(self.client)
+        if table.id == ACTIVE_CALLS_TABLE.id:
+            return await read_active_calls(self.client)
         keys = {c.key for c in table.columns}
         result = await self.client.dir_query(fields=[])
         rows = []
