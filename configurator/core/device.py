@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from .errors import InvalidValue, NotSupported
 from .events import DeviceEvent
+from .identity import DeviceIdentity
 from .params import ParamSpec, SettingsPage, TableOp, TableSpec
 from .transport import Transport
 from .write import (
@@ -62,27 +63,14 @@ class Capability(StrEnum):
 
 
 @dataclass
-class DeviceInfo:
-    vendor: str
-    model: str
-    serial: str = ""
-    mac: str = ""
-    firmware: str = ""
-    hardware: str = ""
-    name: str = ""
+class DeviceInfo(DeviceIdentity):
+    """What a driver read from the device: the identity record plus vendor-specific facts."""
+
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "vendor": self.vendor,
-            "model": self.model,
-            "serial": self.serial,
-            "mac": self.mac,
-            "firmware": self.firmware,
-            "hardware": self.hardware,
-            "name": self.name,
-            **({"extra": self.extra} if self.extra else {}),
-        }
+        """The identity as JSON, with ``extra`` when there is any."""
+        return {**self.identity_json(), **({"extra": self.extra} if self.extra else {})}
 
 
 @dataclass(frozen=True)

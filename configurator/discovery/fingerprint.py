@@ -153,13 +153,7 @@ async def _with_credentials(endpoint: Endpoint, found: Fingerprint,
 def apply_fingerprint(device: DiscoveredDevice, found: Fingerprint) -> None:
     info = found.info
     device.driver = found.driver
-    device.vendor = info.vendor or device.vendor
-    device.model = info.model or device.model
-    device.serial = info.serial or device.serial
-    device.firmware = info.firmware or device.firmware
-    device.name = info.name or device.name
-    if info.mac:
-        device.mac = info.mac
+    device.take_identity(info)
     device.auth_required = found.auth_required
     if found.details:
         device.details.update({k: v for k, v in found.details.items() if _jsonable(v)})

@@ -37,8 +37,8 @@ def combine(old: DiscoveredDevice, new: DiscoveredDevice) -> DiscoveredDevice:
     """One record from two sightings of the same device."""
     primary, secondary = (new, old) if new.identified and not old.identified else (old, new)
     merged = replace(primary, details={**secondary.details, **primary.details})
-    for name in ("vendor", "model", "serial", "mac", "firmware", "name", "driver", "scheme",
-                 "tls_fingerprint", "vendor_hint"):
+    merged.fill_identity(secondary)
+    for name in ("driver", "scheme", "tls_fingerprint", "vendor_hint"):
         if not getattr(merged, name):
             setattr(merged, name, getattr(secondary, name))
     if not merged.port:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..core.identity import DeviceIdentity
 from ..core.transport import Credentials
 
 
@@ -22,16 +23,11 @@ class FoundBy(StrEnum):
 
 
 @dataclass
-class DiscoveredDevice:
-    """One device as discovery knows it; merged from every way it was seen."""
+class DiscoveredDevice(DeviceIdentity):
+    """One device as discovery knows it (the identity record plus how it was seen); merged
+    from every way it was seen."""
 
     address: str
-    vendor: str = ""
-    model: str = ""
-    serial: str = ""
-    mac: str = ""
-    firmware: str = ""
-    name: str = ""
     driver: str = ""  # registry driver id; "" when no driver recognised it
     auth_required: bool = False
     scheme: str = ""  # scheme/port the driver answered on
@@ -58,12 +54,7 @@ class DiscoveredDevice:
     def to_json(self) -> dict[str, Any]:
         return {
             "address": self.address,
-            "vendor": self.vendor,
-            "model": self.model,
-            "serial": self.serial,
-            "mac": self.mac,
-            "firmware": self.firmware,
-            "name": self.name,
+            **self.identity_json(),
             "driver": self.driver,
             "auth_required": self.auth_required,
             "scheme": self.scheme,

@@ -281,11 +281,8 @@ def state_for(exc: BaseException) -> DeviceState:
 
 def _update_entry(entry: SiteDevice, device: Device, info: Any) -> None:
     entry.driver = device.driver_id or entry.driver
+    entry.take_identity(info, name=False)
     entry.vendor = info.vendor or device.vendor or entry.vendor
-    entry.model = info.model or entry.model
-    entry.serial = info.serial or entry.serial
-    entry.mac = info.mac or entry.mac
-    entry.firmware = info.firmware or entry.firmware
     # Assumption: the device's own name (often a generic "System") is not used as the title;
     # the title is vendor + model unless the user named the device in the site file.
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfiguratorError
+from ..core.identity import DeviceIdentity
 from ..core.transport import Endpoint
 from .paths import atomic_write_text, config_dir
 
@@ -20,17 +21,14 @@ class SiteFileError(ConfiguratorError):
 
 
 @dataclass
-class SiteDevice:
+class SiteDevice(DeviceIdentity):
+    """A device of the site: the identity record plus how to reach it and what the site
+    keeps for it (``name`` is the user's name for it)."""
+
     address: str
     port: int | None = None
     scheme: str = "http"
     driver: str = ""
-    vendor: str = ""
-    model: str = ""
-    serial: str = ""
-    mac: str = ""
-    firmware: str = ""
-    name: str = ""
     notes: str = ""
     user: str = ""  # the user name is not a secret; the password lives in the keyring
     # What this program keeps for the device, not on it (``Device.program_settings``).
@@ -52,11 +50,7 @@ class SiteDevice:
 
     @property
     def title(self) -> str:
-        if self.name:
-            return self.name
-        if self.vendor and self.model.lower().startswith(self.vendor.lower()):
-            return self.model  # "2N IP Verso", not "2N 2N IP Verso"
-        return " ".join(p for p in (self.vendor, self.model) if p) or self.address
+        return self.name or self.product or self.address
 
     @classmethod
     def from_json(cls, data: Any) -> SiteDevice:

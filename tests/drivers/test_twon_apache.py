@@ -143,4 +143,4 @@ async def test_wrong_password_against_apache_is_auth_error(apache):
 def _fingerprint():
     from configurator.core.device import DeviceInfo
     from configurator.drivers.registry import Fingerprint
-    return Fingerprint("2n", DeviceInfo("2N", "2N IP intercom"))
+    return Fingerprint("2n", DeviceInfo(vendor="2N", model="2N IP intercom"))

@@ -41,7 +41,7 @@ class MemoryDevice(Device):
         self.delay = 0.0
 
     async def read_info(self) -> DeviceInfo:
-        self.info = DeviceInfo("Test", "Memory", serial="SN1")
+        self.info = DeviceInfo(vendor="Test", model="Memory", serial="SN1")
         return self.info
 
     async def capabilities(self) -> frozenset[str]:

@@ -17,7 +17,8 @@ from configurator.services.tasks import TaskRegistry
 
 
 def test_site_round_trip_has_no_secrets(tmp_path):
-    site = Site("Block A", [SiteDevice("192.168.1.50", 8080, "http", "2n", "2N", "IP Verso",
+    site = Site("Block A", [SiteDevice("192.168.1.50", 8080, "http", "2n", vendor="2N",
+                                       model="IP Verso",
                                        serial="54-0104-0123", mac="7C:1E:B3:00:00:01",
                                        notes="main entrance", user="admin",
                                        settings={"camera.resolution": "640x480",

@@ -68,8 +68,8 @@ def test_site_save_open_and_recent(qtbot, qloop, loopback, tmp_path):
     async def scenario():
         window = build_window(demo=False, prompter=AutoPrompter())
         host = loopback()
-        site = Site("Block B", [SiteDevice(host, 8080, "http", "onetouch", "Onetouch",
-                                           "OT-IP-LP-C9", notes="gate")])
+        site = Site("Block B", [SiteDevice(host, 8080, "http", "onetouch", vendor="Onetouch",
+                                           model="OT-IP-LP-C9", notes="gate")])
         path = site.save(tmp_path / "block-b.json")
         assert await window.sites.open_site(path)
         assert window.windowTitle() == "Block B — configurator"

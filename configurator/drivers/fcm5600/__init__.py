@@ -34,7 +34,7 @@ async def probe(transport: Transport) -> Fingerprint | None:
     response = await transport.request("GET", _PROBE_PATH, anonymous=True)
     if response.status_code not in (200, 401) or not _is_envelope(response):
         return None  # not an FCM5600: it never sees the login (the password is in the body)
-    locked = Fingerprint(DRIVER_ID, DeviceInfo(VENDOR, "FCM5600"), auth_required=True)
+    locked = Fingerprint(DRIVER_ID, DeviceInfo(vendor=VENDOR, model="FCM5600"), auth_required=True)
     if transport.credentials is None:
         return locked
     client = FcmClient(transport)
@@ -46,7 +46,8 @@ async def probe(transport: Transport) -> Fingerprint | None:
         version = await client.version()
     except (ProtocolError, NotSupported, Rejected, AuthError):
         return None
-    info = DeviceInfo(VENDOR, version.get("model", "FCM5600"), mac=version.get("wan_mac", ""),
+    info = DeviceInfo(vendor=VENDOR, model=version.get("model", "FCM5600"),
+                      mac=version.get("wan_mac", ""),
                       firmware=version.get("firmware", ""), hardware=version.get("hardware", ""),
                       name=version.get("device_name", ""))
     return Fingerprint(DRIVER_ID, info, auth_required=True)

@@ -72,7 +72,8 @@ class FcmDevice(Device):
     async def read_info(self) -> DeviceInfo:
         version = await self.client.version()
         extra = {k: version[k] for k in ("lan_ip", "lan_mac", "wan_ip", "uptime") if k in version}
-        self.info = DeviceInfo(VENDOR, version.get("model", ""), mac=version.get("wan_mac", ""),
+        self.info = DeviceInfo(vendor=VENDOR, model=version.get("model", ""),
+                               mac=version.get("wan_mac", ""),
                                firmware=version.get("firmware", ""),
                                hardware=version.get("hardware", ""),
                                name=version.get("device_name", ""), extra=extra)

@@ -47,11 +47,8 @@ async def identify_entry(entry: SiteDevice, credentials: SiteCredentials) -> Dev
 
 
 def fill_entry(entry: SiteDevice, info: DeviceInfo) -> None:
-    entry.vendor = info.vendor or entry.vendor
-    entry.model = info.model or entry.model
-    entry.serial = info.serial or entry.serial
-    entry.mac = info.mac or entry.mac
-    entry.firmware = info.firmware or entry.firmware
+    """Take what the device said about itself (the entry's name stays the user's)."""
+    entry.take_identity(info, name=False)
 
 
 def identity(entry: SiteDevice) -> dict[str, str]:

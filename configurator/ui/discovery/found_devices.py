@@ -51,10 +51,10 @@ def credentials_spec(vendor: str, count: int, user: str = "admin") -> ActionSpec
 
 def entry_for(device: DiscoveredDevice, user: str) -> SiteDevice:
     scheme = device.scheme or ("https" if device.port in (443, 8443) else "http")
-    return SiteDevice(address=device.address, port=device.port or None, scheme=scheme,
-                      driver=device.driver, vendor=device.vendor, model=device.model,
-                      serial=device.serial, mac=device.mac, firmware=device.firmware,
-                      name=device.name, user=user)
+    entry = SiteDevice(address=device.address, port=device.port or None, scheme=scheme,
+                       driver=device.driver, user=user)
+    entry.take_identity(device)
+    return entry
 
 
 def by_vendor(devices: Sequence[DiscoveredDevice]) -> dict[str, list[DiscoveredDevice]]:
