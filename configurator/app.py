@@ -94,10 +94,31 @@ def close_on_terminal_signals(window: Any) -> None:
     wake.start(200)
 
 
+async def log_when_online(window: Any, timeout: float = 30.0) -> None:
+    """Log one line once every device has answered (online or not) and is in the tree.
+
+    The bundle's smoke test and start-up benchmark (packaging/smoke_test.py) wait for it."""
+    from .services.sessions import DeviceState
+
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end and not window.shutting_down:
+        sessions = list(window.ctx.manager.sessions.values())
+        if sessions and all(s.state is not DeviceState.CONNECTING
+                            and (s.device is None or s.key in window.watch.nodes)
+                            for s in sessions):
+            online = sum(s.state is DeviceState.ONLINE for s in sessions)
+            log.info("devices answered: %d of %d online", online, len(sessions))
+            return
+        await asyncio.sleep(0.05)
+
+
 async def run(demo: bool, site: str | None) -> int:
     window = build_window(demo=demo)
     close_on_terminal_signals(window)
     window.show()
+    await asyncio.sleep(0)  # the first paint is queued: the window is on screen
+    log.info("window shown")
     warning = window.ctx.credentials.take_warning()
     if warning and not demo:
         window.status(warning, 20000)
@@ -107,6 +128,8 @@ async def run(demo: bool, site: str | None) -> int:
         except Exception as exc:  # a simulator that cannot start must not kill the GUI
             log.error("demo fleet failed to start: %s", exc)
             window.status(f"Demo fleet failed to start: {exc}")
+        else:
+            await log_when_online(window)
     elif site:
         await window.sites.open_site(Path(site))
     else:
@@ -132,6 +155,10 @@ def main(demo: bool = False, site: str | None = None) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is noise
+    # The CLI's handler (root at WARNING unless --debug) is already in place, which makes
+    # basicConfig a no-op: the start-up milestones of this module are shown all the same.
+    if log.getEffectiveLevel() > logging.INFO:
+        log.setLevel(logging.INFO)
     from .ui.gc_guard import GuiThreadCollector, broken_qt_binding
 
     problem = broken_qt_binding()

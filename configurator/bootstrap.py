@@ -3,6 +3,7 @@
     python3 -m configurator.bootstrap demo     # environment + the program on its demo fleet
     python3 -m configurator.bootstrap test     # environment + every test
     python3 -m configurator.bootstrap setup    # environment (with the test tools) only
+    python3 -m configurator.bootstrap package  # environment + a bundle for this system in dist/
 
 Standard library only: this runs before anything is installed. It
 1. creates ``.venv`` (when Debian's python3 lacks ensurepip, it creates the venv without pip and
@@ -14,7 +15,9 @@ Standard library only: this runs before anything is installed. It
 3. checks that Qt's shared libraries load (offscreen, and the xcb plugin a desktop needs),
    installing Debian's packages for them when running as root (otherwise it prints the one
    apt-get command needed),
-4. runs the demo (``configurator --demo``) or pytest headless.
+4. runs the demo (``configurator --demo``) or pytest headless, or builds the one-folder bundle
+   of ``packaging/configurator.spec`` with PyInstaller (the ``package`` extra) into ``dist/``,
+   plus an archive of it (``.tar.gz`` on Linux, ``.zip`` elsewhere).
 """
 
 from __future__ import annotations
@@ -23,12 +26,15 @@ import hashlib
 import importlib.util
 import json
 import os
+import platform
+import re
 import shutil
 import signal
 import ssl
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -142,7 +148,7 @@ def install_pip_from_pypi() -> None:
 def wanted_stamp(extra: str) -> dict[str, object]:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     return {"pyproject_sha256": digest, "python": sys.version.split()[0],
-            "extras": [extra] if extra else []}
+            "extras": extra.split(",") if extra else []}
 
 
 def installed_is_current(extra: str) -> bool:
@@ -248,16 +254,52 @@ def run_child(cmd: list[str], env: dict[str, str] | None = None) -> int:
     return 128 - code if code < 0 else code
 
 
+def project_version() -> str:
+    text = (ROOT / "configurator" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+    return match[1] if match else "0"
+
+
+def folder_size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def build_bundle() -> int:
+    """PyInstaller into dist/configurator (clean build), then an archive next to it."""
+    dist, work = ROOT / "dist", ROOT / "build" / "pyinstaller"
+    say("building the bundle with PyInstaller (packaging/configurator.spec)")
+    started = time.monotonic()
+    run([str(PY), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+         "--distpath", str(dist), "--workpath", str(work),
+         str(ROOT / "packaging" / "configurator.spec")], cwd=ROOT)
+    built = time.monotonic() - started
+    folder = dist / "configurator"
+    system = {"linux": "linux", "win32": "windows", "darwin": "macos"}.get(sys.platform,
+                                                                          sys.platform)
+    name = f"configurator-{project_version()}-{system}-{platform.machine().lower()}"
+    archive_format = "gztar" if sys.platform.startswith("linux") else "zip"
+    for old in dist.glob(f"{name}.*"):
+        old.unlink()
+    base = dist / "Configurator.app" if sys.platform == "darwin" else folder
+    archive = Path(shutil.make_archive(str(dist / name), archive_format, root_dir=base.parent,
+                                       base_dir=base.name))
+    say(f"bundle: {folder} ({folder_size(folder) / 1e6:.0f} MB unpacked, built in "
+        f"{built:.0f} s); archive: {archive} ({archive.stat().st_size / 1e6:.0f} MB)")
+    executable = folder / ("configurator.exe" if os.name == "nt" else "configurator")
+    say(f"run it: {executable} (the window) or {executable} --help")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     mode = args.pop(0) if args else "demo"
-    if mode not in ("demo", "test", "setup"):
-        print("usage: python3 -m configurator.bootstrap [demo|test|setup] [extra arguments]",
-              file=sys.stderr)
+    if mode not in ("demo", "test", "setup", "package"):
+        print("usage: python3 -m configurator.bootstrap [demo|test|setup|package] "
+              "[extra arguments]", file=sys.stderr)
         return 2
     try:
         ensure_venv()
-        install_project("" if mode == "demo" else "test")
+        install_project({"demo": "", "package": "test,package"}.get(mode, "test"))
         ensure_qt_libraries(desktop=mode == "demo" and sys.platform.startswith("linux")
                             and has_display()
                             and os.environ.get("QT_QPA_PLATFORM", "xcb").startswith("xcb"))
@@ -271,6 +313,12 @@ def main(argv: list[str] | None = None) -> int:
         say("setup interrupted")
         return 130
     configurator = str(BIN / "configurator")
+    if mode == "package":
+        try:
+            return build_bundle()
+        except subprocess.CalledProcessError as exc:
+            say(f"the bundle build failed (exit {exc.returncode})")
+            return 1
     if mode == "setup":
         say(f"ready: {configurator}")
         return 0
