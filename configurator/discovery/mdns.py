@@ -171,9 +171,11 @@ def services_in(message: Message) -> list[ServiceInstance]:
             continue
         instance = str(record.data)
         item = ServiceInstance(instance, record.name)
-        if instance.lower() in srv:
-            item.port, item.host = srv[instance.lower()]  # type: ignore[misc]
+        target = srv.get(instance.lower())
+        if isinstance(target, tuple):  # a short SRV record decodes as raw bytes: no target
+            item.port, item.host = target
             item.address = addresses.get(item.host.lower(), "")
-        item.txt = dict(txt.get(instance.lower(), {}))  # type: ignore[call-overload]
+        text = txt.get(instance.lower())
+        item.txt = dict(text) if isinstance(text, dict) else {}
         found.append(item)
     return found

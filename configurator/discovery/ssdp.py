@@ -52,14 +52,29 @@ def parse_response(packet: bytes) -> dict[str, str]:
     if not start.startswith("HTTP/1.") or " 200" not in start:
         raise ProtocolError(f"not an M-SEARCH answer: {start[:40]!r}")
     location = headers.get("LOCATION", "")
-    parsed = urlparse(location) if location else None
+    host, port = _host_port(location)
     uuid = _UUID.search(headers.get("USN", ""))
     return {
         "location": location,
-        "host": (parsed.hostname or "") if parsed else "",
-        "port": str(parsed.port or "") if parsed else "",
+        "host": host,
+        "port": port,
         "server": headers.get("SERVER", ""),
         "st": headers.get("ST", ""),
         "usn": headers.get("USN", ""),
         "uuid": uuid.group(1) if uuid else "",
     }
+
+
+def _host_port(location: str) -> tuple[str, str]:
+    """Host and port of a LOCATION URL; a port that is no port (``:99999``, ``:abc``) or a
+    URL that is no URL leaves that part empty (the answer still counts as a sighting)."""
+    try:
+        parsed = urlparse(location)
+        host = parsed.hostname or ""
+    except ValueError:
+        return "", ""
+    try:
+        port = str(parsed.port or "")
+    except ValueError:
+        port = ""
+    return host, port

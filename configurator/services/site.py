@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ..core import safejson
 from ..core.errors import ConfiguratorError
 from ..core.identity import DeviceIdentity
 from ..core.transport import Endpoint
@@ -124,7 +125,7 @@ class Site:
     @classmethod
     def load(cls, path: Path) -> Site:
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = safejson.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
             raise SiteFileError(f"cannot open site {path}: {exc.strerror or exc}") from exc
         except ValueError as exc:

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...core import safejson
 from ...core.errors import InvalidValue
 from ..site import Site, SiteDevice
 from .targets import device_index, matches
@@ -192,7 +192,7 @@ def load_source(path: str | Path) -> ChangeSource:
 
 def parse_template(text: str, name: str = "template") -> ChangeSource:
     try:
-        data = json.loads(text)
+        data = safejson.loads(text)
     except ValueError as exc:
         raise InvalidValue(f"{name} is not a template (invalid JSON: {exc})") from None
     drivers = data.get("drivers") if isinstance(data, dict) else None
@@ -206,6 +206,13 @@ def parse_template(text: str, name: str = "template") -> ChangeSource:
 
 
 def parse_csv(text: str, name: str = "CSV") -> ChangeSource:
+    try:
+        return _parse_csv(text, name)
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL...
+        raise InvalidValue(f"{name} is not a readable CSV file ({exc})") from None
+
+
+def _parse_csv(text: str, name: str) -> ChangeSource:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
     ids = [h for h in header if h.lower() in ID_COLUMNS]

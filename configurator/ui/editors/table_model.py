@@ -236,7 +236,11 @@ class TableModel(QAbstractTableModel):
         """Import CSV rows (header: column keys or labels). All-or-nothing: any invalid cell
         raises InvalidValue naming the line and column, and nothing is imported.
         Returns (added, updated)."""
-        reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+        try:
+            lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL...
+            raise InvalidValue(f"not a readable CSV file ({exc})") from None
+        reader = iter(lines)
         try:
             header = next(reader)
         except StopIteration:
