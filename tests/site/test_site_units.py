@@ -112,3 +112,17 @@ def test_append_options_are_not_doubled_by_the_intermixed_parse() -> None:
     args = parse_args(parser, ["--debug", "site", "add", "s.json", "h", "--tag", "a", "--tag",
                                "b"])
     assert (args.tags, args.debug, args.operands) == (["a", "b"], True, ["s.json", "h"])
+
+
+def test_every_outcome_of_the_write_contract_has_a_site_word() -> None:
+    from configurator.core.device import WriteOutcome
+    from configurator.services.site_ops.apply import _OUTCOMES
+    from configurator.services.site_ops.results import KeyChange, KeyOutcome, status_from_keys
+
+    assert set(_OUTCOMES) == set(WriteOutcome)
+    stopped = [KeyChange("p", "a", outcome=KeyOutcome.APPLIED),
+               KeyChange("p", "b", outcome=_OUTCOMES[WriteOutcome.SKIPPED])]
+    assert str(status_from_keys(stopped)) == "failed"  # not sent is not success
+    lacking = [KeyChange("p", "a", outcome=KeyOutcome.APPLIED),
+               KeyChange("p", "b", outcome=_OUTCOMES[WriteOutcome.READ_ONLY])]
+    assert str(status_from_keys(lacking)) == "succeeded"

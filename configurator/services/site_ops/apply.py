@@ -32,8 +32,13 @@ from .results import (
 )
 from .runner import DEFAULT_CONCURRENCY, Cancel, Progress, run_devices, with_device
 
+# The write contract's outcomes (core/write.py) in site words: its "skipped" (the device
+# stopped before the key) is a failure here, "not sent"; a site's "skipped" is a setting the
+# device does not have, which is no failure.
 _OUTCOMES = {WriteOutcome.APPLIED: KeyOutcome.APPLIED, WriteOutcome.REJECTED: KeyOutcome.REJECTED,
-             WriteOutcome.NOT_VERIFIED: KeyOutcome.NOT_VERIFIED}
+             WriteOutcome.NOT_VERIFIED: KeyOutcome.NOT_VERIFIED,
+             WriteOutcome.READ_ONLY: KeyOutcome.SKIPPED,
+             WriteOutcome.SKIPPED: KeyOutcome.NOT_SENT}
 
 
 @dataclass

@@ -4,7 +4,8 @@ One vocabulary for every site operation (apply, tables, backup, firmware, report
 ends ``succeeded``, ``failed``, ``skipped``, ``unreachable``, ``auth failed`` or ``not started``
 (cancelled before its turn: left untouched). Per key: applied / rejected (with the device's
 words) / not verified / skipped (the device lacks the setting, with the reason) / unreachable
-(the device went away: nothing is known, so nothing is claimed).
+(the device went away: nothing is known, so nothing is claimed) / not sent (the device stopped
+at another key before this one; sending it again may work).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class KeyOutcome(StrEnum):
     NOT_VERIFIED = "not verified"
     SKIPPED = "skipped"
     UNREACHABLE = "unreachable"
+    NOT_SENT = "not sent"  # the device stopped before this key (write contract: skipped)
     NOT_STARTED = "not started"
 
 
