@@ -12,6 +12,7 @@ between the wire text and the typed values of :class:`ParamSpec`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -225,6 +226,7 @@ PCAP_START_PARAMS = (
 )
 
 
+@functools.cache  # pages() asks for them on every read and write
 def relay_page(doors: Sequence[str]) -> SettingsPage:
     instances = [(d, f"Relay {d}") for d in doors]
     dtmf = [(str(i + 1), f"Relay {d}") for i, d in enumerate(doors)]
@@ -233,6 +235,7 @@ def relay_page(doors: Sequence[str]) -> SettingsPage:
                         help="Door relays, their delays, the HTTP trigger and DTMF codes")
 
 
+@functools.cache  # pages() asks for them on every read and write
 def input_page(doors: Sequence[str]) -> SettingsPage:
     template = (*INPUT_TEMPLATE[:3], _relay_id_spec(doors), *INPUT_TEMPLATE[3:])
     params = (*repeat(template, [(d, f"Input {d}") for d in doors]), *INPUT_COMMON)
@@ -240,6 +243,7 @@ def input_page(doors: Sequence[str]) -> SettingsPage:
                         help="Door inputs (GPIO) and what they trigger")
 
 
+@functools.cache  # pages() asks for them on every read and write
 def sip_page() -> SettingsPage:
     return SettingsPage("sip", "SIP accounts", tuple(repeat(SIP_TEMPLATE, ACCOUNTS)),
                         capability="sip")
