@@ -21,7 +21,7 @@ from ..core.errors import InvalidValue
 from ..services.site import Site, SiteDevice
 from ..services.site_ops.credentials import SiteCredentials
 from ..services.site_ops.results import DeviceResult, DeviceStatus
-from ..services.site_ops.runner import Cancel, Progress
+from ..services.site_ops.runner import DEFAULT_CONCURRENCY, Cancel, Progress
 from .common import emit_json, parse_endpoint
 from .site_parser import USAGE
 
@@ -42,6 +42,12 @@ def _operands(args: argparse.Namespace, minimum: int, maximum: int | None = None
 
 def _load(path: str) -> Site:
     return Site.load(Path(path))
+
+
+def _concurrency(args: argparse.Namespace) -> int:
+    if args.concurrency is not None and args.concurrency < 1:
+        raise InvalidValue("--concurrency must be at least 1")
+    return args.concurrency or DEFAULT_CONCURRENCY
 
 
 def _credentials(args: argparse.Namespace, site: Site) -> SiteCredentials:
@@ -128,7 +134,7 @@ async def site_add(args: argparse.Namespace) -> int:
         entries.append(SiteDevice(endpoint.host, endpoint.port, endpoint.scheme,
                                   user=args.user or "", tags=list(args.tags)))
     credentials = _credentials(args, site)
-    results = await add_devices(site, entries, credentials, concurrency=args.concurrency,
+    results = await add_devices(site, entries, credentials, concurrency=_concurrency(args),
                                 progress=_progress(args))
     site.save(site_path)
     if args.save_credentials and args.password is not None:
@@ -206,7 +212,7 @@ async def site_apply(args: argparse.Namespace) -> int:
     journal = None if args.dry_run else EventJournal(site_journal_path(Path(path)))
     try:
         audit = AuditTrail(journal, operation=f"apply {Path(source_path).name}")
-        bulk = BulkApply(site, source, credentials, audit, concurrency=args.concurrency)
+        bulk = BulkApply(site, source, credentials, audit, concurrency=_concurrency(args))
         cancel = Cancel()
         with interrupt_cancels(cancel):
             results = await bulk.run(devices, dry_run=args.dry_run, cancel=cancel,
@@ -230,7 +236,7 @@ async def site_backup(args: argparse.Namespace) -> int:
     cancel = Cancel()
     with interrupt_cancels(cancel):
         backup = await backup_site(site, devices, _credentials(args, site), Path(args.out),
-                                   concurrency=args.concurrency, cancel=cancel,
+                                   concurrency=_concurrency(args), cancel=cancel,
                                    progress=_progress(args))
     print(f"# backup in {backup.folder}", file=sys.stderr)
     return summarize(backup.results)
@@ -338,7 +344,7 @@ async def site_doortest(args: argparse.Namespace) -> int:
         cancel = Cancel()
         with interrupt_cancels(cancel):
             results = await run_devices(devices, with_device(job, _credentials(args, site)),
-                                        concurrency=args.concurrency, cancel=cancel,
+                                        concurrency=_concurrency(args), cancel=cancel,
                                         progress=_door_progress(args))
         audit.flush()
     finally:
@@ -361,7 +367,7 @@ def _door_progress(args: argparse.Namespace) -> Progress:
 async def site_report(args: argparse.Namespace) -> int:
     from ..live.journal import EventJournal
     from ..services.site_ops.audit import site_journal_path
-    from ..services.site_ops.report import collect
+    from ..services.site_ops.report import REPORT_CONCURRENCY, collect
     from ..services.site_ops.report_html import render_html
     from ..services.site_ops.targets import select
 
@@ -374,8 +380,9 @@ async def site_report(args: argparse.Namespace) -> int:
     journal_path = site_journal_path(Path(path))
     journal = EventJournal(journal_path) if journal_path.exists() else None
     try:
+        reading = _concurrency(args) if args.concurrency is not None else REPORT_CONCURRENCY
         report, results = await collect(site, devices, _credentials(args, site), journal,
-                                        concurrency=args.concurrency,
+                                        concurrency=reading,
                                         progress=_progress(args))
     finally:
         if journal is not None:

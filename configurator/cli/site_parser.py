@@ -40,7 +40,8 @@ def add_site_parser(sub: Any) -> None:
                         "(prefer $CONFIGURATOR_PASSWORD)")
     p.add_argument("--credentials", metavar="FILE",
                    help="credentials file (mode 0600); default SITE.credentials.json")
-    p.add_argument("--concurrency", type=int, default=8, help="devices at once (default 8)")
+    p.add_argument("--concurrency", type=int, default=None,
+                   help="devices at once (default 8; report: 16, it only reads)")
     p.add_argument("--name", help="add: the site's name when the file is new")
     p.add_argument("--tag", action="append", dest="tags", default=[],
                    help="add: tag the added devices (repeatable)")

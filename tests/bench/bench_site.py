@@ -35,7 +35,7 @@ from configurator.services.site_ops.backup import backup_site
 from configurator.services.site_ops.changes import parse_template
 from configurator.services.site_ops.credentials import SiteCredentials
 from configurator.services.site_ops.inventory import add_devices
-from configurator.services.site_ops.report import collect
+from configurator.services.site_ops.report import REPORT_CONCURRENCY, collect
 from configurator.services.site_ops.report_html import render_html
 
 
@@ -89,6 +89,28 @@ class LoopLag:
         return f"lag p50 {statistics.median(s):.1f} ms, p99 {p99:.1f} ms, max {s[-1]:.1f} ms"
 
 
+class Phase:
+    """Wall time and the CPU time of this process and of the simulators' process: on a
+    shared machine the wall time says how busy the others were, the CPU time what the work
+    costs."""
+
+    def __init__(self, sims_pid: int) -> None:
+        self.pid = sims_pid
+
+    def __enter__(self) -> Phase:
+        self.t, self.cpu, self.sims = time.perf_counter(), cpu_s(), child_cpu_s(self.pid)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.t
+        self.cpu = cpu_s() - self.cpu
+        self.sims = child_cpu_s(self.pid) - self.sims
+
+    def text(self) -> str:
+        return (f"{self.wall:.2f} s wall (CPU: this process {self.cpu:.2f} s, simulators "
+                f"{self.sims:.2f} s)")
+
+
 def start_fleet(count: int, first: str) -> tuple[subprocess.Popen[str], list[dict], float]:
     per = count // 4
     cmd = [sys.executable, "-m", "configurator.cli", "simulate", "--first-address", first,
@@ -123,44 +145,41 @@ async def main(args: argparse.Namespace) -> None:
             creds.remember(entry, Credentials(d["user"], d["password"]))
             entries.append(entry)
         creds = SiteCredentials(file=work / "site.credentials.json")
-        t = time.perf_counter()
-        added = await add_devices(site, entries, creds)
+        with Phase(proc.pid) as phase:
+            added = await add_devices(site, entries, creds)
         ok = sum(1 for r in added if r.ok)
-        print(f"2. site add: {ok}/{len(entries)} identified in {time.perf_counter() - t:.2f} s")
+        print(f"2. site add: {ok}/{len(entries)} identified: {phase.text()}")
         site.save()
 
         hundred = [d for d in site.devices if d.driver == "onetouch"][:50] + \
             [d for d in site.devices if d.driver == "fanvil"][:50]
         template = parse_template(json.dumps({"drivers": {
             "onetouch": {"relay": {"HoldDelayA": 17}}, "fanvil": {"phone": {"EnableDND": True}}}}))
-        rss0, cpu0, sims0 = rss_mb(), cpu_s(), child_cpu_s(proc.pid)
-        with LoopLag() as lag:
-            t = time.perf_counter()
+        rss0 = rss_mb()
+        with LoopLag() as lag, Phase(proc.pid) as phase:
             results = await BulkApply(site, template, creds, AuditTrail(None)).run(hundred)
-            apply_s = time.perf_counter() - t
         applied = sum(1 for r in results for k in r.keys if k.outcome and k.changed
                       and str(k.outcome) == "applied")
-        print(f"3. bulk apply, 1 key x {len(hundred)} devices with read-back: {apply_s:.2f} s; "
+        print(f"3. bulk apply, 1 key x {len(hundred)} devices with read-back: {phase.text()}; "
               f"{applied} keys changed and verified; {lag.text()}; "
-              f"RSS {rss0:.0f} -> {rss_mb():.0f} MB; CPU: this process {cpu_s() - cpu0:.2f} s, "
-              f"the simulators {child_cpu_s(proc.pid) - sims0:.2f} s")
+              f"RSS {rss0:.0f} -> {rss_mb():.0f} MB")
 
-        t = time.perf_counter()
-        backup = await backup_site(site, hundred, creds, work / "backups")
+        with Phase(proc.pid) as phase:
+            backup = await backup_site(site, hundred, creds, work / "backups")
         files = list(backup.folder.iterdir())
         size = sum(f.stat().st_size for f in files)
-        print(f"4. site backup of {len(hundred)} devices: {time.perf_counter() - t:.2f} s, "
+        print(f"4. site backup of {len(hundred)} devices: {phase.text()}, "
               f"{len(files)} files, {size / 1024:.0f} KB")
 
         mixed = site.devices[:100]
-        t = time.perf_counter()
-        report, _ = await collect(site, mixed, creds, None)
-        collect_s = time.perf_counter() - t
+        with Phase(proc.pid) as phase:
+            report, _ = await collect(site, mixed, creds, None, concurrency=REPORT_CONCURRENCY)
+        collect_s = phase.wall
         t = time.perf_counter()
         page = render_html(report)
         (work / "report.html").write_text(page)
         html_s = time.perf_counter() - t
-        print(f"5. report of {len(mixed)} devices: reading them {collect_s:.2f} s, HTML "
+        print(f"5. report of {len(mixed)} devices: reading them {phase.text()}; HTML "
               f"{html_s:.3f} s ({len(page) / 1024:.0f} KB) -> total {collect_s + html_s:.2f} s")
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from configurator.ui.site.report_pdf import write_pdf
