@@ -140,7 +140,8 @@ def _door_tests(devices: list[DeviceReport], image_src: ImageSource) -> list[str
             seen = f"<span class='bad'>{e(t.error or 'no event')}</span>"
         picture = (f"<img class='thumb' src='{image_src(t.snapshot)}' width='160'>"
                    if t.snapshot else "<span class='muted'>no camera</span>")
-        out.append(f"<tr><td>{e(d.entry.title)}</td><td>{e(t.door)}</td>"
+        out.append(f"<tr><td>{e(d.entry.title)}<br><span class='muted mono'>"
+                   f"{e(d.entry.address)}</span></td><td>{e(t.door)}</td>"
                    f"<td>{e(_time(t.pressed))}</td><td>{seen}</td><td>{picture}</td></tr>")
     out.append("</table>")
     return out
