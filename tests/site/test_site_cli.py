@@ -172,3 +172,22 @@ def test_doortest_then_report_html_and_pdf(capsys, workdir, fleet, qapp) -> None
     assert (workdir / "r.pdf").read_bytes().startswith(b"%PDF")
     assert main(["site", "report", site, "--out", str(workdir / "r.txt")]) == 1
     assert "FILE.html or FILE.pdf" in capsys.readouterr().err
+
+
+def test_firmware_plan_from_the_cli(capsys, workdir, fleet) -> None:
+    from configurator.simulators.twon.firmware import make_firmware
+
+    site = str(workdir / "site.json")
+    assert main(["site", "add", site, *hosts(fleet)]) == 0
+    capsys.readouterr()
+    image = workdir / "verso-2.39.fw"
+    image.write_bytes(make_firmware("verso", "2.39.0.10.1"))
+    assert main(["site", "firmware", site, str(image), "--json"]) == 0
+    plan = {d["title"]: d for d in json_lines(capsys.readouterr().out)}
+    twon = next(d for t, d in plan.items() if t.startswith("2N"))
+    assert twon["status"] == "succeeded" and twon["version"] == "2.39.0.10.1"
+    assert twon["plan"] == "install" and twon["current"] == "2.38.0.52.4"
+    others = [d for t, d in plan.items() if not t.startswith("2N")]
+    assert {d["status"] for d in others} == {"skipped"}
+    assert main(["site", "firmware", site, str(image), "--apply"]) == 1
+    assert "add --yes" in capsys.readouterr().err
