@@ -247,7 +247,7 @@ def test_recordings_bad_date_is_one_line(capsys) -> None:
 
 
 def test_recording_file_names_cannot_leave_the_folder() -> None:
-    from configurator.cli.recording_commands import safe_file_name
+    from configurator.cli.file_commands import safe_file_name
 
     assert safe_file_name("/pbx/play/general-recording/../../etc/passwd") == "passwd"
     assert safe_file_name("/pbx/play/x/..") == "recording"
@@ -265,3 +265,32 @@ def test_delete_all_needs_yes_then_empties_the_table(fleet, capsys) -> None:
     assert code == 0 and json.loads(out) == []
     code, _, err = run(capsys, "delete", *door, "dialreplace", "1", "--all", "--yes")
     assert code == 1 and "not both" in err
+
+
+def test_download_lists_then_saves_a_device_file_user_only(fleet, capsys, tmp_path) -> None:
+    door = target(fleet["onetouch"][0])
+    code, out, err = run(capsys, "download", *door, "--json")
+    assert code == 0, err
+    assert [r["file"] for r in _listed(out)] == ["log-log", "log-kmsg", "log-log_debug",
+                                                 "capture"]
+    saved = tmp_path / "kmsg.txt"
+    code, out, err = run(capsys, "download", *door, "log-kmsg", "--out", str(saved))
+    assert code == 0, err
+    assert b"Booting Linux" in saved.read_bytes() and saved.stat().st_mode & 0o777 == 0o600
+    code, _, err = run(capsys, "download", *door, "nothing", "--out", str(saved))
+    assert code == 1 and "available: log-log" in err and err.count("\n") == 1
+
+
+def test_download_2n_capture_after_starting_it(fleet, capsys, tmp_path) -> None:
+    verso = target(fleet["2n"][0])
+    assert run(capsys, "action", *verso, "pcap_restart")[0] == 0
+    assert run(capsys, "action", *verso, "pcap_stop")[0] == 0
+    saved = tmp_path / "door.pcap"
+    code, _, err = run(capsys, "download", *verso, "capture", "--out", str(saved))
+    assert code == 0, err
+    assert saved.read_bytes()[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4")  # libpcap
+
+
+def test_download_on_a_device_without_files_is_one_line(fleet, capsys) -> None:
+    code, _, err = run(capsys, "download", *target(fleet["fanvil"][0]))
+    assert code == 1 and "no files" in err and err.count("\n") == 1

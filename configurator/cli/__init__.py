@@ -28,7 +28,7 @@ COMMAND_MODULES: dict[str, str] = {
                      "camera", "backup", "restore", "export", "import", "firmware"),
                     "device_commands"),
     "simulate": "fleet_commands", "discover": "fleet_commands",
-    "recordings": "recording_commands",
+    "recordings": "file_commands", "download": "file_commands",
     "site": "site_commands",
 }
 

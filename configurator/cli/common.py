@@ -127,3 +127,14 @@ async def deadline(seconds: float | None) -> AsyncIterator[None]:
             yield
     except TimeoutError:
         pass
+
+
+def write_output(path: str, content: bytes) -> None:
+    """Write atomically and privately (0600: configurations hold secrets): a failed write
+    leaves neither a half file under the real name nor the ``.partial`` one."""
+    from ..services.private_files import write_private
+
+    try:
+        write_private(path, content)
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -4,7 +4,6 @@ camera, backup. They use only the vendor-neutral Device interface."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +19,7 @@ from .common import (
     opened_device,
     parse_assignments,
     print_table,
+    write_output,
 )
 
 EXIT_ERROR = 1
@@ -286,7 +286,7 @@ async def cmd_camera(args: argparse.Namespace) -> int:
 async def cmd_backup(args: argparse.Namespace) -> int:
     async with opened_device(args) as device:
         content, suffix = await device.backup()
-    _write_file(args.out, content)
+    write_output(args.out, content)
     print(f"wrote {len(content)} bytes ({suffix}) to {args.out}")
     return 0
 
@@ -297,25 +297,6 @@ def _read_file(path: str) -> bytes:
             return fh.read()
     except OSError as exc:
         raise InvalidValue(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def _write_file(path: str, content: bytes) -> None:
-    """Write atomically and privately (0600: configurations hold secrets): a failed write
-    leaves neither a half file under the real name nor the ``.partial`` one."""
-    tmp = f"{path}.partial"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o600)  # a .partial left by someone else keeps its mode
-            fh.write(content)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 async def cmd_restore(args: argparse.Namespace) -> int:
@@ -335,7 +316,7 @@ async def cmd_export(args: argparse.Namespace) -> int:
         await device.capabilities()
         spec = device.table(args.table)
         content, suffix = await device.export_table(spec.id)
-    _write_file(args.out, content)
+    write_output(args.out, content)
     print(f"wrote {len(content)} bytes ({suffix}) of {spec.id} to {args.out}")
     return 0
 

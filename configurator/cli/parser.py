@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day")
     p.add_argument("--out", help="download each recording into this folder")
 
+    p = sub.add_parser("download", help="the device's logs and packet captures: download HOST "
+                                        "lists them, download HOST FILE --out PATH saves one")
+    _device_options(p)
+    p.add_argument("file", nargs="?", help="file id (omit to list them)")
+    p.add_argument("--out", help="where to write the file")
+
     p = sub.add_parser("events", help="stream the device's events as JSON lines")
     _device_options(p)
     p.add_argument("--count", type=int, help="stop after this many events")

@@ -161,6 +161,7 @@ def test_onetouch_backup_restore_and_firmware(qtbot, qloop, loopback, tmp_path):
             saved = tmp_path / "backup.tgz"
             panel.asker = asker = ScriptedAsker(save_path=str(saved))
             assert await panel.backup() == str(saved)
+            assert saved.stat().st_mode & 0o777 == 0o600  # a configuration holds passwords
             with tarfile.open(fileobj=io.BytesIO(saved.read_bytes()), mode="r:gz") as tar:
                 text = tar.extractfile("config.ini").read().decode()
             assert f"{HOLD_A}=" in text
@@ -292,6 +293,36 @@ def test_clear_all_asks_for_the_device_name_then_empties_the_table(qtbot, qloop,
             assert await table.clear_on_device()
             assert codes(sim) == [] and table.model.rows == []
             assert table.banner.kind == "success" and not table.clear_action.isEnabled()
+        finally:
+            await close(window, [sim])
+
+    qloop.run_until_complete(scenario())
+
+
+def test_files_on_the_device_are_downloaded_from_maintenance(qtbot, qloop, loopback,
+                                                             tmp_path):
+    async def scenario():
+        sim = await start("onetouch", loopback())
+        window = await open_window([sim])
+        try:
+            session = session_at(window, sim.host)
+            panel = window.navigation.select_capability(session.key,
+                                                        "maintenance").maintenance
+            assert panel.files_box.isVisibleTo(panel)
+            assert list(panel.file_buttons) == ["log-log", "log-kmsg", "log-log_debug",
+                                                "capture"]
+            kernel = next(f for f in panel.files if f.id == "log-kmsg")
+            panel.asker = asker = ScriptedAsker(save_path="")
+            assert await panel.download(kernel) == ""  # cancelled at the save dialog
+            assert panel.banner.kind == "info" and "not saved" in panel.banner.text()
+            suggested = asker.asked[-1][2]
+            assert "-log-kmsg-" in suggested and suggested.endswith(".txt")
+            saved = tmp_path / "kernel.txt"
+            asker.save = str(saved)
+            assert await panel.download(kernel) == str(saved)
+            assert b"Booting Linux" in saved.read_bytes()
+            assert saved.stat().st_mode & 0o777 == 0o600
+            assert panel.banner.kind == "success" and "kmsg.txt" in panel.banner.text()
         finally:
             await close(window, [sim])
 

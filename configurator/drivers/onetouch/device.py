@@ -22,6 +22,7 @@ from ...core.device import (
     check_file,
     firmware_image,
 )
+from ...core.downloads import DeviceFile, find_file
 from ...core.errors import InvalidValue, NotSupported, ProtocolError, Rejected
 from ...core.events import DeviceEvent
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableOp, TableSpec
@@ -33,6 +34,7 @@ from .protocol import ItemResult
 from .specs import (
     ALL_DOORS,
     ALL_TABLES,
+    LOG_TYPE,
     PCAP_START_PARAMS,
     TABLE_TARGETS,
     decode,
@@ -208,6 +210,10 @@ class OnetouchDevice(Device):
             _action("pcap_start", "Start packet capture", *PCAP_START_PARAMS,
                     capability=Capability.PCAP),
             _action("pcap_stop", "Stop packet capture", capability=Capability.PCAP),
+            _action("log_clear", "Clear a system log", LOG_TYPE,
+                    capability=Capability.MAINTENANCE, dangerous=True,
+                    confirm_text="Delete the chosen system log on the intercom? Download it "
+                                 "first if support may need it."),
             _action("reboot", "Reboot", capability=Capability.MAINTENANCE, dangerous=True,
                     confirm_text="Reboot the intercom? Calls in progress are dropped."),
             _action("factory_reset", "Factory reset", capability=Capability.MAINTENANCE,
@@ -231,12 +237,39 @@ class OnetouchDevice(Device):
                                       level=values["level"], delay=values["delay"])
         if action_id == "dial":
             return await c.call_dial(values["phone"], values["display_name"] or "")
+        if action_id == "log_clear":
+            return await c.log_clear(values["type"])
         if action_id == "pcap_start":
             return await c.pcap_start(values["type"], values["filter"], values["time"],
                                       values["size"])
         simple = {"hangup": c.call_hangup, "pcap_stop": c.pcap_stop,
                   "reboot": c.system_reboot, "factory_reset": c.config_reset_factory}
         return await simple[action_id]()
+
+    # -- files on the device (core.downloads.OffersFiles) ------------------------------------
+    def files(self) -> Sequence[DeviceFile]:
+        """The system logs (log/export) and, with packet capture, the capture (pcap/export)."""
+        # The document names the files log.txt, kmsg.txt and log_debug.tar.gz.
+        suffixes = {"log": ".txt", "kmsg": ".txt", "log_debug": ".tar.gz"}
+        out = [DeviceFile(f"log-{c.value}", str(c.label), suffixes.get(str(c.value), ""),
+                          f"log/export type={c.value}") for c in LOG_TYPE.choices]
+        if self._has(Capability.PCAP):
+            out.append(DeviceFile("capture", "Packet capture", ".pcap",
+                                  "pcap/export: the last capture (start and stop it with the "
+                                  "packet capture actions)"))
+        return out
+
+    async def download(self, file_id: str) -> tuple[bytes, str]:
+        """One of :meth:`files`, with the name the device gave it."""
+        try:
+            find_file(self.files(), file_id)
+        except KeyError as exc:
+            raise NotSupported(exc.args[0], host=self.host) from None
+        if file_id == "capture":
+            exported = await self.client.pcap_export()
+        else:
+            exported = await self.client.log_export(file_id.removeprefix("log-"))
+        return exported.content, exported.filename
 
     # -- raw calls, events, backup --------------------------------------------------------
     async def call_raw(self, function: str, args: Mapping[str, str]) -> Any:

@@ -24,6 +24,7 @@ from ...core.device import (
     check_file,
     firmware_image,
 )
+from ...core.downloads import DeviceFile, find_file
 from ...core.errors import (
     ConfiguratorError,
     InvalidValue,
@@ -38,6 +39,7 @@ from ...core.write import RowWriter, send_each
 from . import specs
 from .calllog import CALLLOG_TABLE, clear_calllog, delete_records, read_calllog
 from .caps import DetectedCaps, detect
+from .capture import CAPTURE_FILE, download_capture
 from .client import HANGUP_REASONS, TwoNClient
 from .events import TwoNEventSource
 from .functions import Body, Reply, function
@@ -304,6 +306,20 @@ class TwoNDevice(Device):
         if table_id != CALLLOG_TABLE.id:
             raise NotSupported(f"{table_id} cannot be cleared", host=self.host)
         await clear_calllog(self.client)
+
+    # -- files on the device (core.downloads.OffersFiles) ----------------------------------
+    def files(self) -> Sequence[DeviceFile]:
+        """The packet capture, where the device has one."""
+        found = self.detected
+        return [CAPTURE_FILE] if found and Capability.PCAP in found.capabilities else []
+
+    async def download(self, file_id: str) -> tuple[bytes, str]:
+        """One of :meth:`files`."""
+        try:
+            find_file(self.files(), file_id)
+        except KeyError as exc:
+            raise NotSupported(exc.args[0], host=self.host) from None
+        return await download_capture(self.client)
 
     # -- actions --------------------------------------------------------------------------
     def actions(self) -> Sequence[ActionSpec]:

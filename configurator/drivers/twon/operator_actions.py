@@ -8,6 +8,7 @@ from typing import Any
 
 from ...core.device import ActionSpec, Capability
 from ...core.params import Choice, Kind, ParamSpec
+from .capture import CAPTURE_ACTIONS, run_capture_action
 from .client import TwoNClient
 
 _USER = ParamSpec("user", "User", required=True,
@@ -58,8 +59,11 @@ AUTOMATION_TRIGGER = ActionSpec(
 
 def operator_actions(capabilities: set[str], has_system_caps: bool) -> list[ActionSpec]:
     """The actions this device offers: e-mail with an SMTP client, access with access
-    control; the automation trigger on firmware that has system/caps (it is v2.27+)."""
-    out = []
+    control; the automation trigger on firmware that has system/caps (it is v2.27+); packet
+    capture where the device has it."""
+    out: list[ActionSpec] = []
+    if Capability.PCAP in capabilities:
+        out += CAPTURE_ACTIONS
     if Capability.EMAIL in capabilities:
         out.append(EMAIL_TEST)
     if Capability.ACCESS in capabilities:
@@ -98,4 +102,5 @@ async def _trigger(c: TwoNClient, v: Mapping[str, Any]) -> Any:
 RUNNERS: dict[str, Runner] = {
     EMAIL_TEST.id: _email, GRANT_ACCESS.id: _grant, LIFT_ACCESS.id: _lift,
     AUTOMATION_TRIGGER.id: _trigger,
+    **{a.id: (lambda c, v, _id=a.id: run_capture_action(c, _id, v)) for a in CAPTURE_ACTIONS},
 }

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.device import ActionSpec, Capability
+from ...core.downloads import OffersFiles
 from ..devices.capability_nodes import CapabilityNode
 from ..icons import icon
 from ..maintenance.maintenance_page import MaintenancePanel
@@ -66,7 +67,8 @@ class CapabilityView(QWidget):
             self.tables.append(editor)
         device = ctx.session.device
         if node.capability == Capability.MAINTENANCE and device is not None:
-            self.maintenance = MaintenancePanel(ctx, device.maintenance(), self)
+            files = device.files() if isinstance(device, OffersFiles) else ()
+            self.maintenance = MaintenancePanel(ctx, device.maintenance(), self, files=files)
             if self.tabs.count():
                 self.tabs.insertTab(0, self.maintenance, "Backup and firmware")
                 self.tabs.setCurrentIndex(0)

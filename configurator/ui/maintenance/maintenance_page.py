@@ -13,7 +13,7 @@ import asyncio
 import html
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.device import Device, FirmwareImage, MaintenanceSpec
+from ...core.downloads import DeviceFile, OffersFiles
 from ...core.errors import ConfiguratorError, NotSupported
+from ...services.private_files import write_private
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, size_text
 from ..editors.context import EditorContext
 from ..icons import icon
@@ -89,10 +91,11 @@ class MaintenancePanel(QWidget):
     """Backup / restore / firmware for one device session."""
 
     def __init__(self, ctx: EditorContext, spec: MaintenanceSpec,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, files: Sequence[DeviceFile] = ()) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.spec = spec
+        self.files = tuple(files)
         self.asker: Asker = QtAsker()
         self.restart_timeout = RESTART_TIMEOUT
         self.restart_poll = RESTART_POLL
@@ -144,6 +147,28 @@ class MaintenancePanel(QWidget):
         firmware.addLayout(row)
         layout.addWidget(self.firmware_box)
 
+        # Logs and packet captures the device offers (core.downloads.OffersFiles).
+        self.files_box = QGroupBox("Files on the device", self)
+        files_layout = QVBoxLayout(self.files_box)
+        about_files = QLabel("Logs and network captures for support. They are saved "
+                             "readable by you only.", self.files_box)
+        about_files.setWordWrap(True)
+        about_files.setStyleSheet("color: #546e7a;")
+        files_layout.addWidget(about_files)
+        row = QHBoxLayout()
+        self.file_buttons: dict[str, QPushButton] = {}
+        for item in self.files:
+            button = QPushButton(icon("save"), f"Download {item.label.lower()}…", self)
+            button.setToolTip(item.help)
+            button.clicked.connect(
+                lambda _=False, f=item: self.ctx.spawn(self.download(f), "download"))
+            row.addWidget(button)
+            self.file_buttons[item.id] = button
+        row.addStretch(1)
+        files_layout.addLayout(row)
+        layout.addWidget(self.files_box)
+        self.files_box.setVisible(bool(self.files))
+
         self.note = QLabel(spec.help, self)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #546e7a;")
@@ -164,11 +189,12 @@ class MaintenancePanel(QWidget):
 
     @property
     def offers_anything(self) -> bool:
-        return self.spec.backup or self.spec.restore or self.spec.firmware
+        return self.spec.backup or self.spec.restore or self.spec.firmware or bool(self.files)
 
     # -- state ----------------------------------------------------------------------------
     def _update(self) -> None:
-        for button in (self.backup_button, self.restore_button, self.firmware_button):
+        for button in (self.backup_button, self.restore_button, self.firmware_button,
+                       *self.file_buttons.values()):
             button.setEnabled(not self.busy)
 
     def _show_current(self) -> None:
@@ -227,13 +253,46 @@ class MaintenancePanel(QWidget):
             self.banner.info("Backup not saved (cancelled).")
             return ""
         try:
-            Path(path).write_bytes(content)
+            write_private(path, content)  # a configuration holds passwords
         except OSError as exc:
             self.banner.error(f"Backup not saved: cannot write {_h(path)}: "
                               f"{_h(exc.strerror or str(exc))}")
             return ""
         self.banner.success(f"Configuration saved to {_h(path)} ({size_text(len(content))}).")
         self.ctx.status(f"{self.device_title}: configuration saved to {path}")
+        return path
+
+    # -- files on the device ----------------------------------------------------------------
+    async def download(self, item: DeviceFile) -> str:
+        """Download one of the device's files and save it; returns the path ("" if not)."""
+        device = self._device()
+        if device is None or not isinstance(device, OffersFiles):
+            return ""
+        try:
+            content, device_name = await self._run(f"Downloading the {item.label.lower()}…",
+                                                   lambda: device.download(item.id))
+        except Exception as exc:
+            self.banner.error(f"Download of the {_h(item.label.lower())} failed: "
+                              f"{_h(_reason(exc))}")
+            return ""
+        stamp = time.strftime("%Y%m%d-%H%M")
+        suggested = f"{_stem(self.device_title)}-{item.id}-{stamp}{item.suffix}"
+        path = await self.asker.save_path(
+            self, f"Save the {item.label.lower()} of {self.device_title}", suggested,
+            file_filter(item.suffix, item.label))
+        if not path:
+            self.banner.info(f"The {_h(item.label.lower())} was not saved (cancelled).")
+            return ""
+        try:
+            write_private(path, content)
+        except OSError as exc:
+            self.banner.error(f"Not saved: cannot write {_h(path)}: "
+                              f"{_h(exc.strerror or str(exc))}")
+            return ""
+        named = f" (the device calls it {_h(device_name)})" if device_name else ""
+        self.banner.success(f"{_h(item.label)} saved to {_h(path)} "
+                            f"({size_text(len(content))}){named}.")
+        self.ctx.status(f"{self.device_title}: {item.label.lower()} saved to {path}")
         return path
 
     async def restore(self) -> bool:

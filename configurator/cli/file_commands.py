@@ -1,16 +1,17 @@
-"""``configurator recordings``: find a PBX's call recordings and download them to files."""
+"""Files a device holds: ``configurator recordings`` (a PBX's call recordings) and
+``configurator download`` (logs and packet captures)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 from typing import Any
 
+from ..core.downloads import OffersFiles
 from ..core.errors import InvalidValue, NotSupported
 from ..core.recordings import CallRecordings
-from .common import emit_json, opened_device, print_table
+from .common import emit_json, opened_device, print_table, write_output
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
@@ -57,7 +58,34 @@ def _show(args: argparse.Namespace, row: dict[str, Any]) -> None:
 
 def _save(folder: Path, play_url: str, content: bytes) -> str:
     path = folder / safe_file_name(play_url)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # a call is personal data
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
+    write_output(str(path), content)  # a call is personal data: readable by the user only
     return str(path)
+
+
+async def cmd_download(args: argparse.Namespace) -> int:
+    """Without FILE: list the device's files; with it: save it to --out (0600)."""
+    if args.file and not args.out:
+        raise InvalidValue("name the file to write with --out PATH")
+    async with opened_device(args) as device:
+        await device.capabilities()
+        if not isinstance(device, OffersFiles) or not device.files():
+            raise NotSupported("this device offers no files to download")
+        if not args.file:
+            files = device.files()
+            if args.json:
+                for f in files:
+                    emit_json({"file": f.id, "label": f.label, "suffix": f.suffix,
+                               "help": f.help})
+            else:
+                print_table([[f.id, f.label, f.suffix, f.help] for f in files],
+                            ["file", "what", "suffix", "note"])
+            return 0
+        content, device_name = await device.download(args.file)
+    write_output(args.out, content)
+    if args.json:
+        emit_json({"file": args.file, "bytes": len(content), "out": args.out,
+                   "device_name": device_name})
+    else:
+        print(f"wrote {len(content)} bytes to {args.out}"
+              + (f" (the device calls it {device_name})" if device_name else ""))
+    return 0
