@@ -297,7 +297,11 @@ async def test_other_tables(device, sim) -> None:
 
 
 async def test_actions(device, sim) -> None:
-    assert {a.id for a in device.actions() if a.dangerous} == {"reboot", "factory_reset"}
+    assert {a.id for a in device.actions() if a.dangerous} == {"reboot", "factory_reset",
+                                                               "log_clear"}
+    assert sim.state.logs["kmsg"]
+    await device.run_action("log_clear", {"type": "kmsg"})
+    assert sim.state.logs["kmsg"] == []
     await device.run_action("open_door", {"num": "Relay C", "mode": "Manual"})
     assert sim.state.relay_levels()["RelayC"] == 1
     with pytest.raises(InvalidValue):
