@@ -1,7 +1,7 @@
 """Set up the project's environment from nothing but python3, then run the demo or the tests.
 
     python3 -m configurator.bootstrap demo     # environment + the program on its demo fleet
-    python3 -m configurator.bootstrap test     # environment + every test
+    python3 -m configurator.bootstrap test     # environment + type check + every test
     python3 -m configurator.bootstrap setup    # environment (with the test tools) only
     python3 -m configurator.bootstrap package  # environment + a bundle for this system in dist/
 
@@ -15,9 +15,10 @@ Standard library only: this runs before anything is installed. It
 3. checks that Qt's shared libraries load (offscreen, and the xcb plugin a desktop needs),
    installing Debian's packages for them when running as root (otherwise it prints the one
    apt-get command needed),
-4. runs the demo (``configurator --demo``) or pytest headless, or builds the one-folder bundle
-   of ``packaging/configurator.spec`` with PyInstaller (the ``package`` extra) into ``dist/``,
-   plus an archive of it (``.tar.gz`` on Linux, ``.zip`` elsewhere).
+4. runs the demo (``configurator --demo``), or mypy (strict, when no pytest arguments are given)
+   and pytest headless, or builds the one-folder bundle of ``packaging/configurator.spec`` with
+   PyInstaller (the ``package`` extra) into ``dist/``, plus an archive of it (``.tar.gz`` on
+   Linux, ``.zip`` elsewhere).
 """
 
 from __future__ import annotations
@@ -328,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
             return run_child([configurator, "simulate", *args])
         return run_child([configurator, "--demo", *args])
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if not args:  # the whole check: types first (core/, drivers/, services/: pyproject.toml)
+        say("type check: mypy (strict) on core/, drivers/, services/")
+        if run_child([str(PY), "-m", "mypy"], env=env) != 0:
+            say("type check failed")
+            return 1
     code = run_child([str(PY), "-m", "pytest", *args], env=env)
     if code == 5:
         say("pytest collected no tests: that is a failure")

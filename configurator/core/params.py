@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -157,7 +157,7 @@ class ParamSpec:
 _TEXTUAL = {Kind.STRING, Kind.SECRET, Kind.HEX, Kind.URL, Kind.HOST, Kind.IP}
 
 
-def _order_key(order: Sequence[Any]):
+def _order_key(order: Sequence[Any]) -> Callable[[Any], tuple[int, str]]:
     def key(value: Any) -> tuple[int, str]:
         return (order.index(value) if value in order else len(order), str(value))
 

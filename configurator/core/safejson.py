@@ -52,12 +52,12 @@ def loads(data: bytes | bytearray | str, *, max_depth: int = MAX_DEPTH,
     None instead of failing the whole text (a batch of events where one is hostile: the
     others are still read, the bad one is skipped by its consumer).
     """
-    text = data if isinstance(data, str) else None
+    text = data if isinstance(data, str) else ""
     hooks = (_number_float, _number_int, _no_constant)
     if lenient_numbers:
-        hooks = tuple(_lenient(hook) for hook in hooks)  # type: ignore[assignment]
+        hooks = tuple(_lenient(hook) for hook in hooks)
     try:
-        if text is None:
+        if not isinstance(data, str):
             raw = bytes(data)
             text = raw.decode(json.detect_encoding(raw), "surrogatepass")  # as json.loads
         value = json.loads(text, parse_float=hooks[0], parse_int=hooks[1],
@@ -65,9 +65,9 @@ def loads(data: bytes | bytearray | str, *, max_depth: int = MAX_DEPTH,
     except json.JSONDecodeError:
         raise
     except RecursionError:
-        raise json.JSONDecodeError("nested too deeply", text or "", 0) from None
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
     except (ValueError, UnicodeDecodeError) as exc:  # from the number hooks or the decoding
-        raise json.JSONDecodeError(str(exc).splitlines()[0][:120], text or "", 0) from None
+        raise json.JSONDecodeError(str(exc).splitlines()[0][:120], text, 0) from None
     if depth(value) > max_depth:
         raise json.JSONDecodeError(f"nested deeper than {max_depth} levels", text, 0)
     return value

@@ -25,7 +25,14 @@ import logging
 import re
 import ssl
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Mapping,
+)
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -159,7 +166,7 @@ async def fetch_certificate(endpoint: Endpoint, ctx: ssl.SSLContext, timeout: fl
         der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
         if not der:
             raise ProtocolError("the device presented no TLS certificate", host=endpoint.host)
-        return der
+        return bytes(der)
     finally:
         writer.close()
         with contextlib.suppress(Exception):
@@ -191,7 +198,8 @@ class NegotiatingAuth(httpx.Auth):
         self._unchallenged = 0  # answers in a row that needed no login, before any challenge
         self._learning: asyncio.Lock | None = None
 
-    async def async_auth_flow(self, request: httpx.Request):  # type: ignore[override]
+    async def async_auth_flow(
+            self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """While no scheme is known, requests without a login go one at a time, so that
         parallel requests wait for the first challenge instead of each earning its own 401
         and a second round trip (a 2N answers system/info without login, then the driver
@@ -223,7 +231,7 @@ class NegotiatingAuth(httpx.Auth):
             if learning is not None and learning.locked():
                 learning.release()
 
-    def auth_flow(self, request: httpx.Request):
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """The flow below, with a malformed challenge (httpx's Digest code raises ValueError,
         KeyError or NotImplementedError for some) turned into one typed error."""
         flow = self._auth_flow(request)
@@ -239,7 +247,8 @@ class NegotiatingAuth(httpx.Auth):
                                 f"answered ({type(exc).__name__})",
                                 host=request.url.host) from exc
 
-    def _auth_flow(self, request: httpx.Request):
+    def _auth_flow(self, request: httpx.Request
+                   ) -> Generator[httpx.Request, httpx.Response, None]:
         if self.chosen == "digest":
             yield from self._digest.auth_flow(request)
             return

@@ -63,7 +63,7 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
 
     def backoff(self, failures: int) -> float:
         """Seconds to wait after the ``failures``-th failure in a row."""
-        return min(self.max_backoff, self.interval * 2 ** failures)
+        return float(min(self.max_backoff, self.interval * 2.0 ** failures))
 
     def _set_state(self, state: SourceState, message: str = "") -> None:
         self.state = state

@@ -102,7 +102,7 @@ async def identify(transport: Transport, candidates: Sequence[DriverEntry] | Non
     """Run each driver's probe until one recognises the device."""
     for entry in candidates or available_drivers():
         try:
-            found = await entry.load().probe(transport)
+            found: Fingerprint | None = await entry.load().probe(transport)
         except (ProtocolError, NotSupported):
             continue
         if found is not None:

@@ -42,8 +42,7 @@ class SiteDevice(DeviceIdentity):
 
     @property
     def endpoint(self) -> Endpoint:
-        scheme = "https" if self.scheme == "https" else "http"
-        return Endpoint(self.address, self.port, scheme)
+        return Endpoint(self.address, self.port, "https" if self.scheme == "https" else "http")
 
     @property
     def key(self) -> str:

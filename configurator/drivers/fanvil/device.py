@@ -100,8 +100,8 @@ class FanvilDevice(Device):
         self._lines = sorted({int(m[1]) for k in values if (m := _LINE.match(k))}) or [1]
         missing = {k[:-1] for k, v in values.items() if k.endswith(".") and v == ""}
         self._lists = [t for t in specs.LIST_COLUMNS if specs.list_name(t) not in missing]
-        caps = {Capability.SYSTEM, Capability.SIP, Capability.CALLS, Capability.EVENTS,
-                Capability.MAINTENANCE}
+        caps: set[str] = {Capability.SYSTEM, Capability.SIP, Capability.CALLS,
+                          Capability.EVENTS, Capability.MAINTENANCE}
         caps |= {specs.LIST_COLUMNS[t][3] for t in self._lists}
         self._caps = frozenset(str(c) for c in caps)
         return self._caps
@@ -140,7 +140,7 @@ class FanvilDevice(Device):
         try:
             await self.client.set({k: specs.to_nc(page.spec(k), v) for k, v in values.items()})
         except FanvilError as exc:
-            if exc.param not in values:
+            if exc.param is None or exc.param not in values:
                 raise
             return SendResult(refused={exc.param: exc.description or exc.message},
                               stopped=f"the phone stopped at {exc.param}")

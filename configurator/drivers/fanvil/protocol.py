@@ -113,7 +113,7 @@ def check_value(key: str, value: str) -> str:
 # -- requests --------------------------------------------------------------------------------
 
 def _serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def build_config_request(

@@ -71,7 +71,8 @@ class FcmDevice(Device):
     # -- identity -------------------------------------------------------------------------
     async def read_info(self) -> DeviceInfo:
         version = await self.client.version()
-        extra = {k: version[k] for k in ("lan_ip", "lan_mac", "wan_ip", "uptime") if k in version}
+        extra: dict[str, Any] = {k: version[k] for k in ("lan_ip", "lan_mac", "wan_ip", "uptime")
+                                 if k in version}
         self.info = DeviceInfo(vendor=VENDOR, model=version.get("model", ""),
                                mac=version.get("wan_mac", ""),
                                firmware=version.get("firmware", ""),
@@ -200,7 +201,7 @@ class FcmDevice(Device):
         return exten
 
     async def _update_extension(self, row: Mapping[str, Any]) -> str:
-        exten = _need(row, "exten")
+        exten = str(_need(row, "exten"))
         current = await self._find_extension(exten)
         merged = {**current, **row}
         await self.client.update_extension(_extension_body(merged))

@@ -20,6 +20,7 @@ tolerate them.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ def loads_lenient(text: str) -> Any:
         repaired = pattern.sub(replacement, repaired)
     try:
         return safejson.loads(repaired)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ProtocolError(f"the device sent invalid JSON ({exc.msg})") from None
 
 

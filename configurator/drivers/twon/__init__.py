@@ -29,9 +29,10 @@ async def probe(transport: Transport) -> Fingerprint | None:
     except AuthError:
         # Wrong credentials: the transport refuses the 401. Look at the reply once without
         # credentials to tell a 2N device (its JSON error body) from anything else.
-        response = await _anonymous_get(transport, fn.path)
-        if response is None:
+        anonymous = await _anonymous_get(transport, fn.path)
+        if anonymous is None:
             return None
+        response = anonymous
     if not is_json(response):
         return None
     try:

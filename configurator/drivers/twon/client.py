@@ -11,6 +11,8 @@ import json
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
+import httpx
+
 from ...core.errors import InvalidValue, ProtocolError
 from ...core.transport import Transport
 from .functions import Function, function
@@ -50,7 +52,7 @@ class TwoNClient:
     # -- plumbing -------------------------------------------------------------------------
     async def _send(self, fn: Function, params: Mapping[str, Any] | None = None, *,
                     json_body: Any = None, files: Mapping[str, Any] | None = None,
-                    read_timeout: float | None = None):
+                    read_timeout: float | None = None) -> httpx.Response:
         return await self.transport.request(
             fn.method, fn.path, params=_clean(params) or None, json=json_body, files=files,
             read_timeout=read_timeout, idempotent=fn.idempotent,
@@ -71,7 +73,7 @@ class TwoNClient:
         fn = function(name)
         response = await self._send(fn, params)
         raise_for_binary(response, function=fn.name, host=self.host)
-        return response.content
+        return bytes(response.content)
 
     async def call_text(self, name: str, params: Mapping[str, Any]) -> str:
         """Functions called with ``response=TEXT``: the device answers that text, not JSON."""
@@ -81,7 +83,7 @@ class TwoNClient:
             parse_json_reply(response, function=fn.name, host=self.host)
         elif response.status_code >= 400:
             raise_for_binary(response, function=fn.name, host=self.host)
-        return response.text
+        return str(response.text)
 
     def _list(self, result: Mapping[str, Any], key: str, fn: str) -> list[Any]:
         value = result.get(key, [])

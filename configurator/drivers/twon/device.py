@@ -293,11 +293,11 @@ class TwoNDevice(Device):
         new_rows, changed_rows = prepare("add", add), prepare("set", update)
         uuids = [str(u) for u in delete]
         gone = [{"uuid": u} for u in uuids]
-        for op, rows, call in (("add", new_rows, self.client.dir_create),
-                               ("set", changed_rows, self.client.dir_update),
-                               ("del", gone, self.client.dir_delete)):
-            await writer.rows(op, [r.get("uuid") for r in rows],
-                              partial(call, uuids if op == "del" else rows),
+        for op, rows, call in (("add", new_rows, partial(self.client.dir_create, new_rows)),
+                               ("set", changed_rows, partial(self.client.dir_update,
+                                                             changed_rows)),
+                               ("del", gone, partial(self.client.dir_delete, uuids))):
+            await writer.rows(op, [r.get("uuid") for r in rows], call,
                               partial(_row_results, op, rows))
         return writer.results
 

@@ -28,6 +28,7 @@ from ...core.errors import (
     DeviceError,
     InsecureConnectionRequired,
     NotSupported,
+    ProtocolError,
     Rejected,
     ServiceDisabled,
 )
@@ -105,7 +106,8 @@ def summarize(event: str, params: Mapping[str, Any]) -> str:
 
 def to_device_event(raw: Mapping[str, Any], device: str) -> DeviceEvent:
     """Convert one pulled 2N event; ProtocolError-free: odd fields fall back to defaults."""
-    params = raw.get("params") if isinstance(raw.get("params"), dict) else {}
+    given = raw.get("params")
+    params: Mapping[str, Any] = given if isinstance(given, dict) else {}
     name = str(raw.get("event", "Unknown"))
     try:
         utc = utc_from_timestamp(float(raw["utcTime"]))
@@ -269,6 +271,11 @@ class TwoNEventSource:
         if self.last_id is not None:
             self.resubscriptions += 1
 
+    def _channel(self) -> int:
+        if self.channel is None:  # _subscribe sets it or raises
+            raise ProtocolError("log/subscribe gave no channel id", host=self.device)
+        return self.channel
+
     async def __aiter__(self) -> AsyncIterator[DeviceEvent]:
         failures = 0
         self._final = False
@@ -280,7 +287,7 @@ class TwoNEventSource:
                     if self.channel is None:
                         await self._subscribe()
                     pulling = True
-                    batch = await self.client.log_pull(self.channel, self.pull_timeout)
+                    batch = await self.client.log_pull(self._channel(), self.pull_timeout)
                 except asyncio.CancelledError:
                     raise
                 except Rejected as exc:

@@ -60,7 +60,7 @@ def error_from_body(body: Any, *, function: str, host: str | None = None) -> Dev
                              host=host)
     raw_code = error.get("code")
     try:
-        code: int | str | None = int(raw_code)
+        code: int | str | None = int(raw_code)  # type: ignore[arg-type]  # checked below
     except (TypeError, ValueError):
         code = raw_code if raw_code is None else str(raw_code)
     param = error.get("param")

@@ -62,7 +62,7 @@ class KeyChange:
 
     @property
     def changed(self) -> bool:
-        return self.old != self.new
+        return bool(self.old != self.new)
 
     def to_json(self) -> dict[str, Any]:
         mask = _mask if self.secret else _plain
