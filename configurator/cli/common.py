@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
 import json
 import os
 import re
@@ -18,17 +19,63 @@ from ..core.transport import Credentials, Endpoint
 
 
 def parse_endpoint(text: str, scheme: str | None, port: int | None) -> Endpoint:
+    """``HOST``, ``HOST:PORT``, ``[IPv6]``, ``[IPv6]:PORT``, a bare IPv6 address or
+    ``http(s)://HOST[:PORT][/]``; :class:`InvalidValue` for anything else (a port outside
+    1-65535 included)."""
+    text = text.strip()
+    if port is not None:
+        _check_port(port, text)
     if "://" in text:
-        url = urlparse(text)
-        if url.scheme not in ("http", "https") or not url.hostname:
+        try:
+            url = urlparse(text)
+            host, url_port = url.hostname, url.port
+        except ValueError:  # "http://[::1", "http://h:abc/", "http://h:99999/"
+            raise InvalidValue(f"not a device address: {text!r}") from None
+        if url.scheme not in ("http", "https") or not host:
             raise InvalidValue(f"not a device address: {text!r}")
-        return Endpoint(url.hostname, port or url.port, scheme or url.scheme)  # type: ignore[arg-type]
-    host, sep, maybe_port = text.rpartition(":")
-    if sep and maybe_port.isdigit() and ":" not in host:
-        text, port = host, port or int(maybe_port)
-    if not text or any(c in text for c in "/ ?#@"):
+        if url_port is not None:
+            _check_port(url_port, text)
+        return Endpoint(host, port or url_port, scheme or url.scheme)  # type: ignore[arg-type]
+    if text.startswith("["):
+        host, closed, rest = text[1:].partition("]")
+        if not closed:
+            raise InvalidValue(f"not a device address: {text!r}")
+        if rest:
+            if not rest.startswith(":"):
+                raise InvalidValue(f"not a device address: {text!r}")
+            port = port or _port_text(rest[1:], text)
+        _check_ipv6(host, text)
+    elif text.count(":") > 1:
+        host = text
+        _check_ipv6(host, text)
+    else:
+        host, sep, maybe_port = text.rpartition(":")
+        if sep:
+            port = port or _port_text(maybe_port, text)
+        else:
+            host = text
+    if not host or any(c in host for c in "/ ?#@[]") or not host.isprintable():
         raise InvalidValue(f"not a device address: {text!r}")
-    return Endpoint(text.strip("[]"), port, (scheme or "http"))  # type: ignore[arg-type]
+    return Endpoint(host, port, (scheme or "http"))  # type: ignore[arg-type]
+
+
+def _port_text(digits: str, text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,5}", digits):
+        raise InvalidValue(f"not a device address: {text!r} (the port must be 1-65535)")
+    return _check_port(int(digits), text)
+
+
+def _check_port(port: int, text: str) -> int:
+    if not 1 <= port <= 65535:
+        raise InvalidValue(f"port {port} of {text!r} is not 1-65535")
+    return port
+
+
+def _check_ipv6(host: str, text: str) -> None:
+    try:
+        ipaddress.IPv6Address(host.split("%", 1)[0])
+    except ValueError:
+        raise InvalidValue(f"not a device address: {text!r}") from None
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
@@ -76,7 +123,12 @@ def given_credentials(args: argparse.Namespace) -> Credentials | None:
     password = args.password if args.password is not None else os.environ.get(
         "CONFIGURATOR_PASSWORD")
     if args.user or password:
-        return Credentials(args.user or "admin", password or "")
+        user = args.user or "admin"
+        if not user.isascii() or not user.isprintable():
+            # HTTP Digest sends the user name in a header: only ASCII can go there.
+            raise InvalidValue(f"the user name {user!r} has characters a device login "
+                               "cannot carry (use ASCII letters, digits and signs)")
+        return Credentials(user, password or "")
     return None
 
 

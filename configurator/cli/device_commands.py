@@ -170,7 +170,8 @@ def _report_rows(results: Sequence[Any], as_json: bool) -> int:
         if as_json:
             emit_json({"op": r.op, "key": r.key, "ok": r.ok, "message": r.message})
         else:
-            print(f"{r.op} {r.key}: {'ok' if r.ok else 'failed'}"
+            key = r.key if r.key not in (None, "") else "(new row)"  # the device numbers it
+            print(f"{r.op} {key}: {'ok' if r.ok else 'failed'}"
                   + (f" ({r.message})" if r.message else ""))
     return 0 if all(r.ok for r in results) else EXIT_ERROR
 
@@ -211,8 +212,7 @@ async def cmd_call(args: argparse.Namespace) -> int:
         if isinstance(result, bytes):
             if not args.out:
                 raise InvalidValue(f"the reply is {len(result)} bytes of binary data: use --out")
-            with open(args.out, "wb") as fh:
-                fh.write(result)
+            _write_file(args.out, result)
             print(f"wrote {len(result)} bytes to {args.out}")
         else:
             reply = result if result not in (None, {}) else {"success": True}
@@ -291,12 +291,26 @@ async def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_file(path: str) -> bytes:
+# The biggest file a command sends: firmware images are tens of MB, configurations and
+# table files far less. Checked before reading (a path such as /dev/zero never ends).
+MAX_FIRMWARE_BYTES = 256 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _read_file(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                raise InvalidValue(f"{path} is {size:,} bytes: more than the "
+                                   f"{limit // (1024 * 1024)} MB such a file can be")
+            content = fh.read(limit + 1)
     except OSError as exc:
         raise InvalidValue(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(content) > limit:
+        raise InvalidValue(f"{path} does not end within {limit // (1024 * 1024)} MB: "
+                           "not a file this command can send")
+    return content
 
 
 async def cmd_restore(args: argparse.Namespace) -> int:
@@ -338,7 +352,7 @@ async def cmd_import(args: argparse.Namespace) -> int:
 
 
 async def cmd_firmware(args: argparse.Namespace) -> int:
-    content = _read_file(args.file)
+    content = _read_file(args.file, MAX_FIRMWARE_BYTES)
     async with opened_device(args) as device:
         image = await device.firmware_upload(content, os.path.basename(args.file))
         details = {"file": image.filename, "size": image.size, "md5": image.md5,

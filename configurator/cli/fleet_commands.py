@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import os
+import re
 import signal
 import sys
 from typing import Any
@@ -16,7 +18,7 @@ from .common import deadline, emit_json
 
 
 async def cmd_simulate(args: argparse.Namespace) -> int:
-    from ..simulators.fleet import Fleet, FleetMember, demo_fleet
+    from ..simulators.fleet import Fleet, FleetMember, check_loopback, demo_fleet
 
     if args.vendors:
         options = {"model": args.model} if args.model else {}
@@ -25,12 +27,26 @@ async def cmd_simulate(args: argparse.Namespace) -> int:
         if args.model:
             raise InvalidValue("--model needs a single --vendor")
         members = demo_fleet()
+    try:
+        check_loopback(args.first_address)
+    except ValueError as exc:
+        raise InvalidValue(f"--first-address: {exc}") from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    async with Fleet(members, first_address=args.first_address) as devices:
+    fleet = Fleet(members, first_address=args.first_address)
+    try:
+        devices = await fleet.start()
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise InvalidValue(f"a simulator address is already in use ({_where(exc)}): stop "
+                           "what listens there or choose another --first-address") from None
+    except ValueError as exc:  # past the end of 127.0.0.0/8
+        raise InvalidValue(f"--first-address: {exc}") from None
+    try:
         for device in devices:
             emit_json(device.describe())
         print(f"# {len(devices)} simulated devices running; Ctrl-C to stop", file=sys.stderr,
@@ -38,8 +54,16 @@ async def cmd_simulate(args: argparse.Namespace) -> int:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(args.seconds):
                 await stop.wait()
+    finally:
+        await fleet.stop()
     print("# stopped", file=sys.stderr)
     return 0
+
+
+def _where(exc: OSError) -> str:
+    """The address an EADDRINUSE names ("... bind on address ('127.0.50.1', 80) ...")."""
+    found = re.search(r"\('([0-9.]+)', (\d+)\)", str(exc))
+    return f"{found.group(1)}:{found.group(2)}" if found else "see --first-address"
 
 
 async def cmd_discover(args: argparse.Namespace) -> int:

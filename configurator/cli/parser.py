@@ -3,10 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 
 from .. import __version__
 from .site_parser import add_site_parser
+
+
+def port_number(text: str) -> int:
+    """A TCP/UDP port, 1-65535 (argparse type: a bad one is a usage error)."""
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)
+
+
+def seconds(text: str) -> float:
+    """A duration: a finite number of seconds above 0 (not -1, not nan, not inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def count(text: str) -> int:
+    """A count of at least 1 (and not absurd)."""
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text[:12]) <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count (1-1000000)")
+    return int(text)
+
+
+def size(text: str) -> int:
+    """A picture size in pixels: 0 (the device's default) to 10000."""
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text[:12]) <= 10_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size in pixels (0-10000)")
+    return int(text)
 
 
 def _device_options(parser: argparse.ArgumentParser, *, host_optional: bool = False) -> None:
@@ -18,7 +51,7 @@ def _device_options(parser: argparse.ArgumentParser, *, host_optional: bool = Fa
                         help="password (prefer $CONFIGURATOR_PASSWORD: command lines are visible "
                              "to other users)")
     parser.add_argument("--scheme", choices=("http", "https"), help="default: http, or the URL's")
-    parser.add_argument("--port", type=int, help="default: 80 / 443")
+    parser.add_argument("--port", type=port_number, help="default: 80 / 443")
     parser.add_argument("--vendor", "--driver", dest="vendor",
                         choices=("2n", "onetouch", "fanvil", "fcm5600"),
                         help="skip auto-detection and use this driver")
@@ -47,9 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=("2n", "onetouch", "fanvil", "fcm5600"),
                    help="only these vendors (repeatable); default: the demo fleet")
     p.add_argument("--model", help="simulator model (with a single --vendor)")
-    p.add_argument("--count", type=int, default=1, help="devices per --vendor (default 1)")
+    p.add_argument("--count", type=count, default=1, help="devices per --vendor (default 1)")
     p.add_argument("--first-address", default="127.0.50.1", help="first loopback address")
-    p.add_argument("--seconds", type=float, help="stop after this many seconds")
+    p.add_argument("--seconds", type=seconds, help="stop after this many seconds")
 
     p = sub.add_parser("info", help="model, serial, MAC, firmware and capabilities")
     _device_options(p)
@@ -110,16 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("events", help="stream the device's events as JSON lines")
     _device_options(p)
-    p.add_argument("--count", type=int, help="stop after this many events")
-    p.add_argument("--seconds", type=float, help="stop after this many seconds")
+    p.add_argument("--count", type=count, help="stop after this many events")
+    p.add_argument("--seconds", type=seconds, help="stop after this many seconds")
 
     p = sub.add_parser("camera", help="pull the camera's MJPEG stream and report frames and fps")
     _device_options(p)
-    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--seconds", type=seconds, default=5.0)
     p.add_argument("--fps", type=int, default=10)
     p.add_argument("--source", default="")
-    p.add_argument("--width", type=int, default=0)
-    p.add_argument("--height", type=int, default=0)
+    p.add_argument("--width", type=size, default=0)
+    p.add_argument("--height", type=size, default=0)
 
     p = sub.add_parser("backup", help="save the device's configuration file")
     _device_options(p)
@@ -151,9 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--range", action="append", dest="ranges", metavar="CIDR",
                    help="address range to sweep (repeatable); default: each interface's subnet")
     p.add_argument("--iface", action="append", dest="ifaces", metavar="NAME")
-    p.add_argument("--port", action="append", dest="ports", type=int, metavar="PORT",
+    p.add_argument("--port", action="append", dest="ports", type=port_number, metavar="PORT",
                    help="extra port to probe besides 80 and 443")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds for the whole run")
+    p.add_argument("--timeout", type=seconds, default=30.0, help="seconds for the whole run")
     p.add_argument("--multicast", action="store_true",
                    help="also ask by mDNS, SSDP and WS-Discovery and listen for SIP-PnP")
     p.add_argument("--user", "-u", default=os.environ.get("CONFIGURATOR_USER"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -164,6 +165,10 @@ def _order_key(order: Sequence[Any]) -> Callable[[Any], tuple[int, str]]:
     return key
 
 
+# No setting of any device holds a number with more digits (a 64-bit value has 20).
+_MAX_DIGITS = 20
+
+
 def _check_range(spec: ParamSpec, number: float) -> None:
     if spec.minimum is not None and number < spec.minimum:
         limit = f"{_num(spec.minimum)}{_unit(spec)}"
@@ -174,7 +179,9 @@ def _check_range(spec: ParamSpec, number: float) -> None:
 
 
 def _num(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
+    if isinstance(number, int):
+        return str(number) if len(str(abs(number))) <= 24 else "a number that large"
+    return str(int(number)) if number.is_integer() else str(number)
 
 
 def _unit(spec: ParamSpec) -> str:
@@ -201,8 +208,11 @@ def _v_int(spec: ParamSpec, value: Any) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
+        text = value.strip()
+        if len(text.lstrip("+-").lstrip("0")) > _MAX_DIGITS:
+            raise spec._invalid(f"{text[:12]}... is not a whole number a device takes")
         try:
-            value = int(value.strip(), 10)
+            value = int(text, 10)
         except ValueError:
             raise spec._invalid(f"{value!r} is not a whole number") from None
     if not isinstance(value, int):
@@ -216,7 +226,7 @@ def _v_float(spec: ParamSpec, value: Any) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise spec._invalid(f"{value!r} is not a number") from None
-    if isinstance(value, bool) or number != number:  # NaN
+    if isinstance(value, bool) or not math.isfinite(number):  # NaN, inf, 1e999
         raise spec._invalid(f"{value!r} is not a number")
     _check_range(spec, number)
     return number

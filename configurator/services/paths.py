@@ -15,6 +15,7 @@ directory, the others are sub-directories of it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -37,7 +38,13 @@ def _directory(kind: str) -> Path:
             base = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
         else:
             base = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    base.mkdir(parents=True, exist_ok=True)
+    existed = base.is_dir()
+    base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not override or not existed:
+        # Sites, pins, drafts, the event journal and window.ini hold configuration and
+        # history: readable by the user only, whatever the umask made of the directory.
+        with contextlib.suppress(OSError):
+            os.chmod(base, 0o700)
     return base
 
 
@@ -65,5 +72,8 @@ def atomic_write_text(path: Path, text: str) -> None:
     """Write a file so a crash leaves either the old or the new content, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the user's only
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        os.fchmod(fh.fileno(), 0o600)
+        fh.write(text)
     os.replace(tmp, path)

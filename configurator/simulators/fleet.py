@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,14 +37,35 @@ def factory(vendor: str) -> Callable[..., SimulatedDevice]:
     return getattr(importlib.import_module(module_name), attr)
 
 
+LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
+
+
+def check_loopback(address: str) -> ipaddress.IPv4Address:
+    """``address`` as an IPv4 loopback address; ValueError for anything else (a name, an
+    address outside 127.0.0.0/8): simulators never listen beyond this machine."""
+    try:
+        parsed = ipaddress.IPv4Address(address.strip())
+    except ValueError:
+        raise ValueError(f"{address!r} is not an IPv4 address") from None
+    if parsed not in LOOPBACK:
+        raise ValueError(f"{address} is not a loopback address (127.0.0.0/8): simulators "
+                         "only ever listen on this machine")
+    return parsed
+
+
 def loopback_addresses(first: str = "127.0.50.1") -> Iterable[str]:
-    """127.0.50.1, 127.0.50.2, ... (all of 127.0.0.0/8 reaches the loopback interface)."""
-    a, b, c, d = (int(x) for x in first.split("."))
+    """127.0.50.1, 127.0.50.2, ... skipping .0 and .255 (all of 127.0.0.0/8 reaches the
+    loopback interface). Always addresses, never names; ValueError past 127.255.255.254."""
+    current = int(check_loopback(first))
+    last = int(LOOPBACK.broadcast_address) - 1
     while True:
-        yield f"{a}.{b}.{c}.{d}"
-        d += 1
-        if d > 254:
-            d, c = 1, c + 1
+        if current > last:
+            raise ValueError("no loopback addresses left after 127.255.255.254")
+        address = ipaddress.IPv4Address(current)
+        current += 1
+        if address.packed[3] in (0, 255):
+            continue
+        yield str(address)
 
 
 class Fleet:

@@ -150,6 +150,8 @@ def _datagram(data: bytes) -> object:
 
 
 _SPECS = [ParamSpec("k", "K", kind) for kind in Kind]  # every kind with default bounds
+_SPECS += [ParamSpec("k", "K", kind, minimum=1, maximum=10, unit="s")
+           for kind in (Kind.INT, Kind.FLOAT, Kind.PORT)]
 
 
 def _param_text(data: bytes) -> object:
@@ -193,7 +195,8 @@ TARGETS: list[Target] = [
         bytes.fromhex("000084000000000100000000") + b"\x05_http\x04_tcp\x05local\x00"
         + bytes.fromhex("000c0001000000780002c000"),
         b"<s:Envelope xmlns:s='http://www.w3.org/2003/05/soap-envelope'/>"]),
-    Target("param-text", _param_text, [b"\x00on", b"\x03" + b"9" * 400, b"\x05 1.5e999"]),
+    Target("param-text", _param_text, [b"\x00on", b"\x03" + b"9" * 400, b"\x05 1.5e999",
+                                       bytes([len(Kind)]) + b"9" * 400]),
 ]
 
 __all__ = ["TARGETS", "Target"]
