@@ -77,3 +77,24 @@ async def test_status_page_and_calls_in_progress_follow_the_device(loopback) -> 
         assert call["state"] in ("connecting", "ringing", "connected")
         await device.run_action("hangup", {"session": session})
         assert await device.read_table("activecalls") == []
+
+
+async def test_bank_holidays_are_a_table_of_dates(loopback) -> None:
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        assert "holidays" in {t.id for t in device.tables()}
+        assert "holidays" not in {p.id for p in device.pages()}  # no comma-separated field
+        results = await device.apply_table("holidays", add=[
+            {"date": "24/12"}, {"date": "01/04/2027"}, {"date": "31-12"}, {"date": "24/12"}])
+        assert [(r.op, r.key, r.ok) for r in results] == [
+            ("add", "31-12", False), ("add", "24/12", False),
+            ("add", "24/12", True), ("add", "01/04/2027", True)]
+        assert "already in the list" in results[1].message
+        assert [r["date"] for r in await device.read_table("holidays")] == ["24/12",
+                                                                           "01/04/2027"]
+        results = await device.apply_table("holidays", delete=["24/12", "25/12"])
+        assert [(r.op, r.key, r.ok) for r in results] == [("del", "25/12", False),
+                                                          ("del", "24/12", True)]
+        assert [r["date"] for r in await device.read_table("holidays")] == ["01/04/2027"]
+        (cleared,) = await device.clear_table("holidays")
+        assert cleared.ok and await device.read_table("holidays") == []

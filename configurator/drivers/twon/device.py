@@ -43,6 +43,7 @@ from .capture import CAPTURE_FILE, download_capture
 from .client import HANGUP_REASONS, TwoNClient
 from .events import TwoNEventSource
 from .functions import Body, Reply, function
+from .holidays import HOLIDAYS_TABLE, apply_holidays, clear_holidays, read_holidays
 from .operator_actions import RUNNERS, operator_actions
 from .status import ACTIVE_CALLS_TABLE, read_active_calls, read_status, status_page
 
@@ -138,8 +139,6 @@ class TwoNDevice(Device):
             out.append(specs.events_page(found.log_events))
         if "access" in self.extra_pages:
             out.append(specs.access_page("mobilekey" in self.extra_pages))
-        if "holidays" in self.extra_pages:
-            out.append(specs.holidays_page())
         return out
 
     async def read_page(self, page_id: str) -> dict[str, Any]:
@@ -190,9 +189,6 @@ class TwoNDevice(Device):
                 "location")
         return values
 
-    async def _read_holidays(self) -> dict[str, Any]:
-        return {"holidays.dates": ",".join(await self.client.holidays_get())}
-
     async def write_values(self, page_id: str, values: Mapping[str, Any]) -> SendResult:
         """Each key through its writer in :data:`_WRITERS` (the HTTP API sets them one by
         one); the write contract in :mod:`configurator.core.write` does the rest."""
@@ -223,17 +219,11 @@ class TwoNDevice(Device):
     async def _set_mobilekey(self, found: re.Match[str], value: Any) -> None:
         await self.client.mobilekey_config_put(location=value)
 
-    async def _set_holidays(self, found: re.Match[str], value: Any) -> None:
-        await self.client.holidays_put([d.strip() for d in str(value).split(",") if d.strip()])
-
     def same_value(self, spec: ParamSpec, current: Any, wanted: Any) -> bool:
-        """The device clock counts within :data:`TIME_TOLERANCE`; holiday dates compare as
-        lists (the device writes ``\\/``)."""
+        """The device clock counts within :data:`TIME_TOLERANCE`."""
         if spec.key == "time.utcTime" and isinstance(current, int | float) and isinstance(
                 wanted, int | float):
             return abs(int(current) - int(wanted)) <= TIME_TOLERANCE
-        if spec.key == "holidays.dates":
-            return _dates(current) == _dates(wanted)
         return super().same_value(spec, current, wanted)
 
     # -- directory ------------------------------------------------------------------------
@@ -241,6 +231,8 @@ class TwoNDevice(Device):
         out: list[TableSpec] = []
         if self.dir_template is not None:
             out.append(specs.directory_table(self.dir_template))
+        if "holidays" in self.extra_pages:
+            out.append(HOLIDAYS_TABLE)
         if self.detected is not None and Capability.CALLLOG in self.detected.capabilities:
             out.append(CALLLOG_TABLE)
         if self.detected is not None and Capability.CALLS in self.detected.capabilities:
@@ -253,6 +245,8 @@ class TwoNDevice(Device):
             return await read_calllog(self.client)
         if table.id == ACTIVE_CALLS_TABLE.id:
             return await read_active_calls(self.client)
+        if table.id == HOLIDAYS_TABLE.id:
+            return await read_holidays(self.client)
         keys = {c.key for c in table.columns}
         result = await self.client.dir_query(fields=[])
         rows = []
@@ -271,6 +265,10 @@ class TwoNDevice(Device):
             if add or update:
                 raise NotSupported("call log records can only be deleted", host=self.host)
             return await delete_records(self.client, delete)
+        if table.id == HOLIDAYS_TABLE.id:
+            if update:
+                raise NotSupported("a holiday is added or deleted, not changed", host=self.host)
+            return await apply_holidays(self.client, add, delete)
         template = self.dir_template or {}
         writer = RowWriter()
 
@@ -302,10 +300,11 @@ class TwoNDevice(Device):
         return writer.results
 
     async def send_clear(self, table_id: str) -> None:
-        """Only the call log can be cleared (the directory has no "delete all")."""
-        if table_id != CALLLOG_TABLE.id:
+        """The call log and the holidays can be cleared (the directory has no "delete all")."""
+        clear = {CALLLOG_TABLE.id: clear_calllog, HOLIDAYS_TABLE.id: clear_holidays}
+        if table_id not in clear:
             raise NotSupported(f"{table_id} cannot be cleared", host=self.host)
-        await clear_calllog(self.client)
+        await clear[table_id](self.client)
 
     # -- files on the device (core.downloads.OffersFiles) ----------------------------------
     def files(self) -> Sequence[DeviceFile]:
@@ -552,10 +551,6 @@ async def _try(call: Callable[[], Awaitable[Any]]) -> Any | None:
         return None
 
 
-def _dates(value: Any) -> list[str]:
-    return [d.strip().replace("\\", "/") for d in str(value or "").split(",") if d.strip()]
-
-
 _Writer = Callable[["TwoNDevice", "re.Match[str]", Any], Awaitable[None]]
 #: Which writer sets which key (the first pattern that matches the whole key).
 _WRITERS: tuple[tuple[re.Pattern[str], _Writer], ...] = (
@@ -563,7 +558,6 @@ _WRITERS: tuple[tuple[re.Pattern[str], _Writer], ...] = (
     (re.compile(r"time\.utcTime"), TwoNDevice._set_time),
     (re.compile(r"accesspoint\.(\d+)\.blocked"), TwoNDevice._set_blocking),
     (re.compile(r"mobilekey\.location"), TwoNDevice._set_mobilekey),
-    (re.compile(r"holidays\.dates"), TwoNDevice._set_holidays),
 )
 
 

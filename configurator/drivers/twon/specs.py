@@ -1,7 +1,8 @@
 """2N settings as ParamSpecs / TableSpecs, built from what the device reports.
 
 The 2N HTTP API has few writable settings: device time (``system/time/set``), access point
-blocking, the Bluetooth location (``mobilekey/config``) and bank holidays. Switch mode and
+blocking, the Bluetooth location (``mobilekey/config``) and bank holidays (a table:
+holidays.py). Switch mode and
 duration, display and camera properties are reported by the caps functions but can only be
 changed in the web interface or the configuration XML, so they are read-only here.
 Help texts are the manual's own words.
@@ -153,16 +154,6 @@ def access_page(with_mobilekey: bool) -> SettingsPage:
             "authentication; by default the serial number. Use the same value to add "
             "several devices to one location."))
     return SettingsPage("access", "Access control", tuple(params), capability="access")
-
-
-def holidays_page() -> SettingsPage:
-    return SettingsPage("holidays", "Bank holidays", (
-        ParamSpec("holidays.dates", "Dates", Kind.STRING,
-                  pattern=r"(\s*\d{2}[\\/]\d{2}([\\/]\d{4})?\s*)(,\s*\d{2}[\\/]\d{2}"
-                          r"([\\/]\d{4})?\s*)*",
-                  help="Comma-separated DD/MM[/YYYY]; the year only when the holiday is valid "
-                       "for that year only."),
-    ), capability="system")
 
 
 def sip_page(accounts: Sequence[Mapping[str, Any]]) -> SettingsPage:
