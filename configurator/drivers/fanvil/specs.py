@@ -9,6 +9,7 @@ spec at run time from :func:`spec_for_key` (kind string unless a template knows 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -127,15 +128,19 @@ def status_specs(lines: Iterable[int]) -> list[ParamSpec]:
 
 
 def build_pages(lines: Iterable[int]) -> list[SettingsPage]:
-    lines = list(lines)
-    return [
+    return list(_pages(tuple(lines)))
+
+
+@functools.cache  # pages() asks for them on every read and write
+def _pages(lines: tuple[int, ...]) -> tuple[SettingsPage, ...]:
+    return (
         SettingsPage("sip", "SIP lines", tuple(sip_line_specs(lines)) + SIP_GLOBAL,
                      help="SIP accounts, one group per line.", capability="sip"),
         SettingsPage("phone", "Phone", PHONE_PARAMS, capability="calls"),
         SettingsPage("tr069", "TR-069", TR069_PARAMS, capability="system"),
         SettingsPage("api", "XML API access", API_PARAMS, capability="access"),
         SettingsPage("status", "Status", tuple(status_specs(lines)), capability="system"),
-    ]
+    )
 
 
 # -- dynamic lists (doc 3.1: Dial Plan, MMI Filter, Access List In/Out) -------------------------
