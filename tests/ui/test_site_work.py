@@ -124,3 +124,36 @@ def test_bulk_edit_cancel_leaves_the_rest_untouched(qtbot, qloop, loopback, tmp_
             await close(window, doors)
 
     qloop.run_until_complete(scenario())
+
+
+def test_door_test_backup_and_report_from_the_site_menu(qtbot, qloop, loopback, tmp_path):
+    async def scenario():
+        twon = await start("2n", loopback(), model="verso")
+        phone = await start("fanvil", loopback())
+        window = await open_window([twon, phone])
+        try:
+            work = window.site_work
+            assert work.select(lambda s: True) == 2
+            results = await work.door_test(wait=3.0)
+            doors = [d for r in results for d in r.details.get("doors", [])]
+            assert [d["door"] for d in doors] == ["Switch 1", "Switch 2"]
+            assert all(d["seen"] for d in doors)
+            assert "2 of 2 door(s)" in window.statusBar().currentMessage()
+            pane = window.live.pane
+            await wait_until(lambda: sum(pane.model.event_at(r).type == "door test"
+                                         for r in range(pane.model.rowCount())) == 2)
+
+            folder = await work.backup(tmp_path / "backups")
+            assert (folder / "manifest.json").exists()
+            assert len([f for f in folder.iterdir() if f.suffix in (".xml", ".txt")]) == 2
+
+            window.live.journal.flush()  # what the autoflush would write within a second
+            pdf = await work.write_report(tmp_path / "site.pdf")
+            assert pdf.read_bytes().startswith(b"%PDF")
+            html = await work.write_report(tmp_path / "site.html")
+            page = html.read_text()
+            assert "Switch 1" in page and "data:image/jpeg;base64," in page
+        finally:
+            await close(window, [twon, phone])
+
+    qloop.run_until_complete(scenario())

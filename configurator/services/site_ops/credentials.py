@@ -18,6 +18,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,9 @@ def default_file(site: Site) -> Path | None:
 
 class SiteCredentials:
     def __init__(self, *, store: CredentialStore | None = None, file: Path | None = None,
-                 user: str | None = None, password: str | None = None) -> None:
+                 user: str | None = None, password: str | None = None,
+                 known: Callable[[SiteDevice], Credentials | None] | None = None) -> None:
+        self.known = known  # the window: what its connected sessions log in with
         self.store = store
         self.file = file
         self.user = user
@@ -60,6 +63,10 @@ class SiteCredentials:
         return cls(store=store, file=path, user=user, password=password)
 
     def for_device(self, entry: SiteDevice) -> Credentials | None:
+        if self.known is not None:
+            found = self.known(entry)
+            if found is not None:
+                return found
         if self.store is not None:
             found = self.store.get(entry.key)
             if found is not None:

@@ -120,7 +120,10 @@ async def read_device(entry: SiteDevice, device: Device) -> DeviceReport:
 
 async def collect(site: Site, devices: list[SiteDevice], credentials: SiteCredentials,
                   journal: EventJournal | None, *, concurrency: int = REPORT_CONCURRENCY,
-                  progress: Progress | None = None) -> tuple[SiteReport, list[DeviceResult]]:
+                  progress: Progress | None = None, snapshots: Path | None = None
+                  ) -> tuple[SiteReport, list[DeviceResult]]:
+    """Read the devices and the journal; door-test pictures come from ``snapshots``
+    (default: the folder next to the site file)."""
     reports: dict[str, DeviceReport] = {}
 
     async def job(entry: SiteDevice, device: Device) -> DeviceResult:
@@ -138,7 +141,7 @@ async def collect(site: Site, devices: list[SiteDevice], credentials: SiteCreden
     if journal is not None:
         addresses = sorted({d.address for d in devices})
         tests = journal.search(devices=addresses, types=[DOOR_TEST_TYPE], limit=None)
-        folder = snapshot_dir(site.path) if site.path else None
+        folder = snapshots or (snapshot_dir(site.path) if site.path else None)
         attach_door_tests(ordered, tests, folder)
         audit = journal.search(devices=addresses, types=[AUDIT_TYPE], limit=MAX_AUDIT,
                                newest_first=True)

@@ -14,9 +14,13 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QInputDialog, QMenu
 
+from ...core.transport import Credentials
 from ...services.sessions import DeviceSession
+from ...services.site import SiteDevice
 from ...services.site_ops.audit import AuditTrail
 from ...services.site_ops.credentials import SiteCredentials
+from ...services.site_ops.results import DeviceResult
+from ...services.site_ops.runner import run_devices
 from ..devices.tree import KEY_ROLE, DeviceTree
 from ..window.context import WindowContext
 from .bulk_dialog import BulkEditDialog
@@ -115,6 +119,8 @@ class SiteWork(QObject):
         self.tags_menu.aboutToShow.connect(self._fill_tags)
         action("&Save selection as tag…", self._ask_tag)
         self.menu.addSeparator()
+        action("&Door test of the selected devices", lambda: self.ctx.spawn(self.door_test()))
+        action("Site &backup…", lambda: self.ctx.spawn(self.backup_dialog()))
         action("Commissioning &report…", lambda: self.ctx.spawn(self.report_dialog()))
 
     def _fill_tags(self) -> None:
@@ -151,6 +157,65 @@ class SiteWork(QObject):
     def _spawn(self, coro: object) -> object:
         return self.ctx.spawn(coro, name="bulk edit")  # type: ignore[arg-type]
 
+    def snapshots(self) -> Path:
+        """Door-test pictures: next to the site file, else in the config dir."""
+        from ...services.paths import config_dir
+        from ...services.site_ops.doortest import snapshot_dir
+
+        if self.ctx.site.path is not None:
+            return snapshot_dir(self.ctx.site.path)
+        return config_dir() / ("demo.doortests" if self.ctx.demo else "untitled.doortests")
+
+    def credentials(self) -> SiteCredentials:
+        """What the window's sessions log in with, else the keyring."""
+        def known(entry: SiteDevice) -> Credentials | None:
+            session = self.ctx.manager.sessions.get(entry.key)
+            return session.credentials if session is not None else None
+
+        return SiteCredentials(store=self.ctx.credentials, known=known)
+
+    # -- door test and backup -------------------------------------------------------------
+    async def door_test(self, wait: float = 5.0) -> list[DeviceResult]:
+        """Open every door of the selected devices; the results go to the event log and the
+        journal (the report shows them)."""
+        from ...services.site_ops.doortest import run_door_test
+
+        sessions = [s for s in self.selected_sessions() if s.device is not None]
+        if not sessions:
+            self.ctx.status("Select connected devices in the tree first")
+            return []
+        audit = AuditTrail(None, operation="door test", sink=self.ctx.live.hub.publish)
+        by_key = {s.key: s for s in sessions}
+
+        async def job(entry: SiteDevice) -> DeviceResult:
+            device = by_key[entry.key].device
+            assert device is not None
+            return await run_door_test(entry, device, wait=wait, audit=audit,
+                                       snapshots=self.snapshots())
+
+        self.ctx.status(f"Door test of {len(sessions)} device(s)…", 0)
+        results = await run_devices([s.entry for s in sessions], job)
+        doors = [d for r in results for d in r.details.get("doors", [])]
+        seen = sum(1 for d in doors if d["seen"])
+        self.ctx.status(f"Door test: {seen} of {len(doors)} door(s) answered with an event")
+        return results
+
+    async def backup_dialog(self) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(self.ctx.window, "Site backup into")
+        return await self.backup(Path(folder)) if folder else None
+
+    async def backup(self, folder: Path) -> Path:
+        from ...services.site_ops.backup import backup_site
+
+        site = self.ctx.site
+        self.ctx.status(f"Backing up {len(site.devices)} devices…", 0)
+        done = await backup_site(site, list(site.devices), self.credentials(), folder)
+        failed = [r for r in done.results if not r.ok]
+        self.ctx.status(f"Backup in {done.folder}" + (
+            f"; {len(failed)} device(s) failed: " + ", ".join(r.title for r in failed)
+            if failed else ""))
+        return done.folder
+
     # -- report ---------------------------------------------------------------------------
     async def report_dialog(self) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self.ctx.window, "Commissioning report",
@@ -164,10 +229,10 @@ class SiteWork(QObject):
         from .report_pdf import write_pdf
 
         site = self.ctx.site
-        credentials = SiteCredentials(store=self.ctx.credentials)
+        credentials = self.credentials()
         self.ctx.status(f"Reading {len(site.devices)} devices for the report…", 0)
         report, _results = await collect(site, list(site.devices), credentials,
-                                         self.ctx.live.journal)
+                                         self.ctx.live.journal, snapshots=self.snapshots())
         if path.suffix.lower() == ".pdf":
             write_pdf(report, path)
         else:
