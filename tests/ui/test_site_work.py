@@ -157,3 +157,38 @@ def test_door_test_backup_and_report_from_the_site_menu(qtbot, qloop, loopback, 
             await close(window, [twon, phone])
 
     qloop.run_until_complete(scenario())
+
+
+def test_single_device_edits_are_audited_too(qtbot, qloop, loopback):
+    from .test_window import open_view
+
+    async def scenario():
+        door = await start("onetouch", loopback())
+        window = await open_window([door])
+        try:
+            session = session_at(window, door.host)
+            view = await open_view(window, session, "relays")
+            form = view.forms[0]
+            form.rows[HOLD_A].set_value(14)
+            assert await form.apply()
+            assert door.state.config[HOLD_A] == "14"
+            table_view = await open_view(window, session, "rfkeys")
+            table = table_view.tables[0]
+            table.add_row({"Name": "Courier", "Code": "CAFE0001", "DoorNum": frozenset({"A"})})
+            assert await table.apply()
+            pane = window.live.pane
+
+            def audits():
+                return [pane.model.event_at(r) for r in range(pane.model.rowCount())
+                        if pane.model.event_at(r).type == AUDIT_TYPE]
+
+            await wait_until(lambda: len(audits()) == 2)
+            key_event, row_event = audits()
+            assert key_event.summary == f"relay/{HOLD_A}: 5 -> 14 applied"
+            assert key_event.params["operation"] == "edit" and key_event.params["user"]
+            assert row_event.params["table"] == "rfkey" and row_event.params["result"] == \
+                "applied"
+        finally:
+            await close(window, [door])
+
+    qloop.run_until_complete(scenario())

@@ -113,6 +113,11 @@ async def apply_changes(entry: SiteDevice, device: Device, changes: DeviceChange
     return result
 
 
+def site_outcome(outcome: WriteOutcome) -> KeyOutcome:
+    """The write contract's outcome of a key in site words."""
+    return _OUTCOMES[outcome]
+
+
 def resolve(device: Device, wanted: Sequence[SettingWanted]
             ) -> tuple[dict[str, dict[str, tuple[ParamSpec, Any]]], list[KeyChange]]:
     """Wanted settings -> {page id: {key: (spec, typed value)}} plus one KeyChange per key

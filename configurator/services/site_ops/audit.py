@@ -121,6 +121,19 @@ class AuditTrail:
             self.journal.flush()
 
 
+def record_edits(sink: Callable[[DeviceEvent], object], address: str, title: str,
+                 changes: Iterable[KeyChange | RowChange], *, operation: str = "edit") -> int:
+    """Audit events for what one editor page changed on one device (the window's single-
+    device path); returns how many. A key that was already at its value is no change."""
+    trail = AuditTrail(None, operation=operation, sink=sink)
+    for change in changes:
+        if isinstance(change, RowChange):
+            trail.row_change(address, title, change)
+        elif change.outcome is not KeyOutcome.APPLIED or change.changed:
+            trail.key_change(address, title, change)
+    return len(trail.events)
+
+
 def audit_events(journal: EventJournal, devices: Iterable[str] | None = None,
                  limit: int | None = 5000) -> list[DeviceEvent]:
     return journal.search(devices=list(devices) if devices else None, types=[AUDIT_TYPE],

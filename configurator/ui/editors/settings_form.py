@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 
 from ...core.device import WriteOutcome
 from ...core.errors import ConfiguratorError
-from ...core.params import Category, ParamSpec, SettingsPage
+from ...core.params import Category, Kind, ParamSpec, SettingsPage
+from ...services.site_ops.apply import site_outcome
+from ...services.site_ops.results import KeyChange, KeyOutcome
 from ..dialogs.awaitable import DiffRow
 from ..icons import icon
 from ..widgets import Banner
@@ -273,6 +275,20 @@ class PageForm(QWidget):
     def diff(self) -> list[DiffRow]:
         return [DiffRow(r.spec, r.baseline, r.typed) for r in self.dirty_rows()]
 
+    def _audit(self, dirty: list[Any], changes: dict[str, Any], results: dict[str, Any]) -> None:
+        """What the write did, key by key, for the audit trail (before the baselines move)."""
+        audited = []
+        for row in dirty:
+            result = results.get(row.key)
+            outcome = site_outcome(result.outcome) if result is not None else \
+                KeyOutcome.NOT_VERIFIED
+            audited.append(KeyChange(self.page.id, row.key, old=row.baseline,
+                                     new=changes[row.key], outcome=outcome,
+                                     value=None if result is None else result.value,
+                                     message="" if result is None else result.message,
+                                     secret=row.spec.kind is Kind.SECRET))
+        self.ctx.audited(self.page.id, audited)
+
     async def apply(self) -> bool:
         """Preview, write only changed keys, then show the per-field outcome."""
         dirty = self.dirty_rows()
@@ -308,6 +324,7 @@ class PageForm(QWidget):
         finally:
             self.set_busy(False)
         results = report.by_key()
+        self._audit(dirty, changes, results)
         counts = {"applied": 0, "rejected": 0, "not verified": 0}
         for row in dirty:
             result = results.get(row.key)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import ConfiguratorError, InvalidValue
 from ...core.params import Category, TableOp, TableSpec
+from ...services.site_ops.results import RowChange
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, run_dialog, size_text
 from ..icons import icon
 from ..widgets import Banner
@@ -543,6 +544,8 @@ class TableEditor(QWidget):
             return False
         finally:
             self.set_busy(False)
+        self.ctx.audited(self.spec.id, [RowChange(self.spec.id, r.op, r.key, ok=r.ok,
+                                                  message=r.message) for r in results])
         failed = self.model.merge_after_apply(fresh, results)
         ok = sum(1 for r in results if r.ok)
         if failed:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from ...core.device import ActionSpec
 from ...services.sessions import DeviceSession
+from ...services.site_ops.audit import record_edits
 from ..devices.capability_nodes import CapabilityNode
 from ..devices.summary_page import DevicePage
 from ..devices.tree import CAP_ROLE, CAPABILITY, DEVICE, KEY_ROLE, KIND_ROLE, DeviceTree
@@ -87,7 +88,9 @@ class Navigation(QObject):
             ctx = self.ctx
             editor_ctx = EditorContext(
                 session, ctx.manager, ctx.tasks, ctx.prompter, ctx.drafts, ctx.status,
-                applied=lambda _page, s=session: ctx.settings_applied.emit(s))
+                applied=lambda _page, s=session: ctx.settings_applied.emit(s),
+                audited=lambda _page, changes, s=session: record_edits(
+                    ctx.live.hub.publish, s.entry.address, s.title, changes))
             view = CapabilityView(node, editor_ctx, self.stack)
             view.action_requested.connect(
                 lambda action, s=session: self._request_action(s, action))
