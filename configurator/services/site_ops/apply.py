@@ -54,18 +54,18 @@ class BulkApply:
     async def run(self, devices: Sequence[SiteDevice], *, dry_run: bool = False,
                   cancel: Cancel | None = None,
                   progress: Progress | None = None) -> list[DeviceResult]:
-        async def job(entry: SiteDevice, device: Device) -> DeviceResult:
-            changes = self.source.for_device(self.site, entry)
-            result = await apply_changes(entry, device, changes, dry_run=dry_run)
-            if self.audit is not None and not dry_run:
-                self.audit.device_result(result, entry.address)
-            return result
-
         async def job_or_skip(entry: SiteDevice) -> DeviceResult:
             changes = self.source.for_device(self.site, entry)
             if changes.empty:  # nothing asked: do not even connect
                 return DeviceResult(entry.key, entry.title, DeviceStatus.SKIPPED,
                                     changes.reason or "nothing to change")
+
+            async def job(entry: SiteDevice, device: Device) -> DeviceResult:
+                result = await apply_changes(entry, device, changes, dry_run=dry_run)
+                if self.audit is not None and not dry_run:
+                    self.audit.device_result(result, entry.address)
+                return result
+
             return await with_device(job, self.credentials)(entry)
 
         results = await run_devices(devices, job_or_skip, concurrency=self.concurrency,
