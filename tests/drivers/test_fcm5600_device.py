@@ -277,3 +277,9 @@ async def test_recordings_by_extension_and_date_then_download(sim, pbx) -> None:
     assert len(await pbx.recordings("general", date_from="2022-12-01")) == 1
     audio = await pbx.download_recording(caller[0]["playUrl"])
     assert audio[:4] == b"RIFF"
+
+
+async def test_extensions_that_can_forward_are_listed(sim, pbx) -> None:
+    rows = await pbx.read_table("forwardable")
+    assert rows and {"exten", "name", "type"} <= set(rows[0])
+    assert {r["exten"] for r in rows} == set(sim.state.extensions)

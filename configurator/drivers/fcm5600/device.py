@@ -133,6 +133,7 @@ class FcmDevice(Device):
         readers: dict[str, Callable[[], Awaitable[list[dict[str, Any]]]]] = {
             "extensions": lambda: _collect(c.all_extensions()),
             "callforward": lambda: _collect(c.all_call_forwards()),
+            "forwardable": c.call_forward_available,
             "wakeup": lambda: _collect(c.all_wakeup_calls()),
             "phonebook": lambda: _collect(c.all_contacts()),
             "trunks": self._trunk_rows,

@@ -255,8 +255,17 @@ SIMPLE_TABLES = tuple(
     for table_id, (title, cols) in READ_ONLY_LISTS.items()
 )
 
-ALL_TABLES: tuple[TableSpec, ...] = (EXTENSIONS, CALL_FORWARD, WAKEUP, PHONEBOOK, TRUNKS,
-                                     REGISTRATIONS, CALL_LOG, *SIMPLE_TABLES)
+# call-forward/available: "The list of configurable extensions is displayed first" when a
+# call forward is added: shown beside the call forward table.
+FORWARDABLE = TableSpec(
+    "forwardable", "Extensions that can forward",
+    (_ro("exten", "Extension"), _ro("name", "Name"),
+     _ro("type", "Type", help="voip: IP extension; analog: analogue extension")),
+    row_key="exten", capability="extensions",
+    help="The extensions a call forward can be added for (call-forward/available).")
+
+ALL_TABLES: tuple[TableSpec, ...] = (EXTENSIONS, CALL_FORWARD, FORWARDABLE, WAKEUP, PHONEBOOK,
+                                     TRUNKS, REGISTRATIONS, CALL_LOG, *SIMPLE_TABLES)
 
 # -- the status page ---------------------------------------------------------------------
 
