@@ -212,7 +212,7 @@ async def cmd_call(args: argparse.Namespace) -> int:
         if isinstance(result, bytes):
             if not args.out:
                 raise InvalidValue(f"the reply is {len(result)} bytes of binary data: use --out")
-            _write_file(args.out, result)
+            write_output(args.out, result)
             print(f"wrote {len(result)} bytes to {args.out}")
         else:
             reply = result if result not in (None, {}) else {"success": True}
