@@ -81,10 +81,10 @@ def test_a_file_without_end_is_refused_before_reading_it_all(capsys, loopback,
 
 
 def test_call_out_to_a_missing_directory_is_one_line(capsys, tmp_path: Path) -> None:
-    from configurator.cli.device_commands import _write_file
+    from configurator.cli.common import write_output
 
     with pytest.raises(InvalidValue, match="cannot write"):
-        _write_file(str(tmp_path / "missing" / "x.jpg"), b"\xff\xd8")
+        write_output(str(tmp_path / "missing" / "x.jpg"), b"\xff\xd8")
 
 
 @pytest.mark.parametrize("address", ["abc", "10.0.0.1", "127.255.256.1", "::1", "localhost"])
@@ -120,8 +120,8 @@ def test_an_address_in_use_is_one_line(capsys, loopback) -> None:
 
 
 def test_backups_are_private_files(tmp_path: Path) -> None:
-    from configurator.cli.device_commands import _write_file
+    from configurator.cli.common import write_output
 
     target = tmp_path / "b.xml"
-    _write_file(str(target), b"<config/>")
+    write_output(str(target), b"<config/>")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
