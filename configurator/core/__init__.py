@@ -1,0 +1,1 @@
+"""Vendor-neutral core: the Device interface, parameter specs, errors, transport, events."""

@@ -9,6 +9,8 @@ from typing import Any
 
 
 class Severity(StrEnum):
+    """How much an event matters to the person watching the log."""
+
     DEBUG = "debug"
     INFO = "info"
     WARNING = "warning"
@@ -46,9 +48,11 @@ class DeviceEvent:
 
     @property
     def device_local_time(self) -> datetime:
+        """The event's time on the device's own clock (UTC plus its time-zone shift)."""
         return self.utc.astimezone(timezone(timedelta(minutes=self.tz_shift_min)))
 
     def to_json(self) -> dict[str, Any]:
+        """The event as JSON values (for the journal and ``--json``)."""
         return {
             "device": self.device,
             "id": self.event_id,
@@ -63,8 +67,10 @@ class DeviceEvent:
 
 
 def utc_from_timestamp(seconds: float) -> datetime:
+    """A UTC datetime from a UNIX time."""
     return datetime.fromtimestamp(seconds, UTC)
 
 
 def now_utc() -> datetime:
+    """The current time, in UTC."""
     return datetime.now(UTC)

@@ -242,7 +242,7 @@ class MjpegParser:
         return buf[k - 1] == _LF if k > origin else origin_ok
 
     def _classify_line(self, start: int) -> int:
-        """Is the line at ``start`` a header line (``_HEADER``), data (``_DATA``) or unknown yet?"""
+        """Classify the line at ``start``: header (``_HEADER``), data (``_DATA``) or unknown yet."""
         buf = self._buf
         n = len(buf)
         stop = min(n, start + _MAX_NAME_SCAN)

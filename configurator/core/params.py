@@ -29,6 +29,8 @@ from .errors import InvalidValue
 
 
 class Kind(StrEnum):
+    """What kind of value a setting holds (decides validation and the editor)."""
+
     BOOL = "bool"
     INT = "int"
     FLOAT = "float"
@@ -47,6 +49,8 @@ class Kind(StrEnum):
 
 
 class Category(StrEnum):
+    """Where a setting is shown: basic, advanced, status or debug."""
+
     BASIC = "basic"
     ADVANCED = "advanced"
     STATUS = "status"
@@ -55,6 +59,8 @@ class Category(StrEnum):
 
 @dataclass(frozen=True)
 class Choice:
+    """One allowed value of an enum or set setting, with its label."""
+
     value: Any
     label: str
 
@@ -146,6 +152,7 @@ class ParamSpec:
         return str(value)
 
     def choice_label(self, value: Any) -> str:
+        """The label of a choice value (the value itself when it is not a choice)."""
         for choice in self.effective_choices:
             if choice.value == value:
                 return choice.label
@@ -397,6 +404,7 @@ class SettingsPage:
         raise InvalidValue(f"{self.id} has no setting {key!r}{hint}", param=key)
 
     def groups(self) -> list[str]:
+        """The group names of this page, in the order of their first setting."""
         seen: list[str] = []
         for spec in self.params:
             if spec.group not in seen:
@@ -405,6 +413,8 @@ class SettingsPage:
 
 
 class TableOp(StrEnum):
+    """The operations a table offers."""
+
     ADD = "add"
     SET = "set"
     DEL = "del"
@@ -428,6 +438,7 @@ class TableSpec:
     export_format: str = ""  # the device's own export file type, e.g. "xml", "csv", "tgz"
 
     def column(self, key: str) -> ParamSpec:
+        """The column with this key (:class:`InvalidValue` when there is none)."""
         for spec in self.columns:
             if spec.key == key:
                 return spec

@@ -69,16 +69,20 @@ ANSWER_DEADLINE_READS = 6
 
 @dataclass(frozen=True)
 class Endpoint:
+    """Where a device answers: host, port and scheme."""
+
     host: str
     port: int | None = None
     scheme: Scheme = "http"
 
     @property
     def effective_port(self) -> int:
+        """The port, or the scheme's default when none is given."""
         return self.port or (443 if self.scheme == "https" else 80)
 
     @property
     def base_url(self) -> str:
+        """``scheme://host:port`` for requests."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         default = self.port is None or self.port == (443 if self.scheme == "https" else 80)
         return f"{self.scheme}://{host}" + ("" if default else f":{self.port}")
@@ -91,6 +95,8 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Credentials:
+    """User name and password for a device (the password is never logged)."""
+
     user: str
     password: str
 
@@ -123,9 +129,13 @@ def fingerprint(der: bytes) -> str:
 
 
 class PinStore(Protocol):
-    def get(self, key: str) -> str | None: ...
+    """Where pinned TLS certificate fingerprints are kept (trust on first use)."""
 
-    def put(self, key: str, fingerprint: str) -> None: ...
+    def get(self, key: str) -> str | None:
+        """The fingerprint pinned for ``key``, or None."""
+
+    def put(self, key: str, fingerprint: str) -> None:
+        """Pin ``fingerprint`` for ``key``."""
 
 
 class MemoryPinStore:
@@ -135,9 +145,11 @@ class MemoryPinStore:
         self._pins: dict[str, str] = {}
 
     def get(self, key: str) -> str | None:
+        """The fingerprint pinned for ``key``, or None."""
         return self._pins.get(key)
 
     def put(self, key: str, fingerprint: str) -> None:
+        """Pin ``fingerprint`` for ``key``."""
         self._pins[key] = fingerprint
 
 
@@ -147,6 +159,7 @@ TrustOnFirstUse = Callable[[str, str], Awaitable[bool]]
 
 
 async def trust_always(key: str, fp: str) -> bool:
+    """A trust-on-first-use policy that accepts every new certificate."""
     log.info("%s: pinned TLS certificate %s on first use", key, fp)
     return True
 
@@ -361,6 +374,7 @@ class Transport:
     # -- certificate pinning --------------------------------------------------------------
     @property
     def pinned_fingerprint(self) -> str | None:
+        """The fingerprint pinned for this device, or None before the first TLS connection."""
         return self._pins.get(self.endpoint.key)
 
     async def ensure_trusted(self) -> None:
@@ -573,6 +587,7 @@ class Transport:
         raise DeviceError(f"{label}device answered HTTP {status}", host=host, code=status)
 
     async def aclose(self) -> None:
+        """Close the HTTP client and its connections."""
         await self.client.aclose()
 
 
@@ -613,6 +628,7 @@ class RedactingFilter(logging.Filter):
     )
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Remove secrets from the record's message and arguments; always keep the record."""
         message = record.getMessage()
         scrubbed = message
         for pattern, replacement in self._PATTERNS:

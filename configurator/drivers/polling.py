@@ -58,6 +58,7 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
         return await self._gen.__anext__()
 
     async def aclose(self) -> None:
+        """Stop polling and close the generator."""
         if self._gen is not None:
             await self._gen.aclose()
 

@@ -34,6 +34,9 @@ from ..core.transport import (
 
 @dataclass(frozen=True)
 class Fingerprint:
+    """What a driver's probe learned: the driver id, the device's identity, whether it needs a
+    login."""
+
     driver: str  # DriverEntry.id
     info: DeviceInfo
     auth_required: bool = False
@@ -42,12 +45,15 @@ class Fingerprint:
 
 @dataclass(frozen=True)
 class DriverEntry:
+    """One driver: its id, vendor and module (imported when first needed)."""
+
     id: str
     vendor: str
     module: str
     description: str
 
     def load(self) -> ModuleType:
+        """The driver's module (imported now)."""
         return importlib.import_module(self.module)
 
 
@@ -77,6 +83,7 @@ def documented_functions(driver_id: str) -> list[DocumentedFunction]:
 
 
 def driver(driver_id: str) -> DriverEntry:
+    """The registered driver with this id (:class:`NotSupported` when there is none)."""
     for entry in DRIVERS:
         if entry.id == driver_id:
             return entry

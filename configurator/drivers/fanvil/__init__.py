@@ -26,6 +26,7 @@ _BRAND = re.compile(r"fanvil|openvox", re.IGNORECASE)
 
 
 async def probe(transport: Transport) -> Fingerprint | None:
+    """Recognise a Fanvil/OpenVox phone by its XML API (``get`` of its identity keys)."""
     response = await transport.request(
         "POST", XML_PATH, content=build_get(PROBE_KEYS), idempotent=True,
         headers={"Content-Type": "text/xml; charset=utf-8"})
@@ -58,6 +59,7 @@ async def probe(transport: Transport) -> Fingerprint | None:
 
 
 def create(transport: Transport, fingerprint: Fingerprint) -> FanvilDevice:
+    """The Device for a phone recognised by :func:`probe`."""
     device = FanvilDevice(transport)
     device.info = fingerprint.info if fingerprint.info.model else None
     return device

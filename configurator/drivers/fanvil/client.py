@@ -62,6 +62,8 @@ def _nc_value(value: Any) -> str:
 
 
 class FanvilClient:
+    """The phone's XML configuration API: typed ``get``/``set``/``del`` and ``Execute``."""
+
     def __init__(self, transport: Transport, *, allow_shell: bool = False,
                  beep: bool | None = None) -> None:
         self.transport = transport
@@ -70,6 +72,7 @@ class FanvilClient:
 
     @property
     def host(self) -> str:
+        """The phone's address (for messages)."""
         return self.transport.endpoint.host
 
     # -- the one place replies are interpreted ---------------------------------------------
@@ -123,6 +126,7 @@ class FanvilClient:
         return reply.values()
 
     async def get_all(self) -> dict[str, str]:
+        """Every NC key of the phone (``get .``)."""
         return await self.get(".")
 
     async def set(self, values: Mapping[str, Any], *, beep: bool | None = None) -> None:
@@ -142,6 +146,7 @@ class FanvilClient:
         await self._exchange(protocol.build_del(items, beep=self._beep(beep)), idempotent=False)
 
     async def clear_list(self, name: str) -> None:
+        """Delete every record of a dynamic list (``del <name>.``)."""
         await self.delete(f"{_check_list(name)}.")
 
     # -- 2.1.4 lists -------------------------------------------------------------------------
@@ -170,6 +175,7 @@ class FanvilClient:
 
     # -- 2.2 Information --------------------------------------------------------------------
     async def info(self, *keys: str) -> dict[str, str]:
+        """Values of ``info.*`` status keys (all of them when none are named)."""
         keys = keys or ("info.",)
         for key in keys:
             if not protocol.normalize_key(key).startswith("info."):
@@ -190,22 +196,27 @@ class FanvilClient:
         return await self._exchange(body, idempotent=False)
 
     async def reboot(self) -> None:
+        """Restart the phone (``Execute Cmd:reboot``)."""
         await self.execute(("Cmd", "reboot"))
 
     async def factory_reset(self) -> None:
+        """Restore factory settings (``Execute Cmd:reset``)."""
         await self.execute(("Cmd", "reset"))
 
     async def dial(self, number: str) -> None:
+        """Make the phone dial a number or SIP URI (``Execute Dial``)."""
         if not re.fullmatch(r"[0-9A-Za-z*#+@._:-]{1,64}", number):
             raise InvalidValue(f"{number!r} is not a number or SIP URI to dial", param="number")
         await self.execute(("Dial", number))
 
     async def key(self, name: str) -> None:
+        """Simulate a key press (``Execute Key``)."""
         if not re.fullmatch(r"[A-Za-z0-9_*#]{1,32}", name):
             raise InvalidValue(f"{name!r} is not a key name (e.g. OK, ONHOOK, 5)", param="key")
         await self.execute(("Key", name))
 
     async def led(self, param: str) -> None:
+        """Switch an LED (``Execute Led``, e.g. ``LINE1_GREEN=on``)."""
         if not re.fullmatch(r"[A-Za-z0-9_]{1,32}=[A-Za-z0-9_]{1,16}", param):
             raise InvalidValue(f"{param!r} is not an LED command (e.g. LINE1_GREEN=on)",
                                param="led")
@@ -224,6 +235,7 @@ class FanvilClient:
         return response.text
 
     async def nc_config(self) -> dict[str, str]:
+        """``/ncConfig.txt`` parsed into NC keys and values."""
         return protocol.parse_nc_text(await self.nc_config_text())
 
     def _beep(self, beep: bool | None) -> bool | None:

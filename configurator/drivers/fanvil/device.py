@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from typing_extensions import override
+
 from ...core.device import (
     ActionSpec,
     Capability,
@@ -65,6 +67,8 @@ def _names(args: Mapping[str, str], list_arg: str) -> list[str]:
 
 
 class FanvilDevice(Device):
+    """A Fanvil / OpenVox phone behind the vendor-neutral Device interface."""
+
     vendor = "Fanvil"
     driver_id = "fanvil"
 
@@ -80,6 +84,7 @@ class FanvilDevice(Device):
         self._caps: frozenset[str] | None = None
 
     # -- identity ---------------------------------------------------------------------------
+    @override
     async def read_info(self) -> DeviceInfo:
         values = await self.client.info(*INFO_KEYS)
         self.info = DeviceInfo(
@@ -93,6 +98,7 @@ class FanvilDevice(Device):
         )
         return self.info
 
+    @override
     async def capabilities(self) -> frozenset[str]:
         """Lines and lists are detected: an unknown node comes back as ``name. =`` (empty)."""
         prefixes = ["sip.line."] + [f"{specs.list_name(t)}." for t in specs.LIST_COLUMNS]
@@ -107,9 +113,11 @@ class FanvilDevice(Device):
         return self._caps
 
     # -- settings -----------------------------------------------------------------------------
+    @override
     def pages(self) -> Sequence[SettingsPage]:
         return [*specs.build_pages(self._lines), specs.all_page(self._all_keys)]
 
+    @override
     async def read_page(self, page_id: str) -> dict[str, Any]:
         page = self.page(page_id)
         if page_id == "all":
@@ -120,12 +128,14 @@ class FanvilDevice(Device):
             raw = await self.client.get(*(s.key for s in page.params))
         return {s.key: specs.from_nc(s, raw.get(s.key, "")) for s in page.params}
 
+    @override
     async def writable_page(self, page_id: str) -> SettingsPage:
         """The "all" page is built from the phone's own key list: read it when empty."""
         if page_id == "all" and not self._all_keys:
             self._all_keys = list(await self.client.get_all())
         return self.page(page_id)
 
+    @override
     async def read_values(self, page_id: str, keys: Sequence[str]) -> dict[str, Any]:
         """Only these keys (``get`` with their names), typed; a key the phone answers
         with an empty value it does not have is left out."""
@@ -133,6 +143,7 @@ class FanvilDevice(Device):
         raw = await self.client.get(*keys)
         return {key: specs.from_nc(page.spec(key), raw[key]) for key in keys if key in raw}
 
+    @override
     async def write_values(self, page_id: str, values: Mapping[str, Any]) -> SendResult:
         """One ``set``; the phone stops at the first item it refuses (doc 2.1.2) and names
         it, so the keys after it were not processed."""
@@ -147,15 +158,18 @@ class FanvilDevice(Device):
         return SendResult()
 
     # -- tables ---------------------------------------------------------------------------------
+    @override
     def tables(self) -> Sequence[TableSpec]:
         return [specs.build_table(t) for t in self._lists]
 
+    @override
     async def read_table(self, table_id: str) -> list[dict[str, Any]]:
         spec = self.table(table_id)
         rows = await self.client.get_list(specs.list_name(table_id))
         return [{c.key: specs.from_nc(c, row.get(c.key, "")) for c in spec.columns}
                 for row in rows]
 
+    @override
     async def apply_table(
         self,
         table_id: str,
@@ -180,6 +194,7 @@ class FanvilDevice(Device):
             await writer.row("add", row.get("index"), partial(self._add_row, spec, name, row))
         return writer.results
 
+    @override
     async def send_clear(self, table_id: str) -> None:
         """``cmd="del"`` with the list name ending in "." clears the whole list (document)."""
         await self.client.delete(f"{specs.list_name(table_id)}.")
@@ -205,9 +220,11 @@ class FanvilDevice(Device):
         await self.client.delete(f"{name}.{index + 1}")
 
     # -- actions --------------------------------------------------------------------------------
+    @override
     def actions(self) -> Sequence[ActionSpec]:
         return ACTIONS
 
+    @override
     async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
         spec = self.action(action_id)
         clean = {p.key: p.validate(args.get(p.key)) for p in spec.params}
@@ -226,6 +243,7 @@ class FanvilDevice(Device):
         return None
 
     # -- raw calls (CLI ``call``) ----------------------------------------------------------------
+    @override
     async def call_raw(self, function: str, args: Mapping[str, str]) -> Any:
         c = self.client
         if function == "get":
@@ -262,6 +280,7 @@ class FanvilDevice(Device):
                            host=self.host)
 
     # -- events -------------------------------------------------------------------------------
+    @override
     def events(self) -> AsyncIterator[DeviceEvent]:
         """Changes of the polled ``info.*`` status; errors and backoff: :mod:`..polling`."""
         tracker = StatusTracker(self.host)
@@ -273,6 +292,7 @@ class FanvilDevice(Device):
                             max_backoff=self.max_backoff, source="fanvil.poll")
 
     # -- maintenance ----------------------------------------------------------------------------
+    @override
     async def backup(self) -> tuple[bytes, str]:
         """``/ncConfig.txt`` where the model has it (doc 4.1), else the full ``get .`` tree
         written in the same ``key = value`` syntax."""
@@ -284,6 +304,7 @@ class FanvilDevice(Device):
             pass  # no page on this model, or no web account given: the XML API still answers
         return render_nc_text(await self.client.get_all()).encode("utf-8"), ".txt"
 
+    @override
     def maintenance(self) -> MaintenanceSpec:
         # The XML API has no configuration import or firmware upload (the document names
         # "Export configurations file" only in the web UI): backup only.

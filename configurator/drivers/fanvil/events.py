@@ -33,6 +33,7 @@ def parse_uptime(text: str) -> int | None:
 
 
 def registration_text(code: int) -> tuple[str, Severity]:
+    """Words and severity for a SIP registration code (200: registered)."""
     if code == 200:
         return "registered", Severity.INFO
     if code == 0:
@@ -43,6 +44,8 @@ def registration_text(code: int) -> tuple[str, Severity]:
 
 
 class StatusTracker:
+    """Turns polled ``info.*`` values into events: changes since the previous poll."""
+
     def __init__(self, device: str) -> None:
         self.device = device
         self._last: dict[str, str] | None = None
@@ -54,6 +57,7 @@ class StatusTracker:
                            params=params, severity=severity, source="fanvil.poll")
 
     def update(self, values: Mapping[str, str]) -> list[DeviceEvent]:
+        """The events that the new values imply (none on the first poll)."""
         events: list[DeviceEvent] = []
         uptime = parse_uptime(values.get("info.sys.UpTime", ""))
         restarted = uptime is not None and self._uptime is not None and uptime < self._uptime

@@ -69,6 +69,7 @@ def parse_nc_line(text: str) -> tuple[str, str]:
 
 
 def format_nc_line(key: str, value: str) -> str:
+    """One ``key = value`` line of the NC syntax."""
     return f"{key} = {value}"
 
 
@@ -89,6 +90,7 @@ def parse_nc_text(text: str) -> dict[str, str]:
 
 
 def render_nc_text(values: Mapping[str, str]) -> str:
+    """NC text (``key = value`` lines) for these values."""
     return "".join(format_nc_line(k, v) + "\n" for k, v in values.items())
 
 
@@ -102,6 +104,7 @@ def check_key(key: str) -> str:
 
 
 def check_value(key: str, value: str) -> str:
+    """The value, refused (:class:`InvalidValue`) when it cannot travel in one NC line."""
     if any(ch in value for ch in "\r\n\x00"):
         raise InvalidValue(f"{key}: line breaks are not allowed in a value", param=key)
     if value != value.strip():
@@ -132,19 +135,23 @@ def build_config_request(
 
 
 def build_get(keys: Iterable[str]) -> bytes:
+    """The XML body of a ``get`` of these keys or nodes."""
     return build_config_request("get", (check_key(k) for k in keys))
 
 
 def build_set(values: Mapping[str, str], *, beep: bool | None = None) -> bytes:
+    """The XML body of a ``set`` of these values."""
     lines = [format_nc_line(check_key(k), check_value(k, v)) for k, v in values.items()]
     return build_config_request("set", lines, beep=beep)
 
 
 def build_del(items: Iterable[str], *, beep: bool | None = None) -> bytes:
+    """The XML body of a ``del`` of these records or lists."""
     return build_config_request("del", (check_key(i) for i in items), beep=beep)
 
 
 def execute_uri(kind: str, param: str) -> str:
+    """The ``Execute`` URI ``kind:param`` for a known execute type."""
     if kind not in EXECUTE_TYPES:
         raise InvalidValue(f"unknown execute type {kind!r} (one of {', '.join(EXECUTE_TYPES)})")
     if not param or any(ch in param for ch in "\r\n\x00"):
@@ -175,6 +182,7 @@ class Reply:
     length: int | None = None  # <len> of a shell reply
 
     def values(self) -> dict[str, str]:
+        """The reply's items as a mapping."""
         return dict(self.items)
 
 
@@ -214,6 +222,7 @@ def _text(element: etree._Element) -> str:
 
 
 def parse_reply(raw: bytes | str) -> Reply:
+    """Parse a configuration or execute reply (:class:`ProtocolError` when it is neither)."""
     root = parse_xml(raw)
     if not isinstance(root.tag, str) or root.tag not in (CONFIG_ROOT, EXECUTE_ROOT):
         raise ProtocolError(f"not a Fanvil XML API reply (root element {root.tag!r})")

@@ -67,6 +67,7 @@ SIP_GLOBAL: tuple[ParamSpec, ...] = (
 
 
 def sip_line_specs(lines: Iterable[int]) -> list[ParamSpec]:
+    """The settings of SIP lines ``sip.line.N.*`` for these lines."""
     return repeat(SIP_LINE_TEMPLATE, [(str(n), f"Line {n}") for n in lines])
 
 
@@ -122,12 +123,14 @@ STATUS_LINE_TEMPLATE: tuple[ParamSpec, ...] = (
 
 
 def status_specs(lines: Iterable[int]) -> list[ParamSpec]:
+    """The read-only status settings (device, then each line)."""
     specs = list(STATUS_DEVICE) + repeat(
         STATUS_LINE_TEMPLATE, [(str(n), f"Line {n}") for n in lines])
     return [replace(s, read_only=True, category=Category.STATUS) for s in specs]
 
 
 def build_pages(lines: Iterable[int]) -> list[SettingsPage]:
+    """The settings pages of a phone with these SIP lines."""
     return list(_pages(tuple(lines)))
 
 
@@ -182,6 +185,7 @@ ASSUMED_LIST_FIELDS = {"dialplan", "inaccess", "outaccess"}
 
 
 def build_table(table_id: str) -> TableSpec:
+    """The table of one dynamic list (columns from :data:`LIST_COLUMNS`)."""
     name, title, columns, capability = LIST_COLUMNS[table_id]
     note = (" Record field names assumed (the document names the list only)."
             if table_id in ASSUMED_LIST_FIELDS else "")
@@ -197,6 +201,7 @@ def build_table(table_id: str) -> TableSpec:
 
 
 def list_name(table_id: str) -> str:
+    """The NC list name of a table."""
     return LIST_COLUMNS[table_id][0]
 
 
@@ -232,6 +237,7 @@ def spec_for_key(key: str) -> ParamSpec:
 
 
 def all_page(keys: Iterable[str]) -> SettingsPage:
+    """The page of every key the phone reported (the NC tree)."""
     return SettingsPage("all", "All settings (NC tree)",
                         tuple(spec_for_key(k) for k in keys),
                         help="Every key the device reports for 'get .'.", capability="system")

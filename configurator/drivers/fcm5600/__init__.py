@@ -62,6 +62,7 @@ def _is_envelope(response: httpx.Response) -> bool:
 
 
 def create(transport: Transport, fingerprint: Fingerprint) -> FcmDevice:
+    """The Device for a PBX recognised by :func:`probe`."""
     device = FcmDevice(transport)
     device.info = fingerprint.info
     return device

@@ -69,10 +69,12 @@ class FcmClient:
 
     @property
     def host(self) -> str:
+        """The PBX's address (for messages)."""
         return self.transport.endpoint.host
 
     @property
     def logged_in(self) -> bool:
+        """Whether a login token is held."""
         return self._token is not None
 
     # -- login ----------------------------------------------------------------------------
@@ -240,52 +242,64 @@ class FcmClient:
         return str(await self.call("systeminfo/system-current-time"))
 
     async def version(self) -> dict[str, str]:
+        """Run the device's ``systeminfo/version`` function."""
         return parsers.parse_version(await self.call("systeminfo/version"))
 
     async def cpu(self) -> list[float]:
+        """Run the device's ``systeminfo/cpu`` function."""
         return parsers.parse_cpu(await self.call("systeminfo/cpu"))
 
     async def mem(self) -> dict[str, float]:
+        """Run the device's ``systeminfo/mem`` function."""
         return parsers.parse_mem(await self.call("systeminfo/mem"))
 
     async def mem_raw(self) -> dict[str, Any]:
+        """Run the device's ``systeminfo/mem`` function."""
         data = await self.call("systeminfo/mem")
         if not isinstance(data, Mapping):
             raise ProtocolError("systeminfo/mem: expected an object", host=self.host)
         return dict(data)
 
     async def disk(self) -> dict[str, int]:
+        """Run the device's ``systeminfo/disk`` function."""
         return parsers.parse_disk(await self.call("systeminfo/disk"))
 
     async def calls(self) -> dict[str, int]:
+        """Run the device's ``systeminfo/calls`` function."""
         return parsers.parse_calls(await self.call("systeminfo/calls"))
 
     async def extension_status(self) -> list[dict[str, Any]]:
+        """Run the device's ``systeminfo/extension-status`` function."""
         return parsers.parse_rows(await self.call("systeminfo/extension-status"),
                                   what="extension-status")
 
     async def trunk_info(self) -> list[dict[str, str]]:
+        """Run the device's ``systeminfo/trunk-info`` function."""
         return parsers.parse_trunk_info(await self.call("systeminfo/trunk-info"))
 
     async def trunk_status(self) -> list[dict[str, Any]]:
+        """Run the device's ``systeminfo/trunk-status`` function."""
         return parsers.parse_rows(await self.call("systeminfo/trunk-status"), what="trunk-status")
 
     # -- extensions -----------------------------------------------------------------------
     async def search_extensions(self, keyword: str = "", *, page: int = 0,
                                 page_size: int = DEFAULT_PAGE_SIZE, order: str = "exten",
                                 column_key: str = "exten") -> Page:
+        """Run the device's ``extension-digital/search-extension-page`` function."""
         body = {"columnKey": column_key, "keyWord": keyword, "order": order,
                 "page": page, "pageSize": page_size}
         return await self._page("extension-digital/search-extension-page", body)
 
     def all_extensions(self, keyword: str = "", *, page_size: int = DEFAULT_PAGE_SIZE,
                        order: str = "exten") -> AsyncIterator[dict[str, Any]]:
+        """Every extension matching ``keyword``, page after page."""
         async def fetch(page: int, size: int) -> Page:
             return await self.search_extensions(keyword, page=page, page_size=size, order=order)
 
         return self.iter_pages(fetch, page_size, first_page=EXTENSION_FIRST_PAGE)
 
     async def extension_info(self) -> list[dict[str, Any]]:
+        """Run the device's ``extension-digital/extension-info`` function."""
         return parsers.parse_rows(await self.call("extension-digital/extension-info"),
                                   what="extension-info")
 
@@ -294,18 +308,22 @@ class FcmClient:
         return str(await self.call("extension-common/gen-add-extension"))
 
     async def is_extension_available(self, exten: str) -> bool:
+        """Run the device's ``extension-digital/is-extension-available`` function."""
         data = await self.call("extension-digital/is-extension-available", {"exten": exten})
         return _bool(data, "is-extension-available")
 
     async def add_extension(self, extension: Mapping[str, Any]) -> bool:
+        """Run the device's ``extension-digital/add-extension`` function."""
         return _bool(await self.call("extension-digital/add-extension", extension),
                      "add-extension")
 
     async def update_extension(self, extension: Mapping[str, Any]) -> bool:
+        """Run the device's ``extension-digital/update-extension`` function."""
         return _bool(await self.call("extension-digital/update-extension", extension),
                      "update-extension")
 
     async def delete_extensions(self, extens: Sequence[str]) -> int:
+        """Run the device's ``extension-digital/delete-extension`` function."""
         data = await self.call("extension-digital/delete-extension",
                                {"extensions": [str(e) for e in extens]})
         return _count(data, "delete-extension")
@@ -313,39 +331,48 @@ class FcmClient:
     # -- call forward ---------------------------------------------------------------------
     async def call_forwards(self, *, page: int = 1,
                             page_size: int = DEFAULT_PAGE_SIZE) -> Page:
+        """Run the device's ``call-forward/list`` function."""
         return await self._page("call-forward/list", {"page": page, "pageSize": page_size})
 
     def all_call_forwards(self, page_size: int = DEFAULT_PAGE_SIZE
                           ) -> AsyncIterator[dict[str, Any]]:
+        """Every call forward rule, page after page."""
         async def fetch(page: int, size: int) -> Page:
             return await self.call_forwards(page=page, page_size=size)
 
         return self.iter_pages(fetch, page_size)
 
     async def call_forward_available(self) -> list[dict[str, Any]]:
+        """Run the device's ``call-forward/available`` function."""
         return parsers.parse_rows(await self.call("call-forward/available"),
                                   what="call-forward/available")
 
     async def add_call_forward(self, record: Mapping[str, Any]) -> bool:
+        """Run the device's ``call-forward/add`` function."""
         return _bool(await self.call("call-forward/add", {"id": 0, **record}), "call-forward/add")
 
     async def update_call_forward(self, record: Mapping[str, Any]) -> bool:
+        """Run the device's ``call-forward/update`` function."""
         return _bool(await self.call("call-forward/update", record), "call-forward/update")
 
     async def delete_call_forwards(self, ids: Sequence[int]) -> bool:
+        """Run the device's ``call-forward/delete`` function."""
         return _bool(await self.call("call-forward/delete", {"ids": [int(i) for i in ids]}),
                      "call-forward/delete")
 
     async def delete_all_call_forwards(self) -> None:
+        """Run the device's ``call-forward/delete-all`` function."""
         await self.call("call-forward/delete-all")
 
     # -- wake-up calls --------------------------------------------------------------------
     async def wakeup_calls(self, *, page: int = 1,
                            page_size: int = DEFAULT_PAGE_SIZE) -> Page:
+        """Run the device's ``wakeup-call/list`` function."""
         return await self._page("wakeup-call/list", {"page": page, "pageSize": page_size})
 
     def all_wakeup_calls(self, page_size: int = DEFAULT_PAGE_SIZE
                          ) -> AsyncIterator[dict[str, Any]]:
+        """Every wake-up call, page after page."""
         async def fetch(page: int, size: int) -> Page:
             return await self.wakeup_calls(page=page, page_size=size)
 
@@ -353,22 +380,26 @@ class FcmClient:
 
     async def add_wakeup_call(self, call_time: str, extens: Sequence[str],
                               music_id: int = 0) -> None:
+        """Run the device's ``wakeup-call/add`` function."""
         await self.call("wakeup-call/add", {"callDateTime": call_time,
                                             "extens": [str(e) for e in extens],
                                             "musicID": music_id})
 
     async def update_wakeup_calls(self, ids: Sequence[int], call_time: str,
                                   music_id: int = 0) -> None:
+        """Run the device's ``wakeup-call/update`` function."""
         await self.call("wakeup-call/update", {"callDateTime": call_time,
                                                "ids": [int(i) for i in ids],
                                                "musicID": music_id})
 
     async def delete_wakeup_calls(self, ids: Sequence[int]) -> None:
+        """Run the device's ``wakeup-call/delete`` function."""
         await self.call("wakeup-call/delete", {"ids": [int(i) for i in ids]})
 
     # -- call logs and recordings ---------------------------------------------------------
     async def search_call_log(self, filters: Mapping[str, Any] | None = None, *,
                               page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> Page:
+        """Run the device's ``call-log/search-calllog-page`` function."""
         body = {**log_filters(filters), "page": page, "pageSize": page_size}
         return await self._page("call-log/search-calllog-page", body)
 
@@ -385,6 +416,7 @@ class FcmClient:
 
     def all_recordings(self, kind: str = "general", filters: Mapping[str, Any] | None = None,
                        page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[dict[str, Any]]:
+        """Every recording of one kind (general, conference, onetouch), page after page."""
         async def fetch(page: int, size: int) -> Page:
             return await self.search_recordings(kind, filters, page=page, page_size=size)
 
@@ -392,6 +424,7 @@ class FcmClient:
 
     def all_call_logs(self, filters: Mapping[str, Any] | None = None,
                       page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[dict[str, Any]]:
+        """Every call log row matching ``filters``, page after page."""
         async def fetch(page: int, size: int) -> Page:
             return await self.search_call_log(filters, page=page, page_size=size)
 
@@ -413,47 +446,57 @@ class FcmClient:
 
     # -- MOH, dial permissions, time conditions -------------------------------------------
     async def moh_folders(self) -> list[dict[str, Any]]:
+        """Run the device's ``voice-file/list-music-on-hold-voice-file-folder`` function."""
         return parsers.parse_rows(
             await self.call("voice-file/list-music-on-hold-voice-file-folder"), what="moh")
 
     async def dial_plans(self) -> list[dict[str, Any]]:
+        """Run the device's ``dial-context/list-dial-plan-simple-info`` function."""
         return parsers.parse_rows(await self.call("dial-context/list-dial-plan-simple-info"),
                                   what="dial plans")
 
     async def time_conditions(self) -> list[dict[str, Any]]:
+        """Run the device's ``time-rule/list-time-rule-simple-info`` function."""
         return parsers.parse_rows(await self.call("time-rule/list-time-rule-simple-info"),
                                   what="time conditions")
 
     # -- phonebook ------------------------------------------------------------------------
     async def phonebook(self, keyword: str = "", *, page: int = 1,
                         page_size: int = DEFAULT_PAGE_SIZE) -> Page:
+        """Run the device's ``phone-book/list`` function."""
         body = {"keyword": keyword, "order": "", "columnKey": "", "page": page,
                 "pageSize": page_size}
         return await self._page("phone-book/list", body)
 
     def all_contacts(self, keyword: str = "", page_size: int = DEFAULT_PAGE_SIZE
                      ) -> AsyncIterator[dict[str, Any]]:
+        """Every phonebook contact matching ``keyword``, page after page."""
         async def fetch(page: int, size: int) -> Page:
             return await self.phonebook(keyword, page=page, page_size=size)
 
         return self.iter_pages(fetch, page_size)
 
     async def add_contact(self, contact: Mapping[str, Any]) -> bool:
+        """Run the device's ``phone-book/add`` function."""
         body = {"addByRole": "", "addUser": "", "id": 0, "phoneNumber": "", "company": "",
                 "email": "", "dialCode": "", **contact}
         return _bool(await self.call("phone-book/add", body), "phone-book/add")
 
     async def update_contact(self, contact: Mapping[str, Any]) -> None:
+        """Run the device's ``phone-book/update`` function."""
         await self.call("phone-book/update", contact)
 
     async def delete_contacts(self, ids: Sequence[int]) -> bool:
+        """Run the device's ``phone-book/delete-contact`` function."""
         return _bool(await self.call("phone-book/delete-contact", {"ids": [int(i) for i in ids]}),
                      "phone-book/delete-contact")
 
     async def delete_all_contacts(self) -> None:
+        """Run the device's ``phone-book/delete-all`` function."""
         await self.call("phone-book/delete-all")
 
     async def ldap_sync(self) -> bool:
+        """Run the device's ``phone-book-ldap/sync`` function."""
         return _bool(await self.call("phone-book-ldap/sync"), "phone-book-ldap/sync")
 
     # -- calls ----------------------------------------------------------------------------
@@ -463,6 +506,7 @@ class FcmClient:
         return str(data.get("msg", "")) if isinstance(data, Mapping) else str(data)
 
     async def hangup(self, extens: Sequence[str]) -> str:
+        """Run the device's ``call-dial/hangup`` function."""
         data = await self.call("call-dial/hangup", {"extensions": [str(e) for e in extens]})
         return str(data.get("msg", "")) if isinstance(data, Mapping) else str(data)
 

@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from functools import partial
 from typing import Any
 
+from typing_extensions import override
+
 from ...core import safejson
 from ...core.device import (
     ActionSpec,
@@ -57,6 +59,8 @@ RowOp = Callable[[Mapping[str, Any]], Awaitable[Any]]
 
 
 class FcmDevice(Device):
+    """The FCM5600 IP-PBX behind the vendor-neutral Device interface."""
+
     vendor = VENDOR
     driver_id = "fcm5600"
 
@@ -69,6 +73,7 @@ class FcmDevice(Device):
         self._caps: frozenset[str] | None = None
 
     # -- identity -------------------------------------------------------------------------
+    @override
     async def read_info(self) -> DeviceInfo:
         version = await self.client.version()
         extra: dict[str, Any] = {k: version[k] for k in ("lan_ip", "lan_mac", "wan_ip", "uptime")
@@ -80,6 +85,7 @@ class FcmDevice(Device):
                                name=version.get("device_name", ""), extra=extra)
         return self.info
 
+    @override
     async def capabilities(self) -> frozenset[str]:
         """Each capability is detected by calling its list function once."""
         probes: dict[str, Callable[[], Awaitable[Any]]] = {
@@ -103,9 +109,11 @@ class FcmDevice(Device):
         return self._caps
 
     # -- pages ----------------------------------------------------------------------------
+    @override
     def pages(self) -> Sequence[SettingsPage]:
         return (specs.STATUS_PAGE,)
 
+    @override
     async def read_page(self, page_id: str) -> dict[str, Any]:
         self.page(page_id)
         c = self.client
@@ -124,9 +132,11 @@ class FcmDevice(Device):
         return values
 
     # -- tables ---------------------------------------------------------------------------
+    @override
     def tables(self) -> Sequence[TableSpec]:
         return specs.ALL_TABLES
 
+    @override
     async def read_table(self, table_id: str) -> list[dict[str, Any]]:
         spec = self.table(table_id)
         c = self.client
@@ -160,6 +170,7 @@ class FcmDevice(Device):
                          "channel_status": row.get("channel_status", "")})
         return rows
 
+    @override
     async def apply_table(
         self,
         table_id: str,
@@ -278,9 +289,11 @@ class FcmDevice(Device):
         await _delete_each(writer, keys, self.client.delete_contacts)
 
     # -- actions --------------------------------------------------------------------------
+    @override
     def actions(self) -> Sequence[ActionSpec]:
         return ACTIONS
 
+    @override
     async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
         spec = self.action(action_id)
         values = {p.key: p.validate(args.get(p.key)) for p in spec.params}
@@ -294,12 +307,14 @@ class FcmDevice(Device):
             return await self.client.delete_all_contacts()
         return await self.client.delete_all_call_forwards()
 
+    @override
     async def send_clear(self, table_id: str) -> None:
         """``phone-book/delete-all`` and ``call-forward/delete-all``."""
         clear = {"phonebook": self.client.delete_all_contacts,
                  "callforward": self.client.delete_all_call_forwards}
         await clear[table_id]()
 
+    @override
     async def call_raw(self, function: str, args: Mapping[str, str]) -> Any:
         """``function`` is a documented URL without ``/pbx/``/``/api/`` (e.g.
         ``systeminfo/version``, ``call-dial/dial``), or ``play`` with ``url=<playUrl>`` to
@@ -318,16 +333,19 @@ class FcmDevice(Device):
         return await self.client.call(name, {k: _cli_value(v) for k, v in args.items()})
 
     # -- events ---------------------------------------------------------------------------
+    @override
     def events(self) -> AsyncIterator[DeviceEvent]:
         return poll_events(self.client, interval=self.poll_interval,
                            max_backoff=self.max_backoff)
 
+    @override
     async def backup(self) -> tuple[bytes, str]:
         # The REST API document has no configuration export or backup function (only
         # recordings can be downloaded), so there is nothing to call.
         raise NotSupported("the FCM5600 REST API offers no configuration export; make a backup "
                            "in the PBX web interface", host=self.host)
 
+    @override
     def maintenance(self) -> MaintenanceSpec:
         # The document has no backup, restore, firmware, or phonebook import/export function.
         return MaintenanceSpec(help="The FCM5600 REST API offers no configuration backup, "
@@ -351,6 +369,7 @@ class FcmDevice(Device):
         """The sound file of a recording (its ``playUrl`` from :meth:`recordings`)."""
         return await self.client.download_recording(play_url)
 
+    @override
     async def aclose(self) -> None:
         await self.client.aclose()
 

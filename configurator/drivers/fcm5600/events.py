@@ -39,12 +39,15 @@ def _rank(status: str) -> int:
 
 
 def trunk_states(rows: list[Mapping[str, Any]]) -> dict[str, str]:
+    """Trunk name -> status, from the trunk-status rows."""
     return {f"{row.get('trunkType', '')}/{row.get('name', '')}": str(row.get("status") or "")
             for row in rows if isinstance(row, Mapping)}
 
 
 @dataclass
 class Snapshot:
+    """What the PBX showed at one poll (extension and trunk states, newest call log id)."""
+
     extensions: dict[str, str] = field(default_factory=dict)
     trunks: dict[str, str] = field(default_factory=dict)
     calls: int = 0
@@ -80,6 +83,7 @@ def diff(device: str, old: Snapshot, new: Snapshot) -> list[DeviceEvent]:
 
 
 async def snapshot(client: FcmClient) -> Snapshot:
+    """Read one :class:`Snapshot` from the PBX."""
     ext_rows, trunk_rows, calls = await asyncio.gather(
         client.extension_status(), client.trunk_status(), client.calls())
     return Snapshot(extension_states(ext_rows), trunk_states(trunk_rows), calls["calls"])
@@ -93,6 +97,7 @@ class StatusPoller:
         self._previous: Snapshot | None = None
 
     async def poll(self) -> list[DeviceEvent]:
+        """The events since the previous poll (none on the first)."""
         current = await snapshot(self.client)
         previous, self._previous = self._previous, current
         return [] if previous is None else diff(self.client.host, previous, current)

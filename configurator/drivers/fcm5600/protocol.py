@@ -38,9 +38,11 @@ class LoginProtocol:
     query_param: str = "token"
 
     def header_value(self, token: str) -> str:
+        """The header value that carries ``token``."""
         return f"{self.header_prefix}{token}"
 
     def token_from_header(self, value: str) -> str:
+        """The token in a header value (the prefix removed)."""
         if self.header_prefix and value.startswith(self.header_prefix):
             return value[len(self.header_prefix):].strip()
         return value.strip()

@@ -25,6 +25,7 @@ def _unknown(details: dict[str, object]) -> Fingerprint:
 
 
 async def probe(transport: Transport) -> Fingerprint | None:
+    """Recognise an Onetouch intercom by ``system/info``."""
     response = await transport.request("GET", "/api/system/info")
     challenges = " ".join(response.headers.get_list("www-authenticate"))
     if response.status_code == 401:
@@ -52,6 +53,7 @@ async def probe(transport: Transport) -> Fingerprint | None:
 
 
 def create(transport: Transport, fingerprint: Fingerprint) -> OnetouchDevice:
+    """The Device for an intercom recognised by :func:`probe`."""
     device = OnetouchDevice(transport)
     if not fingerprint.auth_required:
         device.info = fingerprint.info

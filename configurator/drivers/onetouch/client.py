@@ -38,6 +38,8 @@ Kind = Literal["json", "file", "upload"]
 
 @dataclass(frozen=True)
 class Function:
+    """One documented function: ``target/action``, its methods and its kind."""
+
     target: str
     action: str
     methods: str  # "GP" = GET and POST, "P" = POST only, "G" = GET only
@@ -45,6 +47,7 @@ class Function:
 
     @property
     def name(self) -> str:
+        """``target/action``."""
         return f"{self.target}/{self.action}"
 
 
@@ -92,6 +95,8 @@ CALLLOG_TYPES = ("All", "Dialed", "Received", "Missed", "Forwarded", "Unknow")
 
 @dataclass(frozen=True)
 class ExportedFile:
+    """A file the device exported: its name and content."""
+
     content: bytes
     filename: str
 
@@ -105,10 +110,12 @@ class OnetouchClient:
 
     @property
     def host(self) -> str:
+        """The intercom's address (for messages)."""
         return self.transport.endpoint.host
 
     # -- the three request shapes ---------------------------------------------------------
     def function(self, name: str) -> Function:
+        """The documented function of this name (:class:`NotSupported` when unknown)."""
         try:
             return FUNCTIONS[name]
         except KeyError:
@@ -135,6 +142,7 @@ class OnetouchClient:
         return parse_reply(response, self.host, name)
 
     async def export(self, name: str, params: Mapping[str, Any] | None = None) -> ExportedFile:
+        """Download a file function's answer (configuration, table export)."""
         fn = self.function(name)
         if fn.kind != "file":
             raise InvalidValue(f"{name} does not export a file")
@@ -146,6 +154,7 @@ class OnetouchClient:
 
     async def upload(self, name: str, content: bytes, filename: str,
                      params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Upload a file to a file function (configuration, table import, firmware)."""
         fn = self.function(name)
         if fn.kind != "upload":
             raise InvalidValue(f"{name} does not take a file")
@@ -173,110 +182,140 @@ class OnetouchClient:
 
     # -- system ---------------------------------------------------------------------------
     async def system_info(self) -> dict[str, dict[str, str]]:
+        """Run the device's ``system/info`` function."""
         data = await self.call("system/info")
         return {k: as_text_map(v) for k, v in data.items() if isinstance(v, dict)}
 
     async def system_status(self) -> dict[str, int]:
+        """Run the device's ``system/status`` function."""
         data = await self.call("system/status")
         return {k: int(v) for k, v in data.items() if str(v).lstrip("-").isdigit()}
 
     async def system_reboot(self) -> None:
+        """Run the device's ``system/reboot`` function."""
         await self.call("system/reboot")
 
     # -- firmware -------------------------------------------------------------------------
     async def firmware_status(self) -> dict[str, str]:
+        """Run the device's ``firmware/status`` function."""
         return await self._flat("firmware/status")
 
     async def firmware_prepare(self) -> None:
+        """Run the device's ``firmware/prepare`` function."""
         await self.call("firmware/prepare")
 
     async def firmware_upload(self, content: bytes, filename: str = "firmware.rom", *,
                               silent: bool = False) -> None:
+        """Run the device's ``firmware/upload`` function."""
         await self.upload("firmware/upload", content, filename, {"silent": int(silent)})
 
     async def firmware_upgrade(self, md5: str | None = None) -> None:
+        """Run the device's ``firmware/upgrade`` function."""
         await self.call("firmware/upgrade", {"md5": md5} if md5 else None)
 
     # -- config ---------------------------------------------------------------------------
     async def config_get(self) -> dict[str, str]:
+        """Run the device's ``config/get`` function."""
         return await self._flat("config/get")
 
     async def config_set(self, values: Mapping[str, Any]) -> None:
+        """Run the device's ``config/set`` function."""
         await self._set("config/set", values)
 
     async def config_export(self) -> ExportedFile:
+        """Run the device's ``config/export`` function."""
         return await self.export("config/export")
 
     async def config_import(self, content: bytes, filename: str = "Config.tgz") -> None:
+        """Run the device's ``config/import`` function."""
         await self.upload("config/import", content, filename)
 
     async def config_reset_factory(self) -> None:
+        """Run the device's ``config/reset_factory`` function."""
         await self.call("config/reset_factory")
 
     # -- relay and input ------------------------------------------------------------------
     async def relay_get(self) -> dict[str, str]:
+        """Run the device's ``relay/get`` function."""
         return await self._flat("relay/get")
 
     async def relay_set(self, values: Mapping[str, Any]) -> None:
+        """Run the device's ``relay/set`` function."""
         await self._set("relay/set", values)
 
     async def relay_status(self) -> dict[str, int]:
+        """Run the device's ``relay/status`` function."""
         return _levels(await self.call("relay/status"))
 
     async def relay_trig(self, num: int, *, mode: int = 0, level: int = 1,
                          delay: int = 5) -> None:
-        """mode 0 auto close / 1 manual; num 1-3 = relay A-C; level; delay 0-65535 s."""
+        """``mode`` 0 auto close / 1 manual; ``num`` 1-3 = relay A-C; level; delay 0-65535 s."""
         await self.call("relay/trig", {"mode": mode, "num": num, "level": level,
                                        "delay": delay})
 
     async def input_get(self) -> dict[str, str]:
+        """Run the device's ``input/get`` function."""
         return await self._flat("input/get")
 
     async def input_set(self, values: Mapping[str, Any]) -> None:
+        """Run the device's ``input/set`` function."""
         await self._set("input/set", values)
 
     async def input_status(self) -> dict[str, int]:
+        """Run the device's ``input/status`` function."""
         return _levels(await self.call("input/status"))
 
     # -- public code ----------------------------------------------------------------------
     async def publiccode_get(self) -> dict[str, str]:
+        """Run the device's ``publiccode/get`` function."""
         return await self._flat("publiccode/get")
 
     async def publiccode_set(self, values: Mapping[str, Any]) -> None:
+        """Run the device's ``publiccode/set`` function."""
         await self._set("publiccode/set", values)
 
     # -- item tables: privatekey, rfkey, dialreplace, group, contact ------------------------
     async def table_get(self, target: str) -> list[dict[str, str]]:
+        """Every row of an item table (``<target>/get``)."""
         return await self._items(f"{target}/get")
 
     async def table_add(self, target: str, items: Sequence[Mapping[str, Any]]
                         ) -> list[ItemResult]:
+        """Add rows (``<target>/add``); one result per row."""
         return await self._batch(f"{target}/add", items)
 
     async def table_set(self, target: str, items: Sequence[Mapping[str, Any]]
                         ) -> list[ItemResult]:
+        """Change rows (``<target>/set``); one result per row."""
         return await self._batch(f"{target}/set", items)
 
     async def table_del(self, target: str, items: Sequence[Mapping[str, Any]]
                         ) -> list[ItemResult]:
+        """Delete rows (``<target>/del``); one result per row."""
         return await self._batch(f"{target}/del", items)
 
     async def table_clear(self, target: str) -> None:
+        """Delete every row (``<target>/clear``)."""
         await self.call(f"{target}/clear")
 
     async def table_export(self, target: str) -> ExportedFile:
+        """The table's export file (``<target>/export``)."""
         return await self.export(f"{target}/export")
 
     async def table_import(self, target: str, content: bytes, filename: str) -> None:
+        """Replace the table with a file (``<target>/import``)."""
         await self.upload(f"{target}/import", content, filename)
 
     async def rfkey_get(self) -> list[dict[str, str]]:
+        """Run the device's ``rfkey/get`` function."""
         return await self.table_get("rfkey")
 
     async def rfkey_add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``rfkey/add`` function."""
         return await self.table_add("rfkey", items)
 
     async def rfkey_set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``rfkey/set`` function."""
         return await self.table_set("rfkey", items)
 
     async def rfkey_del(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
@@ -284,176 +323,227 @@ class OnetouchClient:
         return await self.table_del("rfkey", items)
 
     async def rfkey_clear(self) -> None:
+        """Run the device's ``rfkey/clear`` function."""
         await self.table_clear("rfkey")
 
     async def rfkey_export(self) -> ExportedFile:
+        """Run the device's ``rfkey/export`` function."""
         return await self.table_export("rfkey")
 
     async def rfkey_import(self, content: bytes, filename: str = "ICKey.xml") -> None:
+        """Run the device's ``rfkey/import`` function."""
         await self.table_import("rfkey", content, filename)
 
     async def privatekey_get(self) -> list[dict[str, str]]:
+        """Run the device's ``privatekey/get`` function."""
         return await self.table_get("privatekey")
 
     async def privatekey_add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``privatekey/add`` function."""
         return await self.table_add("privatekey", items)
 
     async def privatekey_set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``privatekey/set`` function."""
         return await self.table_set("privatekey", items)
 
     async def privatekey_del(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``privatekey/del`` function."""
         return await self.table_del("privatekey", items)
 
     async def privatekey_clear(self) -> None:
+        """Run the device's ``privatekey/clear`` function."""
         await self.table_clear("privatekey")
 
     async def privatekey_export(self) -> ExportedFile:
+        """Run the device's ``privatekey/export`` function."""
         return await self.table_export("privatekey")
 
     async def privatekey_import(self, content: bytes, filename: str = "PrivateKey.xml") -> None:
+        """Run the device's ``privatekey/import`` function."""
         await self.table_import("privatekey", content, filename)
 
     async def dialreplace_get(self) -> list[dict[str, str]]:
+        """Run the device's ``dialreplace/get`` function."""
         return await self.table_get("dialreplace")
 
     async def dialreplace_add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``dialreplace/add`` function."""
         return await self.table_add("dialreplace", items)
 
     async def dialreplace_set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``dialreplace/set`` function."""
         return await self.table_set("dialreplace", items)
 
     async def dialreplace_del(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``dialreplace/del`` function."""
         return await self.table_del("dialreplace", items)
 
     async def dialreplace_clear(self) -> None:
+        """Run the device's ``dialreplace/clear`` function."""
         await self.table_clear("dialreplace")
 
     async def dialreplace_export(self) -> ExportedFile:
+        """Run the device's ``dialreplace/export`` function."""
         return await self.table_export("dialreplace")
 
     async def dialreplace_import(self, content: bytes, filename: str = "DialReplace.xml"
                                  ) -> None:
+        """Run the device's ``dialreplace/import`` function."""
         await self.table_import("dialreplace", content, filename)
 
     async def group_get(self) -> list[dict[str, str]]:
+        """Run the device's ``group/get`` function."""
         return await self.table_get("group")
 
     async def group_add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``group/add`` function."""
         return await self.table_add("group", items)
 
     async def group_set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``group/set`` function."""
         return await self.table_set("group", items)
 
     async def group_del(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Run the device's ``group/del`` function."""
         return await self.table_del("group", items)
 
     async def group_clear(self) -> None:
+        """Run the device's ``group/clear`` function."""
         await self.table_clear("group")
 
     # contacts: the document's only example adds ONE contact with flat data and answers it.
     async def contact_get(self) -> list[dict[str, str]]:
+        """Run the device's ``contact/get`` function."""
         return await self.table_get("contact")
 
     async def contact_add(self, name: str, phone: str, **extra: Any) -> dict[str, str]:
+        """Run the device's ``contact/add`` function."""
         data = await self.call("contact/add", {"name": name, "phone": phone, **extra})
         return as_text_map(data)
 
     async def contact_set(self, contact_id: str, **values: Any) -> dict[str, str]:
+        """Run the device's ``contact/set`` function."""
         data = await self.call("contact/set", {"id": contact_id, **values})
         return as_text_map(data)
 
     async def contact_del(self, contact_id: str) -> None:
+        """Run the device's ``contact/del`` function."""
         await self.call("contact/del", {"id": contact_id})
 
     async def contact_clear(self) -> None:
+        """Run the device's ``contact/clear`` function."""
         await self.table_clear("contact")
 
     async def contact_export(self) -> ExportedFile:
+        """Run the device's ``contact/export`` function."""
         return await self.table_export("contact")
 
     async def contact_import(self, content: bytes, filename: str = "Contact.csv") -> None:
+        """Run the device's ``contact/import`` function."""
         await self.table_import("contact", content, filename)
 
     # -- calls and SIP --------------------------------------------------------------------
     async def call_status(self) -> str:
+        """Run the device's ``call/status`` function."""
         return str((await self.call("call/status")).get("Status", ""))
 
     async def call_dial(self, phone: str, display_name: str = "") -> None:
+        """Run the device's ``call/dial`` function."""
         data = {"Phone": phone}
         if display_name:
             data["DisplayName"] = display_name
         await self.call("call/dial", data)
 
     async def call_hangup(self) -> None:
+        """Run the device's ``call/hangup`` function."""
         await self.call("call/hangup")
 
     async def sip_get(self) -> dict[str, str]:
+        """Run the device's ``sip/get`` function."""
         return await self._flat("sip/get")
 
     async def sip_set(self, values: Mapping[str, Any]) -> None:
+        """Run the device's ``sip/set`` function."""
         await self._set("sip/set", values)
 
     async def sip_status(self) -> dict[str, dict[str, str]]:
+        """Run the device's ``sip/status`` function."""
         data = await self.call("sip/status")
         return {k: as_text_map(v) for k, v in data.items() if isinstance(v, dict)}
 
     # -- logs -----------------------------------------------------------------------------
     async def log_get(self) -> dict[str, str]:
+        """Run the device's ``log/get`` function."""
         return await self._flat("log/get")
 
     async def log_set(self, level: int) -> dict[str, str]:
+        """Run the device's ``log/set`` function."""
         return as_text_map(await self.call("log/set",
                                            {"Config.Settings.LOGLEVEL.Level": str(level)}))
 
     async def log_export(self, log_type: str = "log") -> ExportedFile:
+        """Run the device's ``log/export`` function."""
         _check_choice("log type", log_type, LOG_TYPES)
         return await self.export("log/export", {"type": log_type})
 
     async def log_clear(self, log_type: str = "log") -> None:
+        """Run the device's ``log/clear`` function."""
         _check_choice("log type", log_type, LOG_TYPES)
         await self.call("log/clear", {"type": log_type})
 
     async def calllog_get(self, call_type: str = "All") -> list[dict[str, str]]:
+        """Run the device's ``calllog/get`` function."""
         _check_choice("call log type", call_type, CALLLOG_TYPES)
         return await self._items("calllog/get",
                                  None if call_type == "All" else {"Type": call_type})
 
     async def calllog_del(self, entry_id: str) -> None:
+        """Run the device's ``calllog/del`` function."""
         await self.call("calllog/del", {"ID": str(entry_id)})
 
     async def calllog_clear(self, call_type: str = "All") -> None:
+        """Run the device's ``calllog/clear`` function."""
         _check_choice("call log type", call_type, CALLLOG_TYPES)
         await self.call("calllog/clear", {"Type": call_type})
 
     async def calllog_export(self) -> ExportedFile:
+        """Run the device's ``calllog/export`` function."""
         return await self.export("calllog/export")
 
     async def doorlog_get(self) -> list[dict[str, str]]:
+        """Run the device's ``doorlog/get`` function."""
         return await self._items("doorlog/get")
 
     async def doorlog_del(self, entry_id: str) -> None:
+        """Run the device's ``doorlog/del`` function."""
         await self.call("doorlog/del", {"ID": str(entry_id)})
 
     async def doorlog_clear(self) -> None:
+        """Run the device's ``doorlog/clear`` function."""
         await self.call("doorlog/clear")
 
     async def doorlog_export(self) -> ExportedFile:
+        """Run the device's ``doorlog/export`` function."""
         return await self.export("doorlog/export")
 
     # -- packet capture -------------------------------------------------------------------
     async def pcap_status(self) -> dict[str, str]:
+        """Run the device's ``pcap/status`` function."""
         return as_text_map(await self.call("pcap/status"))
 
     async def pcap_start(self, capture_type: str = "auto", filter: str = "ip",
                          time: int = 60, size: int = 1048576) -> dict[str, str]:
+        """Run the device's ``pcap/start`` function."""
         given = {"type": capture_type, "filter": filter, "time": time, "size": size}
         data = {spec.key: str(spec.validate(given[spec.key])) for spec in PCAP_START_PARAMS}
         return as_text_map(await self.call("pcap/start", data))
 
     async def pcap_stop(self) -> dict[str, str]:
+        """Run the device's ``pcap/stop`` function."""
         return as_text_map(await self.call("pcap/stop"))
 
     async def pcap_export(self) -> ExportedFile:
+        """Run the device's ``pcap/export`` function."""
         return await self.export("pcap/export")
 
 

@@ -8,6 +8,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from typing_extensions import override
+
 from ...core import safejson
 from ...core.device import (
     ActionSpec,
@@ -66,6 +68,8 @@ def _action(id_: str, label: str, *params: ParamSpec, **kw: Any) -> ActionSpec:
 
 
 class OnetouchDevice(Device):
+    """An Onetouch intercom behind the vendor-neutral Device interface."""
+
     vendor = "Onetouch"
     driver_id = "onetouch"
 
@@ -79,6 +83,7 @@ class OnetouchDevice(Device):
         self._caps: frozenset[str] | None = None
 
     # -- identity and capabilities --------------------------------------------------------
+    @override
     async def read_info(self) -> DeviceInfo:
         info = await self.client.system_info()
         status = info.get("Status", {})
@@ -98,6 +103,7 @@ class OnetouchDevice(Device):
             return False
         return True
 
+    @override
     async def capabilities(self) -> frozenset[str]:
         relays = await self.client.relay_status()
         self.doors = tuple(d for d in ALL_DOORS if f"Relay{d}" in relays)
@@ -116,6 +122,7 @@ class OnetouchDevice(Device):
         return self._caps is None or capability in self._caps
 
     # -- settings -------------------------------------------------------------------------
+    @override
     def pages(self) -> Sequence[SettingsPage]:
         pages = []
         if self._has(Capability.RELAYS):
@@ -129,11 +136,13 @@ class OnetouchDevice(Device):
             pages.append(publiccode_page())
         return pages
 
+    @override
     async def read_page(self, page_id: str) -> dict[str, Any]:
         page = self.page(page_id)
         raw = await self.client._flat(f"{PAGE_TARGETS[page_id]}/get")
         return {s.key: decode(s, raw[s.key]) for s in page.params if s.key in raw}
 
+    @override
     async def write_values(self, page_id: str, values: Mapping[str, Any]) -> SendResult:
         """One ``<target>/set`` call; the device takes all the keys or none (a refusal is
         the whole call's)."""
@@ -143,15 +152,18 @@ class OnetouchDevice(Device):
         return SendResult()
 
     # -- tables ---------------------------------------------------------------------------
+    @override
     def tables(self) -> Sequence[TableSpec]:
         needs = {"privatekey": Capability.ACCESS, "groups": "groups"}
         return [t for t in ALL_TABLES if self._has(needs.get(t.id, t.capability))]
 
+    @override
     async def read_table(self, table_id: str) -> list[dict[str, Any]]:
         spec = self.table(table_id)
         rows = await self.client.table_get(TABLE_TARGETS[table_id])
         return [decode_row(spec, row) for row in rows]
 
+    @override
     async def apply_table(self, table_id: str, *, add: Sequence[Mapping[str, Any]] = (),
                           update: Sequence[Mapping[str, Any]] = (),
                           delete: Sequence[Any] = ()) -> list[RowResult]:
@@ -191,6 +203,7 @@ class OnetouchDevice(Device):
                           partial(_item_results, op, items, row_key))
 
     # -- actions --------------------------------------------------------------------------
+    @override
     def actions(self) -> Sequence[ActionSpec]:
         doors = tuple(Choice(i + 1, f"Relay {d}") for i, d in enumerate(self.doors))
         return (
@@ -220,6 +233,7 @@ class OnetouchDevice(Device):
                     dangerous=True, confirm_text="Erase ALL settings, cards and logs?"),
         )
 
+    @override
     async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
         spec = self.action(action_id)
         values = {p.key: p.default for p in spec.params}
@@ -272,6 +286,7 @@ class OnetouchDevice(Device):
         return exported.content, exported.filename
 
     # -- raw calls, events, backup --------------------------------------------------------
+    @override
     async def call_raw(self, function: str, args: Mapping[str, str]) -> Any:
         fn = self.client.function(function)
         data = {k: _maybe_json(v) for k, v in args.items()}
@@ -288,15 +303,18 @@ class OnetouchDevice(Device):
             return await self.client.upload(function, content, Path(str(path)).name, data)
         return await self.client.call(function, data or None)
 
+    @override
     def events(self) -> AsyncIterator[DeviceEvent]:
         return OnetouchPoller(self.client, interval=self.poll_interval,
                               max_backoff=self.max_backoff).run()
 
+    @override
     async def backup(self) -> tuple[bytes, str]:
         exported = await self.client.config_export()
         return exported.content, ".tgz"
 
     # -- maintenance: restore, firmware, the device's own table files --------------------------
+    @override
     def maintenance(self) -> MaintenanceSpec:
         return MaintenanceSpec(
             backup=True, restore=True, firmware=True, config_suffix=".tgz",
@@ -304,18 +322,21 @@ class OnetouchDevice(Device):
             help="Restore imports a Config.tgz exported from an Onetouch intercom (the device "
                  "restarts). Firmware: prepare, upload, then upgrade checked by MD5.")
 
+    @override
     async def restore(self, content: bytes, filename: str) -> None:
         # The device accepts "only tgz file" (config/import); check before sending.
         check_file(content, filename, "a Config.tgz configuration archive",
                    suffixes=(".tgz",), magic=b"\x1f\x8b")
         await self.client.config_import(content, filename)
 
+    @override
     async def firmware_upload(self, content: bytes, filename: str) -> FirmwareImage:
         # Assumption: the image is only checked here (size, MD5); prepare/upload/upgrade run
         # together in firmware_apply so a cancelled upgrade leaves the device untouched (the
         # API has no way to discard a prepared upload).
         return await firmware_image(content, filename, staged=False)
 
+    @override
     async def firmware_apply(self, image: FirmwareImage,
                              on_step: StepCallback | None = None) -> None:
         step = on_step or (lambda text: None)
@@ -326,6 +347,7 @@ class OnetouchDevice(Device):
         step("Upgrading, checked by MD5 (3/3)…")
         await self.client.firmware_upgrade(image.md5)
 
+    @override
     async def send_clear(self, table_id: str) -> None:
         """``<target>/clear``: the seven tables that have it (rfkey, privatekey, contact,
         group, dialreplace, calllog, doorlog)."""
@@ -338,12 +360,14 @@ class OnetouchDevice(Device):
             raise NotSupported(f"{spec.title} has no {word} file on this device", host=self.host)
         return spec, TABLE_TARGETS[spec.id]
 
+    @override
     async def export_table(self, table_id: str) -> tuple[bytes, str]:
         spec, target = self._file_table(table_id, TableOp.EXPORT)
         exported = await self.client.export(f"{target}/export")
         suffix = Path(exported.filename).suffix or f".{spec.export_format or 'bin'}"
         return exported.content, suffix
 
+    @override
     async def import_table(self, table_id: str, content: bytes,
                            filename: str) -> list[RowResult] | None:
         spec, target = self._file_table(table_id, TableOp.IMPORT)

@@ -49,6 +49,7 @@ class LogTracker:
         self._limit = limit
 
     def new_rows(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        """The rows not seen before (by their ID)."""
         fresh = []
         for row in rows:
             if not isinstance(row, dict):
@@ -65,6 +66,8 @@ class LogTracker:
 
 
 class OnetouchPoller:
+    """Polls the door and call logs and the relay, input and SIP states into events."""
+
     def __init__(self, client: OnetouchClient, *, interval: float = 2.0,
                  max_backoff: float = 30.0) -> None:
         self.client = client
@@ -77,6 +80,7 @@ class OnetouchPoller:
 
     @property
     def host(self) -> str:
+        """The intercom's address (for messages)."""
         return self.client.host
 
     def _event(self, type_: str, summary: str, params: dict[str, Any], *,

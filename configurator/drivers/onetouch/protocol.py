@@ -60,6 +60,7 @@ class ItemResult:
     def ok(self) -> bool:
         # Assumption: add answers Ret = the new ID (1, 2 in the example), del answers 0 for
         # success and -1 for "no such key"; so any negative Ret is a failure.
+        """Whether the device accepted this item."""
         return self.ret >= 0
 
 
@@ -119,6 +120,7 @@ def normalize_key(key: str) -> str:
 
 
 def normalize_keys(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Keys as the documented spelling (the firmware mixes cases)."""
     return {normalize_key(k): v for k, v in data.items()}
 
 
@@ -228,6 +230,7 @@ _FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', re.IGNORECASE)
 
 
 def filename_of(response: httpx.Response) -> str:
+    """The file name of a download (its Content-Disposition, else empty)."""
     match = _FILENAME.search(response.headers.get("content-disposition", ""))
     return match.group(1).strip() if match else ""
 

@@ -228,6 +228,7 @@ PCAP_START_PARAMS = (
 
 @functools.cache  # pages() asks for them on every read and write
 def relay_page(doors: Sequence[str]) -> SettingsPage:
+    """The relay settings of these doors."""
     instances = [(d, f"Relay {d}") for d in doors]
     dtmf = [(str(i + 1), f"Relay {d}") for i, d in enumerate(doors)]
     params = (*repeat(RELAY_TEMPLATE, instances), *RELAY_COMMON, *repeat(DTMF_TEMPLATE, dtmf))
@@ -237,6 +238,7 @@ def relay_page(doors: Sequence[str]) -> SettingsPage:
 
 @functools.cache  # pages() asks for them on every read and write
 def input_page(doors: Sequence[str]) -> SettingsPage:
+    """The input settings of these doors."""
     template = (*INPUT_TEMPLATE[:3], _relay_id_spec(doors), *INPUT_TEMPLATE[3:])
     params = (*repeat(template, [(d, f"Input {d}") for d in doors]), *INPUT_COMMON)
     return SettingsPage("input", "Inputs", tuple(params), capability="inputs",
@@ -245,15 +247,18 @@ def input_page(doors: Sequence[str]) -> SettingsPage:
 
 @functools.cache  # pages() asks for them on every read and write
 def sip_page() -> SettingsPage:
+    """The SIP account settings."""
     return SettingsPage("sip", "SIP accounts", tuple(repeat(SIP_TEMPLATE, ACCOUNTS)),
                         capability="sip")
 
 
 def log_page() -> SettingsPage:
+    """The log settings."""
     return SettingsPage("log", "Log level", LOG_PARAMS, capability="maintenance")
 
 
 def publiccode_page() -> SettingsPage:
+    """The public (door) code settings."""
     return SettingsPage("publiccode", "Public code", PUBLICCODE_PARAMS, capability="access",
                         help="Assumed shape: the document gives no parameters for publiccode")
 
@@ -392,14 +397,17 @@ def encode(spec: ParamSpec, value: Any) -> str:
 
 
 def decode_row(table: TableSpec, row: dict[str, str]) -> dict[str, Any]:
+    """Typed values of one device row of a table."""
     known = {c.key: c for c in table.columns}
     return {key: decode(known[key], value) for key, value in row.items() if key in known}
 
 
 def encode_row(table: TableSpec, row: dict[str, Any]) -> dict[str, str]:
+    """Device text of one typed row of a table."""
     clean = table.validate_row(row)
     return {key: encode(table.column(key), value) for key, value in clean.items()}
 
 
 def find_spec(specs: Iterable[ParamSpec], key: str) -> ParamSpec | None:
+    """The spec with this key, or None."""
     return next((s for s in specs if s.key == key), None)

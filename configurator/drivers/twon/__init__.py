@@ -66,6 +66,7 @@ async def _anonymous_get(transport: Transport, path: str) -> httpx.Response | No
 
 
 def create(transport: Transport, fingerprint: Fingerprint) -> Device:
+    """The Device for an intercom recognised by :func:`probe`."""
     return TwoNDevice(transport, None if fingerprint.auth_required else fingerprint.info)
 
 

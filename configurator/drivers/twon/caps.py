@@ -44,6 +44,8 @@ def option_active(value: str) -> bool:
 
 @dataclass
 class DetectedCaps:
+    """What the intercom offers, detected once (capabilities, switches, ports, accounts, camera)."""
+
     capabilities: set[str] = field(default_factory=set)
     options: dict[str, str] = field(default_factory=dict)  # system/caps, when available
     has_system_caps: bool = False

@@ -47,6 +47,7 @@ class TwoNClient:
 
     @property
     def host(self) -> str:
+        """The intercom's address (for messages)."""
         return self.transport.endpoint.host
 
     # -- plumbing -------------------------------------------------------------------------
@@ -70,6 +71,7 @@ class TwoNClient:
                                 lenient_numbers=lenient_numbers)
 
     async def call_binary(self, name: str, params: Mapping[str, Any] | None = None) -> bytes:
+        """Call a function whose answer is a file (JPEG, XML, pcap); its bytes."""
         fn = function(name)
         response = await self._send(fn, params)
         raise_for_binary(response, function=fn.name, host=self.host)
@@ -93,15 +95,19 @@ class TwoNClient:
 
     # -- system ---------------------------------------------------------------------------
     async def system_info(self) -> dict[str, Any]:
+        """Run the device's ``system/info`` function."""
         return await self.call("system/info")
 
     async def system_status(self) -> dict[str, Any]:
+        """Run the device's ``system/status`` function."""
         return await self.call("system/status")
 
     async def system_restart(self) -> None:
+        """Run the device's ``system/restart`` function."""
         await self.call("system/restart")
 
     async def system_caps(self) -> dict[str, str]:
+        """Run the device's ``system/caps`` function."""
         result = await self.call("system/caps")
         options = result.get("options", {})
         if not isinstance(options, dict):
@@ -109,9 +115,11 @@ class TwoNClient:
         return {str(k): str(v) for k, v in options.items()}
 
     async def system_time(self) -> dict[str, Any]:
+        """Run the device's ``system/time`` function."""
         return await self.call("system/time")
 
     async def system_time_set(self, utc_time: int) -> None:
+        """Run the device's ``system/time/set`` function."""
         if not 0 <= int(utc_time) <= 2147483647:
             raise InvalidValue("time must be a UNIX time between 0 and 2147483647")
         await self.call("system/time/set", {"time": int(utc_time)})
@@ -125,9 +133,11 @@ class TwoNClient:
 
     async def firmware_apply(self, file_id: str | None = None) -> None:
         # v2.11 apply has no parameter; v2.38 requires fileId.
+        """Run the device's ``firmware/apply`` function."""
         await self.call("firmware/apply", {"fileId": file_id})
 
     async def firmware_reject(self, file_id: str) -> None:
+        """Run the device's ``firmware/reject`` function."""
         await self.call("firmware/reject", {"fileId": file_id})
 
     # -- config ---------------------------------------------------------------------------
@@ -136,27 +146,33 @@ class TwoNClient:
         return await self.call_binary("config")
 
     async def config_put(self, xml: bytes) -> None:
+        """Upload a configuration XML (``PUT /api/config``)."""
         files = {"blob-cfg": ("config.xml", xml, "application/xml")}
         await self.call("config:put", files=files, read_timeout=60.0)
 
     async def config_factory_reset(self) -> None:
+        """Run the device's ``config/factoryreset`` function."""
         await self.call("config/factoryreset")
 
     async def holidays_get(self) -> list[str]:
+        """Run the device's ``config/holidays`` function."""
         result = await self.call("config/holidays")
         return [str(d) for d in self._list(result, "dates", "config/holidays")]
 
     async def holidays_put(self, dates: Sequence[str]) -> None:
+        """Run the device's ``config/holidays:put`` function."""
         blob = json.dumps({"dates": list(dates)}).encode()
         files = {"blob-json": ("holidays.json", blob, "application/json")}
         await self.call("config/holidays:put", files=files)
 
     # -- switches -------------------------------------------------------------------------
     async def switch_caps(self, switch: int | None = None) -> list[dict[str, Any]]:
+        """Run the device's ``switch/caps`` function."""
         result = await self.call("switch/caps", {"switch": switch})
         return self._list(result, "switches", "switch/caps")
 
     async def switch_status(self, switch: int | None = None) -> list[dict[str, Any]]:
+        """Run the device's ``switch/status`` function."""
         result = await self.call("switch/status", {"switch": switch})
         return self._list(result, "switches", "switch/status")
 
@@ -176,15 +192,18 @@ class TwoNClient:
 
     # -- inputs and outputs ---------------------------------------------------------------
     async def io_caps(self, port: str | None = None) -> list[dict[str, Any]]:
+        """Run the device's ``io/caps`` function."""
         result = await self.call("io/caps", {"port": port})
         return self._list(result, "ports", "io/caps")
 
     async def io_status(self, port: str | None = None) -> list[dict[str, Any]]:
+        """Run the device's ``io/status`` function."""
         result = await self.call("io/status", {"port": port})
         return self._list(result, "ports", "io/status")
 
     async def io_ctrl(self, port: str, action: str, *, response: str | None = None
                       ) -> str | None:
+        """Run the device's ``io/ctrl`` function."""
         if action not in IO_ACTIONS:
             raise InvalidValue(f"output action {action!r} is not on/off", param="action")
         params = {"port": port, "action": action}
@@ -195,10 +214,12 @@ class TwoNClient:
 
     # -- phone and calls ------------------------------------------------------------------
     async def phone_status(self, account: int | None = None) -> list[dict[str, Any]]:
+        """Run the device's ``phone/status`` function."""
         result = await self.call("phone/status", {"account": account})
         return self._list(result, "accounts", "phone/status")
 
     async def calllog_get(self) -> list[dict[str, Any]]:
+        """Run the device's ``phone/calllog`` function."""
         result = await self.call("phone/calllog")
         return self._list(result, "callLog", "phone/calllog")
 
@@ -207,6 +228,7 @@ class TwoNClient:
         await self.call("phone/calllog:delete", {"id": record_id})
 
     async def call_status(self, session: int | None = None) -> list[dict[str, Any]]:
+        """Run the device's ``call/status`` function."""
         result = await self.call("call/status", {"session": session})
         return self._list(result, "sessions", "call/status")
 
@@ -222,9 +244,11 @@ class TwoNClient:
             raise ProtocolError("call/dial: reply has no session", host=self.host) from None
 
     async def call_answer(self, session: int) -> None:
+        """Run the device's ``call/answer`` function."""
         await self.call("call/answer", {"session": int(session)})
 
     async def call_hangup(self, session: int, reason: str | None = None) -> None:
+        """Run the device's ``call/hangup`` function."""
         if reason is not None and reason not in HANGUP_REASONS:
             raise InvalidValue(f"hangup reason {reason!r} is not one of "
                                f"{', '.join(HANGUP_REASONS)}", param="reason")
@@ -232,6 +256,7 @@ class TwoNClient:
 
     # -- camera ---------------------------------------------------------------------------
     async def camera_caps(self) -> dict[str, Any]:
+        """Run the device's ``camera/caps`` function."""
         return await self.call("camera/caps")
 
     async def camera_snapshot(self, width: int, height: int, *, source: str | None = None,
@@ -258,12 +283,14 @@ class TwoNClient:
 
     # -- display --------------------------------------------------------------------------
     async def display_caps(self) -> list[dict[str, Any]]:
+        """Run the device's ``display/caps`` function."""
         result = await self.call("display/caps")
         return self._list(result, "displays", "display/caps")
 
     async def display_image_put(self, display: str, data: bytes, *, video: bool = False,
                                 filename: str = "", duration_ms: int | None = None,
                                 repeat: int | None = None) -> None:
+        """Run the device's ``display/image`` function."""
         field = "blob-video" if video else "blob-image"
         ctype = "video/mp4" if video else _image_type(data)
         files = {field: (filename or ("video.mp4" if video else "image"), data, ctype)}
@@ -271,10 +298,12 @@ class TwoNClient:
                                           "repeat": repeat}, files=files, read_timeout=60.0)
 
     async def display_image_delete(self, display: str) -> None:
+        """Run the device's ``display/image:delete`` function."""
         await self.call("display/image:delete", {"display": display})
 
     # -- event log ------------------------------------------------------------------------
     async def log_caps(self) -> list[str]:
+        """Run the device's ``log/caps`` function."""
         result = await self.call("log/caps")
         return [str(e) for e in self._list(result, "events", "log/caps")]
 
@@ -300,15 +329,18 @@ class TwoNClient:
         return self._list(result, "events", "log/pull")
 
     async def log_unsubscribe(self, channel: int) -> None:
+        """Run the device's ``log/unsubscribe`` function."""
         await self.call("log/unsubscribe", {"id": channel})
 
     # -- audio, e-mail --------------------------------------------------------------------
     async def audio_test(self) -> None:
+        """Run the device's ``audio/test`` function."""
         await self.call("audio/test")
 
     async def email_send(self, to: str, subject: str, *, body: str | None = None,
                          picture_count: int | None = None, time_span: int | None = None,
                          width: int | None = None, height: int | None = None) -> None:
+        """Run the device's ``email/send`` function."""
         if picture_count is not None and not 0 <= picture_count <= 5:
             raise InvalidValue("pictureCount must be 0-5", param="pictureCount")
         await self.call("email/send", {
@@ -317,12 +349,15 @@ class TwoNClient:
 
     # -- packet capture -------------------------------------------------------------------
     async def pcap_download(self) -> bytes:
+        """The captured packets as a pcap file (``/api/pcap``)."""
         return await self.call_binary("pcap")
 
     async def pcap_restart(self) -> None:
+        """Run the device's ``pcap/restart`` function."""
         await self.call("pcap/restart")
 
     async def pcap_stop(self) -> None:
+        """Run the device's ``pcap/stop`` function."""
         await self.call("pcap/stop")
 
     async def pcap_live(self, duration: int | None = None) -> AsyncIterator[bytes]:
@@ -340,9 +375,11 @@ class TwoNClient:
                 yield chunk
 
     async def pcap_live_stop(self) -> None:
+        """Run the device's ``pcap/live/stop`` function."""
         await self.call("pcap/live/stop")
 
     async def pcap_live_stats(self) -> dict[str, Any]:
+        """Run the device's ``pcap/live/stats`` function."""
         return await self.call("pcap/live/stats")
 
     # -- directory ------------------------------------------------------------------------
@@ -352,13 +389,16 @@ class TwoNClient:
 
     async def dir_create(self, users: Sequence[Mapping[str, Any]], *, force: bool = False
                          ) -> dict[str, Any]:
+        """Run the device's ``dir/create`` function."""
         return await self.call("dir/create", json_body={"force": force, "users": list(users)})
 
     async def dir_update(self, users: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """Run the device's ``dir/update`` function."""
         return await self.call("dir/update", json_body={"users": list(users)})
 
     async def dir_delete(self, uuids: Sequence[str] = (), *, owner: str | None = None
                          ) -> dict[str, Any]:
+        """Run the device's ``dir/delete`` function."""
         if bool(uuids) == (owner is not None):
             raise InvalidValue("dir/delete needs either uuids or an owner")
         body: dict[str, Any] = ({"owner": owner} if owner is not None
@@ -367,6 +407,7 @@ class TwoNClient:
 
     async def dir_get(self, uuids: Sequence[str], fields: Sequence[str] | None = None
                       ) -> dict[str, Any]:
+        """Run the device's ``dir/get`` function."""
         body: dict[str, Any] = {"users": [{"uuid": u} for u in uuids]}
         if fields is not None:
             body["fields"] = list(fields)
@@ -374,6 +415,7 @@ class TwoNClient:
 
     async def dir_query(self, *, series: str | None = None, fields: Sequence[str] | None = None,
                         timestamp: int = 0) -> dict[str, Any]:
+        """Run the device's ``dir/query`` function."""
         body: dict[str, Any] = {"iterator": {"timestamp": timestamp}}
         if series is not None:
             body["series"] = series
@@ -383,10 +425,12 @@ class TwoNClient:
 
     # -- access control -------------------------------------------------------------------
     async def mobilekey_config_get(self) -> dict[str, Any]:
+        """Run the device's ``mobilekey/config`` function."""
         return await self.call("mobilekey/config")
 
     async def mobilekey_config_put(self, *, location: str | None = None,
                                    keys: Sequence[Mapping[str, Any]] | None = None) -> None:
+        """Run the device's ``mobilekey/config:put`` function."""
         body: dict[str, Any] = {}
         if location is not None:
             if len(location) > 127:
@@ -398,6 +442,7 @@ class TwoNClient:
 
     async def lpr_licenseplate(self, lpr_uuid: str, access_point: int, plate_text: str,
                                plate_image_b64: str | None = None) -> None:
+        """Run the device's ``lpr/licenseplate`` function."""
         body: dict[str, Any] = {"lprUuid": lpr_uuid, "accessPoint": int(access_point),
                                 "plateText": plate_text}
         if plate_image_b64:
@@ -406,13 +451,16 @@ class TwoNClient:
         await self.call("lpr/licenseplate", json_body=body)
 
     async def lpr_image(self, plate_text: str) -> bytes:
+        """Run the device's ``lpr/image`` function."""
         return await self.call_binary("lpr/image", {"plateText": plate_text})
 
     async def accesspoint_blocking_ctrl(self, ap: int, blocked: bool) -> None:
+        """Run the device's ``accesspoint/blocking/ctrl`` function."""
         await self.call("accesspoint/blocking/ctrl",
                         {"id": int(ap), "action": "on" if blocked else "off"})
 
     async def accesspoint_blocking_status(self, ap: int | None = None) -> list[dict[str, Any]]:
+        """Run the device's ``accesspoint/blocking/status`` function."""
         result = await self.call("accesspoint/blocking/status", {"id": ap})
         return self._list(result, "accessPoints", "accesspoint/blocking/status")
 
@@ -423,12 +471,14 @@ class TwoNClient:
     async def lift_grantaccess(self, user: str, duration: int | None = None) -> None:
         # Assumption: the parameter is ``user`` (the example URL and the error text say so;
         # the table header says uuid).
+        """Run the device's ``lift/grantaccess`` function."""
         if duration is not None and not 1 <= duration <= 600:
             raise InvalidValue("lift duration must be 1-600 s", param="duration")
         await self.call("lift/grantaccess", {"user": user, "duration": duration})
 
     async def automation_trigger(self, trigger_id: str, params: Mapping[str, Any] | None = None
                                  ) -> dict[str, Any]:
+        """Run the device's ``automation/trigger`` function."""
         return await self.call("automation/trigger", {"triggerId": trigger_id, **(params or {})})
 
 

@@ -9,6 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from typing_extensions import override
+
 from ...core import safejson
 from ...core.device import (
     ActionSpec,
@@ -86,10 +88,12 @@ class TwoNDevice(Device):
         self.event_source: TwoNEventSource | None = None
 
     # -- identity -------------------------------------------------------------------------
+    @override
     async def read_info(self) -> DeviceInfo:
         self.info = info_from_result(await self.client.system_info())
         return self.info
 
+    @override
     async def capabilities(self) -> frozenset[str]:
         self.detected = found = await detect(self.client)
         self.extra_pages = set()
@@ -120,6 +124,7 @@ class TwoNDevice(Device):
         return self.detected
 
     # -- settings -------------------------------------------------------------------------
+    @override
     def pages(self) -> Sequence[SettingsPage]:
         if self.detected is None:
             return ()
@@ -141,6 +146,7 @@ class TwoNDevice(Device):
             out.append(specs.access_page("mobilekey" in self.extra_pages))
         return out
 
+    @override
     async def read_page(self, page_id: str) -> dict[str, Any]:
         page = self.page(page_id)
         reader = getattr(self, f"_read_{page_id}")
@@ -189,6 +195,7 @@ class TwoNDevice(Device):
                 "location")
         return values
 
+    @override
     async def write_values(self, page_id: str, values: Mapping[str, Any]) -> SendResult:
         """Each key through its writer in :data:`_WRITERS` (the HTTP API sets them one by
         one); the write contract in :mod:`configurator.core.write` does the rest."""
@@ -219,6 +226,7 @@ class TwoNDevice(Device):
     async def _set_mobilekey(self, found: re.Match[str], value: Any) -> None:
         await self.client.mobilekey_config_put(location=value)
 
+    @override
     def same_value(self, spec: ParamSpec, current: Any, wanted: Any) -> bool:
         """The device clock counts within :data:`TIME_TOLERANCE`."""
         if spec.key == "time.utcTime" and isinstance(current, int | float) and isinstance(
@@ -227,6 +235,7 @@ class TwoNDevice(Device):
         return super().same_value(spec, current, wanted)
 
     # -- directory ------------------------------------------------------------------------
+    @override
     def tables(self) -> Sequence[TableSpec]:
         out: list[TableSpec] = []
         if self.dir_template is not None:
@@ -239,6 +248,7 @@ class TwoNDevice(Device):
             out.append(ACTIVE_CALLS_TABLE)
         return out
 
+    @override
     async def read_table(self, table_id: str) -> list[dict[str, Any]]:
         table = self.table(table_id)
         if table.id == CALLLOG_TABLE.id:
@@ -257,6 +267,7 @@ class TwoNDevice(Device):
             rows.append({k: v for k, v in flat.items() if k in keys})
         return rows
 
+    @override
     async def apply_table(self, table_id: str, *, add: Sequence[Mapping[str, Any]] = (),
                           update: Sequence[Mapping[str, Any]] = (),
                           delete: Sequence[Any] = ()) -> list[RowResult]:
@@ -299,6 +310,7 @@ class TwoNDevice(Device):
                               partial(_row_results, op, rows))
         return writer.results
 
+    @override
     async def send_clear(self, table_id: str) -> None:
         """The call log and the holidays can be cleared (the directory has no "delete all")."""
         clear = {CALLLOG_TABLE.id: clear_calllog, HOLIDAYS_TABLE.id: clear_holidays}
@@ -321,6 +333,7 @@ class TwoNDevice(Device):
         return await download_capture(self.client)
 
     # -- actions --------------------------------------------------------------------------
+    @override
     def actions(self) -> Sequence[ActionSpec]:
         if self.detected is None:
             return ()
@@ -373,6 +386,7 @@ class TwoNDevice(Device):
         ]
         return out
 
+    @override
     async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
         spec = self.action(action_id)
         values = {p.key: p.validate(args.get(p.key, p.default)) for p in spec.params}
@@ -399,6 +413,7 @@ class TwoNDevice(Device):
         return await simple[action_id]()
 
     # -- raw functions (CLI) --------------------------------------------------------------
+    @override
     async def call_raw(self, function_name: str, args: Mapping[str, str]) -> Any:
         """Call any documented function; ``blob-*=@file`` reads a file, JSON bodies may be
         given whole as ``json=...`` or key by key (values parsed as JSON when they are)."""
@@ -423,6 +438,7 @@ class TwoNDevice(Device):
         return await c.call(fn.name, params, files=files or None)
 
     # -- events ---------------------------------------------------------------------------
+    @override
     def events(self) -> AsyncIterator[DeviceEvent]:
         """The event stream as a bare async iterator (see ``event_stream`` for its state)."""
         return self.event_stream().__aiter__()
@@ -437,10 +453,12 @@ class TwoNDevice(Device):
             on_state=on_state, **self.event_options)
         return self.event_source
 
+    @override
     def program_settings(self) -> dict[str, Any]:
         return {key: sorted(value) if isinstance(value, set | frozenset) else value
                 for key, value in self.local.items() if value is not None}
 
+    @override
     def restore_program_settings(self, values: Mapping[str, Any]) -> list[str]:
         known = {spec.key: spec for page in self.pages() for spec in page.params
                  if spec.key in self.local}
@@ -456,6 +474,7 @@ class TwoNDevice(Device):
                 left_out.append(key)
         return sorted(left_out)
 
+    @override
     def cameras(self) -> Sequence[CameraSource]:
         camera = self.detected.camera if self.detected else {}
         if not camera:
@@ -491,6 +510,7 @@ class TwoNDevice(Device):
             return cams[0].resolutions[-1]
         return 640, 480
 
+    @override
     async def snapshot(self, source: str = "", width: int = 0, height: int = 0, *,
                        time: int = 0) -> bytes:
         """One JPEG; ``time`` (-30..0 s) asks for a frame from the device's memory."""
@@ -499,6 +519,7 @@ class TwoNDevice(Device):
             w, h, source=source or self.local.get("camera.source") or None,
             time=int(time) or None)
 
+    @override
     def mjpeg_request(self, source: str = "", width: int = 0, height: int = 0, fps: int = 10
                       ) -> tuple[str, dict[str, str]]:
         w, h = self._resolution(width, height)
@@ -506,19 +527,23 @@ class TwoNDevice(Device):
             w, h, fps=fps, source=source or self.local.get("camera.source") or None)
 
     # -- maintenance ----------------------------------------------------------------------
+    @override
     async def backup(self) -> tuple[bytes, str]:
         return await self.client.config_get(), ".xml"
 
+    @override
     def maintenance(self) -> MaintenanceSpec:
         return MaintenanceSpec(
             backup=True, restore=True, firmware=True, config_suffix=".xml",
             help="Restore uploads a configuration XML (PUT /api/config); the device applies it "
                  "in about 15 s. Firmware is checked by the device before you apply it.")
 
+    @override
     async def restore(self, content: bytes, filename: str) -> None:
         check_file(content, filename, "a 2N configuration XML file", magic=(b"<?xml", b"<"))
         await self.client.config_put(content)
 
+    @override
     async def firmware_upload(self, content: bytes, filename: str) -> FirmwareImage:
         """PUT /api/firmware: the device checks the image and keeps it pending; its reply
         (version, downgrade, note, fileId) is shown before apply or reject."""
@@ -530,12 +555,14 @@ class TwoNDevice(Device):
             note=str(reply.get("note", "")), file_id=str(reply.get("fileId") or ""),
             staged=True)
 
+    @override
     async def firmware_apply(self, image: FirmwareImage,
                              on_step: StepCallback | None = None) -> None:
         if on_step is not None:
             on_step(f"Applying firmware {image.version or image.filename}…")
         await self.client.firmware_apply(image.file_id or None)
 
+    @override
     async def firmware_reject(self, image: FirmwareImage) -> None:
         if not image.file_id:  # v2.11: no fileId and no reject; the device drops it itself
             raise NotSupported("this firmware version cannot discard an uploaded image; "

@@ -12,12 +12,16 @@ from enum import StrEnum
 
 
 class Body(StrEnum):
+    """How a function's parameters travel."""
+
     QUERY = "query"  # parameters in the URL
     JSON = "json"  # application/json body (dir, lpr, mobilekey PUT)
     MULTIPART = "multipart"  # blob-* parameters (firmware, config, holidays, display image)
 
 
 class Reply(StrEnum):
+    """What a function answers."""
+
     JSON = "json"
     BINARY = "binary"  # JPEG, XML config, pcap
     STREAM = "stream"  # chunked pcap live
@@ -25,6 +29,9 @@ class Reply(StrEnum):
 
 @dataclass(frozen=True)
 class Function:
+    """One documented function: name, HTTP method, body, reply and whether repeating it is
+    harmless."""
+
     name: str  # "switch/ctrl"
     method: str
     idempotent: bool
@@ -34,6 +41,7 @@ class Function:
 
     @property
     def path(self) -> str:
+        """The URL path (``/api/`` and the name without its ``:method`` suffix)."""
         return "/api/" + self.name.split(":", 1)[0]
 
 

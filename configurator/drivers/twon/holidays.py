@@ -29,7 +29,7 @@ HOLIDAYS_TABLE = TableSpec(
 
 
 def normalized(dates: Sequence[Any]) -> list[str]:
-    """Dates as the table shows them (the device may write ``\\/`` for ``/``)."""
+    r"""Dates as the table shows them (the device may write ``\/`` for ``/``)."""
     return [str(d).replace("\\/", "/").strip() for d in dates if str(d).strip()]
 
 

@@ -4,6 +4,7 @@ point, a user's lift floors, and an HTTP automation trigger (API v2.21-v2.37).""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any
 
 from ...core.device import ActionSpec, Capability
@@ -99,8 +100,12 @@ async def _trigger(c: TwoNClient, v: Mapping[str, Any]) -> Any:
     return "trigger activated"
 
 
+async def _capture(action_id: str, c: TwoNClient, v: Mapping[str, Any]) -> Any:
+    return await run_capture_action(c, action_id, v)
+
+
 RUNNERS: dict[str, Runner] = {
     EMAIL_TEST.id: _email, GRANT_ACCESS.id: _grant, LIFT_ACCESS.id: _lift,
     AUTOMATION_TRIGGER.id: _trigger,
-    **{a.id: (lambda c, v, _id=a.id: run_capture_action(c, _id, v)) for a in CAPTURE_ACTIONS},
+    **{a.id: partial(_capture, a.id) for a in CAPTURE_ACTIONS},
 }

@@ -88,6 +88,7 @@ def loads(text: bytes | str, *, lenient_numbers: bool = False) -> Any:
 
 
 def is_json(response: httpx.Response) -> bool:
+    """Whether the answer is JSON (by its content type, else by its first byte)."""
     ctype = response.headers.get("content-type", "").lower()
     if "json" in ctype:
         return True

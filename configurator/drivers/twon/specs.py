@@ -52,6 +52,7 @@ SWITCH_TEMPLATE = (
 
 
 def switch_page(switches: Sequence[Mapping[str, Any]]) -> SettingsPage:
+    """The switch settings (read-only here) of these switches."""
     ids = [(str(s["switch"]), f"Switch {s['switch']}") for s in switches if "switch" in s]
     return SettingsPage("switches", "Switches", tuple(repeat(SWITCH_TEMPLATE, ids)),
                         help="Switch settings and state as reported by /api/switch/caps and "
@@ -64,6 +65,7 @@ TIME_SOURCES = ("rtp", "ntp", "my2n", "vms", "browser", "gui", "api")
 
 
 def time_page() -> SettingsPage:
+    """The date and time page."""
     return SettingsPage("time", "Date and time", (
         ParamSpec("time.utcTime", "Device time (UTC)", Kind.DATETIME, minimum=0,
                   maximum=2147483647,
@@ -81,6 +83,7 @@ def time_page() -> SettingsPage:
 
 # -- display and camera ----------------------------------------------------------------------
 def display_page(displays: Sequence[Mapping[str, Any]]) -> SettingsPage:
+    """The display page (resolution, read-only)."""
     template = (ParamSpec("display.{n}.resolution", "Resolution", Kind.STRING, read_only=True,
                           group="{label}", category=Category.STATUS,
                           help="Display resolution in pixels (for images sent to the display)."),)
@@ -90,6 +93,7 @@ def display_page(displays: Sequence[Mapping[str, Any]]) -> SettingsPage:
 
 
 def resolution_choices(camera: Mapping[str, Any]) -> tuple[Choice, ...]:
+    """The camera resolutions as choices (``WxH``)."""
     out = []
     for res in camera.get("jpegResolution", []):
         if isinstance(res, dict) and "width" in res and "height" in res:
@@ -99,6 +103,7 @@ def resolution_choices(camera: Mapping[str, Any]) -> tuple[Choice, ...]:
 
 
 def source_choices(camera: Mapping[str, Any]) -> tuple[Choice, ...]:
+    """The camera sources as choices."""
     return tuple(Choice(str(s["source"]), str(s["source"]).capitalize())
                  for s in camera.get("sources", []) if isinstance(s, dict) and "source" in s)
 
@@ -123,6 +128,7 @@ def camera_params(camera: Mapping[str, Any]) -> tuple[ParamSpec, ...]:
 
 
 def camera_page(camera: Mapping[str, Any]) -> SettingsPage:
+    """The camera page (program-side source and resolution)."""
     return SettingsPage("camera", "Camera", camera_params(camera), capability="camera",
                         help="Source and resolution the camera dock starts with and snapshots "
                              "use (kept in this program, not on the device).")
@@ -130,6 +136,7 @@ def camera_page(camera: Mapping[str, Any]) -> SettingsPage:
 
 # -- event log filter ------------------------------------------------------------------------
 def events_page(event_types: Sequence[str]) -> SettingsPage:
+    """The event log filter page."""
     return SettingsPage("events", "Event log", (
         ParamSpec("log.filter", "Event types", Kind.FLAGS,
                   choices=tuple(Choice(e, e) for e in event_types),
@@ -143,6 +150,7 @@ ACCESS_POINTS = (("0", "Entry"), ("1", "Exit"))
 
 
 def access_page(with_mobilekey: bool) -> SettingsPage:
+    """The access page (access point blocking, mobile key location)."""
     params = repeat((
         ParamSpec("accesspoint.{n}.blocked", "Access blocked", Kind.BOOL, group="{label}",
                   help="Blocking of access on the {label} access point (on/off)."),
@@ -157,6 +165,7 @@ def access_page(with_mobilekey: bool) -> SettingsPage:
 
 
 def sip_page(accounts: Sequence[Mapping[str, Any]]) -> SettingsPage:
+    """The SIP accounts page (status, read-only)."""
     template = (
         ParamSpec("phone.{n}.sipNumber", "SIP number", read_only=True, group="{label}",
                   category=Category.STATUS, help="SIP account telephone number."),
