@@ -82,9 +82,15 @@ def close_on_terminal_signals(window: Any) -> None:
     callbacks; a 200 ms timer makes sure that happens while Qt is idle."""
     from PySide6.QtCore import QTimer
 
-    def request_close(signum: int, _frame: object) -> None:
+    def close_for(signum: int) -> None:
         log.info("signal %s: closing the window", signum)
-        QTimer.singleShot(0, window.close)
+        window.close()
+
+    def request_close(signum: int, _frame: object) -> None:
+        # Nothing else here: the handler may run in the middle of a write to stderr (a log
+        # line), and logging from it then fails with a reentrant write - before the close
+        # was even scheduled, so the signal was lost.
+        QTimer.singleShot(0, lambda: close_for(signum))
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(ValueError):  # not in the main thread (tests)

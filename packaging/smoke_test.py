@@ -130,7 +130,8 @@ def run_demo(exe: str, env: dict[str, str], timeout: float = 60.0) -> dict[str, 
         code = process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-        fail("--demo: still running 20 s after SIGTERM")
+        reader.join(5)
+        fail(f"--demo: still running 20 s after SIGTERM: {''.join(lines)[-3000:]}")
     reader.join(5)
     marks["quit"] = time.monotonic() - started
     output = "".join(lines)
