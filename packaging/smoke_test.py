@@ -145,7 +145,7 @@ def run_demo(exe: str, env: dict[str, str], timeout: float = 60.0) -> dict[str, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("executable")
-    parser.add_argument("--first-address", default="127.0.90.1",
+    parser.add_argument("--first-address", default="127.0.251.1",
                         help="loopback address of the first simulated device")
     parser.add_argument("--demo-runs", type=int, default=1)
     args = parser.parse_args()

@@ -1,7 +1,7 @@
 """Benchmark: ``configurator discover`` of a /24 as a whole process vs
 ``nmap -n -Pn -p80,443 --open -T4`` on the same range - loopback only (127.x.y.0/24).
 
-    .venv/bin/python tests/bench/bench_discover_cli.py [--runs 5] [--range 127.0.61.0/24]
+    .venv/bin/python tests/bench/bench_discover_cli.py [--runs 5] [--range 127.0.252.0/24]
         [--executable dist/configurator/configurator]
 
 The demo fleet (8 simulators) runs on the first addresses of the range (its own process,
@@ -38,7 +38,7 @@ def timed(command: list[str]) -> tuple[float, str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--range", default="127.0.61.0/24")
+    parser.add_argument("--range", default="127.0.252.0/24")
     parser.add_argument("--executable", default=str(Path(sys.executable).parent / "configurator"))
     args = parser.parse_args()
     network = ipaddress.IPv4Network(args.range)
