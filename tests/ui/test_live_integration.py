@@ -110,7 +110,8 @@ def test_camera_node_shows_changing_frames_and_stops_when_hidden(qtbot, qloop, l
             panel.fps_box.setValue(5)
             assert panel.pipeline is not pipeline and not pipeline.running
             assert panel.pipeline.running
-            # hidden behind the Event log tab: the stream stops
+            # hidden behind the Event log tab (the user tabbed the two docks): the stream stops
+            window.tabifyDockWidget(window.docks.events, window.docks.camera)
             window.docks.events.raise_()
             await wait_until(lambda: not panel.pipeline.running)
             window.docks.camera.raise_()

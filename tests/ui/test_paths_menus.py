@@ -137,7 +137,12 @@ def test_reset_layout_puts_every_dock_back(qtbot, qloop):
             assert window.dockWidgetArea(window.docks.tree) == LEFT
             assert window.dockWidgetArea(window.docks.events) == BOTTOM
             assert window.dockWidgetArea(window.docks.camera) == BOTTOM
-            assert window.tabifiedDockWidgets(window.docks.events) == [window.docks.camera]
+            # issue 14: the camera beside the event log, both visible (no longer tabbed)
+            assert window.tabifiedDockWidgets(window.docks.events) == []
+            await wait_until(lambda: window.docks.camera.geometry().top()
+                             == window.docks.events.geometry().top())
+            events, camera = window.docks.events.geometry(), window.docks.camera.geometry()
+            assert camera.left() >= events.right() and camera.top() == events.top()
             assert window.docks.discovery.isHidden()
             # the reset layout is what the next start shows
             window.close()

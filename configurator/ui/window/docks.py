@@ -37,13 +37,13 @@ class WindowDocks:
         self.discovery.hide()
 
     def place(self) -> None:
-        """The default places: devices left, event log and camera tabbed at the bottom."""
+        """The default places: devices left; at the bottom the event log with the camera at
+        its right, both visible at once (the door and its log side by side)."""
         window = self.window
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.events)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.camera)
-        window.tabifyDockWidget(self.events, self.camera)
-        self.events.raise_()
+        window.splitDockWidget(self.events, self.camera, Qt.Orientation.Horizontal)
 
     def default_sizes(self) -> None:
         self.window.resizeDocks([self.tree], [400], Qt.Orientation.Horizontal)

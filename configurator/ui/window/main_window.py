@@ -45,6 +45,7 @@ from .menus import WindowMenus
 from .navigation import Navigation
 from .session_watch import SessionWatch
 from .site_control import UNTITLED, SiteControl
+from .welcome import start_demo_process
 
 log = logging.getLogger("configurator.ui")
 
@@ -145,8 +146,18 @@ class MainWindow(QMainWindow):
         ctx.device_dropped.connect(lambda _key: self._devices_changed())
         ctx.site_changed.connect(self._devices_changed)
         self.events.eventActivated.connect(self._event_activated)
+        welcome = navigation.welcome
+        welcome.add_requested.connect(lambda: ctx.spawn(self.devices.add_device_dialog()))
+        welcome.discover_requested.connect(self.discovery.show_discovery)
+        welcome.demo_requested.connect(self._start_demo)
         self.live.widget.sourceActivated.connect(navigation.select_device)
         ctx.tasks.listeners.append(self._tasks_changed)
+
+    def _start_demo(self) -> None:
+        if not start_demo_process():
+            self.status("The demo could not be started.")
+        else:
+            self.status("The demo opens in a window of its own…")
 
     # -- status ---------------------------------------------------------------------------
     def status(self, text: str, timeout: int = 8000) -> None:

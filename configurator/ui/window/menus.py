@@ -10,9 +10,11 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton
 
+from ...core.device import ActionSpec
 from ...services.sessions import DeviceSession
 from ..devices.tree import KEY_ROLE
 from ..icons import icon
+from .welcome import show_getting_started
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -80,6 +82,9 @@ class WindowMenus(QObject):
                                     "Change the user and password of the selected device")
         self.reset_layout_action = a("Reset &layout", w.docks.reset)
         self.about_action = a("&About", self.about)
+        self.getting_started_action = a(
+            "&Getting started", lambda: show_getting_started(self.window),
+            QKeySequence.StandardKey.HelpContents, "", "The first steps, in five lines")
 
     def _build_menus(self) -> None:
         bar = self.window.menuBar()
@@ -109,7 +114,7 @@ class WindowMenus(QObject):
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        help_menu.addActions([self.getting_started_action, self.about_action])
 
     def _build_toolbar(self) -> None:
         window = self.window
@@ -175,12 +180,24 @@ class WindowMenus(QObject):
             disabled = menu.addAction("No actions (device not connected)")
             disabled.setEnabled(False)
             return
-        for spec in actions:
-            text = spec.label + ("…" if spec.params or spec.dangerous else "")
-            item = menu.addAction(icon("action"), text)
-            item.setToolTip(spec.help)
-            item.triggered.connect(
-                lambda _=False, s=session, a=spec: self.window.commands.spawn_action(s, a))
+        # Restart and factory reset are not neighbours of "open door": the actions that
+        # interrupt or wipe the device come last, in a section of their own.
+        safe = [spec for spec in actions if not spec.dangerous]
+        dangerous = [spec for spec in actions if spec.dangerous]
+        for spec in safe:
+            self._add_device_action(menu, session, spec)
+        if dangerous:
+            menu.addSection("Interrupts or erases the device")
+            for spec in dangerous:
+                self._add_device_action(menu, session, spec)
+
+    def _add_device_action(self, menu: QMenu, session: DeviceSession | None,
+                           spec: ActionSpec) -> None:
+        text = spec.label + ("…" if spec.params or spec.dangerous else "")
+        item = menu.addAction(icon("action"), text)
+        item.setToolTip(spec.help)
+        item.triggered.connect(
+            lambda _=False, s=session, a=spec: self.window.commands.spawn_action(s, a))
 
     def about(self) -> None:
         """Version, licence and library versions (services/about.py), with the app icon."""

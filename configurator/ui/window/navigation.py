@@ -3,8 +3,8 @@ capability's editors, built on first use) and selecting devices by key or addres
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from ...core.device import ActionSpec
 from ...services.sessions import DeviceSession
@@ -15,9 +15,7 @@ from ..devices.tree import CAP_ROLE, CAPABILITY, DEVICE, KEY_ROLE, KIND_ROLE, De
 from ..editors.capability_view import CapabilityView
 from ..editors.context import EditorContext
 from .context import WindowContext
-
-WELCOME = ("<h2>configurator</h2>Select a device or one of its settings in the tree on the "
-           "left,<br>or add a device by address (<b>Ctrl+D</b>).")
+from .welcome import WelcomePage
 
 
 class Navigation(QObject):
@@ -35,11 +33,7 @@ class Navigation(QObject):
         self.nodes = nodes
         self.views: dict[tuple[str, str], CapabilityView] = {}
         self.stack = QStackedWidget(parent)
-        self.welcome = QLabel(parent)
-        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setWordWrap(True)
-        self.welcome.setStyleSheet("color: #607d8b; font-size: 14px;")
-        self.welcome.setText(WELCOME)
+        self.welcome = WelcomePage(parent, demo=ctx.demo)
         self.device_page = DevicePage(parent)
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.device_page)
