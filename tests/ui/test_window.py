@@ -7,7 +7,7 @@ import asyncio
 from configurator.app import add_simulators, build_window
 from configurator.services.sessions import DeviceState
 from configurator.simulators.fleet import factory
-from configurator.ui.devices.tree import CAP_ROLE
+from configurator.ui.devices.tree import CAP_ROLE, KEY_ROLE
 from configurator.ui.dialogs.prompter import AutoPrompter
 
 from .helpers import run_without_warnings, wait_until
@@ -65,7 +65,9 @@ def test_tree_lists_the_fleet_with_vendors_and_models(qtbot, qloop, loopback):
                 sims[2].host: ("Fanvil", "X6", DeviceState.ONLINE),
             }
             item = window.tree.devices[session_at(window, sims[1].host).key]
-            assert item.text() == f"Onetouch OT-IP-LP-C9  ·  {sims[1].host}"
+            assert item.text() == "Onetouch OT-IP-LP-C9"  # the address has its own column
+            address = window.tree.address_items[item.data(KEY_ROLE)].text()
+            assert address == f"{sims[1].host}:{sims[1].port}"  # not the default port: shown
             children = [item.child(i).data(CAP_ROLE) for i in range(item.rowCount())]
             assert children[:5] == ["relays", "inputs", "sip", "calls", "rfkeys"]
             assert "maintenance" in children

@@ -35,7 +35,7 @@ class DeviceTree(QTreeView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model_ = QStandardItemModel(self)
-        self.model_.setHorizontalHeaderLabels(["Device", "Status"])
+        self.model_.setHorizontalHeaderLabels(["Device", "Address", "Status"])
         self.setModel(self.model_)
         self.setHeaderHidden(False)
         self.setUniformRowHeights(True)
@@ -46,16 +46,28 @@ class DeviceTree(QTreeView):
         header = self.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
         self.site_item = QStandardItem(icon("site"), "Site")
         self.site_item.setData(SITE, KIND_ROLE)
         bold = QFont(self.font())
         bold.setBold(True)
         self.site_item.setFont(bold)
-        self.model_.appendRow([self.site_item, QStandardItem("")])
+        self.model_.appendRow([self.site_item, QStandardItem(""), QStandardItem("")])
         self.devices: dict[str, QStandardItem] = {}
+        self.address_items: dict[str, QStandardItem] = {}
         self.status_items: dict[str, QStandardItem] = {}
         self.expand(self.site_item.index())
+
+    def wanted_width(self) -> int:
+        """The width that shows every device name, address and status whole."""
+        metrics = self.fontMetrics()
+        names = [item.text() for item in self.devices.values()] + [self.site_item.text()]
+        name = max(metrics.horizontalAdvance(text) for text in names)
+        header = self.header()
+        return (name + 2 * self.indentation() + self.iconSize().width() + 24
+                + header.sectionSize(1) + header.sectionSize(2)
+                + self.verticalScrollBar().sizeHint().width() + 8)
 
     def set_site_name(self, name: str) -> None:
         self.site_item.setText(name)
@@ -63,6 +75,7 @@ class DeviceTree(QTreeView):
     def clear_devices(self) -> None:
         self.site_item.removeRows(0, self.site_item.rowCount())
         self.devices.clear()
+        self.address_items.clear()
         self.status_items.clear()
 
     def add_device(self, session: DeviceSession) -> QStandardItem:
@@ -71,11 +84,14 @@ class DeviceTree(QTreeView):
         item = QStandardItem()
         item.setData(DEVICE, KIND_ROLE)
         item.setData(session.key, KEY_ROLE)
+        address = QStandardItem()
         status = QStandardItem()
-        status.setData(DEVICE, KIND_ROLE)
-        status.setData(session.key, KEY_ROLE)
-        self.site_item.appendRow([item, status])
+        for cell in (address, status):
+            cell.setData(DEVICE, KIND_ROLE)
+            cell.setData(session.key, KEY_ROLE)
+        self.site_item.appendRow([item, address, status])
         self.devices[session.key] = item
+        self.address_items[session.key] = address
         self.status_items[session.key] = status
         self.update_device(session)
         self.expand(self.site_item.index())
@@ -84,6 +100,7 @@ class DeviceTree(QTreeView):
     def remove_device(self, key: str) -> None:
         item = self.devices.pop(key, None)
         self.status_items.pop(key, None)
+        self.address_items.pop(key, None)
         if item is not None:
             self.site_item.removeRow(item.row())
 
@@ -92,7 +109,11 @@ class DeviceTree(QTreeView):
         if item is None:
             return
         entry = session.entry
-        item.setText(f"{entry.title}  ·  {entry.address}" + (" *" if session.dirty else ""))
+        item.setText(entry.title + (" *" if session.dirty else ""))
+        address = self.address_items[session.key]
+        address.setText(entry.address if entry.port in (0, 80, 443) or not entry.port
+                        else f"{entry.address}:{entry.port}")
+        address.setToolTip(entry.endpoint.base_url)
         item.setIcon(device_icon(entry.vendor, entry.model))
         font = QFont(self.font())
         font.setItalic(session.dirty)
@@ -132,7 +153,7 @@ class DeviceTree(QTreeView):
             tips = [p.title for p in node.pages] + [t.title for t in node.tables]
             child.setToolTip(", ".join(tips) or node.label)
             self.model_.itemFromIndex(item.index())  # keep the index valid
-            item.appendRow([child, QStandardItem("")])
+            item.appendRow([child, QStandardItem(""), QStandardItem("")])
 
     def _mark_pages(self, item: QStandardItem, dirty_pages: set[str]) -> None:
         """A capability node holding a page with unsaved changes ends with "•"."""

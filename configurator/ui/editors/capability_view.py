@@ -3,12 +3,13 @@ node's actions as buttons."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QFrame,
     QLabel,
-    QPushButton,
+    QScrollArea,
     QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -41,16 +42,17 @@ class CapabilityView(QWidget):
                        f"({ctx.session.entry.address})</span>", self)
         layout.addWidget(title)
         if node.actions:
-            row = QHBoxLayout()
+            # A toolbar: in a narrow window the buttons that do not fit go into its »
+            # menu instead of widening the page.
+            bar = QToolBar(self)
+            bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.action_bar = bar
             for action in node.actions:
-                button = QPushButton(icon("action"), action.label + ("…" if action.params or
-                                                                     action.dangerous else ""),
-                                     self)
-                button.setToolTip(action.help or action.label)
-                button.clicked.connect(lambda _=False, a=action: self._request(a))
-                row.addWidget(button)
-            row.addStretch(1)
-            layout.addLayout(row)
+                item = bar.addAction(icon("action"), action.label + (
+                    "…" if action.params or action.dangerous else ""))
+                item.setToolTip(action.help or action.label)
+                item.triggered.connect(lambda _=False, a=action: self._request(a))
+            layout.addWidget(bar)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         for page in node.pages:
@@ -69,11 +71,16 @@ class CapabilityView(QWidget):
         if node.capability == Capability.MAINTENANCE and device is not None:
             files = device.files() if isinstance(device, OffersFiles) else ()
             self.maintenance = MaintenancePanel(ctx, device.maintenance(), self, files=files)
+            # A small window squeezes nothing: the page scrolls instead.
+            scroll = QScrollArea(self)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(self.maintenance)
             if self.tabs.count():
-                self.tabs.insertTab(0, self.maintenance, "Backup and firmware")
+                self.tabs.insertTab(0, scroll, "Backup and firmware")
                 self.tabs.setCurrentIndex(0)
             else:
-                layout.addWidget(self.maintenance, 1)
+                layout.addWidget(scroll, 1)
         if self.tabs.count():
             layout.addWidget(self.tabs, 1)
         elif self.maintenance is None:

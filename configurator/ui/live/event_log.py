@@ -110,6 +110,7 @@ class EventLogWidget(QWidget):
         super().__init__(parent)
         self.pane = EventPane(self)
         self.sources = SourceList(self)
+        self.sources.setMinimumWidth(200)  # a source's name and state stay readable
         self.sources.itemDoubleClicked.connect(
             lambda item, _c: self.sourceActivated.emit(item.data(0, Qt.ItemDataRole.UserRole)))
         splitter = QSplitter(Qt.Orientation.Horizontal, self)

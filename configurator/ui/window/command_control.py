@@ -13,6 +13,8 @@ from ...core.errors import ConfiguratorError
 from ...core.events import Severity
 from ...services.sessions import DeviceSession
 from ..editors.capability_view import CapabilityView
+from ..editors.settings_form import PageForm
+from ..editors.table_editor import TableEditor
 from ..messages import user_message
 from .context import WindowContext
 
@@ -38,7 +40,9 @@ class CommandControl(QObject):
         view = self.current_view()
         if view is None or not view.tabs.count():
             return None
-        return view.tabs.currentWidget()
+        widget = view.tabs.currentWidget()
+        # apply/revert/reload are commands of forms and tables (not of the maintenance page)
+        return widget if isinstance(widget, PageForm | TableEditor) else None
 
     def _spawn_on_editor(self, method: str, name: str) -> None:
         """Run ``editor.<method>()`` of the current editor as a task of its device."""

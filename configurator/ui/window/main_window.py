@@ -17,8 +17,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar
 
 from ...core.errors import ConfiguratorError
@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.docks = WindowDocks(self)
         self.tree = DeviceTree(self)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep the address's end
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)  # the address has a column
         self.docks.tree.setWidget(self.tree)
         self.watch = SessionWatch(ctx, self.tree)
         self.navigation = Navigation(ctx, self.tree, self.watch.nodes, self)
@@ -176,7 +176,23 @@ class MainWindow(QMainWindow):
         self.navigation.session_updated(session)
         self._devices_changed()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_tree)  # after the layout has placed the docks
+
+    def _fit_tree(self) -> None:
+        """The device tree takes back the width its names need (at most 45 % of the window)
+        whenever the window or the names change; a narrower choice of the user's stays
+        until then."""
+        dock = self.docks.tree
+        if dock.isFloating() or not dock.isVisible():
+            return
+        wanted = min(self.tree.wanted_width(), int(self.width() * 0.45))
+        if dock.width() < wanted:
+            self.resizeDocks([dock], [wanted], Qt.Orientation.Horizontal)
+
     def _devices_changed(self) -> None:
+        self._fit_tree()
         self._update_counts()
         self._tasks_changed(0)
         self.menus.update_actions()
