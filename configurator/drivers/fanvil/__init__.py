@@ -15,7 +15,7 @@ from ...core.errors import ProtocolError
 from ...core.transport import Transport
 from ..registry import DocumentedFunction, Fingerprint
 from .client import XML_PATH, FanvilClient
-from .device import RAW_FUNCTIONS, FanvilDevice
+from .device import RAW_FUNCTIONS, FanvilDevice, info_from_values
 from .protocol import build_get, parse_reply
 
 __all__ = ["FanvilClient", "FanvilDevice", "create", "probe"]
@@ -46,15 +46,7 @@ async def probe(transport: Transport) -> Fingerprint | None:
         reply = parse_reply(response.content)
     except ProtocolError:
         return None
-    values = reply.values()
-    info = DeviceInfo(
-        vendor=values.get("info.dev.Vendor") or "Fanvil",
-        model=values.get("info.dev.Model", ""),
-        serial=values.get("info.dev.SN", ""),
-        mac=values.get("info.dev.Mac", ""),
-        firmware=values.get("info.sys.FwVersion", ""),
-        hardware=values.get("info.sys.HwVersion", ""),
-    )
+    info = info_from_values(reply.values())
     return Fingerprint("fanvil", info, details={"retcode": reply.ret_code})
 
 

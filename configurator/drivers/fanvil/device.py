@@ -59,6 +59,18 @@ RAW_FUNCTIONS = ("get", "set", "del", "list", "info", "execute", "reboot", "rese
                  "key", "led", "ncconfig", "shell")
 
 
+def info_from_values(values: Mapping[str, str]) -> DeviceInfo:
+    """The identity in the phone's ``info.*`` values (its probe and ``read_info``)."""
+    return DeviceInfo(
+        vendor=values.get("info.dev.Vendor") or "Fanvil",
+        model=values.get("info.dev.Model", ""),
+        serial=values.get("info.dev.SN", ""),
+        mac=values.get("info.dev.Mac", ""),
+        firmware=values.get("info.sys.FwVersion", ""),
+        hardware=values.get("info.sys.HwVersion", ""),
+    )
+
+
 def _names(args: Mapping[str, str], list_arg: str) -> list[str]:
     """``keys=a,b`` or bare names given as ``a= b=`` (CLI ``call`` k=v syntax)."""
     if list_arg in args:
@@ -87,15 +99,8 @@ class FanvilDevice(Device):
     @override
     async def read_info(self) -> DeviceInfo:
         values = await self.client.info(*INFO_KEYS)
-        self.info = DeviceInfo(
-            vendor=values.get("info.dev.Vendor") or "Fanvil",
-            model=values.get("info.dev.Model", ""),
-            serial=values.get("info.dev.SN", ""),
-            mac=values.get("info.dev.Mac", ""),
-            firmware=values.get("info.sys.FwVersion", ""),
-            hardware=values.get("info.sys.HwVersion", ""),
-            extra={"uptime": values.get("info.sys.UpTime", "")},
-        )
+        self.info = info_from_values(values)
+        self.info.extra = {"uptime": values.get("info.sys.UpTime", "")}
         return self.info
 
     @override
