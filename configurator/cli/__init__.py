@@ -29,6 +29,7 @@ COMMAND_MODULES: dict[str, str] = {
                     "device_commands"),
     "simulate": "fleet_commands", "discover": "fleet_commands",
     "recordings": "file_commands", "download": "file_commands",
+    "picture": "file_commands",
     "site": "site_commands",
 }
 

@@ -1,9 +1,11 @@
-"""Files a device holds: ``configurator recordings`` (a PBX's call recordings) and
-``configurator download`` (logs and packet captures)."""
+"""Files a device holds or shows: ``configurator recordings`` (a PBX's call recordings),
+``configurator download`` (logs and packet captures) and ``configurator picture`` (a picture
+on an intercom's display)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -88,4 +90,35 @@ async def cmd_download(args: argparse.Namespace) -> int:
     else:
         print(f"wrote {len(content)} bytes to {args.out}"
               + (f" (the device calls it {device_name})" if device_name else ""))
+    return 0
+
+
+async def cmd_picture(args: argparse.Namespace) -> int:
+    """Show FILE on a display (until removed, or --seconds), or --remove it."""
+    from ..core.pictures import MAX_PICTURE_BYTES, ShowsPictures, picture_format
+    from .device_commands import _read_file
+
+    if bool(args.file) == bool(args.remove):
+        raise InvalidValue("give a picture file to show, or --remove")
+    content = b""
+    if args.file:
+        content = _read_file(args.file, MAX_PICTURE_BYTES)
+        picture_format(content, os.path.basename(args.file))  # before connecting
+    async with opened_device(args) as device:
+        await device.capabilities()
+        if not isinstance(device, ShowsPictures) or not device.screens():
+            raise NotSupported("this device has no display that shows pictures")
+        screen = args.display or device.screens()[0].id
+        if args.remove:
+            await device.remove_picture(screen)
+            said = f"picture removed from display {screen}"
+        else:
+            await device.show_picture(screen, content, os.path.basename(args.file),
+                                      args.seconds)
+            how = f"for {args.seconds} s" if args.seconds else "until removed"
+            said = f"{os.path.basename(args.file)} shown on display {screen} {how}"
+    if args.json:
+        emit_json({"display": screen, "ok": True, "message": said})
+    else:
+        print(said)
     return 0

@@ -141,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="file id (omit to list them)")
     p.add_argument("--out", help="where to write the file")
 
+    p = sub.add_parser("picture", help="show a picture on an intercom's display: picture HOST "
+                                       "FILE [--seconds N]; picture HOST --remove")
+    _device_options(p)
+    p.add_argument("file", nargs="?", help="JPEG (baseline), PNG, BMP or GIF")
+    p.add_argument("--display", help="display id (default: the first)")
+    p.add_argument("--seconds", type=count, help="show it this long (default: until removed)")
+    p.add_argument("--remove", action="store_true", help="remove the picture shown")
+
     p = sub.add_parser("events", help="stream the device's events as JSON lines")
     _device_options(p)
     p.add_argument("--count", type=count, help="stop after this many events")

@@ -98,3 +98,40 @@ async def test_bank_holidays_are_a_table_of_dates(loopback) -> None:
         assert [r["date"] for r in await device.read_table("holidays")] == ["01/04/2027"]
         (cleared,) = await device.clear_table("holidays")
         assert cleared.ok and await device.read_table("holidays") == []
+
+
+def _jpeg(width: int, height: int, *, progressive: bool = False) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "JPEG", progressive=progressive)
+    return out.getvalue()
+
+
+async def test_picture_on_the_display_until_removed_or_for_a_while(loopback) -> None:
+    from configurator.core.errors import InvalidValue
+    from configurator.core.pictures import ShowsPictures
+
+    async with simulator(loopback(), model="style") as sim, device_for(sim) as device:
+        await device.capabilities()
+        assert isinstance(device, ShowsPictures)
+        (screen,) = device.screens()
+        picture = _jpeg(320, 200)
+        await device.show_picture(screen.id, picture, "welcome.jpg")
+        shown = sim.extensions["display"][screen.id]
+        assert (shown["format"], shown["mode"]) == ("JPEG", "overlay")
+        await device.show_picture(screen.id, picture, "welcome.jpg", seconds=5)
+        assert sim.extensions["display"][screen.id]["mode"] == "notification"
+        await device.remove_picture(screen.id)
+        assert screen.id not in sim.extensions["display"]
+        with pytest.raises(InvalidValue, match="progressive"):
+            await device.show_picture(screen.id, _jpeg(64, 64, progressive=True), "p.jpg")
+        with pytest.raises(InvalidValue, match="not a JPEG"):
+            await device.show_picture(screen.id, b"%PDF-1.4", "doc.pdf")
+        with pytest.raises(InvalidValue, match="no display"):
+            await device.show_picture("ext9", picture, "welcome.jpg")
+        too_big = _jpeg(screen.width + 1, screen.height)
+        with pytest.raises(Rejected, match="blob-image"):
+            await device.show_picture(screen.id, too_big, "big.jpg")

@@ -327,3 +327,36 @@ def test_files_on_the_device_are_downloaded_from_maintenance(qtbot, qloop, loopb
             await close(window, [sim])
 
     qloop.run_until_complete(scenario())
+
+
+def test_display_picture_preview_send_and_remove(qtbot, qloop, loopback, tmp_path):
+    from PIL import Image
+
+    async def scenario():
+        sim = await start("2n", loopback(), model="style")
+        window = await open_window([sim])
+        try:
+            session = session_at(window, sim.host)
+            view = window.navigation.select_capability(session.key, "display")
+            panel = view.picture
+            assert panel is not None and not panel.send_button.isEnabled()
+            screen = session.device.screens()[0]
+            picture = tmp_path / "welcome.png"
+            Image.new("RGB", (screen.width // 2, screen.height // 2), "navy").save(picture)
+            panel.asker = ScriptedAsker(open_path=str(picture))
+            assert await panel.choose() and panel.send_button.isEnabled()
+            assert not panel.preview.pixmap().isNull()
+            assert await panel.send()
+            assert sim.extensions["display"][screen.id]["format"] == "PNG"
+            assert panel.banner.kind == "success" and "until you remove it" in \
+                panel.banner.text()
+            assert await panel.remove()
+            assert screen.id not in sim.extensions["display"]
+            text = tmp_path / "notes.txt"
+            text.write_text("not a picture")
+            assert not panel.load(str(text))
+            assert panel.banner.kind == "error" and "not a JPEG" in panel.banner.text()
+        finally:
+            await close(window, [sim])
+
+    qloop.run_until_complete(scenario())

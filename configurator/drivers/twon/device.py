@@ -36,6 +36,7 @@ from ...core.errors import (
 )
 from ...core.events import DeviceEvent, SourceState
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
+from ...core.pictures import DisplayScreen
 from ...core.transport import Transport
 from ...core.write import RowWriter, send_each
 from . import specs
@@ -47,6 +48,8 @@ from .events import TwoNEventSource
 from .functions import Body, Reply, function
 from .holidays import HOLIDAYS_TABLE, apply_holidays, clear_holidays, read_holidays
 from .operator_actions import RUNNERS, operator_actions
+from .pictures import screens_of
+from .pictures import show as show_on_display
 from .status import ACTIVE_CALLS_TABLE, read_active_calls, read_status, status_page
 
 log = logging.getLogger(__name__)
@@ -317,6 +320,20 @@ class TwoNDevice(Device):
         if table_id not in clear:
             raise NotSupported(f"{table_id} cannot be cleared", host=self.host)
         await clear[table_id](self.client)
+
+    # -- pictures on the display (core.pictures.ShowsPictures) -----------------------------
+    def screens(self) -> Sequence[DisplayScreen]:
+        """The displays ``display/caps`` reported."""
+        return screens_of(self.detected.displays) if self.detected else []
+
+    async def show_picture(self, screen: str, content: bytes, filename: str,
+                           seconds: int | None = None) -> None:
+        """Until removed without ``seconds`` (an overlay), else a notification."""
+        await show_on_display(self.client, self.screens(), screen, content, filename, seconds)
+
+    async def remove_picture(self, screen: str) -> None:
+        """``display/image`` DELETE."""
+        await self.client.display_image_delete(screen)
 
     # -- files on the device (core.downloads.OffersFiles) ----------------------------------
     def files(self) -> Sequence[DeviceFile]:

@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
 
 from ...core.device import ActionSpec, Capability
 from ...core.downloads import OffersFiles
+from ...core.pictures import ShowsPictures
 from ..devices.capability_nodes import CapabilityNode
 from ..icons import icon
 from ..maintenance.maintenance_page import MaintenancePanel
 from .context import EditorContext
+from .picture_panel import PicturePanel
 from .settings_form import PageForm
 from .table_editor import TableEditor
 
@@ -68,6 +70,11 @@ class CapabilityView(QWidget):
             self.tabs.addTab(editor, table.title)
             self.tables.append(editor)
         device = ctx.session.device
+        self.picture: PicturePanel | None = None
+        if (node.capability == Capability.DISPLAY and isinstance(device, ShowsPictures)
+                and device.screens()):
+            self.picture = PicturePanel(ctx, device, self)
+            self.tabs.addTab(self.picture, "Picture")
         if node.capability == Capability.MAINTENANCE and device is not None:
             files = device.files() if isinstance(device, OffersFiles) else ()
             self.maintenance = MaintenancePanel(ctx, device.maintenance(), self, files=files)

@@ -1,0 +1,196 @@
+"""The Display page's picture: choose a file, see it as the display will, send or remove it
+(``core.pictures.ShowsPictures``; 2N ``display/image``)."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import ConfiguratorError
+from ...core.pictures import MAX_PICTURE_BYTES, ShowsPictures, picture_format
+from ..dialogs.awaitable import Asker, QtAsker
+from ..icons import icon
+from ..widgets import Banner
+from .context import EditorContext
+
+log = logging.getLogger(__name__)
+PREVIEW_WIDTH = 360
+
+
+class PicturePanel(QWidget):
+    """Send a picture to one of the device's displays, with a preview at the display's shape."""
+
+    def __init__(self, ctx: EditorContext, device: ShowsPictures,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.device = device
+        self.asker: Asker = QtAsker()
+        self.content = b""
+        self.filename = ""
+        self.image = QImage()
+        self.busy = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        self.banner = Banner(self)
+        layout.addWidget(self.banner)
+        about = QLabel("Show a welcome message, a notice or a logo on the intercom's display. "
+                       "Baseline JPEG (recommended), PNG or BMP, no larger than the display.",
+                       self)
+        about.setWordWrap(True)
+        about.setStyleSheet("color: #546e7a;")
+        layout.addWidget(about)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.screen_box = QComboBox(self)
+        for screen in device.screens():
+            size = f" ({screen.width}×{screen.height})" if screen.width else ""
+            self.screen_box.addItem(f"{screen.label}{size}", screen.id)
+        form.addRow("Display:", self.screen_box)
+        self.seconds_box = QSpinBox(self)
+        self.seconds_box.setRange(0, 86400)
+        self.seconds_box.setSuffix(" s")
+        self.seconds_box.setSpecialValueText("until removed")
+        self.seconds_box.setToolTip("0: the picture stays until removed (overlay); otherwise "
+                                    "it is shown as a notification for that long")
+        form.addRow("Show:", self.seconds_box)
+        layout.addLayout(form)
+
+        self.preview = QLabel("No picture chosen", self)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(PREVIEW_WIDTH, PREVIEW_WIDTH * 10 // 16)
+        self.preview.setStyleSheet("background: #263238; color: #b0bec5; border-radius: 4px;")
+        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignLeft)
+        self.details = QLabel(self)
+        self.details.setStyleSheet("color: #546e7a;")
+        layout.addWidget(self.details)
+
+        row = QHBoxLayout()
+        self.choose_button = QPushButton(icon("open"), "Choose picture…", self)
+        self.send_button = QPushButton(icon("apply"), "Show on display", self)
+        self.remove_button = QPushButton(icon("remove"), "Remove picture", self)
+        for button in (self.choose_button, self.send_button, self.remove_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+        self.choose_button.clicked.connect(lambda: self.ctx.spawn(self.choose(), "picture"))
+        self.send_button.clicked.connect(lambda: self.ctx.spawn(self.send(), "show picture"))
+        self.remove_button.clicked.connect(
+            lambda: self.ctx.spawn(self.remove(), "remove picture"))
+        self.screen_box.currentIndexChanged.connect(lambda _: self._show_preview())
+        self._update()
+
+    @property
+    def screen(self) -> str:
+        return str(self.screen_box.currentData() or "")
+
+    def _update(self) -> None:
+        self.send_button.setEnabled(bool(self.content) and not self.busy)
+        self.remove_button.setEnabled(not self.busy)
+        self.choose_button.setEnabled(not self.busy)
+
+    async def choose(self) -> bool:
+        """Ask for a picture file and show its preview (nothing is sent yet)."""
+        path = await self.asker.open_path(self, "Choose a picture for the display",
+                                          "Pictures (*.jpg *.jpeg *.png *.bmp *.gif);;"
+                                          "All files (*)")
+        if not path:
+            return False
+        return self.load(path)
+
+    def load(self, path: str) -> bool:
+        """Read and check a picture file; the preview shows it."""
+        name = Path(path).name
+        try:
+            with open(path, "rb") as fh:
+                content = fh.read(MAX_PICTURE_BYTES + 1)
+            fmt = picture_format(content, name)
+        except OSError as exc:
+            self.banner.error(f"Cannot read {html.escape(path)}: "
+                              f"{html.escape(exc.strerror or str(exc))}")
+            return False
+        except ConfiguratorError as exc:
+            self.banner.error(html.escape(str(exc)))
+            return False
+        image = QImage.fromData(content)
+        if image.isNull():
+            self.banner.error(f"{html.escape(name)} is a {fmt} file Qt cannot read either.")
+            return False
+        self.content, self.filename, self.image = content, name, image
+        self.banner.clear()
+        self._show_preview()
+        self._update()
+        return True
+
+    def _show_preview(self) -> None:
+        if not self.content:
+            return
+        image = self.image
+        screen = next((s for s in self.device.screens() if s.id == self.screen), None)
+        width = PREVIEW_WIDTH
+        height = width * screen.height // screen.width if screen and screen.width else \
+            width * image.height() // max(1, image.width())
+        self.preview.setFixedSize(width, height)
+        scale = width / screen.width if screen and screen.width else width / image.width()
+        shown = image.scaled(max(1, int(image.width() * scale)),
+                             max(1, int(image.height() * scale)),
+                             Qt.AspectRatioMode.KeepAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+        self.preview.setPixmap(QPixmap.fromImage(shown))
+        fits = not screen or not screen.width or (
+            image.width() <= screen.width and image.height() <= screen.height)
+        size = f"{image.width()}×{image.height()}"
+        self.details.setText(f"{self.filename} · {size} · {len(self.content) // 1024 or 1} KB")
+        if not fits and screen:
+            self.banner.warning(f"{html.escape(self.filename)} is {size}: larger than the "
+                                f"display ({screen.width}×{screen.height}); the device will "
+                                "refuse it. Scale it down first.")
+
+    async def send(self) -> bool:
+        seconds = self.seconds_box.value() or None
+        return await self._run(
+            lambda: self.device.show_picture(self.screen, self.content, self.filename, seconds),
+            f"{html.escape(self.filename)} is on the display "
+            + (f"for {seconds} s." if seconds else "until you remove it."))
+
+    async def remove(self) -> bool:
+        return await self._run(lambda: self.device.remove_picture(self.screen),
+                               "The picture was removed from the display.")
+
+    async def _run(self, call: Callable[[], Awaitable[None]], done: str) -> bool:
+        self.busy = True
+        self._update()
+        self.banner.info("Sending…")
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                await call()
+        except Exception as exc:
+            if not isinstance(exc, ConfiguratorError):
+                log.exception("display picture failed")
+            self.banner.error(f"Not done: {html.escape(str(exc))}")
+            return False
+        finally:
+            self.busy = False
+            self._update()
+        self.banner.success(done)
+        self.ctx.status(f"{self.ctx.session.title}: {done}")
+        return True
