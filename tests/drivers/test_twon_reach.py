@@ -135,3 +135,29 @@ async def test_picture_on_the_display_until_removed_or_for_a_while(loopback) -> 
         too_big = _jpeg(screen.width + 1, screen.height)
         with pytest.raises(Rejected, match="blob-image"):
             await device.show_picture(screen.id, too_big, "big.jpg")
+
+
+async def test_bluetooth_keys_newest_first_and_silently_dropped_keys_reported(loopback) -> None:
+    import base64
+
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        assert "mobilekeys" in {t.id for t in device.tables()}
+        first = base64.b64encode(b"first key material " * 4).decode()
+        second = base64.b64encode(b"second key material " * 4).decode()
+        results = await device.apply_table("mobilekeys", add=[{"key": first}])
+        assert [(r.op, r.ok) for r in results] == [("add", True)]
+        await device.apply_table("mobilekeys", add=[{"key": second}])
+        rows = await device.read_table("mobilekeys")
+        assert [r["key"] for r in rows] == [second, first]  # the newest is the primary
+        # Base64 by its characters but not decodable: the device drops it without a word.
+        broken = "A" * 17
+        results = await device.apply_table("mobilekeys", add=[{"key": broken}])
+        assert [(r.ok, r.outcome) for r in results] == [(False, WriteOutcome.REJECTED)]
+        assert "did not keep" in results[0].message
+        results = await device.apply_table("mobilekeys", delete=[2, 9])
+        assert [(r.op, r.key, r.ok) for r in results] == [("del", 9, False), ("del", 2, True)]
+        assert [r["key"] for r in await device.read_table("mobilekeys")] == [second]
+        (cleared,) = await device.clear_table("mobilekeys")
+        assert cleared.ok and await device.read_table("mobilekeys") == []
+        assert device.table("mobilekeys").column("key").kind == "secret"

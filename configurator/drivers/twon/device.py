@@ -47,6 +47,7 @@ from .client import HANGUP_REASONS, TwoNClient
 from .events import TwoNEventSource
 from .functions import Body, Reply, function
 from .holidays import HOLIDAYS_TABLE, apply_holidays, clear_holidays, read_holidays
+from .mobilekeys import KEYS_TABLE, apply_keys, clear_keys, read_keys
 from .operator_actions import RUNNERS, operator_actions
 from .pictures import screens_of
 from .pictures import show as show_on_display
@@ -245,6 +246,8 @@ class TwoNDevice(Device):
             out.append(specs.directory_table(self.dir_template))
         if "holidays" in self.extra_pages:
             out.append(HOLIDAYS_TABLE)
+        if "mobilekey" in self.extra_pages:
+            out.append(KEYS_TABLE)
         if self.detected is not None and Capability.CALLLOG in self.detected.capabilities:
             out.append(CALLLOG_TABLE)
         if self.detected is not None and Capability.CALLS in self.detected.capabilities:
@@ -260,6 +263,8 @@ class TwoNDevice(Device):
             return await read_active_calls(self.client)
         if table.id == HOLIDAYS_TABLE.id:
             return await read_holidays(self.client)
+        if table.id == KEYS_TABLE.id:
+            return await read_keys(self.client)
         keys = {c.key for c in table.columns}
         result = await self.client.dir_query(fields=[])
         rows = []
@@ -283,6 +288,10 @@ class TwoNDevice(Device):
             if update:
                 raise NotSupported("a holiday is added or deleted, not changed", host=self.host)
             return await apply_holidays(self.client, add, delete)
+        if table.id == KEYS_TABLE.id:
+            if update:
+                raise NotSupported("a key is added or deleted, not changed", host=self.host)
+            return await apply_keys(self.client, add, delete)
         template = self.dir_template or {}
         writer = RowWriter()
 
@@ -316,7 +325,8 @@ class TwoNDevice(Device):
     @override
     async def send_clear(self, table_id: str) -> None:
         """The call log and the holidays can be cleared (the directory has no "delete all")."""
-        clear = {CALLLOG_TABLE.id: clear_calllog, HOLIDAYS_TABLE.id: clear_holidays}
+        clear = {CALLLOG_TABLE.id: clear_calllog, HOLIDAYS_TABLE.id: clear_holidays,
+                 KEYS_TABLE.id: clear_keys}
         if table_id not in clear:
             raise NotSupported(f"{table_id} cannot be cleared", host=self.host)
         await clear[table_id](self.client)
