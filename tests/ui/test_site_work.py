@@ -192,3 +192,40 @@ def test_single_device_edits_are_audited_too(qtbot, qloop, loopback):
             await close(window, [door])
 
     qloop.run_until_complete(scenario())
+
+
+def test_firmware_dialog_plans_then_installs_canary_then_batch(qtbot, qloop, loopback,
+                                                               tmp_path):
+    from configurator.simulators.twon.firmware import make_firmware
+
+    async def scenario():
+        versos = [await start("2n", loopback(), model="verso", restart_downtime=0.2)
+                  for _ in range(2)]
+        style = await start("2n", loopback(), model="style")
+        sims = [*versos, style]
+        window = await open_window(sims)
+        try:
+            work = window.site_work
+            assert work.select(lambda s: True) == 3
+            dialog = work.open_firmware()
+            image = tmp_path / "verso-2.39.fw"
+            image.write_bytes(make_firmware("verso", "2.39.0.10.1"))
+            dialog.use_files([image])
+            dialog.poll = 0.1
+            plan = await dialog.make_plan()
+            assert [str(p.status) for p in plan] == ["succeeded", "succeeded", "skipped"]
+            assert "no file fits" in rows(dialog.table)[2][4]
+            assert not dialog.install_button.isEnabled()
+            dialog.confirm.setText("install")
+            assert dialog.install_button.isEnabled()
+            dialog.batch.setValue(1)
+            results = await dialog.install()
+            assert [r.details.get("to") for r in results[:2]] == ["2.39.0.10.1"] * 2
+            assert [s.sw_version for s in versos] == ["2.39.0.10.1"] * 2
+            assert style.sw_version == "2.38.0.52.4"
+            assert rows(dialog.table)[0][4].startswith("succeeded")
+            assert sum(e.params.get("action") == "firmware" for e in dialog.audit.events) == 2
+        finally:
+            await close(window, sims)
+
+    qloop.run_until_complete(scenario())

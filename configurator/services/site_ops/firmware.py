@@ -119,7 +119,8 @@ async def plan_firmware(devices: Sequence[SiteDevice], files: Sequence[FirmwareF
             if not allow_downgrade:
                 return DeviceResult(entry.key, entry.title, DeviceStatus.NOT_STARTED,
                                     f"{file.name} is a DOWNGRADE ({info.firmware} -> "
-                                    f"{image.version}): confirm with --allow-downgrade",
+                                    f"{image.version}): allow downgrades to install it "
+                                    "(CLI: --allow-downgrade)",
                                     details=details)
         version = image.version or "a version the device reports only after installing"
         return DeviceResult(entry.key, entry.title, DeviceStatus.SUCCEEDED,

@@ -1,8 +1,8 @@
 """Screenshots of site-scale work on the demo fleet (offscreen).
 
-``python -m configurator.ui.site.screenshots [outdir]`` writes 13-17 into
+``python -m configurator.ui.site.screenshots [outdir]`` writes 13-17 and 19 into
 ``resources/screenshots``: the tree with a selection, bulk edit with "(various)", the device ×
-key preview, the results of the apply and its audit events in the event log.
+key preview, the results of the apply, its audit events in the event log, and a firmware plan.
 """
 
 from __future__ import annotations
@@ -69,10 +69,30 @@ async def shoot(out: Path) -> list[Path]:
         dialog.close()
         window.live.pane.flush()
         await save("17-audit-in-event-log")
+        await _firmware_shot(window, work, save, out)
     finally:
         window.close()
         await window.wait_closed()
     return saved
+
+
+async def _firmware_shot(window: Any, work: Any, save: Any, out: Path) -> None:
+    """The firmware plan for every 2N of the demo: one file fits, others are skipped."""
+    from ...simulators.twon.firmware import make_firmware
+
+    twon = next(s for s in window.ctx.manager.sessions.values() if s.entry.vendor == "2N")
+    window.navigation.select_device(twon.entry.address)
+    work.select(lambda s: True)
+    dialog = work.open_firmware()
+    folder = Path(tempfile.mkdtemp(prefix="firmware-"))
+    files = [folder / "verso-2.39.0.10.1.fw", folder / "style-2.37.0.1.1.fw"]
+    files[0].write_bytes(make_firmware("verso", "2.39.0.10.1"))
+    files[1].write_bytes(make_firmware("style", "2.37.0.1.1"))
+    dialog.use_files(files)
+    await dialog.make_plan()
+    dialog.confirm.setText("install")
+    await save("19-firmware-plan", dialog)
+    dialog.close()
 
 
 def main(argv: list[str] | None = None) -> int:

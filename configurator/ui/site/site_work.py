@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QFileDialog, QInputDialog, QMenu
 
 from ...core.transport import Credentials
 from ...services.sessions import DeviceSession
@@ -24,6 +24,7 @@ from ...services.site_ops.runner import run_devices
 from ..devices.tree import KEY_ROLE, DeviceTree
 from ..window.context import WindowContext
 from .bulk_dialog import BulkEditDialog
+from .firmware_dialog import FirmwareDialog
 
 
 class SiteWork(QObject):
@@ -32,7 +33,7 @@ class SiteWork(QObject):
         self.ctx = ctx
         self.tree = tree
         tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.dialogs: list[BulkEditDialog] = []
+        self.dialogs: list[QDialog] = []
         self.menu = QMenu("S&ite")
         self._build_menu()
 
@@ -120,6 +121,7 @@ class SiteWork(QObject):
         action("&Save selection as tag…", self._ask_tag)
         self.menu.addSeparator()
         action("&Door test of the selected devices", lambda: self.ctx.spawn(self.door_test()))
+        action("&Firmware for the selected devices…", self.open_firmware)
         action("Site &backup…", lambda: self.ctx.spawn(self.backup_dialog()))
         action("Commissioning &report…", lambda: self.ctx.spawn(self.report_dialog()))
 
@@ -173,6 +175,20 @@ class SiteWork(QObject):
             return session.credentials if session is not None else None
 
         return SiteCredentials(store=self.ctx.credentials, known=known)
+
+    # -- firmware -------------------------------------------------------------------------
+    def open_firmware(self) -> FirmwareDialog | None:
+        sessions = self.selected_sessions()
+        if not sessions:
+            self.ctx.status("Select devices in the tree first")
+            return None
+        audit = AuditTrail(None, operation="firmware", sink=self.ctx.live.hub.publish)
+        dialog = FirmwareDialog([s.entry for s in sessions], self.credentials(), self._spawn,
+                                audit, self.ctx.window)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
+        dialog.show()
+        return dialog
 
     # -- door test and backup -------------------------------------------------------------
     async def door_test(self, wait: float = 5.0) -> list[DeviceResult]:
