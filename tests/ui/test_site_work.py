@@ -229,3 +229,30 @@ def test_firmware_dialog_plans_then_installs_canary_then_batch(qtbot, qloop, loo
             await close(window, sims)
 
     qloop.run_until_complete(scenario())
+
+
+def test_restore_one_device_from_the_site_backup_with_preview(qtbot, qloop, loopback,
+                                                              tmp_path):
+    async def scenario():
+        twon = await start("2n", loopback(), model="verso")
+        window = await open_window([twon])
+        try:
+            work = window.site_work
+            assert work.select(lambda s: True) == 1
+            folder = await work.backup(tmp_path / "backups")
+            twon.device_name = "Renamed after the backup"
+            dialog = work.open_restore(folder)
+            await wait_until(lambda: dialog.result_ is not None)
+            assert "Renamed after the backup" in dialog.diff.toPlainText()
+            assert not dialog.restore_button.isEnabled()  # the title is not typed yet
+            dialog.confirm.setText(dialog.entry.title)
+            assert dialog.restore_button.isEnabled()
+            result = await dialog.restore()
+            assert str(result.status) == "succeeded"
+            assert twon.device_name != "Renamed after the backup"
+            assert [e.params["action"] for e in dialog.audit.events] == ["restore"]
+            dialog.close()
+        finally:
+            await close(window, [twon])
+
+    qloop.run_until_complete(scenario())

@@ -25,6 +25,7 @@ from ..devices.tree import KEY_ROLE, DeviceTree
 from ..window.context import WindowContext
 from .bulk_dialog import BulkEditDialog
 from .firmware_dialog import FirmwareDialog
+from .restore_dialog import RestoreDialog
 
 
 class SiteWork(QObject):
@@ -123,6 +124,7 @@ class SiteWork(QObject):
         action("&Door test of the selected devices", lambda: self.ctx.spawn(self.door_test()))
         action("&Firmware for the selected devices…", self.open_firmware)
         action("Site &backup…", lambda: self.ctx.spawn(self.backup_dialog()))
+        action("Re&store the selected device from a site backup…", self._choose_backup)
         action("Commissioning &report…", lambda: self.ctx.spawn(self.report_dialog()))
 
     def _fill_tags(self) -> None:
@@ -231,6 +233,25 @@ class SiteWork(QObject):
             f"; {len(failed)} device(s) failed: " + ", ".join(r.title for r in failed)
             if failed else ""))
         return done.folder
+
+    def _choose_backup(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.ctx.window, "Site backup folder")
+        if folder:
+            self.open_restore(Path(folder))
+
+    def open_restore(self, folder: Path) -> RestoreDialog | None:
+        sessions = self.selected_sessions()
+        if len(sessions) != 1:
+            self.ctx.status("Select the one device to restore in the tree")
+            return None
+        audit = AuditTrail(None, operation="restore", sink=self.ctx.live.hub.publish)
+        dialog = RestoreDialog(self.ctx.site, sessions[0].entry, folder, self.credentials(),
+                               self._spawn, audit, self.ctx.window)
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
+        dialog.show()
+        self._spawn(dialog.preview())
+        return dialog
 
     # -- report ---------------------------------------------------------------------------
     async def report_dialog(self) -> Path | None:
