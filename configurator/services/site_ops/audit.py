@@ -134,12 +134,6 @@ def record_edits(sink: Callable[[DeviceEvent], object], address: str, title: str
     return len(trail.events)
 
 
-def audit_events(journal: EventJournal, devices: Iterable[str] | None = None,
-                 limit: int | None = 5000) -> list[DeviceEvent]:
-    return journal.search(devices=list(devices) if devices else None, types=[AUDIT_TYPE],
-                          limit=limit)
-
-
 def _text(value: Any) -> str:
     if value is None or value == "":
         return "(empty)"

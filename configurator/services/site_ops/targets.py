@@ -8,8 +8,6 @@ silently).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ...core.device import Device
 from ...core.errors import InvalidValue
 from ...core.transport import PinStore
@@ -73,7 +71,3 @@ async def open_device(entry: SiteDevice, credentials: SiteCredentials,
 
     return await connect(entry.endpoint, credentials.for_device(entry),
                          driver_id=entry.driver or None, pins=pins)
-
-
-def titles(devices: Sequence[SiteDevice]) -> str:
-    return ", ".join(d.title for d in devices)
