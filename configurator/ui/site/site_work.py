@@ -35,7 +35,7 @@ class SiteWork(QObject):
         self.tree = tree
         tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.dialogs: list[QDialog] = []
-        self.menu = QMenu("S&ite")
+        self.menu = QMenu("S&ite", ctx.window)  # the window owns it; the menu bar only shows it
         self._build_menu()
 
     # -- selection ------------------------------------------------------------------------
