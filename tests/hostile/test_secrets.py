@@ -20,7 +20,7 @@ from configurator.simulators.fleet import demo_fleet
 from .fleet_thread import fleet_in_thread, target
 
 PASSWORD = "Kn0wn-Secret-77"
-FIRST = "127.0.212.1"  # a block no other test uses (the demo fleet binds ports 80/443)
+FIRST = f"127.{150 + os.getpid() % 50}.212.1"  # per process: suites of other worktrees
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,8 @@ def test_the_password_never_reaches_argparse_warnings(capsys, loopback) -> None:
 def test_simulate_count_is_the_count(capsys) -> None:
     """The same double parse appended ``--vendor`` twice: ``--count 1`` started 2 devices."""
     code, text = run(capsys, ["simulate", "--vendor", "onetouch", "--count", "1",
-                              "--first-address", "127.0.213.1", "--seconds", "0.01"])
+                              "--first-address", f"127.{150 + os.getpid() % 50}.213.1",
+                              "--seconds", "0.01"])
     assert code == 0
     assert len([line for line in text.splitlines() if line.startswith("{")]) == 1
 
