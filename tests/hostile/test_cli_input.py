@@ -104,10 +104,10 @@ def test_simulator_address_arithmetic_never_makes_a_name() -> None:
     assert [next(start), next(start)] == ["127.0.0.254", "127.0.1.1"]
 
 
-def test_an_address_in_use_is_one_line(capsys, loopback) -> None:
+def test_an_address_in_use_is_one_line(capsys) -> None:
     import socket
 
-    host = loopback()
+    host = f"127.{150 + os.getpid() % 50}.214.1"  # per process: other worktrees' suites
     taken = socket.socket()
     taken.bind((host, 8080 if os.geteuid() else 80))
     taken.listen()
