@@ -273,7 +273,7 @@ def classify(device: SettingsDriver, spec: ParamSpec, sent: Any, before: Any,
         shown = spec.format(now)
         if answer.stopped:
             return KeyResult(key, WriteOutcome.SKIPPED, now,
-                             f"not applied: {answer.stopped}; the device still has {shown!r}")
+                             f"{answer.stopped}; the device still has {shown!r}")
         return KeyResult(key, WriteOutcome.REJECTED, now, f"the device kept {shown!r}")
     return KeyResult(key, WriteOutcome.NOT_VERIFIED, now,
                      f"the device reports {spec.format(now)!r} after the write")

@@ -37,6 +37,7 @@ class MemoryDevice(Device):
         self.writes: list[dict[str, Any]] = []
         self.reject: dict[str, str] = {}  # key -> device message
         self.unverified: set[str] = set()
+        self.skipped: dict[str, str] = {}  # key -> why the write did not reach it
         self.fail_with: Exception | None = None
         self.delay = 0.0
 
@@ -68,6 +69,9 @@ class MemoryDevice(Device):
         for key, value in changes.items():
             if key in self.reject:
                 results.append(KeyResult(key, WriteOutcome.REJECTED, message=self.reject[key]))
+            elif key in self.skipped:
+                results.append(KeyResult(key, WriteOutcome.SKIPPED, self.values.get(key),
+                                         self.skipped[key]))
             elif key in self.unverified:
                 results.append(KeyResult(key, WriteOutcome.NOT_VERIFIED, message="no read-back"))
             else:

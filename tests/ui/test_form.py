@@ -105,6 +105,22 @@ def test_rejected_and_not_verified_outcomes(qtbot, qloop):
     assert device.values[NAME_A] == "RelayA"
 
 
+def test_a_skipped_key_is_not_applied_not_rejected(qtbot, qloop):
+    device = MemoryDevice([PAGE], values=VALUES)
+    device.skipped[NAME_A] = ("the answer to the write was lost (connection reset); the "
+                              "device still has 'RelayA'")
+    form = make_form(qtbot, device)
+    qloop.run_until_complete(form.load())
+    form.rows[NAME_A].set_value("Gate")
+    form.rows[HOLD_A].set_value(9)
+    assert not qloop.run_until_complete(form.apply())
+    name = form.rows[NAME_A]
+    assert name.outcome == "skipped" and name.dirty  # kept for sending again
+    assert name.message.text().startswith("Not applied: the answer to the write was lost")
+    assert form.rows[HOLD_A].outcome == "applied"
+    assert form.banner.kind == "error" and "1 skipped" in form.banner.text()
+
+
 def test_device_gone_mid_apply_fails_every_field(qtbot, qloop):
     device = MemoryDevice([PAGE], values=VALUES)
     form = make_form(qtbot, device)

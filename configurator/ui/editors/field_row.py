@@ -116,7 +116,8 @@ class FieldRow(QObject):
         elif self.outcome:
             state = self.outcome
             text = {"applied": "Applied", "rejected": "Rejected by the device",
-                    "not verified": "Sent, but not verified"}.get(self.outcome, self.outcome)
+                    "not verified": "Sent, but not verified", "skipped": "Not applied",
+                    "read-only": "Read-only"}.get(self.outcome, self.outcome)
             if self.outcome_message:
                 text = f"{text}: {self.outcome_message}"
             if self.outcome == "applied" and not self.outcome_message:

@@ -343,19 +343,21 @@ class PageForm(QWidget):
                 row.set_baseline(changes[row.key])
                 row.set_outcome("not verified", result.message)
                 counts["not verified"] += 1
-            else:
-                row.set_outcome("rejected", result.message or "rejected")
-                counts["rejected"] += 1
+            else:  # rejected; skipped (not applied, may be sent again); read-only
+                state = str(result.outcome)
+                row.set_outcome(state, result.message or state)
+                counts[state] = counts.get(state, 0) + 1
+        failed = sum(n for k, n in counts.items() if k not in ("applied", "not verified"))
         self._update_buttons()
         self.save_draft()
         if counts["applied"] or counts["not verified"]:
             self.ctx.applied(self.page.id)
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-        if counts["rejected"]:
+        if failed:
             self.banner.error(f"Apply finished with errors: {summary}.")
         elif counts["not verified"]:
             self.banner.warning(f"Apply finished: {summary}.")
         else:
             self.banner.success(f"Applied {counts['applied']} setting(s); all verified.")
         self.ctx.status(f"{self.ctx.session.title} — {self.page.title}: {summary}")
-        return counts["rejected"] == 0 and counts["not verified"] == 0
+        return failed == 0 and counts["not verified"] == 0
