@@ -161,3 +161,18 @@ async def test_bluetooth_keys_newest_first_and_silently_dropped_keys_reported(lo
         (cleared,) = await device.clear_table("mobilekeys")
         assert cleared.ok and await device.read_table("mobilekeys") == []
         assert device.table("mobilekeys").column("key").kind == "secret"
+
+
+async def test_licence_plate_report_and_one_user_lookup(loopback) -> None:
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        created = await device.client.dir_create([{"name": "Visitor Van"}])
+        uuid = created["users"][0]["uuid"]
+        said = await device.run_action("find_user", {"user": uuid})
+        assert said == f"Visitor Van ({uuid})"
+        missing = "09ebfd7d-24e4-4d58-ad02-804ad69938a6"
+        assert "no such user" in await device.run_action("find_user", {"user": missing})
+        await device.run_action("report_plate", {"plateText": "1AB2345", "accessPoint": 1})
+        seen = [e for e in sim.events.history if e.get("event") == "LicensePlateRecognized"]
+        assert seen and seen[-1]["params"]["plateText"] == "1AB2345"
+        assert seen[-1]["params"]["ap"] == 1

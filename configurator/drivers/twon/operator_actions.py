@@ -3,6 +3,7 @@ point, a user's lift floors, and an HTTP automation trigger (API v2.21-v2.37).""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
@@ -49,6 +50,21 @@ LIFT_ACCESS = ActionSpec(
          "(lift/grantaccess).",
     capability=str(Capability.ACCESS))
 
+REPORT_PLATE = ActionSpec(
+    "report_plate", "Report a licence plate", (
+        ParamSpec("plateText", "Plate", required=True, max_length=32,
+                  help="Text of the recognised licence plate (finds the user by it)."),
+        ParamSpec("accessPoint", "Vehicle", Kind.ENUM, required=True, default=0,
+                  choices=(Choice(0, "Entering"), Choice(1, "Leaving"))),
+    ),
+    help="Sends what a licence plate camera saw, as a Licence Plate Recognition system does "
+         "(lpr/licenseplate): the intercom applies its access rules to that user's vehicle.",
+    capability=str(Capability.ACCESS))
+
+FIND_USER = ActionSpec(
+    "find_user", "Show one directory user", (_USER,),
+    help="Reads one user record by uuid (dir/get).", capability=str(Capability.DIRECTORY))
+
 AUTOMATION_TRIGGER = ActionSpec(
     "automation_trigger", "Run an automation trigger", (
         ParamSpec("triggerId", "Trigger id", required=True,
@@ -68,7 +84,9 @@ def operator_actions(capabilities: set[str], has_system_caps: bool) -> list[Acti
     if Capability.EMAIL in capabilities:
         out.append(EMAIL_TEST)
     if Capability.ACCESS in capabilities:
-        out += [GRANT_ACCESS, LIFT_ACCESS]
+        out += [GRANT_ACCESS, LIFT_ACCESS, REPORT_PLATE]
+    if Capability.DIRECTORY in capabilities:
+        out.append(FIND_USER)
     if has_system_caps:
         out.append(AUTOMATION_TRIGGER)
     return out
@@ -95,6 +113,23 @@ async def _lift(c: TwoNClient, v: Mapping[str, Any]) -> Any:
     return "floors enabled"
 
 
+async def _plate(c: TwoNClient, v: Mapping[str, Any]) -> Any:
+    # Each report is its own LPR event: a fresh uuid, as an LPR system gives every sighting.
+    await c.lpr_licenseplate(str(uuid.uuid4()), int(v["accessPoint"]), v["plateText"])
+    return f"plate {v['plateText']} reported"
+
+
+async def _find_user(c: TwoNClient, v: Mapping[str, Any]) -> Any:
+    users = (await c.dir_get([v["user"]])).get("users") or []
+    user = next((u for u in users if isinstance(u, Mapping)), None)
+    errors = [e.get("code") for e in (user or {}).get("errors") or [] if isinstance(e, Mapping)]
+    if user is None or "EDIR_UUID_DOES_NOT_EXIST" in errors:
+        return "no such user in the directory"
+    if errors:  # the document's per-entry errors, e.g. EDIR_UUID_INVALID_FORMAT
+        return f"the device refused the lookup ({', '.join(map(str, errors))})"
+    return f"{user.get('name') or '(no name)'} ({user.get('uuid')})"
+
+
 async def _trigger(c: TwoNClient, v: Mapping[str, Any]) -> Any:
     await c.automation_trigger(v["triggerId"])
     return "trigger activated"
@@ -106,6 +141,6 @@ async def _capture(action_id: str, c: TwoNClient, v: Mapping[str, Any]) -> Any:
 
 RUNNERS: dict[str, Runner] = {
     EMAIL_TEST.id: _email, GRANT_ACCESS.id: _grant, LIFT_ACCESS.id: _lift,
-    AUTOMATION_TRIGGER.id: _trigger,
+    AUTOMATION_TRIGGER.id: _trigger, REPORT_PLATE.id: _plate, FIND_USER.id: _find_user,
     **{a.id: partial(_capture, a.id) for a in CAPTURE_ACTIONS},
 }
