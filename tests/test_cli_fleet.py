@@ -294,3 +294,22 @@ def test_download_2n_capture_after_starting_it(fleet, capsys, tmp_path) -> None:
 def test_download_on_a_device_without_files_is_one_line(fleet, capsys) -> None:
     code, _, err = run(capsys, "download", *target(fleet["fanvil"][0]))
     assert code == 1 and "no files" in err and err.count("\n") == 1
+
+
+def test_update_changes_some_columns_of_one_row(fleet, capsys) -> None:
+    door = target(fleet["onetouch"][0])
+    code, out, err = run(capsys, "add", *door, "rfkey", "Name=Janitor", "Code=00C0FFEE",
+                         "DoorNum=A", "--json")
+    assert code == 0, err
+    key = json.loads(out)["key"]
+    code, out, err = run(capsys, "update", *door, "rfkey", str(key), "Name=Caretaker",
+                         "--json")
+    assert code == 0, err
+    assert json.loads(out)["op"] == "set" and json.loads(out)["ok"] is True
+    code, out, _ = run(capsys, "get", *door, "rfkey", "--json")
+    row = next(r for r in json.loads(out) if r["Code"] == "00C0FFEE")
+    assert row["Name"] == "Caretaker" and row["DoorNum"] == ["A"]  # other columns kept
+    code, _, err = run(capsys, "update", *door, "rfkey", str(key), "Colour=red")
+    assert code == 1 and "no column Colour" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "update", *door, "calllog", "1", "Name=x")
+    assert code == 1 and "cannot be changed" in err

@@ -24,7 +24,7 @@ Handler = Callable[[argparse.Namespace], Awaitable[int]]
 
 # command -> the module of this package that implements it (as ``cmd_<command>``)
 COMMAND_MODULES: dict[str, str] = {
-    **dict.fromkeys(("info", "get", "set", "add", "delete", "action", "call", "events",
+    **dict.fromkeys(("info", "get", "set", "add", "update", "delete", "action", "call", "events",
                      "camera", "backup", "restore", "export", "import", "firmware"),
                     "device_commands"),
     "simulate": "fleet_commands", "discover": "fleet_commands",

@@ -8,8 +8,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from ..core.errors import ConfiguratorError, InvalidValue
-from ..core.params import Category, Kind
+from ..core.errors import ConfiguratorError, InvalidValue, NotSupported
+from ..core.params import Category, Kind, TableOp
 from .common import (
     deadline,
     emit_json,
@@ -144,6 +144,27 @@ async def cmd_add(args: argparse.Namespace) -> int:
         spec = device.table(args.table)
         row = spec.parse_row(raw)
         results = await device.apply_table(spec.id, add=[row])
+        return _report_rows(results, args.json)
+
+
+async def cmd_update(args: argparse.Namespace) -> int:
+    """Change some columns of one row: update HOST TABLE KEY COLUMN=VALUE..."""
+    raw = parse_assignments(args.assignments)
+    async with opened_device(args) as device:
+        await device.capabilities()
+        spec = device.table(args.table)
+        if TableOp.SET not in spec.operations:
+            raise NotSupported(f"rows of {spec.title} cannot be changed, only "
+                               + ("added or deleted" if TableOp.ADD in spec.operations
+                                  else "read"))
+        columns = {c.key: c for c in spec.columns}
+        unknown = sorted(set(raw) - set(columns))
+        if unknown:
+            raise InvalidValue(f"{spec.id} has no column {', '.join(unknown)} (columns: "
+                               f"{', '.join(columns)})")
+        row = {k: columns[k].parse(v) for k, v in raw.items()}
+        row[spec.row_key] = columns[spec.row_key].parse(args.key)
+        results = await device.apply_table(spec.id, update=[row])
         return _report_rows(results, args.json)
 
 

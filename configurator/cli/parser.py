@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("table")
     p.add_argument("assignments", nargs="+", metavar="COLUMN=VALUE")
 
+    p = sub.add_parser("update", help="change a table row: update HOST TABLE KEY COLUMN=VALUE...")
+    _device_options(p)
+    p.add_argument("table")
+    p.add_argument("key", help="the row's key (its ID, index, uuid...)")
+    p.add_argument("assignments", nargs="+", metavar="COLUMN=VALUE")
+
     p = sub.add_parser("delete", help="delete table rows by key: delete HOST TABLE KEY...; "
                                       "delete HOST TABLE --all --yes empties the table")
     _device_options(p)
