@@ -76,6 +76,39 @@ async def _live_shots(window: Any, twon: Any, save: Any) -> None:
         await wait_for(lambda: pipeline.stats.decoded >= 13, 10)
         await asyncio.sleep(0.15)
     await save("10-camera-dock")
+    # the operator's view: a door opening double-clicked in the log, its picture beside it
+    door = next((e for e in reversed(window.events.model.visible_events())
+                 if e.type == "SwitchStateChanged"), None)
+    if door is not None:
+        window.camera.show_event_camera(door)
+        await wait_for(lambda: window.camera.panel.showing_still, 5)
+        await asyncio.sleep(0.5)
+        await save("19-camera-beside-event-log")
+        window.camera.panel.back_to_live()
+
+
+async def _small_screen_shot(window: Any, twon: Any, save: Any) -> None:
+    """The window at 1024x700 on the 2N switches page (tree names whole, page scrolls)."""
+    size = window.size()
+    window.resize(1024, 700)
+    await _open(window, twon, "switches")
+    await asyncio.sleep(0.4)
+    await save("20-window-1024x700")
+    window.resize(size)
+    await asyncio.sleep(0.2)
+
+
+async def _add_user_shot(window: Any, twon: Any, save: Any) -> None:
+    """The 2N add-user dialog: sections, titles in words, scrolling."""
+    from .editors.table_editor import RowDialog
+
+    view = await _open(window, twon, "directory")
+    if view is None or not view.tables:
+        return
+    dialog = RowDialog(view.tables[0].spec, None, window)
+    dialog.show()
+    await save("22-2n-add-user", dialog)
+    dialog.close()
 
 
 async def _maintenance_shot(window: Any, twon: Any, save: Any) -> None:
@@ -133,6 +166,8 @@ async def shoot(out: Path) -> list[Path]:
         saved.append(path)
 
     try:
+        await asyncio.sleep(0.3)
+        await save("21-first-start")  # before any device: the first steps
         await start_demo(window)
         await wait_online(window)
         await asyncio.sleep(0.3)
@@ -192,13 +227,15 @@ async def shoot(out: Path) -> list[Path]:
                 await save("07-2n-switches")
             await _live_shots(window, twon, save)
             await _maintenance_shot(window, twon, save)
+            await _small_screen_shot(window, twon, save)
+            await _add_user_shot(window, twon, save)
         await _discovery_shot(window, save)
         from .dialogs.add_device import AddDeviceDialog
 
         async def never(*_: Any) -> str:
             return ""
 
-        dialog = AddDeviceDialog(never, window.spawn, window, persistent_credentials=False)
+        dialog = AddDeviceDialog(never, window.ctx.spawn, window, persistent_credentials=False)
         dialog.address.setText("192.168.1.50")
         dialog.show_error("Cannot reach 192.168.1.50: connection timed out (device offline or "
                           "wrong address?). Check the address, the port and http/https, and "

@@ -75,9 +75,11 @@ class CameraControl(QObject):
         shown = self.panel.show_device(session.key, session.title, session.device)
         bring_forward(self.dock)
         window = self.ctx.window
-        if (not self.dock.isFloating() and self.dock.height() < CAMERA_HEIGHT
+        # grown for the picture, but the page above keeps at least 55 % of the window
+        height = min(CAMERA_HEIGHT, int(window.height() * 0.45))
+        if (not self.dock.isFloating() and self.dock.height() < height
                 and isinstance(window, QMainWindow)):
-            window.resizeDocks([self.dock], [CAMERA_HEIGHT], Qt.Orientation.Vertical)
+            window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
         return shown
 
     def settings_changed(self, session: DeviceSession) -> None:

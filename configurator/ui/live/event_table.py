@@ -234,17 +234,27 @@ class EventPane(QWidget):
         self.json_button = _button("JSON…", "Export the shown events as JSON")
         self.count_label = QLabel()
 
+        # Two rows, so that in a narrow dock the filters keep readable widths: what to show
+        # (device, type, search) above; the time range, follow/pause and exports below.
+        self.device_box.setMinimumWidth(150)
+        self.type_box.setMinimumWidth(170)
+        self.text_edit.setMinimumWidth(200)
+        filters = QHBoxLayout()
+        filters.setContentsMargins(4, 4, 4, 0)
+        for widget in (self.device_box, self.type_box, self.text_edit):
+            filters.addWidget(widget)
+        filters.setStretch(2, 1)
         bar = QHBoxLayout()
-        bar.setContentsMargins(4, 4, 4, 4)
-        for widget in (self.device_box, self.type_box, self.text_edit, self.range_check,
-                       self.since_edit, QLabel("and"), self.until_edit, self.follow_button,
-                       self.pause_button, self.copy_button, self.csv_button, self.json_button,
-                       self.count_label):
+        bar.setContentsMargins(4, 2, 4, 4)
+        for widget in (self.range_check, self.since_edit, QLabel("and"), self.until_edit,
+                       self.follow_button, self.pause_button, self.copy_button,
+                       self.csv_button, self.json_button, self.count_label):
             bar.addWidget(widget)
-        bar.setStretch(2, 1)
+        bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addLayout(filters)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
 

@@ -190,6 +190,10 @@ class MainWindow(QMainWindow):
         wanted = min(self.tree.wanted_width(), int(self.width() * 0.45))
         if dock.width() < wanted:
             self.resizeDocks([dock], [wanted], Qt.Orientation.Horizontal)
+        bottom = self.docks.events  # a smaller window: the page above keeps 55 % of it
+        if (not bottom.isFloating() and bottom.isVisible()
+                and bottom.height() > self.height() * 0.45):
+            self.resizeDocks([bottom], [int(self.height() * 0.4)], Qt.Orientation.Vertical)
 
     def _devices_changed(self) -> None:
         self._fit_tree()
