@@ -406,3 +406,28 @@ async def test_events_stop_with_a_clear_state_when_the_api_is_disabled(device, s
     with pytest.raises(ServiceDisabled):
         await asyncio.wait_for(first, 3)
     assert states[-1][0] is SourceState.DISABLED and "disabled" in states[-1][1]
+
+
+async def test_status_page_reads_system_firmware_call_and_capture(device, sim) -> None:
+    await device.capabilities()
+    assert device.pages()[0].id == "status"
+    values = await device.read_page("status")
+    assert isinstance(values["status.SystemTime"], int) and values["status.UpTime"]
+    assert values["firmware.Model"] == "OT-IP-LP-C9" and values["firmware.MAC"]
+    assert values["call.Status"] and values["pcap.Status"] == "stop"
+    await device.run_action("pcap_start", {"type": "manual"})
+    assert (await device.read_page("status"))["pcap.Status"] != "stop"
+    await device.run_action("pcap_stop", {})
+
+
+async def test_all_settings_page_reads_and_writes_the_whole_configuration(device, sim) -> None:
+    await device.capabilities()
+    page = device.page("all")
+    assert len(page.params) == len(await device.client.config_get()) > 50
+    hold = "Config.DoorSetting.RELAY.HoldDelayA"
+    assert page.spec(hold).kind == "int"  # typed like on the Relays page
+    values = await device.read_page("all")
+    other = next(k for k in values if k.startswith("Config.Account1.ANONYMOUS_CALL.OnCode"))
+    report = await device.write_page("all", {hold: 9, other: "*61"})
+    assert report.ok, report.results
+    assert sim.state.config[hold] == "9" and sim.state.config[other] == "*61"

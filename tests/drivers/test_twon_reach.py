@@ -51,7 +51,7 @@ async def test_operator_actions_reach_the_device(loopback) -> None:
 
 
 def test_running_time_reads_at_a_glance() -> None:
-    from configurator.drivers.twon.status import running_time
+    from configurator.core.durations import running_time
 
     assert running_time(190524) == "2 d 04:55:24"
     assert running_time(59) == "00:00:59"

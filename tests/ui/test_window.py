@@ -69,7 +69,7 @@ def test_tree_lists_the_fleet_with_vendors_and_models(qtbot, qloop, loopback):
             address = window.tree.address_items[item.data(KEY_ROLE)].text()
             assert address == f"{sims[1].host}:{sims[1].port}"  # not the default port: shown
             children = [item.child(i).data(CAP_ROLE) for i in range(item.rowCount())]
-            assert children[:5] == ["relays", "inputs", "sip", "calls", "rfkeys"]
+            assert children[:6] == ["system", "relays", "inputs", "sip", "calls", "rfkeys"]
             assert "maintenance" in children
             assert window.tree.status_items[session_at(window, sims[1].host).key].text() \
                 == "online"

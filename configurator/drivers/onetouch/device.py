@@ -49,6 +49,7 @@ from .specs import (
     relay_page,
     sip_page,
 )
+from .status import ALL_SETTINGS, all_settings_page, read_status, status_page
 
 PAGE_TARGETS = {"relay": "relay", "input": "input", "sip": "sip", "log": "log",
                 "publiccode": "publiccode"}
@@ -80,6 +81,7 @@ class OnetouchDevice(Device):
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
         self.doors: tuple[str, ...] = ALL_DOORS
+        self._config_keys: list[str] = []
         self._caps: frozenset[str] | None = None
 
     # -- identity and capabilities --------------------------------------------------------
@@ -116,6 +118,8 @@ class OnetouchDevice(Device):
         if caps & {Capability.DOORLOG, Capability.CALLLOG}:
             caps.add(Capability.EVENTS)
         self._caps = frozenset(str(c) for c in caps)
+        # The keys of the whole configuration (config/get) make the "All settings" page.
+        self._config_keys = sorted(await self.client.config_get())
         return self._caps
 
     def _has(self, capability: str) -> bool:
@@ -124,7 +128,7 @@ class OnetouchDevice(Device):
     # -- settings -------------------------------------------------------------------------
     @override
     def pages(self) -> Sequence[SettingsPage]:
-        pages = []
+        pages = [status_page(self._has(Capability.PCAP))]
         if self._has(Capability.RELAYS):
             pages.append(relay_page(self.doors))
         if self._has(Capability.INPUTS):
@@ -134,11 +138,18 @@ class OnetouchDevice(Device):
         pages.append(log_page())
         if self._has("publiccode"):
             pages.append(publiccode_page())
+        if self._config_keys:
+            pages.append(all_settings_page(self._config_keys, pages))
         return pages
 
     @override
     async def read_page(self, page_id: str) -> dict[str, Any]:
         page = self.page(page_id)
+        if page.id == "status":
+            return await read_status(self.client, self._has(Capability.PCAP))
+        if page.id == ALL_SETTINGS:
+            raw = await self.client.config_get()
+            return {s.key: decode(s, raw[s.key]) for s in page.params if s.key in raw}
         raw = await self.client._flat(f"{PAGE_TARGETS[page_id]}/get")
         return {s.key: decode(s, raw[s.key]) for s in page.params if s.key in raw}
 
@@ -147,6 +158,9 @@ class OnetouchDevice(Device):
         """One ``<target>/set`` call; the device takes all the keys or none (a refusal is
         the whole call's)."""
         page = self.page(page_id)
+        if page.id == ALL_SETTINGS:
+            await self.client.config_set({k: encode(page.spec(k), v) for k, v in values.items()})
+            return SendResult()
         await self.client.call(f"{PAGE_TARGETS[page_id]}/set",
                                {k: encode(page.spec(k), v) for k, v in values.items()})
         return SendResult()

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...core.device import Capability
+from ...core.durations import running_time
 from ...core.params import Category, Choice, Kind, ParamSpec, SettingsPage, TableSpec
 from .client import TwoNClient
 
@@ -33,19 +34,6 @@ def status_page(ports: Sequence[Mapping[str, Any]]) -> SettingsPage:
                           help=f"{kind} state: on (1) or off (0) (io/status)."))
     return SettingsPage("status", "Status", tuple(params), capability=str(Capability.SYSTEM),
                         help="What the device reports now; press Reload to read it again.")
-
-
-def running_time(seconds: Any) -> str:
-    """``190524`` -> ``2 d 04:55:24`` (the up time in words a person reads at a glance)."""
-    try:
-        total = int(seconds)
-    except (TypeError, ValueError):
-        return ""
-    days, rest = divmod(max(total, 0), 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
-    return f"{days} d {clock}" if days else clock
 
 
 async def read_status(client: TwoNClient, with_ports: bool) -> dict[str, Any]:
