@@ -1,0 +1,114 @@
+"""Screenshots of the pages that bring more of the vendor documents within reach (issue 15):
+the 2N status, call log, bank holidays and display picture, and the files a device offers.
+
+``python -m configurator.ui.screenshots_reach [OUTDIR]`` (default: resources/screenshots),
+offscreen, on the demo fleet; numbered after the window's own set (23-).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .screenshots import DEFAULT_DIR, _find_session, _open, wait_online
+
+
+def _welcome_picture(width: int, height: int) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (20, 60, 110))
+    draw = ImageDraw.Draw(image)
+    draw.text((width // 16, height * 2 // 5), "Welcome - deliveries to reception",
+              fill="white", font_size=max(12, height // 12))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+async def shoot(out: Path) -> list[Path]:
+    from ..app import build_window, start_demo
+    from .dialogs.prompter import AutoPrompter
+
+    out.mkdir(parents=True, exist_ok=True)
+    window = build_window(demo=True, prompter=AutoPrompter())
+    window.resize(1360, 860)
+    window.show()
+    saved: list[Path] = []
+
+    async def save(name: str) -> None:
+        await asyncio.sleep(0.2)
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+
+    try:
+        await start_demo(window)
+        await wait_online(window)
+        verso = _find_session(window, "2n", "verso")
+        style = _find_session(window, "2n", "style")
+        onetouch = _find_session(window, "onetouch")
+        if verso is not None and verso.device is not None:
+            await _open(window, verso, "system")
+            await save("23-2n-status")
+            session = await verso.device.run_action("dial", {"number": "sip:100@10.0.0.9"})
+            await asyncio.sleep(1.0)
+            await verso.device.run_action("hangup", {"session": session})
+            view = await _open(window, verso, "calllog")
+            if view and view.tables:
+                await view.tables[0].load()
+                await save("24-2n-call-log")
+            view = await _open(window, verso, "system")
+            holidays = next((t for t in (view.tables if view else [])
+                             if t.spec.id == "holidays"), None)
+            if view and holidays is not None:
+                await verso.device.apply_table("holidays", add=[
+                    {"date": "01/01"}, {"date": "24/12"}, {"date": "25/12"},
+                    {"date": "14/04/2027"}])
+                await holidays.load()
+                view.tabs.setCurrentWidget(holidays)
+                await save("25-2n-bank-holidays")
+        if style is not None and style.device is not None:
+            view = await _open(window, style, "display")
+            if view is not None and view.picture is not None:
+                screen = style.device.screens()[0]
+                path = Path(tempfile.mkdtemp()) / "welcome.jpg"
+                path.write_bytes(_welcome_picture(screen.width, screen.height))
+                view.picture.load(str(path))
+                await view.picture.send()
+                view.tabs.setCurrentWidget(view.picture)
+                await save("26-2n-display-picture")
+        if onetouch is not None:
+            await _open(window, onetouch, "maintenance")
+            await save("27-device-files")
+    finally:
+        window.close()
+        await window.wait_closed()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    out = Path(args[0]) if args else DEFAULT_DIR
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("CONFIGURATOR_CONFIG_DIR", tempfile.mkdtemp(prefix="configurator-"))
+    from PySide6.QtWidgets import QApplication
+    from qasync import QEventLoop
+
+    app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        for path in loop.run_until_complete(shoot(out)):
+            print(path)
+    finally:
+        loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
