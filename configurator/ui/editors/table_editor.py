@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.device import Device
 from ...core.errors import ConfiguratorError, InvalidValue
 from ...core.params import Category, TableOp, TableSpec
 from ...services.site_ops.results import RowChange
@@ -380,16 +381,23 @@ class TableEditor(QWidget):
                             f"to {_h(path)}")
         return path
 
+    def _device_for(self, done: str, doing: str) -> Device | None:
+        """The connected device for a change of the whole table, or None with the reason in
+        the banner (not connected; pending row changes come first)."""
+        device = self.ctx.session.device
+        if device is None:
+            self.banner.error(f"The device is not connected; nothing was {done}.")
+            return None
+        if self.dirty:
+            self.banner.warning(f"Apply or revert the pending changes before {doing}.")
+            return None
+        return device
+
     async def import_device_file(self) -> bool:
         """Send a device file back (replaces the table on the device), then re-read it."""
-        device = self.ctx.session.device
         title, device_title = self.spec.title, self.ctx.session.title
+        device = self._device_for("imported", "importing a device file")
         if device is None:
-            self.banner.error("The device is not connected; nothing was imported.")
-            return False
-        if self.dirty:
-            self.banner.warning("Apply or revert the pending changes before importing a "
-                                "device file.")
             return False
         fmt = f".{self.spec.export_format}" if self.spec.export_format else ""
         path = await self.asker.open_path(self, f"Import a {title} file", file_filter(fmt))
@@ -444,13 +452,9 @@ class TableEditor(QWidget):
     async def clear_on_device(self) -> bool:
         """Delete every row on the device (``TableOp.CLEAR``) after a typed confirmation,
         then show what the device holds."""
-        device = self.ctx.session.device
         title, device_title = self.spec.title, self.ctx.session.title
+        device = self._device_for("deleted", "clearing the table")
         if device is None:
-            self.banner.error("The device is not connected; nothing was deleted.")
-            return False
-        if self.dirty:
-            self.banner.warning("Apply or revert the pending changes before clearing the table.")
             return False
         text = (f"This deletes <b>all {len(self.model.rows)} row(s)</b> of {_h(title)} on "
                 f"<b>{_h(device_title)}</b>. It cannot be undone: export the table first if "
