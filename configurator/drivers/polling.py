@@ -7,8 +7,9 @@ polls into :class:`DeviceEvent`s. What is the same for all of them lives here:
   its own baseline and de-duplication (log rows by id, status by comparison).
 - A failing poll (device gone, timeout, garbage) never escapes the iterator: the stream reports
   ``poll.error`` once per failure streak (warning, with ``retry_in`` seconds), waits with an
-  exponential backoff (``interval * 2**n`` up to ``max_backoff``) and, when the device answers
-  again, reports ``poll.recovered`` once.
+  exponential backoff (:class:`~configurator.core.backoff.BackoffPolicy`: ``2 * interval``,
+  doubling, up to ``max_backoff``) and, when the device answers again, reports
+  ``poll.recovered`` once. The stream owns its retries (the event hub does not repeat them).
 - The stream has a :class:`SourceState` (``state``, and ``on_state(state, message)`` which the
   event hub sets): CONNECTING until the first good poll, LIVE, RETRYING while polls fail.
 - Failures no retry can fix (``AuthError``, ``NotSupported``, ``ServiceDisabled``) put the
@@ -21,6 +22,7 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 
+from ..core.backoff import Backoff, BackoffPolicy
 from ..core.errors import AuthError, DeviceError, NotSupported, ServiceDisabled
 from ..core.events import DeviceEvent, Severity, SourceState, now_utc
 
@@ -46,7 +48,8 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
         self.on_state = on_state
         self._sleep = sleep
         self.state = SourceState.STOPPED
-        self.failures = 0
+        self.retry: Backoff = BackoffPolicy(
+            initial=min(2 * interval, max_backoff), maximum=max_backoff).start()
         self._gen: AsyncGenerator[DeviceEvent, None] | None = None
 
     def __aiter__(self) -> PolledEvents:
@@ -62,9 +65,10 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
         if self._gen is not None:
             await self._gen.aclose()
 
-    def backoff(self, failures: int) -> float:
-        """Seconds to wait after the ``failures``-th failure in a row."""
-        return float(min(self.max_backoff, self.interval * 2.0 ** failures))
+    @property
+    def failures(self) -> int:
+        """Failed polls in a row."""
+        return self.retry.failures
 
     def _set_state(self, state: SourceState, message: str = "") -> None:
         self.state = state
@@ -86,22 +90,24 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
                     self._set_state(SourceState.DISABLED, err.message)
                     raise
                 except DeviceError as err:
-                    for event in self._failed(err.message, type(err).__name__):
+                    delay, events = self._failed(err.message, type(err).__name__)
+                    for event in events:
                         yield event
-                    await self._sleep(self.backoff(self.failures))
+                    await self._sleep(delay)
                     continue
                 except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError,
                         RecursionError) as err:
                     # A reply our parsers did not expect must not kill the stream either.
                     log.warning("%s: unexpected poll reply: %r", self.host, err)
-                    for event in self._failed(f"unexpected reply ({type(err).__name__})",
-                                              "ProtocolError"):
+                    delay, events = self._failed(f"unexpected reply ({type(err).__name__})",
+                                                 "ProtocolError")
+                    for event in events:
                         yield event
-                    await self._sleep(self.backoff(self.failures))
+                    await self._sleep(delay)
                     continue
                 if self.failures or self.state is not SourceState.LIVE:
                     recovered = self.failures > 0
-                    self.failures = 0
+                    self.retry.reset()
                     self._set_state(SourceState.LIVE)
                     if recovered:
                         yield self._event("poll.recovered", "the device answers again", {})
@@ -112,13 +118,13 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
             if self.state is not SourceState.DISABLED:
                 self._set_state(SourceState.STOPPED)
 
-    def _failed(self, message: str, kind: str) -> list[DeviceEvent]:
-        self.failures += 1
-        delay = self.backoff(self.failures)
+    def _failed(self, message: str, kind: str) -> tuple[float, list[DeviceEvent]]:
+        """Count a failed poll: the delay before the next one, and what to report."""
+        delay = self.retry.next_delay()
         log.debug("%s: poll failed (%s), retrying in %.1f s", self.host, message, delay)
         self._set_state(SourceState.RETRYING, f"{message}; retrying in {delay:g} s")
         if self.failures > 1:
-            return []  # one report per failure streak
-        return [self._event("poll.error", f"event polling failed: {message}",
-                            {"error": message, "kind": kind, "retry_in": delay},
-                            Severity.WARNING)]
+            return delay, []  # one report per failure streak
+        return delay, [self._event("poll.error", f"event polling failed: {message}",
+                                   {"error": message, "kind": kind, "retry_in": delay},
+                                   Severity.WARNING)]

@@ -34,6 +34,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ..core.backoff import BackoffPolicy, as_policy
 from ..core.errors import (
     AuthError,
     CertificateMismatch,
@@ -52,7 +53,7 @@ from .sources import FrameSource, PushesFrames, SourceFactory
 
 log = logging.getLogger("configurator.live.camera")
 
-BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+BACKOFF = BackoffPolicy(initial=0.5, maximum=15.0, factor=2.0)  # 0.5, 1, 2, 4, 8, 15 s
 FPS_WINDOW = 2.0  # seconds of decoded frames the fps figure is computed over
 
 # Errors a retry cannot fix: stop and say why.
@@ -100,12 +101,12 @@ class CameraPipeline:
         *,
         name: str = "",
         executor: Executor | None = None,
-        backoff: Sequence[float] = BACKOFF,
+        backoff: BackoffPolicy | Sequence[float] = BACKOFF,
     ) -> None:
         self.factory = factory
         self.name = name
         self.executor = executor
-        self.backoff = tuple(backoff)
+        self.backoff = as_policy(backoff)
         self.state = SourceState.STOPPED
         self.message = ""
         self.error: DeviceError | None = None  # why the pipeline is DISABLED
@@ -124,7 +125,7 @@ class CameraPipeline:
         self._seq = 0
         # decodes submitted to the decoder threads and stream threads, maybe still running
         self._jobs: set[_Job] = set()
-        self._failures = 0  # connection attempts failed in a row (backoff index)
+        self._retry = self.backoff.start()  # connection attempts failed in a row
 
     # -- listeners ------------------------------------------------------------------------
     def add_frame_listener(self, listener: FrameListener) -> Callable[[], None]:
@@ -213,11 +214,11 @@ class CameraPipeline:
         if self.state is not SourceState.LIVE:
             self.source_label = source.label
             self._set_state(SourceState.LIVE, source.label)
-            self._failures = 0
+            self._retry.reset()
 
     async def _read_loop(self) -> None:
         loop = asyncio.get_running_loop()
-        self._failures = 0
+        self._retry = self.backoff.start()
         self._set_state(SourceState.CONNECTING, "connecting")
         inbox = LoopInbox(loop)  # decoded pictures from stream threads
         try:
@@ -226,8 +227,7 @@ class CameraPipeline:
                 reason = await self._read_one(loop, source, inbox)
                 if reason is None:
                     return
-                delay = self.backoff[min(self._failures, len(self.backoff) - 1)]
-                self._failures += 1
+                delay = self._retry.next_delay()
                 self.stats.reconnects += 1
                 self._set_state(SourceState.RETRYING, f"{reason}; reconnecting in {delay:g} s")
                 await asyncio.sleep(delay)

@@ -7,9 +7,14 @@ event through a callback and unsubscribe with the callable ``subscribe`` returns
 - A source that exposes ``on_state`` (like the 2N log source) reports its own state; for any
   other source the hub says ``LIVE`` after the first event, or after ``settle`` seconds without
   an error (a quiet device is still a live one).
-- A source that ends or fails with a ``DeviceError`` is started again after a backoff; one that
-  fails with ``NotSupported``, ``ServiceDisabled`` or ``AuthError`` is ``DISABLED`` (nothing a
-  retry can fix) until the device is added again.
+- One retry loop per source. A source that reports its own state (:class:`ReportsState`: the
+  2N log source, the polled streams of :mod:`configurator.drivers.polling`) also owns its
+  retries: it reconnects by itself and ends only when no retry can help, so the hub never
+  starts it again (it shows the end as ``STOPPED``). Any other source that ends or fails with
+  a ``DeviceError`` is started again by the hub after a backoff
+  (:class:`~configurator.core.backoff.BackoffPolicy`).
+- A source that fails with ``NotSupported``, ``ServiceDisabled`` or ``AuthError`` is
+  ``DISABLED`` (nothing a retry can fix) until the device is added again.
 - Assumption: event ids start again after a device restart, so the id memory of a device is
   cleared when its source reports a restart (an event of a type in ``RESTART_TYPES``).
 """
@@ -24,6 +29,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..core.abilities import ReportsState
+from ..core.backoff import BackoffPolicy, as_policy
 from ..core.errors import (
     AuthError,
     DeviceError,
@@ -35,7 +41,7 @@ from ..core.events import DeviceEvent, SourceState
 
 log = logging.getLogger("configurator.live.hub")
 
-BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+BACKOFF = BackoffPolicy(initial=1.0, maximum=30.0, factor=2.0)  # 1, 2, 4, 8, 16, 30 s
 SETTLE = 2.0
 ID_MEMORY = 20_000  # event ids remembered per device for de-duplication
 RESTART_TYPES = frozenset({"DeviceRestarted"})
@@ -61,9 +67,9 @@ class _Subscriber:
 class EventHub:
     """Merges the event streams of many devices; see the module docstring."""
 
-    def __init__(self, *, backoff: Sequence[float] = BACKOFF, settle: float = SETTLE,
-                 id_memory: int = ID_MEMORY) -> None:
-        self.backoff = tuple(backoff)
+    def __init__(self, *, backoff: BackoffPolicy | Sequence[float] = BACKOFF,
+                 settle: float = SETTLE, id_memory: int = ID_MEMORY) -> None:
+        self.backoff = as_policy(backoff)
         self.settle = settle
         self.id_memory = id_memory
         self.states: dict[str, tuple[SourceState, str]] = {}
@@ -171,12 +177,14 @@ class EventHub:
 
     async def _run(self, device_id: str) -> None:
         loop = asyncio.get_running_loop()
-        failures = 0
+        retry = self.backoff.start()
         self._set_state(device_id, SourceState.CONNECTING, "")
         while True:
             live_timer: asyncio.TimerHandle | None = None
+            retries_itself = False
             try:
                 stream = self._factories[device_id]()
+                retries_itself = isinstance(stream, ReportsState)
                 if isinstance(stream, ReportsState):
                     stream.on_state = (
                         lambda state, msg: self._set_state(device_id, state, msg))
@@ -184,10 +192,10 @@ class EventHub:
                     live_timer = loop.call_later(
                         self.settle, self._set_state, device_id, SourceState.LIVE, "")
                 async for event in stream:
-                    if failures or self.states[device_id][0] is not SourceState.LIVE:
-                        if not isinstance(stream, ReportsState):
+                    if retry.failures or self.states[device_id][0] is not SourceState.LIVE:
+                        if not retries_itself:
                             self._set_state(device_id, SourceState.LIVE, "")
-                        failures = 0
+                        retry.reset()
                     self.publish(event)
                 reason = "event stream ended"
             except _FINAL as exc:
@@ -198,8 +206,13 @@ class EventHub:
             finally:
                 if live_timer is not None:
                     live_timer.cancel()
-            delay = self.backoff[min(failures, len(self.backoff) - 1)]
-            failures += 1
+            if retries_itself:
+                # The source has done its own retrying: a second loop around it would only
+                # multiply the attempts (and hide its state). Its end is final.
+                if self.states[device_id][0] is not SourceState.DISABLED:
+                    self._set_state(device_id, SourceState.STOPPED, reason)
+                return
+            delay = retry.next_delay()
             self._set_state(device_id, SourceState.RETRYING,
                             f"{reason}; retrying in {delay:g} s")
             await asyncio.sleep(delay)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..core.backoff import Backoff, BackoffPolicy
 from ..core.device import Device
 from ..core.errors import (
     AuthError,
@@ -37,6 +38,7 @@ Connector = Callable[..., Awaitable[Device]]
 ONLINE_PERIOD = 30.0
 BACKOFF_FIRST = 5.0
 BACKOFF_MAX = 120.0
+SESSION_BACKOFF = BackoffPolicy(initial=BACKOFF_FIRST, maximum=BACKOFF_MAX)  # 5, 10, ... 120 s
 # Devices being opened at the same time (identify + identity + capabilities). All devices of a
 # site connect concurrently up to this bound, so a large site does not open hundreds of
 # connections at once.
@@ -63,8 +65,13 @@ class DeviceSession:
     sip: str | None = None  # "registered" / "not registered" / None when unknown
     busy: int = 0
     dirty_pages: set[str] = field(default_factory=set)
-    backoff: float = BACKOFF_FIRST
+    retry: Backoff = field(default_factory=lambda: SESSION_BACKOFF.start())
     error: ConfiguratorError | None = None
+
+    @property
+    def backoff(self) -> float:
+        """Seconds the next failed status check will wait before trying again."""
+        return self.retry.peek()
 
     @property
     def key(self) -> str:
@@ -106,6 +113,8 @@ class SessionManager:
         self.online_period = online_period
         self.backoff_first = backoff_first
         self.backoff_max = backoff_max
+        self.backoff_policy = BackoffPolicy(initial=backoff_first,
+                                            maximum=max(backoff_first, backoff_max))
         self._connect_locks: dict[str, asyncio.Lock] = {}
         self.max_connects = max_connects
         self._connect_slots: asyncio.Semaphore | None = None  # made inside the running loop
@@ -114,7 +123,7 @@ class SessionManager:
     def add(self, entry: SiteDevice, credentials: Credentials | None) -> DeviceSession:
         session = self.sessions.get(entry.key)
         if session is None:
-            session = DeviceSession(entry, credentials, backoff=self.backoff_first)
+            session = DeviceSession(entry, credentials, retry=self.backoff_policy.start())
             self.sessions[entry.key] = session
         else:
             session.credentials = credentials
@@ -201,8 +210,7 @@ class SessionManager:
                                    DeviceState.UNSUPPORTED):
                 return  # needs the user: new credentials or accepting a certificate
             else:
-                delay = session.backoff
-                session.backoff = min(session.backoff * 2, self.backoff_max)
+                delay = session.retry.next_delay()
             await asyncio.sleep(delay)
 
     async def _refresh_sip(self, session: DeviceSession) -> None:
@@ -242,7 +250,7 @@ class SessionManager:
         session.state = DeviceState.ONLINE
         session.message = ""
         session.error = None
-        session.backoff = self.backoff_first
+        session.retry.reset()
         if changed:
             self.changed(session)
 

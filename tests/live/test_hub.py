@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from configurator.core.errors import AuthError, NotSupported
+from configurator.core.errors import AuthError, NotSupported, Unreachable
 from configurator.core.events import DeviceEvent, SourceState
 from configurator.live.hub import EventHub
 
@@ -112,3 +112,35 @@ async def test_quiet_source_becomes_live_after_settling_and_retries_show() -> No
     await until(lambda: flaky.position == 10)
     await hub.aclose()
     assert retry_messages and retry_messages[0] == "connection reset; retrying in 0.01 s"
+
+
+class _SelfRetryingSource:
+    """A source that reports its own state (and so owns its retries), then gives up."""
+
+    def __init__(self) -> None:
+        self.state = SourceState.STOPPED
+        self.on_state = None
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self) -> DeviceEvent:
+        if self.on_state is not None:
+            self.on_state(SourceState.RETRYING, "gone; retrying in 1 s")
+        await asyncio.sleep(0)
+        raise Unreachable("gone", host="door")
+
+
+async def test_a_source_that_retries_itself_is_not_retried_again() -> None:
+    hub = EventHub(backoff=(0.001,), settle=0.01)
+    made: list[_SelfRetryingSource] = []
+
+    def factory() -> _SelfRetryingSource:
+        made.append(_SelfRetryingSource())
+        return made[-1]
+
+    hub.add_device("door", factory)
+    await until(lambda: hub.states["door"][0] is SourceState.STOPPED)
+    await asyncio.sleep(0.05)  # time enough for many hub retries, were there a second loop
+    await hub.aclose()
+    assert len(made) == 1

@@ -109,3 +109,46 @@ async def test_2n_restart_during_event_stream_loses_and_duplicates_nothing(loopb
     # every event of both logs (startup events of the new boot included), once, in order
     assert [_key(e) for e in seen if e.type != "DeviceRestarted"] == \
         [_key(e) for e in old_boot + new_boot]
+
+
+async def test_2n_source_that_cannot_connect_is_retried_by_one_loop_only(loopback) -> None:
+    """The 2N log source retries by itself; the hub neither starts it again nor hides its
+    state behind a 'live after settling' guess. Attempts are counted against a simulator
+    that has gone away (connections refused): no more than one per backoff delay."""
+    sim, device = await open_pair(loopback())
+    await sim.stop()  # from now on every connection is refused
+    device.event_options = {"pull_timeout": 1, "backoff": (0.05,)}
+    attempts: list[float] = []
+    subscribe = device.client.log_subscribe
+    loop = asyncio.get_running_loop()
+
+    async def counted_subscribe(*args, **kwargs):
+        attempts.append(loop.time())
+        return await subscribe(*args, **kwargs)
+
+    device.client.log_subscribe = counted_subscribe
+    made = []
+
+    def factory():
+        made.append(device.events())
+        return made[-1]
+
+    hub = EventHub(backoff=(0.05,), settle=0.1)
+    states: list[SourceState] = []
+    hub.subscribe_state(lambda _d, state, _m: states.append(state))
+    try:
+        hub.add_device(device.host, factory)
+        end = loop.time() + 10
+        while len(attempts) < 4:
+            assert loop.time() < end
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)  # longer than the hub's settle time
+        state, message = hub.states[device.host]
+    finally:
+        await hub.aclose()
+        await device.aclose()
+    assert len(made) == 1  # the hub never started the source again
+    span = attempts[-1] - attempts[0]
+    assert len(attempts) - 1 <= span / 0.05 + 1e-6  # one attempt per delay: a single loop
+    assert state is SourceState.RETRYING and "cannot connect" in message, (state, message)
+    assert SourceState.LIVE not in states

@@ -467,8 +467,9 @@ class TwoNDevice(Device):
     # -- events ---------------------------------------------------------------------------
     @override
     def events(self) -> AsyncIterator[DeviceEvent]:
-        """The event stream as a bare async iterator (see ``event_stream`` for its state)."""
-        return self.event_stream().__aiter__()
+        """The event stream: a :class:`TwoNEventSource` (it retries by itself and reports its
+        state through ``on_state``; see ``event_stream``)."""
+        return self.event_stream()
 
     def event_stream(self, on_state: Callable[[SourceState, str], None] | None = None
                      ) -> TwoNEventSource:

@@ -7,8 +7,9 @@
   ``DeviceRestarted`` event is emitted so nothing of the new boot is dropped as a duplicate.
 - An expired/unknown channel (the device forgot it: restart, ``duration`` elapsed) leads to a
   new subscription.
-- Errors back off 1, 2, 4, 8, 16, 30 s; the state is exposed as ``state`` and via
-  ``on_state``.
+- Errors back off 1, 2, 4, 8, 16, 30 s (:class:`~configurator.core.backoff.BackoffPolicy`); this
+  source owns its retries: it never ends on an error a retry can fix, so a consumer (the event
+  hub) must not retry it again. The state is exposed as ``state`` and via ``on_state``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
+from ...core.backoff import Backoff, BackoffPolicy, as_policy
 from ...core.errors import (
     AuthError,
     ConfiguratorError,
@@ -37,7 +39,7 @@ from .client import TwoNClient
 
 log = logging.getLogger("configurator.drivers.twon.events")
 
-BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+BACKOFF = BackoffPolicy(initial=1.0, maximum=30.0, factor=2.0)  # 1, 2, 4, 8, 16, 30 s
 RESUME_SLACK = 10  # seconds added to the resume window; duplicates are dropped by id
 BOOT_TOLERANCE = 2  # s of noise in utcTime - upTime (both truncated to whole seconds)
 MAX_TZ_SHIFT = 24 * 60  # minutes
@@ -133,8 +135,10 @@ def _int(value: Any) -> int | None:
         return None
 
 
-class TwoNEventSource:
-    """Endless async iterator of DeviceEvents from one 2N device (cancel to stop)."""
+class TwoNEventSource(AsyncIterator[DeviceEvent]):
+    """Endless async iterator of DeviceEvents from one 2N device (cancel or ``aclose`` to
+    stop). It retries by itself and reports its state (``on_state``), so a consumer must not
+    wrap it in a retry loop of its own."""
 
     def __init__(
         self,
@@ -144,7 +148,7 @@ class TwoNEventSource:
         event_filter: Sequence[str] | None = None,
         pull_timeout: int = 20,
         channel_duration: int = 90,
-        backoff: Sequence[float] = BACKOFF,
+        backoff: BackoffPolicy | Sequence[float] = BACKOFF,
         on_state: Callable[[SourceState, str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -153,7 +157,7 @@ class TwoNEventSource:
         self.event_filter = list(event_filter or [])
         self.pull_timeout = pull_timeout
         self.channel_duration = channel_duration
-        self.backoff = tuple(backoff)
+        self.backoff = as_policy(backoff)
         self.on_state = on_state
         self._clock = clock
         self.state = SourceState.STOPPED
@@ -172,6 +176,7 @@ class TwoNEventSource:
         self._check_gap = False  # the next new event follows a catch-up
         self._final = False  # ended on an error no retry can fix (state stays DISABLED)
         self._seen: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
+        self._gen: AsyncGenerator[DeviceEvent, None] | None = None
 
     # -- state ----------------------------------------------------------------------------
     def _set_state(self, state: SourceState, reason: str = "") -> None:
@@ -276,8 +281,21 @@ class TwoNEventSource:
             raise ProtocolError("log/subscribe gave no channel id", host=self.device)
         return self.channel
 
-    async def __aiter__(self) -> AsyncIterator[DeviceEvent]:
-        failures = 0
+    def __aiter__(self) -> TwoNEventSource:
+        return self
+
+    async def __anext__(self) -> DeviceEvent:
+        if self._gen is None:
+            self._gen = self._run()
+        return await self._gen.__anext__()
+
+    async def aclose(self) -> None:
+        """End the stream (unsubscribes the channel)."""
+        if self._gen is not None:
+            await self._gen.aclose()
+
+    async def _run(self) -> AsyncGenerator[DeviceEvent, None]:
+        retry = self.backoff.start()  # this source owns its retries, the hub never repeats them
         self._final = False
         self._set_state(SourceState.CONNECTING)
         try:
@@ -295,11 +313,9 @@ class TwoNEventSource:
                         log.info("%s: event channel lost (%s); subscribing again",
                                  self.device, exc)
                         self.channel = None
-                        failures = 0
+                        retry.reset()
                         continue
-                    delay = self._delay(failures, exc)
-                    failures += 1
-                    await asyncio.sleep(delay)
+                    await asyncio.sleep(self._delay(retry, exc))
                     continue
                 except NotSupported as exc:
                     # The function is absent (error 1/2) or needs a licence (v2.11 error 5):
@@ -322,11 +338,9 @@ class TwoNEventSource:
                         await self._close(keep_state=True)
                         self.catch_ups += 1
                         self._check_gap = True
-                    delay = self._delay(failures, exc)
-                    failures += 1
-                    await asyncio.sleep(delay)
+                    await asyncio.sleep(self._delay(retry, exc))
                     continue
-                failures = 0
+                retry.reset()
                 self._set_state(SourceState.LIVE)
                 for raw in batch:
                     for event in self._decode(raw):
@@ -349,10 +363,10 @@ class TwoNEventSource:
                         self.device, type(exc).__name__, str(exc)[:80], self.skipped)
             return []
 
-    def _delay(self, failures: int, exc: DeviceError) -> float:
+    def _delay(self, retry: Backoff, exc: DeviceError) -> float:
         state = SourceState.DISABLED if isinstance(exc, _DISABLING) else SourceState.RETRYING
         self._set_state(state, str(exc))
-        return self.backoff[min(failures, len(self.backoff) - 1)]
+        return retry.next_delay()
 
     async def _close(self, *, keep_state: bool = False) -> None:
         channel, self.channel = self.channel, None

@@ -134,7 +134,7 @@ class SessionWatch(QObject):
         self.ctx.spawn(self._reconnect(session), owner=session.key, name="reconnect")
 
     async def _reconnect(self, session: DeviceSession) -> None:
-        session.backoff = self.ctx.manager.backoff_first
+        session.retry.reset()
         self.start_monitor(session)
         self.ctx.status(f"Reconnecting to {session.title}…")
 
