@@ -48,7 +48,7 @@ from ..core.errors import (
 )
 from ..core.events import SourceState
 from .decode import decode_executor, decode_rgb
-from .frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox
+from .frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox, NewestWins
 from .sources import FrameSource, PushesFrames, SourceFactory
 
 log = logging.getLogger("configurator.live.camera")
@@ -339,15 +339,16 @@ class _Job(Protocol):
 
 class _ThreadDelivery:
     """The :class:`~.streamthread.FrameSink` of one connection: decodes in the stream thread,
-    keeps only the newest decoded picture until the loop takes it (one wake-up per picture at
-    most, fewer when the loop is busy), and counts what was skipped."""
+    keeps only the newest decoded picture (:class:`~.frames.NewestWins`) until the loop takes
+    it (one wake-up per picture at most, fewer when the loop is busy), and counts what was
+    skipped."""
 
     def __init__(self, pipeline: CameraPipeline, source: FrameSource, inbox: LoopInbox) -> None:
         self._pipeline = pipeline
         self._source = source
         self._inbox = inbox
         self._lock = threading.Lock()
-        self._latest: tuple[np.ndarray, float, float] | None = None
+        self._latest: NewestWins[tuple[np.ndarray, float, float]] = NewestWins()
         self._received = self._dropped = self._errors = 0
         self._wake_pending = False
 
@@ -367,10 +368,8 @@ class _ThreadDelivery:
             self._dropped += skipped
             if picture is None:
                 self._errors += 1
-            else:
-                if self._latest is not None:
-                    self._dropped += 1  # decoded, but a newer one came before the loop took it
-                self._latest = picture
+            elif self._latest.put(picture):
+                self._dropped += 1  # decoded, but a newer one came before the loop took it
             if self._wake_pending:
                 return
             self._wake_pending = True
@@ -387,7 +386,7 @@ class _ThreadDelivery:
     # -- on the loop ----------------------------------------------------------------------
     def _deliver(self) -> None:
         with self._lock:
-            picture, self._latest = self._latest, None
+            picture = self._latest.take()
             received, dropped, errors = self._received, self._dropped, self._errors
             self._received = self._dropped = self._errors = 0
             self._wake_pending = False

@@ -1,8 +1,15 @@
-"""Frames between the stream reader and the decoder: a newest-frame-wins slot.
+"""Frames between the stream reader, the decoder and the event loop: newest frame wins.
 
-The reader never waits for the decoder: a frame that arrives while the previous one is still
-waiting to be decoded replaces it (counted in ``dropped``). Nothing can pile up, so a slow
-decoder or a busy GUI shows fewer frames but never falls behind real time.
+:class:`NewestWins` is the one newest-frame-wins holder of the camera: whoever produces never
+waits for whoever consumes; an item that arrives while the previous one is still waiting
+replaces it (counted in ``dropped``). Nothing can pile up, so a slow decoder or a busy GUI
+shows fewer frames but never falls behind real time. :class:`FrameSlot` is one for the reader
+task and the decoder task (an awaitable ``get``); the stream threads' deliveries to the loop
+use one too (:mod:`.camera`).
+
+:class:`LoopInbox` hands results from worker threads to the loop through a socket pair; how
+its socket is watched can be replaced (:func:`use_loop_watch`): the GUI installs a Qt one
+(``configurator/ui/live/loop_wakeup.py``). Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -58,38 +66,91 @@ class DecodedFrame:
         return self.pixels[..., 1:4]
 
 
-class FrameSlot:
-    """Holds at most one undecoded frame; ``put`` replaces it, ``get`` waits for one."""
+T = TypeVar("T")
+
+
+class NewestWins(Generic[T]):
+    """Holds at most one item; ``put`` replaces a waiting one (``dropped``), ``take`` empties.
+
+    Thread-safe: a stream thread may ``put`` while the loop takes."""
 
     def __init__(self) -> None:
-        self._frame: JpegFrame | None = None
-        self._ready = asyncio.Event()
+        self._lock = threading.Lock()
+        self._item: T | None = None
         self.received = 0
         self.dropped = 0
 
-    def put(self, frame: JpegFrame) -> None:
-        self.received += 1
-        if self._frame is not None:
-            self.dropped += 1
-        self._frame = frame
-        self._ready.set()
+    def put(self, item: T) -> bool:
+        """Keep ``item``; True when it replaced one that was still waiting (dropped)."""
+        with self._lock:
+            self.received += 1
+            replaced = self._item is not None
+            if replaced:
+                self.dropped += 1
+            self._item = item
+            return replaced
 
-    async def get(self) -> JpegFrame:
-        while self._frame is None:
-            self._ready.clear()
-            await self._ready.wait()
-        frame, self._frame = self._frame, None
-        self._ready.clear()
-        return frame
+    def take(self) -> T | None:
+        """The waiting item (None when there is none); the holder is empty afterwards."""
+        with self._lock:
+            item, self._item = self._item, None
+            return item
 
     def clear(self) -> None:
-        """Forget a pending frame (stream restarted); counts are kept."""
-        self._frame = None
-        self._ready.clear()
+        """Forget a waiting item; counts are kept."""
+        self.take()
 
     @property
     def pending(self) -> bool:
-        return self._frame is not None
+        """An item is waiting."""
+        return self._item is not None
+
+
+class FrameSlot(NewestWins[JpegFrame]):
+    """The reader task's newest frame for the decoder task: ``get`` waits for one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ready = asyncio.Event()
+
+    def put(self, frame: JpegFrame) -> bool:
+        """On the loop: keep ``frame`` (replacing a waiting one) and wake ``get``."""
+        replaced = super().put(frame)
+        self._ready.set()
+        return replaced
+
+    async def get(self) -> JpegFrame:
+        """The newest frame, waiting for one if none is there."""
+        while True:
+            frame = self.take()
+            if frame is not None:
+                self._ready.clear()
+                return frame
+            self._ready.clear()
+            await self._ready.wait()
+
+    def clear(self) -> None:
+        """Forget a pending frame (stream restarted); counts are kept."""
+        super().clear()
+        self._ready.clear()
+
+
+class Watch(Protocol):
+    """A running watch of a socket for readability (``close`` ends it)."""
+
+    def close(self) -> None:
+        """Stop watching; on the loop's thread."""
+
+
+WatchFactory = Callable[[asyncio.AbstractEventLoop, int, Callable[[], None]], "Watch | None"]
+_watch_factory: WatchFactory | None = None
+
+
+def use_loop_watch(factory: WatchFactory | None) -> None:
+    """How inboxes made from now on watch their socket: ``factory(loop, fd, callback)`` returns
+    a :class:`Watch`, or None to leave that loop to ``loop.add_reader`` (None: always)."""
+    global _watch_factory
+    _watch_factory = factory
 
 
 class LoopInbox:
@@ -120,9 +181,10 @@ class LoopInbox:
         self._writer.setblocking(False)
         self.wakeups = 0  # times the loop was woken (batches), for tests and diagnostics
         self.delivered = 0  # callbacks run on the loop
-        self._notifier = _qt_notifier(loop, self._reader.fileno(), self._drain)
+        factory = _watch_factory
+        self._watch = factory(loop, self._reader.fileno(), self._drain) if factory else None
         self._watched = True
-        if self._notifier is None:
+        if self._watch is None:
             try:
                 loop.add_reader(self._reader.fileno(), self._drain)
             except NotImplementedError:
@@ -187,19 +249,12 @@ class LoopInbox:
         if self._closed:
             return
         self._closed = True
-        if self._notifier is not None:
-            self._notifier.setEnabled(False)
-            _delete_qobject(self._notifier)  # now, on the loop's thread (see below)
-            self._notifier = None
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         elif self._watched and not self._loop.is_closed():
-            # qasync's QSocketNotifier sits in a reference cycle (its slot lambda holds it):
-            # left to the cyclic GC, it could be destroyed in whatever thread the GC runs
-            # in (a decoder thread) and crash Qt. Delete it here, on the loop's thread.
-            notifiers = getattr(self._loop, "_read_notifiers", None)
-            notifier = notifiers.get(self._reader.fileno()) if notifiers else None
             with contextlib.suppress(RuntimeError, ValueError, OSError):
                 self._loop.remove_reader(self._reader.fileno())
-            _delete_qobject(notifier)
         self._reader.close()
         self._writer.close()
         while True:  # drop results nobody will read (big pixel buffers)
@@ -207,35 +262,3 @@ class LoopInbox:
                 self._items.get_nowait()
             except queue.Empty:
                 break
-
-
-def _qt_notifier(loop: asyncio.AbstractEventLoop, fd: int,
-                 slot: Callable[[], None]) -> object | None:
-    """Under qasync, a QSocketNotifier of our own whose slot drains the inbox directly.
-
-    qasync's ``add_reader`` turns every readiness into a ``call_soon``, which it implements as a
-    one-shot Qt timer (start, timer event, kill) plus enabling and disabling the notifier: for
-    the camera that was a noticeable share of the loop's CPU per decoded picture. The inbox
-    drains its socket completely on every wake-up, so a level-triggered notifier without that
-    dance fires once per batch. None on other loops (plain asyncio uses ``add_reader``)."""
-    if not type(loop).__module__.startswith("qasync"):
-        return None
-    from PySide6.QtCore import QSocketNotifier
-
-    notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read)
-    notifier.activated.connect(slot)
-    notifier.setEnabled(True)
-    return notifier
-
-
-def _delete_qobject(obj: object) -> None:
-    """Destroy a Qt object's C++ side now (on this thread); its Python wrapper then stays
-    harmless whichever thread later frees it. Anything that is not a Qt object is left alone."""
-    if obj is None or type(obj).__module__.split(".")[0] not in ("PySide6", "shiboken6"):
-        return
-    try:
-        import shiboken6
-    except ImportError:  # pragma: no cover - PySide6 always brings shiboken6
-        return
-    if shiboken6.isValid(obj):
-        shiboken6.delete(obj)

@@ -36,12 +36,9 @@ from ..core.errors import (
 )
 from ..core.mjpeg import MjpegParser, boundary_from_content_type
 from ..core.transport import Transport, device_ssl_context, fingerprint, os_reason
-from .chunked import CUT_SHORT, Dechunker, MjpegBody
-from .httphead import parse_head
+from .httpwire import CUT_SHORT, MAX_HEAD, Dechunker, MjpegBody, parse_head
 from .streamthread import FrameSink, StreamThread
 from .tlsbio import TlsSession
-
-MAX_HEAD = 64 * 1024
 
 
 class NeedHttpx(Exception):

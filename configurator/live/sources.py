@@ -33,7 +33,7 @@ from ..core.errors import (
 )
 from ..core.mjpeg import MjpegParser, boundary_from_content_type, is_jpeg
 from ..core.transport import Credentials, Endpoint, Transport
-from .chunked import MjpegBody
+from .httpwire import MjpegBody
 from .mjpegstream import NeedHttpx, raw_capable, stream_raw
 from .streamthread import FrameSink
 

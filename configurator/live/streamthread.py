@@ -29,7 +29,7 @@ from typing import Protocol
 
 from ..core.errors import DeviceError, DeviceTimeout, ProtocolError, Unreachable
 from ..core.transport import os_reason
-from .chunked import CUT_SHORT, MjpegBody
+from .httpwire import CUT_SHORT, MjpegBody
 from .tlsbio import TlsSession
 
 READ_SIZE = 256 * 1024

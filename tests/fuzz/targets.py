@@ -24,8 +24,7 @@ from configurator.drivers.fcm5600.parsers import parse_page, parse_rows, unwrap
 from configurator.drivers.onetouch.protocol import parse_reply as onetouch_reply
 from configurator.drivers.twon.events import TwoNEventSource
 from configurator.drivers.twon.reply import explain_auth_failure, parse_json_reply
-from configurator.live.chunked import MjpegBody
-from configurator.live.httphead import parse_head
+from configurator.live.httpwire import MjpegBody, parse_head
 from configurator.services.site import Site
 
 TYPED = (ConfiguratorError,)

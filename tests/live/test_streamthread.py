@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from configurator.core.errors import DeviceError, DeviceTimeout, ProtocolError
 from configurator.core.mjpeg import MjpegParser
-from configurator.live.chunked import MjpegBody
+from configurator.live.httpwire import MjpegBody
 from configurator.live.streamthread import StreamThread
 
 BOUNDARY = b"frame"
