@@ -152,3 +152,25 @@ async def test_2n_source_that_cannot_connect_is_retried_by_one_loop_only(loopbac
     assert len(attempts) - 1 <= span / 0.05 + 1e-6  # one attempt per delay: a single loop
     assert state is SourceState.RETRYING and "cannot connect" in message, (state, message)
     assert SourceState.LIVE not in states
+
+
+async def test_closing_the_device_unsubscribes_a_stream_its_consumer_left(loopback) -> None:
+    """``configurator events --count 1`` stops iterating after one event: closing the device
+    ends the source and unsubscribes its channel while the connection is still open."""
+    sim, device = await open_pair(loopback())
+    try:
+        device.event_options = {"pull_timeout": 1, "backoff": (0.05,)}
+        stream = device.events()
+        waiting = asyncio.ensure_future(anext(stream))
+        while not sim.events.channels:
+            await asyncio.sleep(0.01)
+        sim.emit("KeyPressed", key="1")
+        first = await asyncio.wait_for(waiting, 10)
+        assert first.type == "KeyPressed" and len(sim.events.channels) == 1
+        await device.aclose()
+        assert sim.events.channels == {}
+        assert device.event_source is not None
+        assert device.event_source.state is SourceState.STOPPED
+    finally:
+        await device.aclose()
+        await sim.stop()

@@ -466,6 +466,14 @@ class TwoNDevice(Device):
 
     # -- events ---------------------------------------------------------------------------
     @override
+    async def aclose(self) -> None:
+        if self.event_source is not None:
+            # A consumer that stopped iterating (``break``) leaves its channel subscribed:
+            # unsubscribe now, while the connection is still open.
+            await self.event_source.aclose()
+        await super().aclose()
+
+    @override
     def events(self) -> AsyncIterator[DeviceEvent]:
         """The event stream: a :class:`TwoNEventSource` (it retries by itself and reports its
         state through ``on_state``; see ``event_stream``)."""

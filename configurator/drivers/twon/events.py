@@ -177,6 +177,7 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
         self._final = False  # ended on an error no retry can fix (state stays DISABLED)
         self._seen: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
         self._gen: AsyncGenerator[DeviceEvent, None] | None = None
+        self._inside = False  # a consumer awaits the next event right now
 
     # -- state ----------------------------------------------------------------------------
     def _set_state(self, state: SourceState, reason: str = "") -> None:
@@ -287,11 +288,16 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
     async def __anext__(self) -> DeviceEvent:
         if self._gen is None:
             self._gen = self._run()
-        return await self._gen.__anext__()
+        self._inside = True
+        try:
+            return await self._gen.__anext__()
+        finally:
+            self._inside = False
 
     async def aclose(self) -> None:
-        """End the stream (unsubscribes the channel)."""
-        if self._gen is not None:
+        """End the stream (unsubscribes the channel), unless a consumer is inside it right
+        now: that one ends it by being cancelled."""
+        if self._gen is not None and not self._inside:
             await self._gen.aclose()
 
     async def _run(self) -> AsyncGenerator[DeviceEvent, None]:
