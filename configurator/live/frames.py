@@ -8,7 +8,7 @@ task and the decoder task (an awaitable ``get``); the stream threads' deliveries
 use one too (:mod:`.camera`).
 
 :class:`LoopInbox` hands results from worker threads to the loop through a socket pair; how
-its socket is watched can be replaced (:func:`use_loop_watch`): the GUI installs a Qt one
+its socket is watched can be replaced (:func:`.wakeup.use_loop_watch`): the GUI installs a Qt one
 (``configurator/ui/live/loop_wakeup.py``). Nothing here imports Qt.
 """
 
@@ -21,10 +21,11 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 
+from . import wakeup
 from .decode import RGB_INDEX
 
 
@@ -135,24 +136,6 @@ class FrameSlot(NewestWins[JpegFrame]):
         self._ready.clear()
 
 
-class Watch(Protocol):
-    """A running watch of a socket for readability (``close`` ends it)."""
-
-    def close(self) -> None:
-        """Stop watching; on the loop's thread."""
-
-
-WatchFactory = Callable[[asyncio.AbstractEventLoop, int, Callable[[], None]], "Watch | None"]
-_watch_factory: WatchFactory | None = None
-
-
-def use_loop_watch(factory: WatchFactory | None) -> None:
-    """How inboxes made from now on watch their socket: ``factory(loop, fd, callback)`` returns
-    a :class:`Watch`, or None to leave that loop to ``loop.add_reader`` (None: always)."""
-    global _watch_factory
-    _watch_factory = factory
-
-
 class LoopInbox:
     """Hands results from worker threads to the event loop without any Qt call in the workers.
 
@@ -181,7 +164,7 @@ class LoopInbox:
         self._writer.setblocking(False)
         self.wakeups = 0  # times the loop was woken (batches), for tests and diagnostics
         self.delivered = 0  # callbacks run on the loop
-        factory = _watch_factory
+        factory = wakeup.current()
         self._watch = factory(loop, self._reader.fileno(), self._drain) if factory else None
         self._watched = True
         if self._watch is None:

@@ -8,7 +8,8 @@ import threading
 from pathlib import Path
 
 import configurator.live
-from configurator.live.frames import LoopInbox, NewestWins, use_loop_watch
+from configurator.live.frames import LoopInbox, NewestWins
+from configurator.live.wakeup import use_loop_watch
 
 LIVE = Path(configurator.live.__file__).parent
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QSocketNotifier
 
-from ...live import frames
+from ...live import wakeup
 
 
 class QtSocketWatch:
@@ -52,7 +52,7 @@ def qt_watch(loop: asyncio.AbstractEventLoop, fd: int,
 def install() -> None:
     """Make every :class:`~configurator.live.frames.LoopInbox` made from now on use
     :func:`qt_watch` (idempotent; the GUI calls it before any camera starts)."""
-    frames.use_loop_watch(qt_watch)
+    wakeup.use_loop_watch(qt_watch)
 
 
 __all__ = ["QtSocketWatch", "install", "qt_watch"]
