@@ -53,8 +53,9 @@ async def read_calllog(client: TwoNClient) -> list[dict[str, Any]]:
         if not isinstance(record, dict):
             continue
         row = {c.key: record.get(c.key) for c in CALLLOG_TABLE.columns if c.key in record}
-        if isinstance(row.get("date"), str):  # "2027-11-06T12:23:52Z" as a person reads it
-            row["date"] = row["date"].replace("T", " ").replace("Z", " UTC")
+        date = row.get("date")
+        if isinstance(date, str):  # "2027-11-06T12:23:52Z" as a person reads it
+            row["date"] = date.replace("T", " ").replace("Z", " UTC")
         if row.get("callType") not in _KNOWN:
             row["callType"] = str(row.get("callType", ""))
         rows.append(row)
