@@ -63,8 +63,22 @@ class DiscoveryControl(QObject):
             self.panel.addRequested.connect(
                 lambda devices: self.ctx.spawn(self.add_discovered_devices(devices),
                                                name="add discovered"))
+            self.panel.model.in_site = self._in_site
             self.dock.setWidget(self.panel)
         return self.panel
+
+    def _in_site(self, device: Any) -> bool:
+        """A found device is in the site when an entry has its MAC, its serial, or its
+        address and port."""
+        for entry in self.ctx.site.devices:
+            if device.mac and entry.mac and device.mac.lower() == entry.mac.lower():
+                return True
+            if device.serial and entry.serial == device.serial:
+                return True
+            if entry.address == device.address and (not device.port
+                                                    or entry.port == device.port):
+                return True
+        return False
 
     def set_discovery_defaults(self) -> None:
         """Demo mode: sweep the range and the ports of the devices in the site."""
@@ -97,11 +111,17 @@ class DiscoveryControl(QObject):
 
         added, errors = await add_discovered(devices, self.ask_discovered_credentials,
                                              self.add_device)
+        model = self.panel.model if self.panel is not None else None
+        for address in added:
+            if model is not None:
+                model.set_note(address, "added to the site")
         for line in errors:
-            self.ctx.live.note(line.partition(":")[0], line, Severity.WARNING,
-                               type_="AddFailed")
-        self.ctx.status(f"Added {len(added)} device(s)" + (f", {len(errors)} not added"
-                                                            if errors else ""))
+            address, _, reason = line.partition(": ")
+            if model is not None:  # the reason next to the device, not only in the log
+                model.set_note(address, reason)
+            self.ctx.live.note(address, line, Severity.WARNING, type_="AddFailed")
+        self.ctx.status(f"Added {len(added)} device(s)" + (
+            f", {len(errors)} not added (why: next to each in Discovery)" if errors else ""))
         return added
 
     async def aclose(self) -> None:

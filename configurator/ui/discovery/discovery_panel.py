@@ -60,7 +60,10 @@ COLUMNS: tuple[tuple[str, Callable[[DiscoveredDevice], str]], ...] = (
     ("Firmware", lambda d: d.firmware),
     ("Auth required", lambda d: "yes" if d.auth_required else ""),
     ("Found by", lambda d: ", ".join(str(f) for f in d.found_by)),
+    ("Port", lambda d: f"{d.scheme}:{d.port}" if d.scheme and d.port else
+     (str(d.port) if d.port else "")),
 )
+SITE_COLUMN = len(COLUMNS)  # "In this site": already there, or why adding it failed
 
 
 class ResultsModel(QAbstractTableModel):
@@ -69,23 +72,50 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[DiscoveredDevice] = []
+        # Set by the window: whether a found device is in the open site already.
+        self.in_site: Callable[[DiscoveredDevice], bool] = lambda device: False
+        self.notes: dict[str, str] = {}  # address -> the outcome of adding it
+
+    def set_note(self, address: str, note: str) -> None:
+        """Say next to the device what happened when it was added (or why not)."""
+        self.notes[address] = note
+        for row, device in enumerate(self._rows):
+            if device.address == address:
+                index = self.index(row, SITE_COLUMN)
+                self.dataChanged.emit(index, index)
+
+    def site_text(self, device: DiscoveredDevice) -> str:
+        note = self.notes.get(device.address)
+        if note:
+            return note
+        return "already added" if self.in_site(device) else ""
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + 1
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][0]
+            return "In this site" if section == SITE_COLUMN else COLUMNS[section][0]
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         device = self._rows[index.row()]
+        if index.column() == SITE_COLUMN:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return self.site_text(device)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                note = self.notes.get(device.address, "")
+                return QColor("#2e7d32" if not note or note.startswith("added")
+                              else "#c0392b")
+            if role == Qt.ItemDataRole.UserRole:
+                return device
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[index.column()][1](device)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -102,7 +132,7 @@ class ResultsModel(QAbstractTableModel):
         for row, known in enumerate(self._rows):
             if known.address == device.address or known.key == device.key:
                 self._rows[row] = device
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS)))
                 return row
         row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
