@@ -91,7 +91,7 @@ async def _firmware_shot(window: Any, work: Any, save: Any, out: Path) -> None:
     dialog.use_files(files)
     await dialog.make_plan()
     dialog.confirm.setText("install")
-    await save("19-firmware-plan", dialog)
+    await save("28-firmware-plan", dialog)
     dialog.close()
 
 
