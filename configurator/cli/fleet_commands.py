@@ -40,6 +40,10 @@ async def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         devices = await fleet.start()
     except OSError as exc:
+        if exc.errno == errno.EADDRNOTAVAIL:  # macOS: lo0 holds 127.0.0.1 only
+            raise InvalidValue(
+                f"this system has no loopback address {_where(exc)}: on macOS add one per "
+                "simulated device first (sudo ifconfig lo0 alias 127.0.50.1 up, ...)") from None
         if exc.errno != errno.EADDRINUSE:
             raise
         raise InvalidValue(f"a simulator address is already in use ({_where(exc)}): stop "

@@ -121,3 +121,21 @@ def test_one_variable_moves_every_directory(monkeypatch: pytest.MonkeyPatch,
     assert paths.config_dir() == tmp_path / "portable"
     assert paths.data_dir() == tmp_path / "portable" / "data"
     assert paths.log_dir() == tmp_path / "portable" / "logs"
+
+
+def test_simulate_without_the_loopback_address_is_one_line(monkeypatch, capsys) -> None:
+    """macOS has only 127.0.0.1 on lo0: binding 127.0.50.1 fails with EADDRNOTAVAIL."""
+    import errno
+
+    from configurator.cli import main
+    from configurator.simulators import fleet
+
+    async def no_such_address(self):
+        raise OSError(errno.EADDRNOTAVAIL, "error while attempting to bind on address "
+                      "('127.0.50.1', 80): can't assign requested address")
+
+    monkeypatch.setattr(fleet.Fleet, "start", no_such_address)
+    code = main(["simulate", "--first-address", "127.0.50.1", "--seconds", "1"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and "127.0.50.1:80" in err and "ifconfig lo0 alias" in err
