@@ -223,13 +223,21 @@ class OnetouchDevice(Device):
         return (
             _action("open_door", "Open door (relay trigger)",
                     ParamSpec("num", "Relay", Kind.ENUM, choices=doors, default=1),
-                    ParamSpec("mode", "Mode", Kind.ENUM, default=0,
-                              choices=(Choice(0, "Auto close"), Choice(1, "Manual"))),
-                    ParamSpec("level", "Level", Kind.ENUM, default=1,
-                              choices=(Choice(0, "NO - COM"), Choice(1, "NC - COM"))),
-                    ParamSpec("delay", "Delay", Kind.INT, 0, 65535, unit="s", default=0,
-                              help="0~65535 (Second); 0 = the relay's hold delay"),
-                    capability=Capability.RELAYS),
+                    ParamSpec("mode", "Closing", Kind.ENUM, default=0,
+                              choices=(Choice(0, "Auto close"), Choice(1, "Manual")),
+                              help="Auto close: the door locks again by itself after the "
+                                   "time below; Manual: it stays open until closed (the "
+                                   "API's Mode)."),
+                    ParamSpec("level", "Lock wiring", Kind.ENUM, default=1,
+                              choices=(Choice(0, "NO - COM"), Choice(1, "NC - COM")),
+                              help="The relay contacts the lock is wired to, as on the "
+                                   "relay page (the API's Level)."),
+                    ParamSpec("delay", "Open for", Kind.INT, 0, 65535, unit="s", default=0,
+                              help="0~65535 (Second); 0 = the relay's hold delay (the API's "
+                                   "Delay)."),
+                    capability=Capability.RELAYS,
+                    help="Opens the door on the chosen relay; the settings below are "
+                         "normally left as they are."),
             _action("dial", "Dial", ParamSpec("phone", "Number or address", required=True),
                     ParamSpec("display_name", "Display name", default=""),
                     capability=Capability.CALLS),

@@ -374,7 +374,10 @@ class TwoNDevice(Device):
             timeout = ParamSpec("timeout", "Release after", Kind.INT, minimum=1, maximum=86400,
                                 unit="s", help="Defines when the switch is released again.")
             out.append(ActionSpec("open_door", "Open door", (switch,), capability="switches",
-                                  help="Activate a monostable switch / toggle a bistable one."))
+                                  help="The door on the chosen switch opens for the switch's "
+                                       "set time, then locks again. (Technically: a "
+                                       "monostable switch is activated, a bistable one "
+                                       "toggled.)"))
             for action, label in (("on", "Switch on"), ("off", "Switch off"), ("hold", "Hold"),
                                   ("release", "Release"), ("lock", "Lock"),
                                   ("unlock", "Unlock")):
