@@ -70,10 +70,7 @@ def log_dir() -> Path:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write a file so a crash leaves either the old or the new content, never half."""
+    from .private_files import write_private
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the user's only
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        os.fchmod(fh.fileno(), 0o600)
-        fh.write(text)
-    os.replace(tmp, path)
+    write_private(path, text.encode("utf-8"))  # the user's only; portable (no fchmod on Windows)

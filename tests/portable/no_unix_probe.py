@@ -38,7 +38,7 @@ def block_unix() -> None:
     for attribute in ("poll", "epoll", "devpoll"):
         if hasattr(select, attribute):
             delattr(select, attribute)
-    for attribute in ("geteuid", "getuid", "fork", "getpgid", "killpg"):
+    for attribute in ("geteuid", "getuid", "fork", "getpgid", "killpg", "fchmod"):
         if hasattr(os, attribute):
             delattr(os, attribute)
     for name in [n for n in dir(signal) if n.startswith("SIG") and not n.startswith("SIG_")]:
@@ -93,7 +93,22 @@ async def discovery_on_fallback() -> dict[str, object]:
         "immediate_attempt": immediate,
         "neighbours": await neighbours.neighbour_table(),
         "default_ports": list(default_ports()),
+        "private_write": private_write(),
     }
+
+
+def private_write() -> str:
+    """Files with configuration are written without ``os.fchmod`` (Windows has none)."""
+    import tempfile
+    from pathlib import Path
+
+    from configurator.services.paths import atomic_write_text
+    from configurator.services.private_files import write_private
+
+    folder = Path(tempfile.mkdtemp())
+    write_private(folder / "backup.bin", b"config")
+    atomic_write_text(folder / "site.json", "{}")
+    return (folder / "backup.bin").read_text() + (folder / "site.json").read_text()
 
 
 def main() -> None:

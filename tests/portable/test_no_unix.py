@@ -45,3 +45,4 @@ def test_discovery_runs_on_the_fallback_path(report: dict) -> None:
     assert report["immediate_attempt"] in (None, True)
     assert isinstance(report["neighbours"], dict)
     assert report["default_ports"] == [8080, 8443]
+    assert report["private_write"] == "config{}"  # no os.fchmod on Windows
