@@ -9,6 +9,7 @@ import asyncio
 import os
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -257,7 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) > 1 or (args and args[0].startswith("-")):
         print(USAGE, file=sys.stderr if args[0] not in ("-h", "--help") else sys.stdout)
         return 0 if args[0] in ("-h", "--help") else 2
-    out = Path(args[0]) if args else DEFAULT_DIR
+    return run_offscreen(shoot, Path(args[0]) if args else DEFAULT_DIR)
+
+
+def run_offscreen(shots: Callable[[Path], Awaitable[list[Path]]], out: Path) -> int:
+    """Run a screenshot scenario offscreen on its own qasync loop; print the files."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("CONFIGURATOR_CONFIG_DIR", tempfile.mkdtemp(prefix="configurator-"))
     from PySide6.QtWidgets import QApplication
@@ -268,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        for path in loop.run_until_complete(shoot(out)):
+        for path in loop.run_until_complete(shots(out)):
             print(path)
     finally:
         loop.close()

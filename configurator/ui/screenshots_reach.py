@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-from .screenshots import DEFAULT_DIR, _find_session, _open, wait_online
+from .screenshots import DEFAULT_DIR, _find_session, _open, run_offscreen, wait_online
 
 
 def _welcome_picture(width: int, height: int) -> bytes:
@@ -92,22 +91,7 @@ async def shoot(out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    out = Path(args[0]) if args else DEFAULT_DIR
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("CONFIGURATOR_CONFIG_DIR", tempfile.mkdtemp(prefix="configurator-"))
-    from PySide6.QtWidgets import QApplication
-    from qasync import QEventLoop
-
-    app = QApplication.instance() or QApplication([])
-    app.setQuitOnLastWindowClosed(False)
-    loop = QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        for path in loop.run_until_complete(shoot(out)):
-            print(path)
-    finally:
-        loop.close()
-    return 0
+    return run_offscreen(shoot, Path(args[0]) if args else DEFAULT_DIR)
 
 
 if __name__ == "__main__":

@@ -8,13 +8,12 @@ key preview, the results of the apply, its audit events in the event log, and a 
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..screenshots import DEFAULT_DIR, wait_for, wait_online
+from ..screenshots import DEFAULT_DIR, run_offscreen, wait_for, wait_online
 
 HOLD_A = "Config.DoorSetting.RELAY.HoldDelayA"
 NAME_C = "Config.DoorSetting.RELAY.NameC"
@@ -97,22 +96,7 @@ async def _firmware_shot(window: Any, work: Any, save: Any, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    out = Path(args[0]) if args else DEFAULT_DIR
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("CONFIGURATOR_CONFIG_DIR", tempfile.mkdtemp(prefix="configurator-"))
-    from PySide6.QtWidgets import QApplication
-    from qasync import QEventLoop
-
-    app = QApplication.instance() or QApplication([])
-    app.setQuitOnLastWindowClosed(False)
-    loop = QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        for path in loop.run_until_complete(shoot(out)):
-            print(path)
-    finally:
-        loop.close()
-    return 0
+    return run_offscreen(shoot, Path(args[0]) if args else DEFAULT_DIR)
 
 
 if __name__ == "__main__":
