@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from .errors import (
@@ -342,6 +343,18 @@ class RowWriter:
     def refuse(self, op: str, key: Any, message: str) -> None:
         """A row refused before anything was sent (invalid, unknown key)."""
         self.results.append(RowResult(op, key, False, message))
+
+    async def delete_each(self, keys: Sequence[Any],
+                          delete: Callable[[int], Awaitable[Any]]) -> None:
+        """Delete rows keyed by a record id, one request each (one missing record does not
+        fail the others); a key that is not a number is refused without a request."""
+        for key in keys:
+            try:
+                record_id = int(key)
+            except (TypeError, ValueError):
+                self.refuse("del", key, f"{key!r} is not a record id")
+                continue
+            await self.row("del", record_id, partial(delete, record_id))
 
 
 def _found_key(key: Any, key_of: Callable[[T], Any] | None, answer: T) -> Any:

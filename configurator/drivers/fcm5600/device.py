@@ -255,7 +255,7 @@ class FcmDevice(Device):
         return rid
 
     async def _delete_forwards(self, writer: RowWriter, keys: Sequence[Any]) -> None:
-        await _delete_each(writer, keys, self.client.delete_call_forwards)
+        await writer.delete_each(keys, lambda rid: self.client.delete_call_forwards([rid]))
 
     # wake-up calls
     async def _add_wakeup(self, row: Mapping[str, Any]) -> None:
@@ -273,7 +273,7 @@ class FcmDevice(Device):
         return rid
 
     async def _delete_wakeups(self, writer: RowWriter, keys: Sequence[Any]) -> None:
-        await _delete_each(writer, keys, self.client.delete_wakeup_calls)
+        await writer.delete_each(keys, lambda rid: self.client.delete_wakeup_calls([rid]))
 
     # phonebook
     async def _add_contact(self, row: Mapping[str, Any]) -> None:
@@ -286,7 +286,7 @@ class FcmDevice(Device):
         return rid
 
     async def _delete_contacts(self, writer: RowWriter, keys: Sequence[Any]) -> None:
-        await _delete_each(writer, keys, self.client.delete_contacts)
+        await writer.delete_each(keys, lambda rid: self.client.delete_contacts([rid]))
 
     # -- actions --------------------------------------------------------------------------
     @override
@@ -434,18 +434,6 @@ async def _find(rows: AsyncIterator[dict[str, Any]], rid: int, what: str) -> dic
         if row.get("id") == rid:
             return row
     raise Rejected(f"{what} record {rid} does not exist")
-
-
-async def _delete_each(writer: RowWriter, keys: Sequence[Any],
-                       delete: Callable[[Sequence[int]], Awaitable[Any]]) -> None:
-    """One delete call per record, so one missing record does not fail the others."""
-    for key in keys:
-        try:
-            rid = int(key)
-        except (TypeError, ValueError):
-            writer.refuse("del", key, f"{key!r} is not a record id")
-            continue
-        await writer.row("del", key, partial(delete, [rid]))
 
 
 async def _write_row(spec: TableSpec, row: Mapping[str, Any], op: str, runner: RowOp) -> Any:

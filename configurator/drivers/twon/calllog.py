@@ -9,7 +9,6 @@ without ``id`` deletes every record (the document names "all" but shows no reque
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from ...core.device import Capability, RowResult
@@ -65,13 +64,7 @@ async def read_calllog(client: TwoNClient) -> list[dict[str, Any]]:
 async def delete_records(client: TwoNClient, keys: Sequence[Any]) -> list[RowResult]:
     """Delete records one by one (the function takes one ``id``)."""
     writer = RowWriter()
-    for key in keys:
-        try:
-            record_id = int(key)
-        except (TypeError, ValueError):
-            writer.refuse("del", key, f"{key!r} is not a call log record id")
-            continue
-        await writer.row("del", record_id, partial(client.calllog_delete, record_id))
+    await writer.delete_each(keys, client.calllog_delete)
     return writer.results
 
 
