@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..core.errors import (
     AuthError,
     CertificateMismatch,
@@ -40,3 +42,17 @@ def user_message(exc: BaseException, address: str = "") -> str:
     if isinstance(exc, ConfiguratorError):
         return str(exc) if exc.host else f"{where}: {exc.message}"
     return f"{where}: internal error ({type(exc).__name__}: {exc})"
+
+
+# A device's own code at the end of a message: "[2N error 12]", "(Ret -1)".
+_CODE = re.compile(r"\s*(\[[^\]]*error[^\]]*\]|\(Ret -?\d+\))\s*$")
+
+
+def words_and_code(text: str) -> tuple[str, str]:
+    """A message in words for the person, and the device's code apart for the details
+    (a tooltip): ``"x: invalid value [2N error 12]"`` -> ``("x: invalid value",
+    "2N error 12")``."""
+    match = _CODE.search(text)
+    if match is None:
+        return text, ""
+    return text[:match.start()].rstrip(), match.group(1).strip("[]() ")

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from .messages import words_and_code
+
 _STYLES = {
     "info": ("#e8f1fa", "#1b4f72", "#aed6f1"),
     "success": ("#e9f7ef", "#1d6b33", "#a9dfbf"),
@@ -37,7 +39,10 @@ class Banner(QLabel):
         self.holds = holds
         self.setStyleSheet(f"QLabel {{ background: {background}; color: {foreground}; "
                            f"border: 1px solid {border}; border-radius: 4px; padding: 6px; }}")
-        self.setText(text)
+        # The device's own code ("[2N error 12]", "(Ret -1)") is a detail: in the tooltip.
+        words, code = words_and_code(text)
+        self.setText(words)
+        self.setToolTip(f"Device code: {code}" if code else "")
         self.show()
 
     def info(self, text: str) -> None:

@@ -139,3 +139,19 @@ def test_directory_columns_have_titles_in_words(qtbot, qloop, loopback):
             await close(window, [sim])
 
     qloop.run_until_complete(scenario())
+
+
+def test_a_device_code_goes_to_the_tooltip(qtbot):
+    from configurator.ui.widgets import Banner
+
+    banner = Banner()
+    qtbot.addWidget(banner)
+    banner.error("Firmware not accepted: firmware: invalid parameter value (parameter "
+                 "'blob-fw') [2N error 12]")
+    assert banner.text() == ("Firmware not accepted: firmware: invalid parameter value "
+                             "(parameter 'blob-fw')")
+    assert banner.toolTip() == "Device code: 2N error 12"
+    banner.error("1 change(s) applied, 1 failed: refused by the device (Ret -1)")
+    assert banner.text().endswith("refused by the device") and "Ret -1" in banner.toolTip()
+    banner.success("Applied 2 setting(s); all verified.")
+    assert banner.toolTip() == ""
