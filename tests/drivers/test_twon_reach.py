@@ -176,3 +176,21 @@ async def test_licence_plate_report_and_one_user_lookup(loopback) -> None:
         seen = [e for e in sim.events.history if e.get("event") == "LicensePlateRecognized"]
         assert seen and seen[-1]["params"]["plateText"] == "1AB2345"
         assert seen[-1]["params"]["ap"] == 1
+
+
+def test_audio_test_is_offered_from_the_firmware_that_has_it() -> None:
+    from configurator.core.device import DeviceInfo
+    from configurator.drivers.twon.device import firmware_at_least
+
+    assert not firmware_at_least(DeviceInfo(vendor="2N", model="Vario", firmware="2.11.0.19.2"),
+                                 (2, 14))
+    assert firmware_at_least(DeviceInfo(vendor="2N", model="Verso", firmware="2.38.0.52.4"),
+                             (2, 14))
+    assert firmware_at_least(None, (2, 14))  # unknown: nothing hidden by a guess
+
+
+async def test_helios_211_offers_no_audio_test(loopback) -> None:
+    async with simulator(loopback(), model="vario") as sim, device_for(sim) as device:
+        await device.read_info()
+        await device.capabilities()
+        assert "audio_test" not in {a.id for a in device.actions()}

@@ -402,7 +402,10 @@ class TwoNDevice(Device):
                     choices=tuple(Choice(r, r.capitalize()) for r in HANGUP_REASONS))),
                     capability="calls"),
             ]
-        if Capability.AUDIO in caps or not self.detected.has_system_caps:
+        # Without system/caps (firmware before v2.29) the audio test is offered from v2.14,
+        # where the document introduces audio/test (Helios IP v2.11 has none).
+        if Capability.AUDIO in caps or (not self.detected.has_system_caps
+                                        and firmware_at_least(self.info, (2, 14))):
             out.append(ActionSpec("audio_test", "Audio test", capability="audio",
                                   help="Test of the built-in microphone and speaker; the "
                                        "result arrives as an AudioLoopTest event."))
@@ -678,3 +681,13 @@ def _int_arg(text: str | None) -> int | None:
 
 
 __all__ = ["ConfiguratorError", "TwoNDevice", "info_from_result"]
+
+
+def firmware_at_least(info: DeviceInfo | None, version: tuple[int, int]) -> bool:
+    """Whether the firmware (``2.11.0.19.2``) is at least ``version`` (major, minor); an
+    unknown or unreadable version counts as new enough (nothing is hidden by a guess)."""
+    parts = (info.firmware if info else "").split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) >= version
+    except (IndexError, ValueError):
+        return True
