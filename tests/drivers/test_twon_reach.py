@@ -194,3 +194,27 @@ async def test_helios_211_offers_no_audio_test(loopback) -> None:
         await device.read_info()
         await device.capabilities()
         assert "audio_test" not in {a.id for a in device.actions()}
+
+
+async def test_live_capture_with_its_statistics_and_stop(loopback) -> None:
+    import asyncio
+
+    from configurator.drivers.twon.capture import download_live
+
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        assert "live-capture" in {f.id for f in device.files()}
+        assert (await device.read_page("status"))["pcap.live.running"] is False
+        content, _ = await download_live(device.client, 1)  # the device ends it after 1 s
+        assert content[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4")
+        running = asyncio.ensure_future(download_live(device.client, 600))
+        for _ in range(100):
+            values = await device.read_page("status")
+            if values["pcap.live.running"] and values["pcap.live.packetsSent"]:
+                break
+            await asyncio.sleep(0.05)
+        assert values["pcap.live.running"] is True and values["pcap.live.bytesSent"] > 0
+        assert await device.run_action("pcap_live_stop", {}) == "live capture stopped"
+        content, _ = await asyncio.wait_for(running, 5)  # ended by the stop, not by 600 s
+        assert content[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4")
+        assert (await device.read_page("status"))["pcap.live.running"] is False

@@ -42,7 +42,7 @@ from ...core.write import RowWriter, send_each
 from . import specs
 from .calllog import CALLLOG_TABLE, clear_calllog, delete_records, read_calllog
 from .caps import DetectedCaps, detect
-from .capture import CAPTURE_FILE, download_capture
+from .capture import CAPTURE_FILE, LIVE_FILE, download_capture, download_live
 from .client import HANGUP_REASONS, TwoNClient
 from .events import TwoNEventSource
 from .functions import Body, Reply, function
@@ -133,7 +133,7 @@ class TwoNDevice(Device):
         if self.detected is None:
             return ()
         found = self.detected
-        out = [status_page(found.ports)]
+        out = [status_page(found.ports, Capability.PCAP in found.capabilities)]
         if found.switches:
             out.append(specs.switch_page(found.switches))
         if "time" in self.extra_pages:
@@ -158,7 +158,9 @@ class TwoNDevice(Device):
         return {spec.key: values.get(spec.key) for spec in page.params}
 
     async def _read_status(self) -> dict[str, Any]:
-        return await read_status(self.client, with_ports=bool(self._caps().ports))
+        found = self._caps()
+        return await read_status(self.client, with_ports=bool(found.ports),
+                                 with_capture=Capability.PCAP in found.capabilities)
 
     async def _read_switches(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -349,7 +351,8 @@ class TwoNDevice(Device):
     def files(self) -> Sequence[DeviceFile]:
         """The packet capture, where the device has one."""
         found = self.detected
-        return [CAPTURE_FILE] if found and Capability.PCAP in found.capabilities else []
+        pcap = found is not None and Capability.PCAP in found.capabilities
+        return [CAPTURE_FILE, LIVE_FILE] if pcap else []
 
     async def download(self, file_id: str) -> tuple[bytes, str]:
         """One of :meth:`files`."""
@@ -357,6 +360,8 @@ class TwoNDevice(Device):
             find_file(self.files(), file_id)
         except KeyError as exc:
             raise NotSupported(exc.args[0], host=self.host) from None
+        if file_id == LIVE_FILE.id:
+            return await download_live(self.client)
         return await download_capture(self.client)
 
     # -- actions --------------------------------------------------------------------------

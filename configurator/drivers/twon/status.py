@@ -16,8 +16,9 @@ def _ro(key: str, label: str, kind: Kind = Kind.STRING, **extra: Any) -> ParamSp
     return ParamSpec(key, label, kind, read_only=True, category=Category.STATUS, **extra)
 
 
-def status_page(ports: Sequence[Mapping[str, Any]]) -> SettingsPage:
-    """System time and up time, then one line per input/output with its state."""
+def status_page(ports: Sequence[Mapping[str, Any]], with_capture: bool = False) -> SettingsPage:
+    """System time and up time, one line per input/output with its state, and the live
+    capture's figures where the device has packet capture."""
     params = [
         _ro("status.systemTime", "Device time", Kind.DATETIME, group="System",
             help="The device's clock (system/status)."),
@@ -32,11 +33,19 @@ def status_page(ports: Sequence[Mapping[str, Any]]) -> SettingsPage:
         params.append(_ro(f"io.{name}.state", f"{kind} {name}", Kind.BOOL,
                           group="Inputs and outputs",
                           help=f"{kind} state: on (1) or off (0) (io/status)."))
+    if with_capture:
+        params += [
+            _ro("pcap.live.running", "Live capture running", Kind.BOOL, group="Packet capture",
+                help="A chunked live capture is running (pcap/live/stats)."),
+            _ro("pcap.live.bytesSent", "Sent", Kind.INT, unit="bytes", group="Packet capture"),
+            _ro("pcap.live.packetsSent", "Packets sent", Kind.INT, group="Packet capture"),
+        ]
     return SettingsPage("status", "Status", tuple(params), capability=str(Capability.SYSTEM),
                         help="What the device reports now; press Reload to read it again.")
 
 
-async def read_status(client: TwoNClient, with_ports: bool) -> dict[str, Any]:
+async def read_status(client: TwoNClient, with_ports: bool,
+                      with_capture: bool = False) -> dict[str, Any]:
     """Values of :func:`status_page`."""
     system = await client.system_status()
     values: dict[str, Any] = {"status.systemTime": system.get("systemTime"),
@@ -44,6 +53,10 @@ async def read_status(client: TwoNClient, with_ports: bool) -> dict[str, Any]:
     if with_ports:
         for port in await client.io_status():
             values[f"io.{port.get('port')}.state"] = bool(port.get("state"))
+    if with_capture:
+        live = await client.pcap_live_stats()
+        values.update({f"pcap.live.{k}": live.get(k)
+                       for k in ("running", "bytesSent", "packetsSent")})
     return values
 
 
