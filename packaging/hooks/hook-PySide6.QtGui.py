@@ -6,7 +6,7 @@ import sys
 from PyInstaller.utils.hooks.qt import add_qt6_dependencies
 
 sys.path.insert(0, os.path.dirname(__file__))
-from qt_selection import kept  # noqa: E402
+from qt_selection import kept
 
 hiddenimports, binaries, datas = add_qt6_dependencies(__file__)
 binaries = [entry for entry in binaries if kept(entry[0]) and kept(entry[1])]
