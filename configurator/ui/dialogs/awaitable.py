@@ -7,7 +7,7 @@ here is opened with ``open()`` and awaited through :func:`run_dialog`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +124,15 @@ class DiffDialog(QDialog):
         self.resize(640, min(160 + 30 * n, 520))
 
 
+def ok_cancel(dialog: QDialog, accept: Callable[[], None]) -> QDialogButtonBox:
+    """OK and Cancel for a dialog whose OK runs ``accept`` (which may refuse to close)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class ConfirmDialog(QDialog):
     """Confirmation of a dangerous action; optionally the user must type a phrase."""
 
@@ -170,11 +179,7 @@ class ArgsDialog(QDialog):
         self.error.setStyleSheet("color: #c0392b")
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self._accept))
         self.setMinimumWidth(420)
 
     def _accept(self) -> None:

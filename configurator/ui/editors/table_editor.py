@@ -14,7 +14,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -33,7 +32,7 @@ from ...core.device import Device
 from ...core.errors import ConfiguratorError, InvalidValue
 from ...core.params import Category, TableOp, TableSpec
 from ...services.site_ops.results import RowChange
-from ..dialogs.awaitable import Asker, QtAsker, file_filter, run_dialog, size_text
+from ..dialogs.awaitable import Asker, QtAsker, file_filter, ok_cancel, run_dialog, size_text
 from ..icons import icon
 from ..widgets import Banner
 from .context import EditorContext
@@ -72,11 +71,7 @@ class RowDialog(QDialog):
         self.error.setText(" ")
         self.error.hide()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, self._accept))
         self.setMinimumWidth(460)
         available = self.screen().availableGeometry().height() if self.screen() else 900
         wanted = self.form.sizeHint().height() + 120
