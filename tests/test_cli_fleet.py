@@ -236,6 +236,18 @@ def test_recordings_listed_and_downloaded_user_only(fleet, capsys, tmp_path) -> 
     assert saved.stat().st_mode & 0o777 == 0o600  # a call is personal data
 
 
+def test_recordings_narrowed_by_call_type(fleet, capsys) -> None:
+    pbx = fleet["fcm5600"][0]  # its seeded conference recording is of an outgoing call
+    code, out, err = run(capsys, "recordings", *target(pbx), "--kind", "conference",
+                         "--type", "outgoing", "--json")
+    assert code == 0, err
+    assert [row["callType"] for row in _listed(out)] == ["outgoing"]
+    code, out, err = run(capsys, "recordings", *target(pbx), "--kind", "conference",
+                         "--type", "internal")
+    assert code == 0, err
+    assert "no recordings match" in out
+
+
 def test_recordings_refused_on_a_device_without_them(fleet, capsys) -> None:
     code, _, err = run(capsys, "recordings", *target(fleet["2n"][0]))
     assert code == 1 and "no call recordings" in err and err.count("\n") == 1

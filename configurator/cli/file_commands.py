@@ -12,18 +12,10 @@ from typing import Any
 
 from ..core.downloads import OffersFiles
 from ..core.errors import InvalidValue, NotSupported
-from ..core.recordings import CallRecordings
+from ..core.recordings import CallRecordings, safe_file_name
 from .common import emit_json, opened_device, print_table, write_output
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
-
-
-def safe_file_name(play_url: str) -> str:
-    """A file name for a recording from its ``playUrl``: the last path element, with anything
-    that is not a plain file-name character replaced (the name comes from the device)."""
-    name = _UNSAFE.sub("_", play_url.rstrip("/").rsplit("/", 1)[-1]).lstrip(".")
-    return name or "recording"
 
 
 async def cmd_recordings(args: argparse.Namespace) -> int:
@@ -38,7 +30,7 @@ async def cmd_recordings(args: argparse.Namespace) -> int:
             raise NotSupported("this device keeps no call recordings (FCM5600 PBX only)")
         rows = await device.recordings(
             args.kind, extension=args.extension or "", date_from=args.date_from or "",
-            date_to=args.date_to or "")
+            date_to=args.date_to or "", call_type=args.type)
         for row in rows:
             if out_dir is not None and row.get("playUrl"):
                 content = await device.download_recording(str(row["playUrl"]))

@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extension", help="only calls from or to this extension")
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day")
+    p.add_argument("--type", choices=("all", "incoming", "outgoing", "internal"), default="all",
+                   help="only calls of this type")
     p.add_argument("--out", help="download each recording into this folder")
 
     p = sub.add_parser("download", help="the device's logs and packet captures: download HOST "

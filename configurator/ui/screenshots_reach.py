@@ -1,5 +1,6 @@
 """Screenshots of the pages that bring more of the vendor documents within reach (issue 15):
-the 2N status, call log, bank holidays and display picture, and the files a device offers.
+the 2N status, call log, bank holidays and display picture, the files a device offers and the
+FCM5600's call recordings.
 
 ``python -m configurator.ui.screenshots_reach [OUTDIR]`` (default: resources/screenshots),
 offscreen, on the demo fleet; numbered after the window's own set (23-).
@@ -12,6 +13,7 @@ import io
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .screenshots import DEFAULT_DIR, _find_session, _open, run_offscreen, wait_online
 
@@ -50,6 +52,7 @@ async def shoot(out: Path) -> list[Path]:
         verso = _find_session(window, "2n", "verso")
         style = _find_session(window, "2n", "style")
         onetouch = _find_session(window, "onetouch")
+        pbx = _find_session(window, "fcm")
         if verso is not None and verso.device is not None:
             await _open(window, verso, "system")
             await save("23-2n-status")
@@ -83,10 +86,27 @@ async def shoot(out: Path) -> list[Path]:
         if onetouch is not None:
             await _open(window, onetouch, "maintenance")
             await save("27-device-files")
+        if pbx is not None and pbx.device is not None:
+            await _recordings_shot(window, pbx, save)
     finally:
         window.close()
         await window.wait_closed()
     return saved
+
+
+async def _recordings_shot(window: Any, pbx: Any, save: Any) -> None:
+    """Call log → Recordings on the PBX after a few recorded calls, one row selected."""
+    for callee in ("101", "0612345678", "101"):
+        await pbx.device.run_action("dial", {"src": "100", "dest": callee})
+        await asyncio.sleep(1.2)
+        await pbx.device.run_action("hangup", {"extensions": "100"})
+    view = await _open(window, pbx, "calllog")
+    if view is None or view.recordings is None:
+        return
+    view.tabs.setCurrentWidget(view.recordings)
+    await view.recordings.search()
+    view.recordings.table.selectRow(1)
+    await save("29-fcm-recordings")
 
 
 def main(argv: list[str] | None = None) -> int:

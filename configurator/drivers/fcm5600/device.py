@@ -28,6 +28,7 @@ from ...core.errors import (
 )
 from ...core.events import DeviceEvent
 from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
+from ...core.recordings import CALL_TYPES
 from ...core.transport import Transport
 from ...core.write import RowWriter
 from . import specs
@@ -353,10 +354,15 @@ class FcmDevice(Device):
 
     # -- recordings -----------------------------------------------------------------------
     async def recordings(self, kind: str = "general", *, extension: str = "",
-                         date_from: str = "", date_to: str = "") -> list[dict[str, Any]]:
+                         date_from: str = "", date_to: str = "",
+                         call_type: str = "all") -> list[dict[str, Any]]:
         """Recordings of ``kind`` (general, conference, onetouch), newest first, optionally
-        of calls from or to ``extension`` and between two dates (``yyyy-MM-dd``)."""
-        dates = {"from": date_from, "to": date_to}
+        of calls from or to ``extension``, between two dates (``yyyy-MM-dd``) and of one call
+        type (all, incoming, outgoing, internal)."""
+        if call_type not in CALL_TYPES:
+            raise InvalidValue(f"call type must be one of {', '.join(CALL_TYPES)}, "
+                               f"not {call_type!r}")
+        dates = {"from": date_from, "to": date_to, "type": call_type}
         searches = [{**dates, "src": extension}, {**dates, "dest": extension}] if extension \
             else [dates]
         found: dict[Any, dict[str, Any]] = {}

@@ -16,6 +16,8 @@ Test hooks (drive the PBX from outside):
     sim.expire_tokens()              every issued token expires now (next request -> 401)
     sim.state                        the :class:`PbxState` (extensions, calls, logs, files...)
     sim.requests                     list of (method, path) served, for tests
+    sim.downloads_held               an ``asyncio.Event`` (or None): recording downloads wait
+                                     until it is set (a slow PBX, for Cancel tests)
 
 Wire behaviour: replies ``{"code":0,"message":"OK","data":...}``; a bad parameter or a missing
 record answers HTTP 400 ``{"code":400,"message":...,"data":null}``; no or an expired token
@@ -24,6 +26,7 @@ answers HTTP 401. Login details: :data:`.document.LOGIN` (the simulator's own re
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import secrets
@@ -64,6 +67,7 @@ class FcmSimulator(SimulatedDevice):
         self.tokens: dict[str, float] = {}  # token -> expiry (monotonic)
         self.requests: list[tuple[str, str]] = []
         self.logins = 0
+        self.downloads_held: asyncio.Event | None = None
         seed(self.state)
 
     # -- hooks ----------------------------------------------------------------------------
@@ -164,6 +168,8 @@ class FcmSimulator(SimulatedDevice):
         data = self.state.files.get(request.path)
         if data is None:
             return _error(400, "record does not exist")
+        if self.downloads_held is not None:
+            await self.downloads_held.wait()
         name = request.path.rsplit("/", 1)[-1]
         return web.Response(body=data, content_type="audio/x-wav",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})

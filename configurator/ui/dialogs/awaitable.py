@@ -219,6 +219,10 @@ class Asker:
                       phrase: str = "", ok_text: str = "Continue") -> bool:
         raise NotImplementedError
 
+    async def folder_path(self, parent: QWidget | None, title: str) -> str:
+        """An existing folder to write several files into ("" when cancelled)."""
+        raise NotImplementedError
+
 
 class QtAsker(Asker):
     async def open_path(self, parent, title, name_filter):
@@ -241,6 +245,12 @@ class QtAsker(Asker):
     async def confirm(self, parent, title, text, *, phrase="", ok_text="Continue"):
         dialog = ConfirmDialog(title, text, phrase=phrase, ok_text=ok_text, parent=parent)
         return await run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    async def folder_path(self, parent, title):
+        dialog = QFileDialog(parent, title)
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        return _chosen(dialog) if await run_dialog(dialog) == QDialog.DialogCode.Accepted else ""
 
 
 def _chosen(dialog: QFileDialog) -> str:

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
 from ...core.device import ActionSpec, Capability
 from ...core.downloads import OffersFiles
 from ...core.pictures import ShowsPictures
+from ...core.recordings import CallRecordings
 from ..devices.capability_nodes import CapabilityNode
 from ..icons import icon
 from ..maintenance.maintenance_page import MaintenancePanel
 from .context import EditorContext
 from .picture_panel import PicturePanel
+from .recordings_panel import RecordingsPanel
 from .settings_form import PageForm
 from .table_editor import TableEditor
 
@@ -75,6 +77,10 @@ class CapabilityView(QWidget):
                 and device.screens()):
             self.picture = PicturePanel(ctx, device, self)
             self.tabs.addTab(self.picture, "Picture")
+        self.recordings: RecordingsPanel | None = None
+        if node.capability == Capability.CALLLOG and isinstance(device, CallRecordings):
+            self.recordings = RecordingsPanel(ctx, device, self)
+            self.tabs.addTab(self.recordings, self.tr("Recordings"))
         if node.capability == Capability.MAINTENANCE and device is not None:
             files = device.files() if isinstance(device, OffersFiles) else ()
             self.maintenance = MaintenancePanel(ctx, device.maintenance(), self, files=files)
