@@ -133,7 +133,10 @@ async def run(demo: bool, site: str | None) -> int:
             await start_demo(window)
         except Exception as exc:  # a simulator that cannot start must not kill the GUI
             log.error("demo fleet failed to start: %s", exc)
-            window.status(f"Demo fleet failed to start: {exc}")
+            from .ui.i18n import translate
+
+            window.status(translate("app", "Demo fleet failed to start: {error}").format(
+                error=exc))
         else:
             await log_when_online(window)
     elif site:
@@ -178,6 +181,9 @@ def main(demo: bool = False, site: str | None = None) -> int:
     from .ui.icons import application_icon
 
     app.setWindowIcon(application_icon())
+    from .ui.i18n import install_translator
+
+    install_translator()  # the system locale's catalogue, when one exists (parented to app)
     app.setDesktopFileName("configurator")  # Wayland/X11 match it to configurator.desktop
     app.setQuitOnLastWindowClosed(False)
     loop = QEventLoop(app)

@@ -4,6 +4,7 @@
     python3 -m configurator.bootstrap test     # environment + type check + every test
     python3 -m configurator.bootstrap setup    # environment (with the test tools) only
     python3 -m configurator.bootstrap package  # environment + a bundle for this system in dist/
+    python3 -m configurator.bootstrap i18n     # environment + resources/i18n/configurator_en.ts
 
 Standard library only: this runs before anything is installed. It
 1. creates ``.venv`` (when Debian's python3 lacks ensurepip, it creates the venv without pip and
@@ -294,8 +295,8 @@ def build_bundle() -> int:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     mode = args.pop(0) if args else "demo"
-    if mode not in ("demo", "test", "setup", "package"):
-        print("usage: python3 -m configurator.bootstrap [demo|test|setup|package] "
+    if mode not in ("demo", "test", "setup", "package", "i18n"):
+        print("usage: python3 -m configurator.bootstrap [demo|test|setup|package|i18n] "
               "[extra arguments]", file=sys.stderr)
         return 2
     try:
@@ -323,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     if mode == "setup":
         say(f"ready: {configurator}")
         return 0
+    if mode == "i18n":  # the translation catalogue, with Qt's lupdate (ui/catalogue.py)
+        return run_child([str(PY), "-m", "configurator.ui.catalogue", *args])
     if mode == "demo":
         if not has_display():
             say("no display found: starting the simulated demo fleet only (Ctrl-C stops it)")

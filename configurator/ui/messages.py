@@ -16,32 +16,41 @@ from ..core.errors import (
     ProtocolError,
     Unreachable,
 )
+from .i18n import translate
 
 
 def user_message(exc: BaseException, address: str = "") -> str:
-    where = address or getattr(exc, "host", "") or "the device"
+    where = address or getattr(exc, "host", "") or translate("messages", "the device")
     if isinstance(exc, PermissionDenied):
-        return f"{where}: the account has no permission for this ({exc.message})."
+        return translate("messages", "{where}: the account has no permission for this "
+                         "({reason}).").format(where=where, reason=exc.message)
     if isinstance(exc, AuthError):
-        return f"{where}: wrong user name or password ({exc.message})."
+        return translate("messages", "{where}: wrong user name or password ({reason}).").format(
+            where=where, reason=exc.message)
     if isinstance(exc, DeviceTimeout):
-        return f"{where} accepted the connection but did not answer in time."
+        return translate("messages", "{where} accepted the connection but did not answer in "
+                         "time.").format(where=where)
     if isinstance(exc, Unreachable):
-        return (f"Cannot reach {where}: {exc.message}. Check the address, the port and "
-                "http/https, and that the device is powered and on this network.")
+        return translate("messages", "Cannot reach {where}: {reason}. Check the address, the "
+                         "port and http/https, and that the device is powered and on this "
+                         "network.").format(where=where, reason=exc.message)
     if isinstance(exc, CertificateMismatch):
         return str(exc)
     if isinstance(exc, CertificateRejected):
-        return f"{where}: the TLS certificate was not trusted, so nothing was sent."
+        return translate("messages", "{where}: the TLS certificate was not trusted, so nothing "
+                         "was sent.").format(where=where)
     if isinstance(exc, InsecureConnectionRequired):
-        return f"{where} requires HTTPS: choose https and try again."
+        return translate("messages", "{where} requires HTTPS: choose https and try "
+                         "again.").format(where=where)
     if isinstance(exc, NotSupported):
         return f"{where}: {exc.message}"
     if isinstance(exc, ProtocolError):
-        return f"{where} answered something unexpected: {exc.message}"
+        return translate("messages", "{where} answered something unexpected: {reason}").format(
+            where=where, reason=exc.message)
     if isinstance(exc, ConfiguratorError):
         return str(exc) if exc.host else f"{where}: {exc.message}"
-    return f"{where}: internal error ({type(exc).__name__}: {exc})"
+    return translate("messages", "{where}: internal error ({error})").format(
+        where=where, error=f"{type(exc).__name__}: {exc}")
 
 
 # A device's own code at the end of a message: "[2N error 12]", "(Ret -1)".

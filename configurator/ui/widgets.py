@@ -42,7 +42,7 @@ class Banner(QLabel):
         # The device's own code ("[2N error 12]", "(Ret -1)") is a detail: in the tooltip.
         words, code = words_and_code(text)
         self.setText(words)
-        self.setToolTip(f"Device code: {code}" if code else "")
+        self.setToolTip(self.tr("Device code: {code}").format(code=code) if code else "")
         self.show()
 
     def info(self, text: str) -> None:

@@ -4,34 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from ...core.device import ActionSpec, Capability, Device
 from ...core.params import SettingsPage, TableSpec
 
-# capability -> (label, icon name); the order is the order in the tree
+# capability -> (label, icon name); the order is the order in the tree. The labels are
+# translated where they are shown (context "capabilities").
 NODES: dict[str, tuple[str, str]] = {
-    Capability.SYSTEM: ("System", "system"),
-    Capability.RELAYS: ("Relays", "relay"),
-    Capability.SWITCHES: ("Switches", "relay"),
-    Capability.INPUTS: ("Inputs", "input"),
-    Capability.IO: ("Inputs / IO", "input"),
-    Capability.SIP: ("SIP", "sip"),
-    Capability.CALLS: ("Calls", "sip"),
-    Capability.RFKEYS: ("RF keys", "card"),
-    Capability.ACCESS: ("Access", "card"),
-    Capability.DIALREPLACE: ("Dial replace", "list"),
-    Capability.DIRECTORY: ("Users / Directory", "people"),
-    Capability.CONTACTS: ("Contacts", "people"),
-    Capability.EXTENSIONS: ("Extensions", "people"),
-    Capability.TRUNKS: ("Trunks", "sip"),
-    Capability.CAMERA: ("Camera", "camera"),
-    Capability.DISPLAY: ("Display", "system"),
-    Capability.AUDIO: ("Audio", "system"),
-    Capability.EMAIL: ("E-mail", "system"),
-    Capability.EVENTS: ("Event log", "log"),
-    Capability.CALLLOG: ("Call log", "log"),
-    Capability.DOORLOG: ("Door log", "log"),
-    Capability.PCAP: ("Packet capture", "maintenance"),
-    Capability.MAINTENANCE: ("Maintenance", "maintenance"),
+    Capability.SYSTEM: (QT_TRANSLATE_NOOP("capabilities", "System"), "system"),
+    Capability.RELAYS: (QT_TRANSLATE_NOOP("capabilities", "Relays"), "relay"),
+    Capability.SWITCHES: (QT_TRANSLATE_NOOP("capabilities", "Switches"), "relay"),
+    Capability.INPUTS: (QT_TRANSLATE_NOOP("capabilities", "Inputs"), "input"),
+    Capability.IO: (QT_TRANSLATE_NOOP("capabilities", "Inputs / IO"), "input"),
+    Capability.SIP: (QT_TRANSLATE_NOOP("capabilities", "SIP"), "sip"),
+    Capability.CALLS: (QT_TRANSLATE_NOOP("capabilities", "Calls"), "sip"),
+    Capability.RFKEYS: (QT_TRANSLATE_NOOP("capabilities", "RF keys"), "card"),
+    Capability.ACCESS: (QT_TRANSLATE_NOOP("capabilities", "Access"), "card"),
+    Capability.DIALREPLACE: (QT_TRANSLATE_NOOP("capabilities", "Dial replace"), "list"),
+    Capability.DIRECTORY: (QT_TRANSLATE_NOOP("capabilities", "Users / Directory"), "people"),
+    Capability.CONTACTS: (QT_TRANSLATE_NOOP("capabilities", "Contacts"), "people"),
+    Capability.EXTENSIONS: (QT_TRANSLATE_NOOP("capabilities", "Extensions"), "people"),
+    Capability.TRUNKS: (QT_TRANSLATE_NOOP("capabilities", "Trunks"), "sip"),
+    Capability.CAMERA: (QT_TRANSLATE_NOOP("capabilities", "Camera"), "camera"),
+    Capability.DISPLAY: (QT_TRANSLATE_NOOP("capabilities", "Display"), "system"),
+    Capability.AUDIO: (QT_TRANSLATE_NOOP("capabilities", "Audio"), "system"),
+    Capability.EMAIL: (QT_TRANSLATE_NOOP("capabilities", "E-mail"), "system"),
+    Capability.EVENTS: (QT_TRANSLATE_NOOP("capabilities", "Event log"), "log"),
+    Capability.CALLLOG: (QT_TRANSLATE_NOOP("capabilities", "Call log"), "log"),
+    Capability.DOORLOG: (QT_TRANSLATE_NOOP("capabilities", "Door log"), "log"),
+    Capability.PCAP: (QT_TRANSLATE_NOOP("capabilities", "Packet capture"), "maintenance"),
+    Capability.MAINTENANCE: (QT_TRANSLATE_NOOP("capabilities", "Maintenance"), "maintenance"),
 }
 
 

@@ -18,16 +18,20 @@ class DevicePage(QWidget):
         layout.addWidget(self.title)
         self.banner = Banner(self)
         layout.addWidget(self.banner)
-        box = QGroupBox("Identity", self)
+        box = QGroupBox(self.tr("Identity"), self)
         form = QFormLayout(box)
         self.fields: dict[str, QLabel] = {}
-        for name in ("Vendor", "Model", "Address", "Serial number", "MAC address", "Firmware",
-                     "Driver", "Status", "Capabilities"):
+        names = {"Vendor": self.tr("Vendor"), "Model": self.tr("Model"),
+                 "Address": self.tr("Address"), "Serial number": self.tr("Serial number"),
+                 "MAC address": self.tr("MAC address"), "Firmware": self.tr("Firmware"),
+                 "Driver": self.tr("Driver"), "Status": self.tr("Status"),
+                 "Capabilities": self.tr("Capabilities")}
+        for name, words in names.items():
             label = QLabel(self)
             label.setWordWrap(True)
             label.setTextInteractionFlags(label.textInteractionFlags()
                                           | label.textInteractionFlags().TextSelectableByMouse)
-            form.addRow(name + ":", label)
+            form.addRow(self.tr("{field}:").format(field=words), label)
             self.fields[name] = label
         layout.addWidget(box)
         layout.addStretch(1)

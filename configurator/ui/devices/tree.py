@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 from ...services.sessions import DeviceSession, DeviceState
+from ..i18n import param_text, translate
 from ..icons import STATE_COLOURS, device_icon, icon, state_icon
 from .capability_nodes import CapabilityNode
 
@@ -18,16 +19,31 @@ PAGES_ROLE = Qt.ItemDataRole.UserRole + 14  # the page keys of a capability node
 
 SITE, DEVICE, CAPABILITY = "site", "device", "capability"
 
+# The words of each connection state (the state's value is the key: it is also logged).
+STATE_WORDS = {
+    DeviceState.CONNECTING: QT_TRANSLATE_NOOP("DeviceState", "connecting"),
+    DeviceState.ONLINE: QT_TRANSLATE_NOOP("DeviceState", "online"),
+    DeviceState.OFFLINE: QT_TRANSLATE_NOOP("DeviceState", "offline"),
+    DeviceState.AUTH_FAILED: QT_TRANSLATE_NOOP("DeviceState", "auth failed"),
+    DeviceState.CERTIFICATE: QT_TRANSLATE_NOOP("DeviceState", "certificate problem"),
+    DeviceState.UNSUPPORTED: QT_TRANSLATE_NOOP("DeviceState", "not supported"),
+}
+
+
+def state_text(state: DeviceState) -> str:
+    """The state in the user's words."""
+    return translate("DeviceState", STATE_WORDS.get(state, str(state)))
+
 
 def status_text(session: DeviceSession) -> str:
     if session.busy and session.state is DeviceState.ONLINE:
-        parts = ["busy…"]
+        parts = [translate("DeviceTree", "busy…")]
     else:
-        parts = [str(session.state)]
+        parts = [state_text(session.state)]
     if session.sip and session.state is DeviceState.ONLINE:
         parts.append("SIP ✓" if session.sip == "registered" else "SIP ✗")
     if session.dirty:
-        parts.append("unsaved")
+        parts.append(translate("DeviceTree", "unsaved"))
     return " · ".join(parts)
 
 
@@ -35,7 +51,8 @@ class DeviceTree(QTreeView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model_ = QStandardItemModel(self)
-        self.model_.setHorizontalHeaderLabels(["Device", "Address", "Status"])
+        self.model_.setHorizontalHeaderLabels(
+            [self.tr("Device"), self.tr("Address"), self.tr("Status")])
         self.setModel(self.model_)
         self.setHeaderHidden(False)
         self.setUniformRowHeights(True)
@@ -48,7 +65,7 @@ class DeviceTree(QTreeView):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        self.site_item = QStandardItem(icon("site"), "Site")
+        self.site_item = QStandardItem(icon("site"), self.tr("Site"))
         self.site_item.setData(SITE, KIND_ROLE)
         bold = QFont(self.font())
         bold.setBold(True)
@@ -118,15 +135,15 @@ class DeviceTree(QTreeView):
         font = QFont(self.font())
         font.setItalic(session.dirty)
         item.setFont(font)
-        details = [f"{entry.vendor} {entry.model}".strip() or "Unknown device",
-                   f"Address: {entry.endpoint.base_url}"]
+        details = [f"{entry.vendor} {entry.model}".strip() or self.tr("Unknown device"),
+                   self.tr("Address: {address}").format(address=entry.endpoint.base_url)]
         if entry.serial:
-            details.append(f"Serial: {entry.serial}")
+            details.append(self.tr("Serial: {serial}").format(serial=entry.serial))
         if entry.mac:
-            details.append(f"MAC: {entry.mac}")
+            details.append(self.tr("MAC: {mac}").format(mac=entry.mac))
         if entry.firmware:
-            details.append(f"Firmware: {entry.firmware}")
-        details.append(f"State: {session.state}")
+            details.append(self.tr("Firmware: {version}").format(version=entry.firmware))
+        details.append(self.tr("State: {state}").format(state=state_text(session.state)))
         if session.message:
             details.append(session.message)
         item.setToolTip("\n".join(details))
@@ -135,7 +152,7 @@ class DeviceTree(QTreeView):
         status.setText(status_text(session))
         status.setIcon(state_icon(session.state, busy=bool(session.busy)))
         status.setForeground(QColor(STATE_COLOURS[session.state]).darker(115))
-        status.setToolTip(session.message or str(session.state))
+        status.setToolTip(session.message or state_text(session.state))
 
     def set_capabilities(self, key: str, nodes: list[CapabilityNode]) -> None:
         item = self.devices.get(key)
@@ -143,15 +160,16 @@ class DeviceTree(QTreeView):
             return
         item.removeRows(0, item.rowCount())
         for node in nodes:
-            child = QStandardItem(icon(node.icon), node.label)
+            child = QStandardItem(icon(node.icon), translate("capabilities", node.label))
             child.setData(CAPABILITY, KIND_ROLE)
             child.setData(key, KEY_ROLE)
             child.setData(node.capability, CAP_ROLE)
-            child.setData(node.label, LABEL_ROLE)
+            child.setData(translate("capabilities", node.label), LABEL_ROLE)
             child.setData([p.id for p in node.pages] + [f"table:{t.id}" for t in node.tables],
                           PAGES_ROLE)
-            tips = [p.title for p in node.pages] + [t.title for t in node.tables]
-            child.setToolTip(", ".join(tips) or node.label)
+            tips = [param_text(p.title) for p in node.pages] + [param_text(t.title)
+                                                                 for t in node.tables]
+            child.setToolTip(", ".join(tips) or translate("capabilities", node.label))
             self.model_.itemFromIndex(item.index())  # keep the index valid
             item.appendRow([child, QStandardItem(""), QStandardItem("")])
 

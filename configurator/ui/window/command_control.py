@@ -15,6 +15,7 @@ from ...services.sessions import DeviceSession
 from ..editors.capability_view import CapabilityView
 from ..editors.settings_form import PageForm
 from ..editors.table_editor import TableEditor
+from ..i18n import param_text
 from ..messages import user_message
 from .context import WindowContext
 
@@ -70,7 +71,7 @@ class CommandControl(QObject):
         ctx = self.ctx
         device = session.device
         if device is None:
-            ctx.status(f"{session.title} is not connected")
+            ctx.status(self.tr("{title} is not connected").format(title=session.title))
             return None
         args: dict[str, Any] = {}
         if action.params:
@@ -80,18 +81,21 @@ class CommandControl(QObject):
             args = answer
         if action.dangerous and not await ctx.prompter.confirm_action(ctx.window,
                                                                       session.title, action):
-            ctx.status(f"{action.label} cancelled")
+            ctx.status(self.tr("{action} cancelled").format(action=param_text(action.label)))
             return None
-        ctx.status(f"{action.label} on {session.title}…", 0)
+        ctx.status(self.tr("{action} on {device}…").format(action=param_text(action.label),
+                                                        device=session.title), 0)
         try:
             async with ctx.manager.busy(session):
                 result = await device.run_action(action.id, args)
         except ConfiguratorError as exc:
-            text = f"{action.label} failed: {user_message(exc, session.entry.address)}"
+            text = self.tr("{action} failed: {message}").format(
+                action=param_text(action.label), message=user_message(exc, session.entry.address))
             ctx.status(text)
             ctx.live.note(session.entry.address, text, Severity.ERROR, type_="ActionFailed")
             return None
-        text = f"{action.label} on {session.title}: done" + (
+        text = self.tr("{action} on {device}: done").format(
+            action=param_text(action.label), device=session.title) + (
             f" ({short(result)})" if result not in (None, "", {}, []) else "")
         ctx.status(text)
         ctx.live.note(session.entry.address, text, type_="ActionDone")

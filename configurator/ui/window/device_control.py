@@ -70,7 +70,8 @@ class DeviceControl(QObject):
         for scheme in schemes:
             candidate = dataclasses.replace(entry, scheme=scheme)
             if self.ctx.site.find(candidate.key) is not None:
-                return f"{candidate.endpoint.base_url} is already in this site."
+                return self.tr("{address} is already in this site.").format(
+                    address=candidate.endpoint.base_url)
             probe = DeviceSession(candidate, creds)
             try:
                 device = await self.ctx.manager.connect(probe)
@@ -80,14 +81,16 @@ class DeviceControl(QObject):
                     continue
                 message = user_message(exc, entry.address)
                 if skipped is not None:
-                    message += f" (HTTPS was tried first: {skipped.message})"
+                    message += self.tr(" (HTTPS was tried first: {reason})").format(
+                        reason=skipped.message)
                 return message
             except Exception as exc:  # a driver bug: say so, never a traceback
                 log.exception("adding %s failed", entry.address)
                 return user_message(exc, entry.address)
             self._keep_new_device(candidate, creds, remember, device, probe)
             return ""
-        return user_message(skipped or ConfiguratorError("no scheme to try"), entry.address)
+        return user_message(skipped or ConfiguratorError(self.tr("no scheme to try")),
+                            entry.address)
 
     def _keep_new_device(self, entry: SiteDevice, creds: Credentials | None, remember: bool,
                          device: Device, probe: DeviceSession) -> None:
@@ -98,15 +101,18 @@ class DeviceControl(QObject):
         session.capabilities = probe.capabilities
         ctx.manager.changed(session)
         ctx.site_changed.emit()
-        ctx.status(f"Added {entry.title} at {entry.endpoint.base_url}")
+        ctx.status(self.tr("Added {device} at {address}").format(
+            device=entry.title, address=entry.endpoint.base_url))
 
     async def remove_device_dialog(self) -> None:
         session = self.current()
         if session is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove device",
-                          f"Remove {session.title} ({session.entry.address}) from this site?"
-                          + ("\n\nIts unsaved changes will be lost." if session.dirty else ""),
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove device"),
+                          self.tr("Remove {device} ({address}) from this site?").format(
+                              device=session.title, address=session.entry.address)
+                          + (self.tr("\n\nIts unsaved changes will be lost.")
+                             if session.dirty else ""),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           self.ctx.window)
         if await run_dialog(box) in (QMessageBox.StandardButton.Yes, 1):
@@ -144,9 +150,10 @@ class DeviceControl(QObject):
         session = self.current()
         if session is None:
             return
-        spec = ActionSpec("credentials", "Credentials", params=(
-            ParamSpec("user", "User", Kind.STRING, default=session.entry.user or "admin"),
-            ParamSpec("password", "Password", Kind.SECRET)))
+        spec = ActionSpec("credentials", self.tr("Credentials"), params=(
+            ParamSpec("user", self.tr("User"), Kind.STRING,
+                      default=session.entry.user or "admin"),
+            ParamSpec("password", self.tr("Password"), Kind.SECRET)))
         dialog = ArgsDialog(spec, session.title, ctx.window)
         if await run_dialog(dialog) != 1:
             return

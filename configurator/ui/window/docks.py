@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
+from ..i18n import translate
+
 EVENT_COLUMN_WIDTHS = (150, 230, 170, 330)
 
 
@@ -26,12 +28,12 @@ class WindowDocks:
 
     def __init__(self, window: QMainWindow) -> None:
         self.window = window
-        self.tree = new_dock(window, "Devices", "devices")
+        self.tree = new_dock(window, translate("WindowDocks", "Devices"), "devices")
         self.tree.setMinimumWidth(260)
-        self.events = new_dock(window, "Event log", "events")
-        self.camera = new_dock(window, "Camera", "camera")
+        self.events = new_dock(window, translate("WindowDocks", "Event log"), "events")
+        self.camera = new_dock(window, translate("WindowDocks", "Camera"), "camera")
         # Discovery: its panel is built on first use (it reads the machine's interfaces).
-        self.discovery = new_dock(window, "Discovery", "discovery")
+        self.discovery = new_dock(window, translate("WindowDocks", "Discovery"), "discovery")
         self.place()
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.discovery)
         self.discovery.hide()

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx = WindowContext(
             window=self, manager=manager, credentials=credentials, tasks=tasks,
             prompter=prompter, settings=settings, live=self.live, drafts=drafts, demo=demo,
-            site=Site("Demo site" if demo else UNTITLED))
+            site=Site(self.tr("Demo site") if demo else UNTITLED))
         tasks.on_error = self._task_failed
         self.on_shutdown: list[Callable[[], Awaitable[Any]]] = []
         self.shutting_down = False
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self._shutdown_task: asyncio.Task[None] | None = None
         self._quit_question: asyncio.Future[None] | None = None
 
-        self.setWindowTitle("configurator")
+        self.setWindowTitle(self.tr("configurator"))
         self.setWindowIcon(application_icon())
         self.setDockNestingEnabled(True)
         self.resize(1280, 820)
@@ -155,9 +155,9 @@ class MainWindow(QMainWindow):
 
     def _start_demo(self) -> None:
         if not start_demo_process():
-            self.status("The demo could not be started.")
+            self.status(self.tr("The demo could not be started."))
         else:
-            self.status("The demo opens in a window of its own…")
+            self.status(self.tr("The demo opens in a window of its own…"))
 
     # -- status ---------------------------------------------------------------------------
     def status(self, text: str, timeout: int = 8000) -> None:
@@ -206,8 +206,8 @@ class MainWindow(QMainWindow):
         self.camera.show_event_camera(event)
 
     def _refresh_title(self) -> None:
-        name = self.ctx.site.name + (" (demo)" if self.ctx.demo else "")
-        self.setWindowTitle(f"{name} — configurator")
+        name = self.ctx.site.name + (self.tr(" (demo)") if self.ctx.demo else "")
+        self.setWindowTitle(self.tr("{name} — configurator").format(name=name))
         self.tree.set_site_name(name)
 
     def _update_counts(self) -> None:
@@ -216,11 +216,12 @@ class MainWindow(QMainWindow):
         problems = sum(s.state not in (DeviceState.ONLINE, DeviceState.CONNECTING)
                        for s in sessions)
         dirty = sum(s.dirty for s in sessions)
-        parts = [f"{len(sessions)} device(s)", f"{online} online"]
+        parts = [self.tr("{count} device(s)").format(count=len(sessions)),
+                 self.tr("{count} online").format(count=online)]
         if problems:
-            parts.append(f"{problems} with problems")
+            parts.append(self.tr("{count} with problems").format(count=problems))
         if dirty:
-            parts.append(f"{dirty} with unsaved changes")
+            parts.append(self.tr("{count} with unsaved changes").format(count=dirty))
         self.counts_label.setText("  ·  ".join(parts) + "  ")
 
     # -- shutdown -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton
 from ...core.device import ActionSpec
 from ...services.sessions import DeviceSession
 from ..devices.tree import KEY_ROLE
+from ..i18n import param_text
 from ..icons import icon
 from .welcome import show_getting_started
 
@@ -48,64 +49,66 @@ class WindowMenus(QObject):
         w = self.window
         spawn = w.ctx.spawn
         sites, devices, commands = w.sites, w.devices, w.commands
-        self.new_site_action = a("&New site", sites.new_site, QKeySequence.StandardKey.New)
-        self.open_site_action = a("&Open site…", lambda: spawn(sites.open_site_dialog()),
+        self.new_site_action = a(self.tr("&New site"), sites.new_site, QKeySequence.StandardKey.New)
+        self.open_site_action = a(self.tr("&Open site…"), lambda: spawn(sites.open_site_dialog()),
                                   QKeySequence.StandardKey.Open, "open")
-        self.save_site_action = a("&Save site", lambda: spawn(sites.save_site_dialog()),
+        self.save_site_action = a(self.tr("&Save site"), lambda: spawn(sites.save_site_dialog()),
                                   QKeySequence.StandardKey.Save, "save")
-        self.save_as_action = a("Save site &as…",
+        self.save_as_action = a(self.tr("Save site &as…"),
                                 lambda: spawn(sites.save_site_dialog(ask=True)),
                                 QKeySequence.StandardKey.SaveAs)
-        self.quit_action = a("&Quit", w.close, QKeySequence.StandardKey.Quit)
-        self.add_device_action = a("&Add device…", lambda: spawn(devices.add_device_dialog()),
-                                   "Ctrl+D", "add", "Add a device by address")
-        self.remove_device_action = a("&Remove device", lambda: spawn(
-            devices.remove_device_dialog()), None, "remove", "Remove the selected device")
+        self.quit_action = a(self.tr("&Quit"), w.close, QKeySequence.StandardKey.Quit)
+        self.add_device_action = a(
+            self.tr("&Add device…"), lambda: spawn(devices.add_device_dialog()), "Ctrl+D", "add",
+            self.tr("Add a device by address"))
+        self.remove_device_action = a(
+            self.tr("&Remove device"), lambda: spawn(devices.remove_device_dialog()), None,
+            "remove", self.tr("Remove the selected device"))
         self.reconnect_action = a(
-            "Re&connect", lambda: w.watch.reconnect(w.navigation.current_session()),
-            "Ctrl+R", "refresh", "Reconnect to the selected device")
-        self.reload_action = a("Re&load from device", commands.reload_current, "F5", "refresh",
-                               "Read the current page from the device again")
-        self.apply_action = a("&Apply…", commands.apply_current, "Ctrl+Return", "apply",
-                              "Preview and write the changes of the current page")
-        self.revert_action = a("Re&vert", commands.revert_current, "Ctrl+Alt+Z", "revert",
-                               "Discard the changes of the current page")
-        self.discover_action = a("D&iscover…", w.discovery.show_discovery, "Ctrl+F", "",
-                                 "Find devices on the network and add them to the site")
-        self.camera_grid_action = a("Camera &grid", w.camera.show_grid, "Ctrl+G", "",
-                                    "Every camera of the site in one window")
-        self.camera_url_action = a("Camera by &URL…",
-                                   lambda: spawn(w.camera.camera_url_dialog()), None, "",
-                                   "Show any MJPEG or JPEG snapshot URL in the Camera dock")
-        self.credentials_action = a("&Credentials…",
-                                    lambda: spawn(devices.credentials_dialog()), None, "",
-                                    "Change the user and password of the selected device")
-        self.reset_layout_action = a("Reset &layout", w.docks.reset)
-        self.about_action = a("&About", self.about)
+            self.tr("Re&connect"), lambda: w.watch.reconnect(w.navigation.current_session()),
+            "Ctrl+R", "refresh", self.tr("Reconnect to the selected device"))
+        self.reload_action = a(self.tr("Re&load from device"), commands.reload_current, "F5",
+                               "refresh", self.tr("Read the current page from the device again"))
+        self.apply_action = a(self.tr("&Apply…"), commands.apply_current, "Ctrl+Return", "apply",
+                              self.tr("Preview and write the changes of the current page"))
+        self.revert_action = a(self.tr("Re&vert"), commands.revert_current, "Ctrl+Alt+Z", "revert",
+                               self.tr("Discard the changes of the current page"))
+        self.discover_action = a(self.tr("D&iscover…"), w.discovery.show_discovery, "Ctrl+F", "",
+                                 self.tr("Find devices on the network and add them to the site"))
+        self.camera_grid_action = a(self.tr("Camera &grid"), w.camera.show_grid, "Ctrl+G", "",
+                                    self.tr("Every camera of the site in one window"))
+        self.camera_url_action = a(
+            self.tr("Camera by &URL…"), lambda: spawn(w.camera.camera_url_dialog()), None, "",
+            self.tr("Show any MJPEG or JPEG snapshot URL in the Camera dock"))
+        self.credentials_action = a(
+            self.tr("&Credentials…"), lambda: spawn(devices.credentials_dialog()), None, "",
+            self.tr("Change the user and password of the selected device"))
+        self.reset_layout_action = a(self.tr("Reset &layout"), w.docks.reset)
+        self.about_action = a(self.tr("&About"), self.about)
         self.getting_started_action = a(
-            "&Getting started", lambda: show_getting_started(self.window),
-            QKeySequence.StandardKey.HelpContents, "", "The first steps, in five lines")
+            self.tr("&Getting started"), lambda: show_getting_started(self.window),
+            QKeySequence.StandardKey.HelpContents, "", self.tr("The first steps, in five lines"))
 
     def _build_menus(self) -> None:
         bar = self.window.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.new_site_action, self.open_site_action])
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(
             lambda: self.window.sites.fill_recent(self.recent_menu))
         file_menu.addActions([self.save_site_action, self.save_as_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        device_menu = bar.addMenu("&Device")
+        device_menu = bar.addMenu(self.tr("&Device"))
         device_menu.addActions([self.add_device_action, self.discover_action,
                                 self.remove_device_action])
         device_menu.addSeparator()
         device_menu.addActions([self.reconnect_action, self.credentials_action])
-        self.actions_menu = device_menu.addMenu(icon("action"), "A&ctions")
+        self.actions_menu = device_menu.addMenu(icon("action"), self.tr("A&ctions"))
         self._fill_on_show(self.actions_menu)
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addActions([self.apply_action, self.revert_action, self.reload_action])
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(self.tr("&View"))
         docks = self.window.docks
         for dock in (docks.tree, docks.events, docks.camera, docks.discovery):
             view_menu.addAction(dock.toggleViewAction())
@@ -113,12 +116,12 @@ class WindowMenus(QObject):
         view_menu.addActions([self.camera_grid_action, self.camera_url_action])
         view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addActions([self.getting_started_action, self.about_action])
 
     def _build_toolbar(self) -> None:
         window = self.window
-        bar = window.addToolBar("Main")
+        bar = window.addToolBar(self.tr("Main"))
         bar.setObjectName("main-toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.addActions([self.add_device_action, self.remove_device_action])
@@ -126,7 +129,7 @@ class WindowMenus(QObject):
         bar.addActions([self.reload_action, self.revert_action, self.apply_action])
         bar.addSeparator()
         self.actions_button = QToolButton(window)
-        self.actions_button.setText("Actions")
+        self.actions_button.setText(self.tr("Actions"))
         self.actions_button.setIcon(icon("action"))
         self.actions_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -165,7 +168,7 @@ class WindowMenus(QObject):
             menu.addAction(self.add_device_action)
         else:
             tree.setCurrentIndex(index)
-            self.fill_actions(menu.addMenu(icon("action"), "Actions"), session)
+            self.fill_actions(menu.addMenu(icon("action"), self.tr("Actions")), session)
             menu.addSeparator()
             menu.addActions([self.reconnect_action, self.credentials_action])
             menu.addSeparator()
@@ -177,7 +180,7 @@ class WindowMenus(QObject):
         device = session.device if session else None
         actions = list(device.actions()) if device else []
         if not actions:
-            disabled = menu.addAction("No actions (device not connected)")
+            disabled = menu.addAction(self.tr("No actions (device not connected)"))
             disabled.setEnabled(False)
             return
         # Restart and factory reset are not neighbours of "open door": the actions that
@@ -187,15 +190,15 @@ class WindowMenus(QObject):
         for spec in safe:
             self._add_device_action(menu, session, spec)
         if dangerous:
-            menu.addSection("Interrupts or erases the device")
+            menu.addSection(self.tr("Interrupts or erases the device"))
             for spec in dangerous:
                 self._add_device_action(menu, session, spec)
 
     def _add_device_action(self, menu: QMenu, session: DeviceSession | None,
                            spec: ActionSpec) -> None:
-        text = spec.label + ("…" if spec.params or spec.dangerous else "")
+        text = param_text(spec.label) + ("…" if spec.params or spec.dangerous else "")
         item = menu.addAction(icon("action"), text)
-        item.setToolTip(spec.help)
+        item.setToolTip(param_text(spec.help))
         item.triggered.connect(
             lambda _=False, s=session, a=spec: self.window.commands.spawn_action(s, a))
 
@@ -204,7 +207,7 @@ class WindowMenus(QObject):
         from ...services.about import about_text
 
         summary, _, libraries = about_text().partition("\n\n")
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "About configurator", summary,
+        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("About configurator"), summary,
                           QMessageBox.StandardButton.Ok, self.window)
         box.setIconPixmap(self.window.windowIcon().pixmap(64, 64))
         box.setInformativeText(libraries.replace("\n", "<br>"))

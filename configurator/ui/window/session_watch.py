@@ -95,12 +95,15 @@ class SessionWatch(QObject):
         self._last_state[session.key] = session.state
         entry = session.entry
         if session.state is DeviceState.ONLINE:
-            extra = f" (firmware {entry.firmware})" if entry.firmware else ""
-            self.ctx.live.note(entry.address, f"{session.title} online{extra}",
-                               type_="DeviceOnline")
+            extra = (self.tr(" (firmware {version})").format(version=entry.firmware)
+                     if entry.firmware else "")
+            self.ctx.live.note(entry.address, self.tr("{device} online{firmware}").format(
+                device=session.title, firmware=extra), type_="DeviceOnline")
         else:
             self.ctx.live.note(entry.address,
-                               f"{session.title} {session.state}: {session.message}",
+                               self.tr("{device} {state}: {message}").format(
+                                   device=session.title, state=session.state,
+                                   message=session.message),
                                Severity.WARNING, type_="DeviceOffline")
 
     def _start_events(self, session: DeviceSession) -> None:
@@ -136,7 +139,7 @@ class SessionWatch(QObject):
     async def _reconnect(self, session: DeviceSession) -> None:
         session.retry.reset()
         self.start_monitor(session)
-        self.ctx.status(f"Reconnecting to {session.title}…")
+        self.ctx.status(self.tr("Reconnecting to {title}…").format(title=session.title))
 
     def start_monitor(self, session: DeviceSession) -> None:
         """One status monitor per device (restarted, never duplicated)."""

@@ -75,12 +75,12 @@ class SiteControl(QObject):
             self.ctx.live.note("", str(exc), Severity.ERROR, type_="SiteError")
             return False
         await self._replace_site(site)
-        self.ctx.status(f"Opened {path}")
+        self.ctx.status(self.tr("Opened {path}").format(path=path))
         return True
 
     async def open_site_dialog(self) -> None:
-        dialog = QFileDialog(self.ctx.window, "Open site")
-        dialog.setNameFilter("Site files (*.json);;All files (*)")
+        dialog = QFileDialog(self.ctx.window, self.tr("Open site"))
+        dialog.setNameFilter(self.tr("Site files (*.json);;All files (*)"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         if await run_dialog(dialog) == 1 and dialog.selectedFiles():
             await self.open_site(Path(dialog.selectedFiles()[0]))
@@ -89,8 +89,8 @@ class SiteControl(QObject):
         ctx = self.ctx
         path = self.site.path
         if ask or path is None:
-            dialog = QFileDialog(ctx.window, "Save site")
-            dialog.setNameFilter("Site files (*.json)")
+            dialog = QFileDialog(ctx.window, self.tr("Save site"))
+            dialog.setNameFilter(self.tr("Site files (*.json)"))
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             dialog.setDefaultSuffix("json")
             if await run_dialog(dialog) != 1 or not dialog.selectedFiles():
@@ -106,14 +106,14 @@ class SiteControl(QObject):
         await ctx.live.move_journal(journal_path(path, config_dir(), ctx.demo))
         self.recent.add(path)
         ctx.site_renamed.emit()
-        ctx.status(f"Saved {path}")
+        ctx.status(self.tr("Saved {path}").format(path=path))
 
     def fill_recent(self, menu: QMenu) -> None:
         """The File > Open recent menu, filled when it opens."""
         menu.clear()
         paths = self.recent.list()
         if not paths:
-            menu.addAction("No recent sites").setEnabled(False)
+            menu.addAction(self.tr("No recent sites")).setEnabled(False)
         for path in paths:
             item = menu.addAction(str(path))
             item.triggered.connect(lambda _=False, p=path: self.ctx.spawn(self.open_site(p)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QProcess, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QProcess, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from ..i18n import translate
 from ..icons import icon
 
-GETTING_STARTED = """<h3>Getting started</h3>
+GETTING_STARTED = QT_TRANSLATE_NOOP("welcome", """<h3>Getting started</h3>
 <ol>
 <li><b>Add your devices.</b> Device → <i>Discover…</i> (Ctrl+F) scans your network and lists
 intercoms, phones and PBXs with their address, port and whether they still need activation;
@@ -26,7 +27,7 @@ moment.</li>
 the system keyring). Edits not applied are kept as drafts and come back next time.</li>
 </ol>
 <p>To look around without devices, start the demo: it runs simulated devices on this
-computer only.</p>"""
+computer only.</p>""")
 
 
 def start_demo_process() -> bool:
@@ -38,8 +39,9 @@ def start_demo_process() -> bool:
 
 
 def show_getting_started(parent: QWidget) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.NoIcon, "Getting started", GETTING_STARTED,
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(QMessageBox.Icon.NoIcon, translate("welcome", "Getting started"),
+                      translate("welcome", GETTING_STARTED), QMessageBox.StandardButton.Ok,
+                      parent)
     box.setTextFormat(Qt.TextFormat.RichText)
     box.open()
     return box
@@ -63,15 +65,16 @@ class WelcomePage(QWidget):
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setWordWrap(True)
         self.text.setStyleSheet("color: #607d8b; font-size: 14px;")
-        self.text.setText("Select a device or one of its pages in the tree on the left, "
-                          "or start here:")
+        self.text.setText(self.tr("Select a device or one of its pages in the tree on the "
+                                  "left, or start here:"))
         layout.addWidget(self.text)
         self.discover_button = self._button(
-            "site", "Discover devices on the network…", "Ctrl+F", self.discover_requested)
-        self.add_button = self._button("add", "Add a device by its address…", "Ctrl+D",
-                                       self.add_requested)
-        self.demo_button = self._button("device", "Try the demo (simulated devices)", "",
-                                        self.demo_requested)
+            "site", self.tr("Discover devices on the network…"), "Ctrl+F",
+            self.discover_requested)
+        self.add_button = self._button("add", self.tr("Add a device by its address…"),
+                                       "Ctrl+D", self.add_requested)
+        self.demo_button = self._button("device", self.tr("Try the demo (simulated devices)"),
+                                        "", self.demo_requested)
         self.demo_button.setVisible(not demo)
         for button in (self.discover_button, self.add_button, self.demo_button):
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
