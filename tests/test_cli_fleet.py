@@ -248,6 +248,43 @@ def test_recordings_narrowed_by_call_type(fleet, capsys) -> None:
     assert "no recordings match" in out
 
 
+def test_plates_listed_and_a_picture_saved(fleet, capsys, tmp_path) -> None:
+    import base64
+    import io
+    import uuid
+
+    from PIL import Image
+
+    style = next(d for d in fleet["2n"] if "Style" in d["model"])
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 60), "teal").save(picture, "JPEG")
+    plate = f"CLI{uuid.uuid4().hex[:5].upper()}"  # the fleet is shared: a plate of its own
+    code, _, err = run(capsys, "call", *target(style), "lpr/licenseplate",
+                       f"lprUuid={uuid.uuid4()}", "accessPoint=1", f"plateText={plate}",
+                       f"plateImage={base64.b64encode(picture.getvalue()).decode()}")
+    assert code == 0, err
+    code, out, err = run(capsys, "plates", *target(style), "--json")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows[0]["plate"] == plate and rows[0]["direction"] == "leaving"
+    out_file = tmp_path / "plate.jpg"
+    code, out, err = run(capsys, "plates", *target(style), plate, "--out", str(out_file))
+    assert code == 0, err
+    assert out_file.read_bytes() == picture.getvalue()
+    assert out_file.stat().st_mode & 0o777 == 0o600 and f"picture of {plate}" in out
+    code, _, err = run(capsys, "plates", *target(style), "NOSUCH1", "--out",
+                       str(tmp_path / "none.jpg"))
+    assert code == 1 and "no picture of plate NOSUCH1" in err and err.count("\n") == 1
+    assert not (tmp_path / "none.jpg").exists()
+    code, _, err = run(capsys, "plates", *target(style), plate)
+    assert code == 1 and "--out" in err and err.count("\n") == 1
+
+
+def test_plates_refused_on_a_device_without_them(fleet, capsys) -> None:
+    code, _, err = run(capsys, "plates", *target(fleet["fcm5600"][0]))
+    assert code == 1 and "no licence plate" in err and err.count("\n") == 1
+
+
 def test_recordings_refused_on_a_device_without_them(fleet, capsys) -> None:
     code, _, err = run(capsys, "recordings", *target(fleet["2n"][0]))
     assert code == 1 and "no call recordings" in err and err.count("\n") == 1

@@ -29,7 +29,7 @@ COMMAND_MODULES: dict[str, str] = {
                     "device_commands"),
     "simulate": "fleet_commands", "discover": "fleet_commands",
     "recordings": "file_commands", "download": "file_commands",
-    "picture": "file_commands",
+    "picture": "file_commands", "plates": "file_commands",
     "site": "site_commands",
 }
 

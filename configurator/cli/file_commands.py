@@ -1,6 +1,7 @@
 """Files a device holds or shows: ``configurator recordings`` (a PBX's call recordings),
-``configurator download`` (logs and packet captures) and ``configurator picture`` (a picture
-on an intercom's display)."""
+``configurator download`` (logs and packet captures), ``configurator picture`` (a picture
+on an intercom's display) and ``configurator plates`` (licence plates an intercom saw and
+their pictures)."""
 
 from __future__ import annotations
 
@@ -113,4 +114,39 @@ async def cmd_picture(args: argparse.Namespace) -> int:
         emit_json({"display": screen, "ok": True, "message": said})
     else:
         print(said)
+    return 0
+
+
+async def cmd_plates(args: argparse.Namespace) -> int:
+    """Without PLATE: the recognitions in the device's event log; with it: save its picture."""
+    from ..core.plates import ReadsPlates
+
+    if args.plate and not args.out:
+        raise InvalidValue("name the file to write the picture to with --out FILE")
+    if args.out and not args.plate:
+        raise InvalidValue("name the plate whose picture --out should save")
+    async with opened_device(args) as device:
+        await device.capabilities()
+        if not isinstance(device, ReadsPlates) or not device.reads_plates():
+            raise NotSupported("this device takes no licence plate recognitions")
+        if not args.plate:
+            sightings = await device.plate_sightings()
+        else:
+            content = await device.plate_picture(args.plate)
+    if not args.plate:
+        for seen in sightings if args.json else ():
+            emit_json({"time": seen.time, "plate": seen.plate, "direction": seen.direction,
+                       "valid": seen.valid, "user": seen.user})
+        if not args.json:
+            print_table([[s.time, s.plate, s.direction, "" if s.valid is None else
+                          ("yes" if s.valid else "no"), s.user] for s in sightings],
+                        ["seen", "plate", "vehicle", "known", "user"])
+            if not sightings:
+                print("no licence plate recognitions in the event log")
+        return 0
+    write_output(args.out, content)  # a vehicle and its plate: personal data (0600)
+    if args.json:
+        emit_json({"plate": args.plate, "bytes": len(content), "out": args.out})
+    else:
+        print(f"wrote the picture of {args.plate} ({len(content)} bytes) to {args.out}")
     return 0

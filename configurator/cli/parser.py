@@ -157,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=count, help="show it this long (default: until removed)")
     p.add_argument("--remove", action="store_true", help="remove the picture shown")
 
+    p = sub.add_parser("plates", help="licence plates an intercom saw: plates HOST lists them "
+                                      "(from its event log), plates HOST PLATE --out FILE saves "
+                                      "the picture received with that plate")
+    _device_options(p)
+    p.add_argument("plate", nargs="?", help="plate text (omit to list the recognitions)")
+    p.add_argument("--out", help="where to write the picture (JPEG)")
+
     p = sub.add_parser("events", help="stream the device's events as JSON lines")
     _device_options(p)
     p.add_argument("--count", type=count, help="stop after this many events")

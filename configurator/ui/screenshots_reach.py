@@ -1,6 +1,6 @@
 """Screenshots of the pages that bring more of the vendor documents within reach (issue 15):
-the 2N status, call log, bank holidays and display picture, the files a device offers and the
-FCM5600's call recordings.
+the 2N status, call log, bank holidays and display picture, the files a device offers, the
+FCM5600's call recordings and the licence plates a 2N intercom saw.
 
 ``python -m configurator.ui.screenshots_reach [OUTDIR]`` (default: resources/screenshots),
 offscreen, on the demo fleet; numbered after the window's own set (23-).
@@ -88,6 +88,8 @@ async def shoot(out: Path) -> list[Path]:
             await save("27-device-files")
         if pbx is not None and pbx.device is not None:
             await _recordings_shot(window, pbx, save)
+        if verso is not None and verso.device is not None:
+            await _plates_shot(window, verso, save)
     finally:
         window.close()
         await window.wait_closed()
@@ -107,6 +109,45 @@ async def _recordings_shot(window: Any, pbx: Any, save: Any) -> None:
     await view.recordings.search()
     view.recordings.table.selectRow(1)
     await save("29-fcm-recordings")
+
+
+def _plate_picture(plate: str, colour: tuple[int, int, int]) -> bytes:
+    """A camera's view of a car's rear with its plate (what an LPR system sends along)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), (70, 78, 84))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 300, 640, 400), fill=(52, 56, 60))  # the road
+    draw.rounded_rectangle((110, 70, 530, 330), radius=40, fill=colour)  # the car's rear
+    draw.rectangle((150, 110, 490, 190), fill=(35, 45, 55))  # its rear window
+    for x in (130, 450):
+        draw.rectangle((x, 215, x + 60, 245), fill=(190, 30, 30))  # lights
+    draw.rectangle((240, 250, 400, 295), fill="white", outline="black", width=3)
+    draw.text((320, 272), plate, fill="black", font_size=30, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+async def _plates_shot(window: Any, verso: Any, save: Any) -> None:
+    """Access → Licence plates after an LPR system reported three cars, the newest selected."""
+    import base64
+    import uuid
+
+    await verso.device.client.dir_create([{"name": "Jana Novak", "access": {
+        "licensePlates": "4AB 2310"}}])
+    for plate, ap, colour in (("4AB 2310", 0, (150, 150, 160)), ("7CD 5521", 0, (30, 60, 120)),
+                              ("4AB 2310", 1, (150, 150, 160))):
+        picture = base64.b64encode(_plate_picture(plate, colour)).decode()
+        await verso.device.client.lpr_licenseplate(str(uuid.uuid4()), ap, plate, picture)
+    view = await _open(window, verso, "access")
+    if view is None or view.plates is None:
+        return
+    view.tabs.setCurrentWidget(view.plates)
+    await view.plates.load()
+    view.plates.table.selectRow(0)
+    await asyncio.sleep(0.5)
+    await save("30-2n-licence-plates")
 
 
 def main(argv: list[str] | None = None) -> int:

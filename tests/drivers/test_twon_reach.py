@@ -218,3 +218,52 @@ async def test_live_capture_with_its_statistics_and_stop(loopback) -> None:
         content, _ = await asyncio.wait_for(running, 5)  # ended by the stop, not by 600 s
         assert content[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4")
         assert (await device.read_page("status"))["pcap.live.running"] is False
+
+
+async def test_plates_seen_come_from_the_event_log_and_their_pictures_from_lpr_image(
+        loopback) -> None:
+    import base64
+    import uuid as uuids
+
+    from configurator.core.plates import ReadsPlates
+
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        assert isinstance(device, ReadsPlates) and device.reads_plates()
+        assert await device.plate_sightings() == []
+        created = await device.client.dir_create([{"name": "Van", "access": {
+            "licensePlates": "1AB2345"}}])
+        van = created["users"][0]["uuid"]
+        first, second = _jpeg(64, 32), _jpeg(48, 24)
+        for plate, ap, picture in (("1AB2345", 0, first), ("XYZ999", 1, None),
+                                   ("1AB2345", 1, second)):
+            await device.client.lpr_licenseplate(
+                str(uuids.uuid4()), ap, plate,
+                base64.b64encode(picture).decode() if picture else None)
+        sim.events.emit("DoorOpenStateChanged", {"door": 1})  # another event: not a plate
+        seen = await device.plate_sightings()
+        assert [(s.plate, s.direction, s.valid) for s in seen] == [
+            ("1AB2345", "leaving", True), ("XYZ999", "leaving", False),
+            ("1AB2345", "entering", True)]  # newest first
+        assert seen[0].user == van and seen[1].user == ""
+        assert (seen[0].user_name, seen[1].user_name) == ("Van", "")  # dir/get, names only
+        assert seen[0].time.endswith(" UTC") and seen[0].time >= seen[2].time
+        # lpr/image: the newest picture of that plate, exactly as sent
+        assert await device.plate_picture("1AB2345") == second
+        with pytest.raises(Rejected, match="no picture of plate XYZ999"):
+            await device.plate_picture("XYZ999")
+        with pytest.raises(Rejected, match="name the licence plate"):
+            await device.plate_picture("  ")
+        # the channel opened to read the log was closed again
+        assert sim.events.channels == {}
+
+
+def test_a_plate_event_without_a_plate_text_is_skipped() -> None:
+    from configurator.drivers.twon.plates import sighting
+
+    assert sighting({"event": "LicensePlateRecognized", "params": {}}) is None
+    assert sighting({"event": "KeyPressed", "params": {"plateText": "A1"}}) is None
+    odd = sighting({"event": "LicensePlateRecognized", "utcTime": "x",
+                    "params": {"plateText": " A1 ", "ap": 7, "valid": "yes", "uuid": 3}})
+    assert odd is not None and (odd.plate, odd.time, odd.direction, odd.valid, odd.user) == (
+        "A1", "", "", None, "")

@@ -37,6 +37,7 @@ from ...core.errors import (
 from ...core.events import DeviceEvent, SourceState
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.pictures import DisplayScreen
+from ...core.plates import PlateSighting
 from ...core.transport import Transport
 from ...core.write import RowWriter, send_each
 from . import specs
@@ -51,6 +52,7 @@ from .mobilekeys import KEYS_TABLE, apply_keys, clear_keys, read_keys
 from .operator_actions import RUNNERS, operator_actions
 from .pictures import screens_of
 from .pictures import show as show_on_display
+from .plates import picture_of, read_sightings
 from .status import ACTIVE_CALLS_TABLE, read_active_calls, read_status, status_page
 
 log = logging.getLogger(__name__)
@@ -346,6 +348,19 @@ class TwoNDevice(Device):
     async def remove_picture(self, screen: str) -> None:
         """``display/image`` DELETE."""
         await self.client.display_image_delete(screen)
+
+    # -- licence plates (core.plates.ReadsPlates) -----------------------------------------
+    def reads_plates(self) -> bool:
+        """Plate recognitions come with access control (lpr/licenseplate, lpr/image)."""
+        return self.detected is not None and Capability.ACCESS in self.detected.capabilities
+
+    async def plate_sightings(self) -> Sequence[PlateSighting]:
+        """The LicensePlateRecognized events still in the device's log, newest first."""
+        return await read_sightings(self.client)
+
+    async def plate_picture(self, plate: str) -> bytes:
+        """``lpr/image``: the newest picture received with ``plate``."""
+        return await picture_of(self.client, plate)
 
     # -- files on the device (core.downloads.OffersFiles) ----------------------------------
     def files(self) -> Sequence[DeviceFile]:

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
 from ...core.device import ActionSpec, Capability
 from ...core.downloads import OffersFiles
 from ...core.pictures import ShowsPictures
+from ...core.plates import ReadsPlates
 from ...core.recordings import CallRecordings
 from ..devices.capability_nodes import CapabilityNode
 from ..icons import icon
 from ..maintenance.maintenance_page import MaintenancePanel
 from .context import EditorContext
 from .picture_panel import PicturePanel
+from .plate_panel import PlatePanel
 from .recordings_panel import RecordingsPanel
 from .settings_form import PageForm
 from .table_editor import TableEditor
@@ -77,6 +79,11 @@ class CapabilityView(QWidget):
                 and device.screens()):
             self.picture = PicturePanel(ctx, device, self)
             self.tabs.addTab(self.picture, "Picture")
+        self.plates: PlatePanel | None = None
+        if (node.capability == Capability.ACCESS and isinstance(device, ReadsPlates)
+                and device.reads_plates()):
+            self.plates = PlatePanel(ctx, device, self)
+            self.tabs.addTab(self.plates, self.tr("Licence plates"))
         self.recordings: RecordingsPanel | None = None
         if node.capability == Capability.CALLLOG and isinstance(device, CallRecordings):
             self.recordings = RecordingsPanel(ctx, device, self)
@@ -153,3 +160,5 @@ class CapabilityView(QWidget):
             self._mark(form.page.id, form.dirty)
         for table in self.tables:
             await table.load()
+        if self.plates is not None:
+            await self.plates.load()
