@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 #: The "any day" value of the date boxes (their minimum, shown as a word).
 ANY_DAY = QDate(2000, 1, 1)
-SOUND_FILES = "Sound files (*.wav *.gsm *.mp3 *.ogg);;All files (*)"
 
 
 class RecordingsPanel(QWidget):
@@ -306,7 +305,8 @@ class RecordingsPanel(QWidget):
         if len(chosen) == 1:
             name = safe_file_name(str(chosen[0]["playUrl"]))
             path = await self.asker.save_path(
-                self, self.tr("Save the recording {0}").format(name), name, SOUND_FILES)
+                self, self.tr("Save the recording {0}").format(name), name,
+                self.tr("Sound files (*.wav *.gsm *.mp3 *.ogg);;All files (*)"))
             return [Path(path)] if path else []
         folder = await self.asker.folder_path(
             self, self.tr("Folder for {0} recordings").format(len(chosen)))
