@@ -30,8 +30,9 @@ TEXT_CALLS = frozenset({
     "getSaveFileName", "getExistingDirectory", "getText", "getItem", "getInt",
     "setLabelText", "setCancelButtonText", "addButton", "setSuffix", "setPrefix",
     "setNameFilter", "setAccessibleName", "setAccessibleDescription", "QFileDialog",
-    # the project's text sinks: status bar, banners, event-log notes
-    "status", "error", "info", "success", "note",
+    # the project's text sinks: status bar, banners, event-log notes, questions
+    "status", "error", "info", "success", "note", "confirm", "ConfirmDialog", "open_path",
+    "save_path", "folder_path",
 })
 # Receivers whose info/warning/error are logging, not text for a person.
 LOGGERS = frozenset({"log", "logger", "logging"})
@@ -40,7 +41,7 @@ DATA_KEYWORDS = frozenset({"type_", "key", "name", "objectName"})
 # Strings with letters that are not language.
 ALLOWED = frozenset({
     "configurator", "<h2>configurator</h2>", "SIP ✓", "SIP ✗", "MJPEG", "JPEG", "HTTP",
-    "HTTPS", "http", "https", "OK",
+    "HTTPS", "http", "https", "OK", "admin",
 })
 WORDS = re.compile(r"[^\W\d_]{2,}")
 MARKUP = re.compile(r"<[^>]*>")
@@ -99,7 +100,7 @@ def untranslated(source: str, filename: str = "<source>") -> list[str]:
 
 
 # Sub-packages still being converted (the list shrinks to nothing as they are).
-PENDING = frozenset({"dialogs", "discovery", "editors", "live", "maintenance", "site"})
+PENDING = frozenset({"editors", "live", "maintenance", "site"})
 
 
 def ui_sources() -> list[Path]:

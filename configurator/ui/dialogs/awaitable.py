@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ...core.device import ActionSpec
 from ...core.params import Kind, ParamSpec
 from ..editors.spec_form import SpecForm
+from ..i18n import param_text, translate
 
 
 async def run_dialog(dialog: QDialog) -> int:
@@ -57,21 +58,21 @@ class DiffRow:
     @property
     def old_text(self) -> str:
         if self.spec.kind is Kind.SECRET:
-            return "(hidden)"
+            return translate("DiffRow", "(hidden)")
         return _display(self.spec, self.old)
 
     @property
     def new_text(self) -> str:
         if self.spec.kind is Kind.SECRET:
-            return "(new password)"
+            return translate("DiffRow", "(new password)")
         return _display(self.spec, self.new)
 
 
 def _display(spec: ParamSpec, value: Any) -> str:
     if value is None or value == "":
-        return "(empty)"
+        return translate("DiffRow", "(empty)")
     if spec.kind is Kind.ENUM:
-        return spec.choice_label(value)
+        return param_text(spec.choice_label(value))
     text = spec.format(value)
     return f"{text} {spec.unit}" if spec.unit and spec.kind in (Kind.INT, Kind.FLOAT) else text
 
@@ -81,23 +82,28 @@ class DiffDialog(QDialog):
 
     def __init__(self, title: str, rows: Sequence[DiffRow], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Apply changes — {title}")
+        self.setWindowTitle(self.tr("Apply changes — {title}").format(title=title))
         self.rows = list(rows)
         layout = QVBoxLayout(self)
         n = len(self.rows)
-        intro = QLabel(f"<b>{n} setting{'s' if n != 1 else ''}</b> will be written to "
-                       f"<b>{_esc(title)}</b>. Only these settings are sent; each is read back "
-                       "and verified.", self)
+        intro = QLabel((self.tr("<b>1 setting</b> will be written to <b>{device}</b>. Only "
+                                "this setting is sent; it is read back and verified.")
+                        if n == 1 else
+                        self.tr("<b>{count} settings</b> will be written to <b>{device}</b>. "
+                                "Only these settings are sent; each is read back and verified."))
+                       .format(count=n, device=_esc(title)), self)
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(n, 4, self)
-        self.table.setHorizontalHeaderLabels(["Setting", "Group", "Current", "New"])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Setting"), self.tr("Group"), self.tr("Current"), self.tr("New")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         for i, row in enumerate(self.rows):
-            cells = [row.spec.label, row.spec.group, row.old_text, row.new_text]
+            cells = [param_text(row.spec.label), param_text(row.spec.group), row.old_text,
+                     row.new_text]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(row.spec.key if j == 0 else text)
@@ -114,7 +120,9 @@ class DiffDialog(QDialog):
         header.setStretchLastSection(True)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(self)
-        self.apply_button = buttons.addButton(f"Apply {n} change{'s' if n != 1 else ''}",
+        self.apply_button = buttons.addButton(
+            self.tr("Apply 1 change") if n == 1 else self.tr("Apply {count} changes").format(
+                count=n),
                                               QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -136,7 +144,7 @@ def ok_cancel(dialog: QDialog, accept: Callable[[], None]) -> QDialogButtonBox:
 class ConfirmDialog(QDialog):
     """Confirmation of a dangerous action; optionally the user must type a phrase."""
 
-    def __init__(self, title: str, text: str, *, phrase: str = "", ok_text: str = "Continue",
+    def __init__(self, title: str, text: str, *, phrase: str = "", ok_text: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -147,10 +155,12 @@ class ConfirmDialog(QDialog):
         layout.addWidget(label)
         self.edit: QLineEdit | None = None
         buttons = QDialogButtonBox(self)
-        self.ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok = buttons.addButton(ok_text or self.tr("Continue"),
+                                    QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         if phrase:
-            layout.addWidget(QLabel(f"Type <b>{_esc(phrase)}</b> to confirm:", self))
+            layout.addWidget(QLabel(self.tr("Type <b>{value}</b> to confirm:").format(
+                value=_esc(phrase)), self))
             self.edit = QLineEdit(self)
             self.edit.setPlaceholderText(phrase)
             layout.addWidget(self.edit)
@@ -167,10 +177,10 @@ class ArgsDialog(QDialog):
 
     def __init__(self, action: ActionSpec, device_title: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"{action.label} — {device_title}")
+        self.setWindowTitle(f"{param_text(action.label)} — {device_title}")
         layout = QVBoxLayout(self)
         if action.help:
-            help_label = QLabel(action.help, self)
+            help_label = QLabel(param_text(action.help), self)
             help_label.setWordWrap(True)
             layout.addWidget(help_label)
         self.form = SpecForm(action.params, None, self)
@@ -216,7 +226,7 @@ class Asker:
         raise NotImplementedError
 
     async def confirm(self, parent: QWidget | None, title: str, text: str, *,
-                      phrase: str = "", ok_text: str = "Continue") -> bool:
+                      phrase: str = "", ok_text: str = "") -> bool:
         raise NotImplementedError
 
     async def folder_path(self, parent: QWidget | None, title: str) -> str:
@@ -242,7 +252,7 @@ class QtAsker(Asker):
             dialog.setDefaultSuffix(suffix)
         return _chosen(dialog) if await run_dialog(dialog) == QDialog.DialogCode.Accepted else ""
 
-    async def confirm(self, parent, title, text, *, phrase="", ok_text="Continue"):
+    async def confirm(self, parent, title, text, *, phrase="", ok_text=""):
         dialog = ConfirmDialog(title, text, phrase=phrase, ok_text=ok_text, parent=parent)
         return await run_dialog(dialog) == QDialog.DialogCode.Accepted
 
@@ -261,16 +271,17 @@ def _chosen(dialog: QFileDialog) -> str:
 def file_filter(suffix: str, what: str = "") -> str:
     """A name filter for files ending in ``suffix`` (".xml"), plus all files."""
     suffix = suffix if suffix.startswith(".") or not suffix else f".{suffix}"
+    every = translate("file_filter", "All files (*)")
     if not suffix:
-        return "All files (*)"
-    label = what or f"{suffix[1:].upper()} files"
-    return f"{label} (*{suffix});;All files (*)"
+        return every
+    label = what or translate("file_filter", "{kind} files").format(kind=suffix[1:].upper())
+    return f"{label} (*{suffix});;{every}"
 
 
 def size_text(size: int) -> str:
     """1 234 bytes / 12.3 kB / 4.5 MB."""
     if size < 1000:
-        return f"{size} bytes"
+        return translate("size_text", "{count} bytes").format(count=size)
     if size < 1_000_000:
-        return f"{size / 1000:.1f} kB"
-    return f"{size / 1_000_000:.1f} MB"
+        return translate("size_text", "{size:.1f} kB").format(size=size / 1000)
+    return translate("size_text", "{size:.1f} MB").format(size=size / 1_000_000)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from ...core.device import ActionSpec
 from ...core.errors import short_fingerprint
+from ..i18n import param_text, translate
 from .awaitable import (
     ArgsDialog,
     ConfirmDialog,
@@ -57,9 +58,11 @@ class QtPrompter(Prompter):
         return await run_dialog(dialog) == QDialog.DialogCode.Accepted
 
     async def confirm_action(self, parent, device_title, action):
-        text = action.confirm_text or f"Run “{action.label}” on {device_title}?"
+        label = param_text(action.label)
+        text = param_text(action.confirm_text) or translate(
+            "QtPrompter", "Run “{action}” on {device}?").format(action=label, device=device_title)
         phrase = device_title if needs_typed_confirmation(action) else ""
-        dialog = ConfirmDialog(action.label, text, phrase=phrase, ok_text=action.label,
+        dialog = ConfirmDialog(label, text, phrase=phrase, ok_text=label,
                                parent=parent or self.window)
         return await run_dialog(dialog) == QDialog.DialogCode.Accepted
 
@@ -71,31 +74,35 @@ class QtPrompter(Prompter):
 
     async def trust_certificate(self, key, fingerprint):
         dialog = ConfirmDialog(
-            "New TLS certificate",
-            f"<b>{key}</b> presents a certificate this computer has not seen before.<br><br>"
-            f"SHA-256 fingerprint:<br><tt>{fingerprint}</tt><br><br>"
-            "Trust it? It will be remembered and any later change will be reported.",
-            ok_text="Trust certificate", parent=self.window)
+            translate("QtPrompter", "New TLS certificate"),
+            translate("QtPrompter", "<b>{key}</b> presents a certificate this computer has not "
+                      "seen before.<br><br>SHA-256 fingerprint:<br><tt>{fingerprint}</tt><br><br>"
+            "Trust it? It will be remembered and any later change will be reported.").format(
+                key=key, fingerprint=fingerprint),
+            ok_text=translate("QtPrompter", "Trust certificate"), parent=self.window)
         return await run_dialog(dialog) == QDialog.DialogCode.Accepted
 
     async def accept_new_certificate(self, host, pinned, presented):
         dialog = ConfirmDialog(
-            "TLS certificate changed",
-            f"<b>{host}</b> now presents a different certificate.<br>"
-            f"Pinned: <tt>{short_fingerprint(pinned)}</tt><br>"
-            f"Now: <tt>{presented}</tt><br><br>This happens after a firmware update or a "
+            translate("QtPrompter", "TLS certificate changed"),
+            translate("QtPrompter", "<b>{host}</b> now presents a different certificate.<br>"
+            "Pinned: <tt>{pinned}</tt><br>"
+            "Now: <tt>{presented}</tt><br><br>This happens after a firmware update or a "
             "factory reset - or when someone is intercepting the connection. Accept the new "
-            "certificate only if you know why it changed.",
-            phrase="", ok_text="Accept new certificate", parent=self.window)
+            "certificate only if you know why it changed.").format(
+                host=host, pinned=short_fingerprint(pinned), presented=presented),
+            phrase="", ok_text=translate("QtPrompter", "Accept new certificate"),
+            parent=self.window)
         return await run_dialog(dialog) == QDialog.DialogCode.Accepted
 
 
     async def confirm_quit(self, parent, pending):
         listed = "".join(f"<li>{escape(page)}</li>" for page in pending)
-        text = ("<b>These changes were not applied to the devices:</b>"
-                f"<ul>{listed}</ul>They are kept as drafts on this computer and come back "
-                "the next time you open the page.")
-        dialog = ConfirmDialog("Quit configurator", text, ok_text="Quit",
+        text = translate("QtPrompter", "<b>These changes were not applied to the devices:</b>"
+                         "<ul>{pages}</ul>They are kept as drafts on this computer and come "
+                         "back the next time you open the page.").format(pages=listed)
+        dialog = ConfirmDialog(translate("QtPrompter", "Quit configurator"), text,
+                               ok_text=translate("QtPrompter", "Quit"),
                                parent=parent or self.window)
         return await run_dialog(dialog) == QDialog.DialogCode.Accepted
 

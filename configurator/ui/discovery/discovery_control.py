@@ -114,14 +114,15 @@ class DiscoveryControl(QObject):
         model = self.panel.model if self.panel is not None else None
         for address in added:
             if model is not None:
-                model.set_note(address, "added to the site")
+                model.set_note(address, self.tr("added to the site"), added=True)
         for line in errors:
             address, _, reason = line.partition(": ")
             if model is not None:  # the reason next to the device, not only in the log
                 model.set_note(address, reason)
             self.ctx.live.note(address, line, Severity.WARNING, type_="AddFailed")
-        self.ctx.status(f"Added {len(added)} device(s)" + (
-            f", {len(errors)} not added (why: next to each in Discovery)" if errors else ""))
+        self.ctx.status(self.tr("Added {count} device(s)").format(count=len(added)) + (
+            self.tr(", {count} not added (why: next to each in Discovery)").format(
+                count=len(errors)) if errors else ""))
         return added
 
     async def aclose(self) -> None:

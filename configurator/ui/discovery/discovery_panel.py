@@ -14,7 +14,14 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,21 +53,29 @@ from ...discovery import (
     local_interfaces,
     parse_ranges,
 )
+from ..i18n import translate
 
 log = logging.getLogger("configurator.ui.discovery")
 
 DiscoverFn = Callable[[DiscoveryOptions], AsyncIterator[DiscoveryEvent]]
 
+# (title, cell); titles are translated where shown (context "ResultsModel")
 COLUMNS: tuple[tuple[str, Callable[[DiscoveredDevice], str]], ...] = (
-    ("Vendor", lambda d: d.vendor or (f"({d.vendor_hint}?)" if d.vendor_hint else "")),
-    ("Model", lambda d: d.model or ("unidentified" if not d.identified else "")),
-    ("Address", lambda d: d.address),
-    ("MAC", lambda d: d.mac),
-    ("Serial", lambda d: d.serial),
-    ("Firmware", lambda d: d.firmware),
-    ("Auth required", lambda d: "yes" if d.auth_required else ""),
-    ("Found by", lambda d: ", ".join(str(f) for f in d.found_by)),
-    ("Port", lambda d: f"{d.scheme}:{d.port}" if d.scheme and d.port else
+    (QT_TRANSLATE_NOOP("ResultsModel", "Vendor"),
+     lambda d: d.vendor or (f"({d.vendor_hint}?)" if d.vendor_hint else "")),
+    (QT_TRANSLATE_NOOP("ResultsModel", "Model"),
+     lambda d: d.model or (translate("ResultsModel", "unidentified")
+                           if not d.identified else "")),
+    (QT_TRANSLATE_NOOP("ResultsModel", "Address"), lambda d: d.address),
+    (QT_TRANSLATE_NOOP("ResultsModel", "MAC"), lambda d: d.mac),
+    (QT_TRANSLATE_NOOP("ResultsModel", "Serial"), lambda d: d.serial),
+    (QT_TRANSLATE_NOOP("ResultsModel", "Firmware"), lambda d: d.firmware),
+    (QT_TRANSLATE_NOOP("ResultsModel", "Auth required"),
+     lambda d: translate("ResultsModel", "yes") if d.auth_required else ""),
+    (QT_TRANSLATE_NOOP("ResultsModel", "Found by"),
+     lambda d: ", ".join(str(f) for f in d.found_by)),
+    (QT_TRANSLATE_NOOP("ResultsModel", "Port"),
+     lambda d: f"{d.scheme}:{d.port}" if d.scheme and d.port else
      (str(d.port) if d.port else "")),
 )
 SITE_COLUMN = len(COLUMNS)  # "In this site": already there, or why adding it failed
@@ -75,10 +90,15 @@ class ResultsModel(QAbstractTableModel):
         # Set by the window: whether a found device is in the open site already.
         self.in_site: Callable[[DiscoveredDevice], bool] = lambda device: False
         self.notes: dict[str, str] = {}  # address -> the outcome of adding it
+        self.added: set[str] = set()  # addresses whose note says they were added
 
-    def set_note(self, address: str, note: str) -> None:
+    def set_note(self, address: str, note: str, added: bool = False) -> None:
         """Say next to the device what happened when it was added (or why not)."""
         self.notes[address] = note
+        if added:
+            self.added.add(address)
+        else:
+            self.added.discard(address)
         for row, device in enumerate(self._rows):
             if device.address == address:
                 index = self.index(row, SITE_COLUMN)
@@ -88,7 +108,7 @@ class ResultsModel(QAbstractTableModel):
         note = self.notes.get(device.address)
         if note:
             return note
-        return "already added" if self.in_site(device) else ""
+        return self.tr("already added") if self.in_site(device) else ""
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -99,7 +119,8 @@ class ResultsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return "In this site" if section == SITE_COLUMN else COLUMNS[section][0]
+            return (self.tr("In this site") if section == SITE_COLUMN
+                    else translate("ResultsModel", COLUMNS[section][0]))
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -111,7 +132,7 @@ class ResultsModel(QAbstractTableModel):
                 return self.site_text(device)
             if role == Qt.ItemDataRole.ForegroundRole:
                 note = self.notes.get(device.address, "")
-                return QColor("#2e7d32" if not note or note.startswith("added")
+                return QColor("#2e7d32" if not note or device.address in self.added
                               else "#c0392b")
             if role == Qt.ItemDataRole.UserRole:
                 return device
@@ -119,7 +140,8 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[index.column()][1](device)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{device.address} ports {', '.join(map(str, device.open_ports)) or '-'}"
+            return (self.tr("{address} ports {ports}").format(
+                address=device.address, ports=", ".join(map(str, device.open_ports)) or "-")
                     + (f"\nTLS {device.tls_fingerprint[:23]}…" if device.tls_fingerprint else ""))
         if role == Qt.ItemDataRole.ForegroundRole and not device.identified:
             return QColor("#777777")
@@ -177,7 +199,8 @@ class DiscoveryPanel(QWidget):
         self.interface_list.setMaximumHeight(90)
         for iface in self._interfaces:
             subnets = default_ranges([iface])
-            text = f"{iface.name}  {iface.address}  →  {subnets[0] if subnets else 'none'}"
+            text = (f"{iface.name}  {iface.address}  →  "
+                    f"{subnets[0] if subnets else self.tr('none')}")
             item = QListWidgetItem(text)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -186,20 +209,21 @@ class DiscoveryPanel(QWidget):
         self.interface_list.itemChanged.connect(self._interfaces_changed)
 
         self.ranges_edit = QLineEdit()
-        self.ranges_edit.setPlaceholderText("192.168.1.0/24, 10.0.0.10-50  (empty: interface "
-                                            "subnets)")
-        self.ranges_edit.setToolTip("Ranges to sweep: CIDRs, single addresses or a.b.c.d-e "
-                                    "spans, comma separated. At most a /16 in total.")
+        self.ranges_edit.setPlaceholderText(
+            self.tr("192.168.1.0/24, 10.0.0.10-50  (empty: interface subnets)"))
+        self.ranges_edit.setToolTip(
+            self.tr("Ranges to sweep: CIDRs, single addresses or a.b.c.d-e spans, comma "
+                    "separated. At most a /16 in total."))
         self.ports_edit = QLineEdit()
-        self.ports_edit.setPlaceholderText("extra ports, e.g. 8080, 8443")
+        self.ports_edit.setPlaceholderText(self.tr("extra ports, e.g. 8080, 8443"))
         self.ports_edit.setMaximumWidth(180)
-        self.multicast_box = QCheckBox("mDNS / SSDP / WS-Discovery / SIP-PnP")
-        self.start_button = QPushButton("Start")
-        self.stop_button = QPushButton("Stop")
+        self.multicast_box = QCheckBox(self.tr("mDNS / SSDP / WS-Discovery / SIP-PnP"))
+        self.start_button = QPushButton(self.tr("Start"))
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
-        self.status = QLabel("Ready")
+        self.status = QLabel(self.tr("Ready"))
         self.model = ResultsModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -210,13 +234,13 @@ class DiscoveryPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
-        self.add_button = QPushButton("Add to site")
+        self.add_button = QPushButton(self.tr("Add to site"))
         self.add_button.setEnabled(False)
 
         form = QHBoxLayout()
-        form.addWidget(QLabel("Ranges:"))
+        form.addWidget(QLabel(self.tr("Ranges:")))
         form.addWidget(self.ranges_edit, 1)
-        form.addWidget(QLabel("Ports 80, 443 +"))
+        form.addWidget(QLabel(self.tr("Ports 80, 443 +")))
         form.addWidget(self.ports_edit)
         controls = QHBoxLayout()
         controls.addWidget(self.multicast_box)
@@ -227,7 +251,7 @@ class DiscoveryPanel(QWidget):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.add_button)
         layout = QVBoxLayout(self)
-        self.interface_label = QLabel("Interfaces (tick to sweep their subnets):")
+        self.interface_label = QLabel(self.tr("Interfaces (tick to sweep their subnets):"))
         layout.addWidget(self.interface_label)
         layout.addWidget(self.interface_list)
         if not self._interfaces:  # nothing to tick (e.g. demo mode): do not show an empty box
@@ -276,7 +300,8 @@ class DiscoveryPanel(QWidget):
             if not part:
                 continue
             if not part.isdigit() or not 1 <= int(part) <= 65535:
-                raise InvalidValue(f"{part!r} is not a TCP port (1-65535)", param="ports")
+                raise InvalidValue(self.tr("{value} is not a TCP port (1-65535)").format(
+                    value=repr(part)), param="ports")
             ports.append(int(part))
         return DiscoveryOptions(ranges=ranges, extra_ports=ports,
                                 multicast=self.multicast_box.isChecked())
@@ -299,7 +324,7 @@ class DiscoveryPanel(QWidget):
         self.model.clear()
         self.progress.setRange(0, 0)
         self._set_running(True)
-        self.status.setText("Searching…")
+        self.status.setText(self.tr("Searching…"))
         self._task = asyncio.get_event_loop().create_task(self._run(options))
         return self._task
 
@@ -322,13 +347,14 @@ class DiscoveryPanel(QWidget):
                 async for event in stream:
                     self.handle_event(event)
         except asyncio.CancelledError:
-            self.status.setText(f"Stopped - {self.model.rowCount()} device(s) found")
+            self.status.setText(self.tr("Stopped - {count} device(s) found").format(
+                count=self.model.rowCount()))
             raise
         except ConfiguratorError as exc:
             self._show_error(str(exc))
         except Exception as exc:  # never a traceback in the UI
             log.exception("discovery failed")
-            self._show_error(f"discovery failed: {exc}")
+            self._show_error(self.tr("discovery failed: {error}").format(error=exc))
         finally:
             self._set_running(False)
             if self.progress.maximum() == 0:
@@ -343,16 +369,17 @@ class DiscoveryPanel(QWidget):
         elif isinstance(event, Progress):
             self.progress.setRange(0, max(event.total, 1))
             self.progress.setValue(event.done)
-            self.progress.setFormat(f"{event.phase} %v/%m")
+            self.progress.setFormat(self.tr("{phase} %v/%m").format(phase=event.phase))
         elif isinstance(event, Summary):
             for device in event.devices:
                 self.model.upsert(device)
             self.progress.setRange(0, 1)
             self.progress.setValue(1)
-            self.progress.setFormat("done")
-            self.status.setText(f"{len(event.devices)} device(s) found, "
-                                f"{event.addresses_probed} address(es) probed in "
-                                f"{event.seconds:.1f} s")
+            self.progress.setFormat(self.tr("done"))
+            self.status.setText(self.tr("{devices} device(s) found, {addresses} address(es) "
+                                        "probed in {seconds:.1f} s").format(
+                devices=len(event.devices), addresses=event.addresses_probed,
+                seconds=event.seconds))
 
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)

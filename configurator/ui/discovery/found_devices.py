@@ -14,6 +14,7 @@ from ...core.params import Kind, ParamSpec
 from ...core.transport import Credentials
 from ...discovery import DiscoveredDevice
 from ...services.site import SiteDevice
+from ..i18n import translate
 
 AskCredentials = Callable[[str, Sequence[DiscoveredDevice]], Awaitable[Credentials | None]]
 AddDevice = Callable[[SiteDevice, Credentials | None], Awaitable[str]]
@@ -43,10 +44,14 @@ def covering_range(addresses: Iterable[str]) -> str:
 def credentials_spec(vendor: str, count: int, user: str = "admin") -> ActionSpec:
     """The question asked once per vendor before adding discovered devices."""
     return ActionSpec(
-        "discovered_credentials", f"Credentials for {count} {vendor} device(s)",
-        params=(ParamSpec("user", "User", Kind.STRING, default=user),
-                ParamSpec("password", "Password", Kind.SECRET)),
-        help="Used to log in to every selected device of this vendor.")
+        "discovered_credentials",
+        translate("found_devices", "Credentials for {count} {vendor} device(s)").format(
+            count=count, vendor=vendor),
+        params=(ParamSpec("user", translate("found_devices", "User"), Kind.STRING,
+                          default=user),
+                ParamSpec("password", translate("found_devices", "Password"), Kind.SECRET)),
+        help=translate("found_devices", "Used to log in to every selected device of this "
+                       "vendor."))
 
 
 def entry_for(device: DiscoveredDevice, user: str) -> SiteDevice:
@@ -73,7 +78,9 @@ async def add_discovered(devices: Sequence[DiscoveredDevice], ask: AskCredential
     for vendor, group in by_vendor(devices).items():
         creds = await ask(vendor, group)
         if creds is None:
-            errors.extend(f"{d.address}: skipped (no credentials given)" for d in group)
+            errors.extend(f"{d.address}: "
+                          + translate("found_devices", "skipped (no credentials given)")
+                          for d in group)
             continue
         for device in group:
             message = await add(entry_for(device, creds.user), creds)
