@@ -20,6 +20,7 @@ from ...core.pictures import ShowsPictures
 from ...core.plates import ReadsPlates
 from ...core.recordings import CallRecordings
 from ..devices.capability_nodes import CapabilityNode
+from ..i18n import param_text, translate
 from ..icons import icon
 from ..maintenance.maintenance_page import MaintenancePanel
 from .context import EditorContext
@@ -43,9 +44,11 @@ class CapabilityView(QWidget):
         self.maintenance: MaintenancePanel | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
-        title = QLabel(f"<span style='font-size:15px; font-weight:600'>{node.label}</span>"
-                       f"<span style='color:#78909c'> — {ctx.session.title} "
-                       f"({ctx.session.entry.address})</span>", self)
+        title = QLabel(self.tr("<span style='font-size:15px; font-weight:600'>{label}</span>"
+                       "<span style='color:#78909c'> — {title} "
+                       "({address})</span>").format(
+                           label=translate("capabilities", node.label),
+                           title=ctx.session.title, address=ctx.session.entry.address), self)
         layout.addWidget(title)
         if node.actions:
             # A toolbar: in a narrow window the buttons that do not fit go into its »
@@ -54,9 +57,9 @@ class CapabilityView(QWidget):
             bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             self.action_bar = bar
             for action in node.actions:
-                item = bar.addAction(icon("action"), action.label + (
+                item = bar.addAction(icon("action"), param_text(action.label) + (
                     "…" if action.params or action.dangerous else ""))
-                item.setToolTip(action.help or action.label)
+                item.setToolTip(param_text(action.help or action.label))
                 item.triggered.connect(lambda _=False, a=action: self._request(a))
             layout.addWidget(bar)
         self.tabs = QTabWidget(self)
@@ -64,21 +67,21 @@ class CapabilityView(QWidget):
         for page in node.pages:
             form = PageForm(page, ctx, self.tabs)
             form.dirty_changed.connect(lambda _d, f=form: self._form_dirty(f))
-            self.tabs.addTab(form, page.title)
+            self.tabs.addTab(form, param_text(page.title))
             self.forms.append(form)
         for table in node.tables:
             editor = TableEditor(table, ctx, self.tabs)
             for signal in (editor.model.dataChanged, editor.model.modelReset,
                            editor.model.rowsInserted, editor.model.rowsRemoved):
                 signal.connect(lambda *_, e=editor: self._table_dirty(e))
-            self.tabs.addTab(editor, table.title)
+            self.tabs.addTab(editor, param_text(table.title))
             self.tables.append(editor)
         device = ctx.session.device
         self.picture: PicturePanel | None = None
         if (node.capability == Capability.DISPLAY and isinstance(device, ShowsPictures)
                 and device.screens()):
             self.picture = PicturePanel(ctx, device, self)
-            self.tabs.addTab(self.picture, "Picture")
+            self.tabs.addTab(self.picture, self.tr("Picture"))
         self.plates: PlatePanel | None = None
         if (node.capability == Capability.ACCESS and isinstance(device, ReadsPlates)
                 and device.reads_plates()):
@@ -97,7 +100,7 @@ class CapabilityView(QWidget):
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidget(self.maintenance)
             if self.tabs.count():
-                self.tabs.insertTab(0, scroll, "Backup and firmware")
+                self.tabs.insertTab(0, scroll, self.tr("Backup and firmware"))
                 self.tabs.setCurrentIndex(0)
             else:
                 layout.addWidget(scroll, 1)
@@ -112,25 +115,25 @@ class CapabilityView(QWidget):
 
     def _empty_text(self) -> str:
         if self.node.capability in ("events", "calllog", "doorlog"):
-            return ("Live events of this device appear in the Event log pane at the bottom "
-                    "of the window.")
+            return self.tr("Live events of this device appear in the Event log pane at the "
+                           "bottom of the window.")
         if self.node.capability == "camera":
-            return ("The live picture is in the Camera dock at the bottom of the window "
-                    "(source, resolution and frame rate are chosen there). View → Camera grid "
-                    "shows every camera of the site.")
-        return "Use the buttons above."
+            return self.tr("The live picture is in the Camera dock at the bottom of the window "
+                           "(source, resolution and frame rate are chosen there). View → Camera "
+                           "grid shows every camera of the site.")
+        return self.tr("Use the buttons above.")
 
     def _request(self, action: ActionSpec) -> None:
         self.action_requested.emit(action)
 
     def _form_dirty(self, form: PageForm) -> None:
         index = self.tabs.indexOf(form)
-        self.tabs.setTabText(index, form.page.title + (" •" if form.dirty else ""))
+        self.tabs.setTabText(index, param_text(form.page.title) + (" •" if form.dirty else ""))
         self._mark(form.page.id, form.dirty)
 
     def _table_dirty(self, editor: TableEditor) -> None:
         index = self.tabs.indexOf(editor)
-        self.tabs.setTabText(index, editor.spec.title + (" •" if editor.dirty else ""))
+        self.tabs.setTabText(index, param_text(editor.spec.title) + (" •" if editor.dirty else ""))
         self._mark(f"table:{editor.spec.id}", editor.dirty)
 
     def _mark(self, page_key: str, dirty: bool) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QTime, Signal
 from PySide6.QtGui import QAction, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.params import WEEKDAY_CHOICES, Kind, ParamSpec
+from ..i18n import param_text, translate
 
 _INT_MIN, _INT_MAX = -2_147_483_648, 2_147_483_647
 
@@ -85,7 +86,7 @@ class EnumEditor(FieldEditor):
         self.combo = QComboBox(self)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for choice in spec.choices:
-            self.combo.addItem(choice.label, choice.value)
+            self.combo.addItem(param_text(choice.label), choice.value)
         self._layout.addWidget(self.combo)
         self._layout.addStretch(1)
         self.combo.currentIndexChanged.connect(self._emit)
@@ -99,7 +100,7 @@ class EnumEditor(FieldEditor):
             self.combo.setCurrentIndex(-1)
             return
         # the device reports a value the spec does not know: show it rather than hide it
-        self.combo.addItem(f"{value} (unknown)", value)
+        self.combo.addItem(self.tr("{value} (unknown)").format(value=value), value)
         self.combo.setCurrentIndex(self.combo.count() - 1)
 
     def raw(self) -> Any:
@@ -122,7 +123,7 @@ class NumberEditor(FieldEditor):
             low = 0 if spec.kind is Kind.PORT else _INT_MIN
             self.spin.setRange(low, _INT_MAX)
         if spec.unit:
-            self.spin.setSuffix(f" {spec.unit}")
+            self.spin.setSuffix(f" {param_text(spec.unit)}")
         self.spin.setMinimumWidth(110)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.spin.setKeyboardTracking(True)
@@ -146,16 +147,16 @@ class NumberEditor(FieldEditor):
 
 class TextEditor(FieldEditor):
     PLACEHOLDERS: ClassVar[dict[Kind, str]] = {
-        Kind.HOST: "host name or IP address",
-        Kind.IP: "e.g. 192.168.1.10",
+        Kind.HOST: QT_TRANSLATE_NOOP("TextEditor", "host name or IP address"),
+        Kind.IP: QT_TRANSLATE_NOOP("TextEditor", "e.g. 192.168.1.10"),
         Kind.URL: "http://host/path",
-        Kind.HEX: "hexadecimal, e.g. 0A1B2C",
+        Kind.HEX: QT_TRANSLATE_NOOP("TextEditor", "hexadecimal, e.g. 0A1B2C"),
     }
 
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(self.PLACEHOLDERS.get(spec.kind, ""))
+        self.edit.setPlaceholderText(translate("TextEditor", self.PLACEHOLDERS.get(spec.kind, "")))
         if spec.max_length:
             self.edit.setMaxLength(max(spec.max_length + 1, 1))  # +1: let the validator speak
         self.edit.setMinimumWidth(220 if spec.kind in (Kind.URL, Kind.STRING) else 180)
@@ -177,8 +178,8 @@ class SecretEditor(TextEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.edit.setPlaceholderText("unchanged")
-        self.reveal = QAction(_eye_icon(), "Show password", self.edit)
+        self.edit.setPlaceholderText(self.tr("unchanged"))
+        self.reveal = QAction(_eye_icon(), self.tr("Show password"), self.edit)
         self.reveal.setCheckable(True)
         self.reveal.toggled.connect(self._toggle)
         self.edit.addAction(self.reveal, QLineEdit.ActionPosition.TrailingPosition)
@@ -232,7 +233,7 @@ class SetEditor(FieldEditor):
         self.buttons: list[tuple[Any, QToolButton]] = []
         for choice in choices:
             button = QToolButton(self)
-            button.setText(choice.label)
+            button.setText(param_text(choice.label))
             button.setCheckable(True)
             button.setMinimumWidth(40)
             button.setStyleSheet("QToolButton:checked { background: #2874a6; color: white;"
@@ -286,7 +287,8 @@ def range_hint(spec: ParamSpec) -> str:
     unit = f" {spec.unit}" if spec.unit else ""
     low = "" if spec.minimum is None else _n(spec.minimum)
     high = "" if spec.maximum is None else _n(spec.maximum)
-    return f"range {low}–{high}{unit}"
+    return translate("range_hint", "range {low}–{high}{unit}").format(low=low, high=high,
+                                                                      unit=unit)
 
 
 def _n(x: float) -> str:
@@ -294,13 +296,14 @@ def _n(x: float) -> str:
 
 
 def tooltip(spec: ParamSpec) -> str:
-    parts = [spec.help] if spec.help else []
+    parts = [param_text(spec.help)] if spec.help else []
     hint = range_hint(spec)
     if hint:
         parts.append(hint.capitalize())
     if spec.default is not None:
-        parts.append(f"Default: {spec.format(spec.default)}")
-    parts.append(f"Key: {spec.key}")
+        parts.append(translate("tooltip", "Default: {value}").format(
+            value=spec.format(spec.default)))
+    parts.append(translate("tooltip", "Key: {key}").format(key=spec.key))
     return "\n".join(parts)
 
 

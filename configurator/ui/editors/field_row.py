@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from ...core.errors import InvalidValue
 from ...core.params import Kind, ParamSpec
+from ..i18n import param_text
 from ..icons import OUTCOME_COLOURS, outcome_icon
 from .field_editors import FieldEditor, make_editor, tooltip
 
@@ -27,7 +28,7 @@ class FieldRow(QObject):
     def __init__(self, spec: ParamSpec, parent: QWidget) -> None:
         super().__init__(parent)
         self.spec = spec
-        text = spec.label
+        text = param_text(spec.label)
         self.label = QLabel(text + ":", parent)
         self.label.setToolTip(tooltip(spec))
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -115,9 +116,11 @@ class FieldRow(QObject):
             state, text = "invalid", self.error
         elif self.outcome:
             state = self.outcome
-            text = {"applied": "Applied", "rejected": "Rejected by the device",
-                    "not verified": "Sent, but not verified", "skipped": "Not applied",
-                    "read-only": "Read-only"}.get(self.outcome, self.outcome)
+            text = {"applied": self.tr("Applied"),
+                    "rejected": self.tr("Rejected by the device"),
+                    "not verified": self.tr("Sent, but not verified"),
+                    "skipped": self.tr("Not applied"),
+                    "read-only": self.tr("Read-only")}.get(self.outcome, self.outcome)
             if self.outcome_message:
                 text = f"{text}: {self.outcome_message}"
             if self.outcome == "applied" and not self.outcome_message:

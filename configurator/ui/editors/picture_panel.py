@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import ConfiguratorError
 from ...core.pictures import MAX_PICTURE_BYTES, ShowsPictures, picture_format
 from ..dialogs.awaitable import Asker, QtAsker
+from ..i18n import param_text
 from ..icons import icon
 from ..widgets import Banner
 from .context import EditorContext
@@ -50,8 +51,9 @@ class PicturePanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         self.banner = Banner(self)
         layout.addWidget(self.banner)
-        about = QLabel("Show a welcome message, a notice or a logo on the intercom's display. "
-                       "Baseline JPEG (recommended), PNG or BMP, no larger than the display.",
+        about = QLabel(self.tr("Show a welcome message, a notice or a logo on the intercom's "
+                               "display. Baseline JPEG (recommended), PNG or BMP, no larger "
+                               "than the display."),
                        self)
         about.setWordWrap(True)
         about.setStyleSheet("color: #546e7a;")
@@ -62,18 +64,19 @@ class PicturePanel(QWidget):
         self.screen_box = QComboBox(self)
         for screen in device.screens():
             size = f" ({screen.width}×{screen.height})" if screen.width else ""
-            self.screen_box.addItem(f"{screen.label}{size}", screen.id)
-        form.addRow("Display:", self.screen_box)
+            self.screen_box.addItem(f"{param_text(screen.label)}{size}", screen.id)
+        form.addRow(self.tr("Display:"), self.screen_box)
         self.seconds_box = QSpinBox(self)
         self.seconds_box.setRange(0, 86400)
         self.seconds_box.setSuffix(" s")
-        self.seconds_box.setSpecialValueText("until removed")
-        self.seconds_box.setToolTip("0: the picture stays until removed (overlay); otherwise "
-                                    "it is shown as a notification for that long")
-        form.addRow("Show:", self.seconds_box)
+        self.seconds_box.setSpecialValueText(self.tr("until removed"))
+        self.seconds_box.setToolTip(self.tr("0: the picture stays until removed (overlay); "
+                                            "otherwise it is shown as a notification for that "
+                                            "long"))
+        form.addRow(self.tr("Show:"), self.seconds_box)
         layout.addLayout(form)
 
-        self.preview = QLabel("No picture chosen", self)
+        self.preview = QLabel(self.tr("No picture chosen"), self)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(PREVIEW_WIDTH, PREVIEW_WIDTH * 10 // 16)
         self.preview.setStyleSheet("background: #263238; color: #b0bec5; border-radius: 4px;")
@@ -83,9 +86,9 @@ class PicturePanel(QWidget):
         layout.addWidget(self.details)
 
         row = QHBoxLayout()
-        self.choose_button = QPushButton(icon("open"), "Choose picture…", self)
-        self.send_button = QPushButton(icon("apply"), "Show on display", self)
-        self.remove_button = QPushButton(icon("remove"), "Remove picture", self)
+        self.choose_button = QPushButton(icon("open"), self.tr("Choose picture…"), self)
+        self.send_button = QPushButton(icon("apply"), self.tr("Show on display"), self)
+        self.remove_button = QPushButton(icon("remove"), self.tr("Remove picture"), self)
         for button in (self.choose_button, self.send_button, self.remove_button):
             row.addWidget(button)
         row.addStretch(1)
@@ -110,9 +113,9 @@ class PicturePanel(QWidget):
 
     async def choose(self) -> bool:
         """Ask for a picture file and show its preview (nothing is sent yet)."""
-        path = await self.asker.open_path(self, "Choose a picture for the display",
-                                          "Pictures (*.jpg *.jpeg *.png *.bmp *.gif);;"
-                                          "All files (*)")
+        path = await self.asker.open_path(self, self.tr("Choose a picture for the display"),
+                                          self.tr("Pictures (*.jpg *.jpeg *.png *.bmp *.gif);;"
+                                          "All files (*)"))
         if not path:
             return False
         return self.load(path)
@@ -125,15 +128,18 @@ class PicturePanel(QWidget):
                 content = fh.read(MAX_PICTURE_BYTES + 1)
             fmt = picture_format(content, name)
         except OSError as exc:
-            self.banner.error(f"Cannot read {html.escape(path)}: "
-                              f"{html.escape(exc.strerror or str(exc))}")
+            self.banner.error(self.tr("Cannot read {value}: "
+                              "{value2}").format(
+                                  value=html.escape(path),
+                                  value2=html.escape(exc.strerror or str(exc))))
             return False
         except ConfiguratorError as exc:
             self.banner.error(html.escape(str(exc)))
             return False
         image = QImage.fromData(content)
         if image.isNull():
-            self.banner.error(f"{html.escape(name)} is a {fmt} file Qt cannot read either.")
+            self.banner.error(self.tr("{value} is a {fmt} file Qt cannot read either.").format(
+                value=html.escape(name), fmt=fmt))
             return False
         self.content, self.filename, self.image = content, name, image
         self.banner.clear()
@@ -159,34 +165,38 @@ class PicturePanel(QWidget):
         fits = not screen or not screen.width or (
             image.width() <= screen.width and image.height() <= screen.height)
         size = f"{image.width()}×{image.height()}"
-        self.details.setText(f"{self.filename} · {size} · {len(self.content) // 1024 or 1} KB")
+        self.details.setText(self.tr("{filename} · {size} · {value} KB").format(
+            filename=self.filename, size=size, value=len(self.content) // 1024 or 1))
         if not fits and screen:
-            self.banner.warning(f"{html.escape(self.filename)} is {size}: larger than the "
-                                f"display ({screen.width}×{screen.height}); the device will "
-                                "refuse it. Scale it down first.")
+            self.banner.warning(self.tr("{value} is {size}: larger than the "
+                                "display ({width}×{height}); the device will "
+                                "refuse it. Scale it down first.").format(
+                                    value=html.escape(self.filename), size=size,
+                                    width=screen.width, height=screen.height))
 
     async def send(self) -> bool:
         seconds = self.seconds_box.value() or None
         return await self._run(
             lambda: self.device.show_picture(self.screen, self.content, self.filename, seconds),
-            f"{html.escape(self.filename)} is on the display "
-            + (f"for {seconds} s." if seconds else "until you remove it."))
+            (self.tr("{file} is on the display for {seconds} s.") if seconds
+             else self.tr("{file} is on the display until you remove it.")).format(
+                file=html.escape(self.filename), seconds=seconds))
 
     async def remove(self) -> bool:
         return await self._run(lambda: self.device.remove_picture(self.screen),
-                               "The picture was removed from the display.")
+                               self.tr("The picture was removed from the display."))
 
     async def _run(self, call: Callable[[], Awaitable[None]], done: str) -> bool:
         self.busy = True
         self._update()
-        self.banner.info("Sending…")
+        self.banner.info(self.tr("Sending…"))
         try:
             async with self.ctx.manager.busy(self.ctx.session):
                 await call()
         except Exception as exc:
             if not isinstance(exc, ConfiguratorError):
                 log.exception("display picture failed")
-            self.banner.error(f"Not done: {html.escape(str(exc))}")
+            self.banner.error(self.tr("Not done: {value}").format(value=html.escape(str(exc))))
             return False
         finally:
             self.busy = False

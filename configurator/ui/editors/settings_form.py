@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -31,6 +31,7 @@ from ...core.params import Category, Kind, ParamSpec, SettingsPage
 from ...services.site_ops.apply import site_outcome
 from ...services.site_ops.results import KeyChange, KeyOutcome
 from ..dialogs.awaitable import DiffRow
+from ..i18n import param_text
 from ..icons import icon
 from ..widgets import Banner
 from .context import EditorContext
@@ -39,6 +40,16 @@ from .field_row import FieldRow
 log = logging.getLogger("configurator.ui.editors.settings_form")
 
 LABEL_MAX_WIDTH = 240
+
+
+# The outcome words of an apply summary ("2 applied, 1 rejected"), for the catalogue.
+OUTCOME_WORDS = {
+    "applied": QT_TRANSLATE_NOOP("PageForm", "applied"),
+    "rejected": QT_TRANSLATE_NOOP("PageForm", "rejected"),
+    "not verified": QT_TRANSLATE_NOOP("PageForm", "not verified"),
+    "skipped": QT_TRANSLATE_NOOP("PageForm", "skipped"),
+    "read-only": QT_TRANSLATE_NOOP("PageForm", "read-only"),
+}
 
 
 class PageForm(QWidget):
@@ -63,7 +74,7 @@ class PageForm(QWidget):
         self.banner = Banner(self)
         outer.addWidget(self.banner)
         if page.help:
-            help_label = QLabel(page.help, self)
+            help_label = QLabel(param_text(page.help), self)
             help_label.setWordWrap(True)
             help_label.setStyleSheet("color: #546e7a; padding: 0 4px;")
             outer.addWidget(help_label)
@@ -86,7 +97,8 @@ class PageForm(QWidget):
         self.advanced_box: QWidget | None = None
         if advanced:
             toggle = QToolButton(content)
-            toggle.setText(f"Advanced settings ({len(advanced)})")
+            toggle.setText(self.tr("Advanced settings ({n_advanced})").format(
+                n_advanced=len(advanced)))
             toggle.setCheckable(True)
             toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -105,14 +117,15 @@ class PageForm(QWidget):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 4, 4)
-        self.reload_button = QPushButton(icon("refresh"), "Reload", self)
-        self.reload_button.setToolTip("Read the settings from the device again (F5)")
+        self.reload_button = QPushButton(icon("refresh"), self.tr("Reload"), self)
+        self.reload_button.setToolTip(self.tr("Read the settings from the device again (F5)"))
         self.summary = QLabel(self)
         self.summary.setStyleSheet("color: #546e7a;")
-        self.revert_button = QPushButton(icon("revert"), "Revert", self)
-        self.revert_button.setToolTip("Discard the changes on this page")
-        self.apply_button = QPushButton(icon("apply"), "Apply…", self)
-        self.apply_button.setToolTip("Preview and write the changed settings (Ctrl+Return)")
+        self.revert_button = QPushButton(icon("revert"), self.tr("Revert"), self)
+        self.revert_button.setToolTip(self.tr("Discard the changes on this page"))
+        self.apply_button = QPushButton(icon("apply"), self.tr("Apply…"), self)
+        self.apply_button.setToolTip(
+            self.tr("Preview and write the changed settings (Ctrl+Return)"))
         self.apply_button.setDefault(True)
         bar.addWidget(self.reload_button)
         bar.addWidget(self.summary, 1)
@@ -127,14 +140,15 @@ class PageForm(QWidget):
     # -- building -------------------------------------------------------------------------
     def _label_width(self, specs: tuple[ParamSpec, ...]) -> int:
         metrics = QFontMetrics(self.font())
-        widest = max((metrics.horizontalAdvance(p.label + ":") for p in specs), default=80)
+        widest = max((metrics.horizontalAdvance(param_text(p.label) + ":") for p in specs),
+                     default=80)
         return min(widest + 12, LABEL_MAX_WIDTH)
 
     def _add_groups(self, parent: QWidget, layout: QVBoxLayout, specs: list[ParamSpec],
                     label_width: int) -> None:
         groups: dict[str, list[ParamSpec]] = {}
         for spec in specs:
-            groups.setdefault(spec.group or self.page.title, []).append(spec)
+            groups.setdefault(param_text(spec.group or self.page.title), []).append(spec)
         for group, members in groups.items():
             box = QGroupBox(group, parent)
             grid = QGridLayout(box)
@@ -182,8 +196,10 @@ class PageForm(QWidget):
 
     def _report_invalid(self, invalid: list[FieldRow]) -> None:
         first = invalid[0]
-        self.banner.error(f"{len(invalid)} value(s) are invalid — {first.spec.label}: "
-                          f"{first.error}", holds=lambda: bool(self.invalid_rows()))
+        self.banner.error(self.tr("{n_invalid} value(s) are invalid — {label}: "
+                          "{error}").format(
+                              n_invalid=len(invalid), label=param_text(first.spec.label),
+                              error=first.error), holds=lambda: bool(self.invalid_rows()))
         self._draft_timer.start()
 
     def _update_buttons(self) -> None:
@@ -194,10 +210,11 @@ class PageForm(QWidget):
         self.revert_button.setEnabled(bool(dirty) and not self.busy)
         self.reload_button.setEnabled(not self.busy)
         if invalid:
-            self.summary.setText(f"{len(invalid)} invalid value(s) — fix them to apply")
+            self.summary.setText(self.tr("{n_invalid} invalid value(s) — fix them to apply").format(
+                n_invalid=len(invalid)))
             self.summary.setStyleSheet("color: #c0392b;")
         elif dirty:
-            self.summary.setText(f"{len(dirty)} unsaved change(s)")
+            self.summary.setText(self.tr("{n_dirty} unsaved change(s)").format(n_dirty=len(dirty)))
             self.summary.setStyleSheet("color: #2874a6;")
         else:
             self.summary.setText("")
@@ -229,20 +246,22 @@ class PageForm(QWidget):
         """Read the page from the device; keeps the user's unsaved edits."""
         device = self.ctx.session.device
         if device is None:
-            self.banner.error("The device is not connected.")
+            self.banner.error(self.tr("The device is not connected."))
             return False
         self.set_busy(True)
-        self.banner.info(f"Reading {self.page.title}…")
+        self.banner.info(self.tr("Reading {title}…").format(title=param_text(self.page.title)))
         edits = {r.key: r.editor.raw() for r in self.dirty_rows()}
         try:
             async with self.ctx.manager.busy(self.ctx.session):
                 values = await device.read_page(self.page.id)
         except ConfiguratorError as exc:
-            self.banner.error(f"Cannot read {self.page.title}: {exc}")
+            self.banner.error(self.tr("Cannot read {title}: {exc}").format(
+                title=param_text(self.page.title), exc=exc))
             return False
         except Exception as exc:  # a driver bug must not surface as a traceback
             log.exception("reading %s failed", self.page.id)
-            self.banner.error(f"Cannot read {self.page.title}: internal error ({exc})")
+            self.banner.error(self.tr("Cannot read {title}: internal error ({exc})").format(
+                title=param_text(self.page.title), exc=exc))
             return False
         finally:
             self.set_busy(False)
@@ -254,8 +273,8 @@ class PageForm(QWidget):
             self.rows[key].set_value(raw)
         restored = self._restore_drafts() if first else 0
         if restored:
-            self.banner.warning(f"Restored {restored} unsaved change(s) from autosave — "
-                                "review and apply, or revert.")
+            self.banner.warning(self.tr("Restored {restored} unsaved change(s) from autosave — "
+                                "review and apply, or revert.").format(restored=restored))
         else:
             self.banner.clear()
         self._update_buttons()
@@ -301,25 +320,29 @@ class PageForm(QWidget):
             return False
         device = self.ctx.session.device
         if device is None:
-            self.banner.error("The device is not connected; nothing was written.")
+            self.banner.error(self.tr("The device is not connected; nothing was written."))
             return False
-        title = f"{self.ctx.session.title} — {self.page.title}"
+        title = f"{self.ctx.session.title} — {param_text(self.page.title)}"
         if not await self.ctx.prompter.confirm_changes(self, title, self.diff()):
             return False
         changes: dict[str, Any] = {r.key: r.typed for r in dirty}
         self.set_busy(True)
-        self.banner.info(f"Writing {len(changes)} setting(s)…")
+        self.banner.info(self.tr("Writing {n_changes} setting(s)…").format(n_changes=len(changes)))
         try:
             async with self.ctx.manager.busy(self.ctx.session):
                 report = await device.write_page(self.page.id, changes)
         except Exception as exc:
             if not isinstance(exc, ConfiguratorError):
                 log.exception("writing %s failed", self.page.id)
-            reason = str(exc) if isinstance(exc, ConfiguratorError) else f"internal error ({exc})"
+            reason = (str(exc) if isinstance(exc, ConfiguratorError)
+                      else self.tr("internal error ({error})").format(error=exc))
             for row in dirty:
-                row.set_outcome("rejected", f"not applied — {reason}")
-            self.banner.error(f"Nothing was confirmed as applied: {reason}")
-            self.ctx.status(f"Apply failed on {self.ctx.session.title}: {reason}")
+                row.set_outcome("rejected", self.tr("not applied — {reason}").format(
+                    reason=reason))
+            self.banner.error(self.tr("Nothing was confirmed as applied: {reason}").format(
+                reason=reason))
+            self.ctx.status(self.tr("Apply failed on {title}: {reason}").format(
+                title=self.ctx.session.title, reason=reason))
             return False
         finally:
             self.set_busy(False)
@@ -329,7 +352,8 @@ class PageForm(QWidget):
         for row in dirty:
             result = results.get(row.key)
             if result is None:
-                row.set_outcome("not verified", "the device did not report this setting")
+                row.set_outcome("not verified",
+                                self.tr("the device did not report this setting"))
                 counts["not verified"] += 1
                 continue
             if result.outcome is WriteOutcome.APPLIED:
@@ -352,12 +376,15 @@ class PageForm(QWidget):
         self.save_draft()
         if counts["applied"] or counts["not verified"]:
             self.ctx.applied(self.page.id)
-        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+        summary = ", ".join(f"{n} {self.tr(OUTCOME_WORDS.get(k, k))}"
+                            for k, n in counts.items() if n)
         if failed:
-            self.banner.error(f"Apply finished with errors: {summary}.")
+            self.banner.error(self.tr("Apply finished with errors: {summary}.").format(
+                summary=summary))
         elif counts["not verified"]:
-            self.banner.warning(f"Apply finished: {summary}.")
+            self.banner.warning(self.tr("Apply finished: {summary}.").format(summary=summary))
         else:
-            self.banner.success(f"Applied {counts['applied']} setting(s); all verified.")
-        self.ctx.status(f"{self.ctx.session.title} — {self.page.title}: {summary}")
+            self.banner.success(self.tr("Applied {value} setting(s); all verified.").format(
+                value=counts['applied']))
+        self.ctx.status(f"{self.ctx.session.title} — {param_text(self.page.title)}: {summary}")
         return failed == 0 and counts["not verified"] == 0

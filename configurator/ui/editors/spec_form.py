@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from ...core.params import ParamSpec
+from ..i18n import param_text
 from .field_row import FieldRow
 
 
@@ -33,7 +34,7 @@ class SpecForm(QWidget):
             outer = QVBoxLayout(self)
             outer.setContentsMargins(0, 0, 0, 0)
             for group in groups:
-                box = QGroupBox(group or "General", self)
+                box = QGroupBox(param_text(group) or self.tr("General"), self)
                 self._add_rows(_grid(box), box, [s for s in shown if s.group == group],
                                values)
                 outer.addWidget(box)

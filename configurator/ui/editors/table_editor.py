@@ -33,6 +33,7 @@ from ...core.errors import ConfiguratorError, InvalidValue
 from ...core.params import Category, TableOp, TableSpec
 from ...services.site_ops.results import RowChange
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, ok_cancel, run_dialog, size_text
+from ..i18n import param_text, translate
 from ..icons import icon
 from ..widgets import Banner
 from .context import EditorContext
@@ -49,7 +50,8 @@ class RowDialog(QDialog):
                  *, key_editable: bool = True) -> None:
         super().__init__(parent)
         self.spec = spec
-        self.setWindowTitle(f"{'Edit' if values else 'Add'} row — {spec.title}")
+        self.setWindowTitle((self.tr("Edit row — {table}") if values else
+                             self.tr("Add row — {table}")).format(table=param_text(spec.title)))
         layout = QVBoxLayout(self)
         self.form = SpecForm(spec.columns, values, self, hide_read_only=values is None,
                              sections=True)
@@ -87,7 +89,7 @@ class RowDialog(QDialog):
         errors = self.form.errors()
         if errors:
             key, message = next(iter(errors.items()))
-            return f"{self.form.rows[key].spec.label}: {message}"
+            return f"{param_text(self.form.rows[key].spec.label)}: {message}"
         try:
             self.values = self.spec.validate_row(self.form.values(include_empty=self.editing))
         except InvalidValue as exc:
@@ -136,43 +138,46 @@ class TableEditor(QWidget):
         layout.addWidget(self.banner)
         bar = QToolBar(self)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.add_action = bar.addAction(icon("add"), "Add row")
-        self.edit_action = bar.addAction(icon("list"), "Edit")
-        self.delete_action = bar.addAction(icon("remove"), "Delete")
+        self.add_action = bar.addAction(icon("add"), self.tr("Add row"))
+        self.edit_action = bar.addAction(icon("list"), self.tr("Edit"))
+        self.delete_action = bar.addAction(icon("remove"), self.tr("Delete"))
         bar.addSeparator()
-        self.import_action = bar.addAction(icon("open"), "Import CSV…")
-        self.export_action = bar.addAction(icon("save"), "Export CSV…")
+        self.import_action = bar.addAction(icon("open"), self.tr("Import CSV…"))
+        self.export_action = bar.addAction(icon("save"), self.tr("Export CSV…"))
         bar.addSeparator()
         # The device's own file (ICKey.xml, Contact.csv ...): only where the device has one.
-        self.device_export_action = bar.addAction(icon("save"), "Export device file…")
-        self.device_import_action = bar.addAction(icon("open"), "Import device file…")
+        self.device_export_action = bar.addAction(icon("save"), self.tr("Export device file…"))
+        self.device_import_action = bar.addAction(icon("open"), self.tr("Import device file…"))
         self.device_export_action.setVisible(TableOp.EXPORT in ops)
         self.device_import_action.setVisible(TableOp.IMPORT in ops)
         kind = (spec.export_format or "device").upper()
-        self.device_export_action.setToolTip(f"Download the device's own {kind} file of this "
-                                             "table (as the device's web interface exports it)")
-        self.device_import_action.setToolTip(f"Send a {kind} file exported from the device "
-                                             "back: it REPLACES the whole table on the device")
+        self.device_export_action.setToolTip(
+            self.tr("Download the device's own {kind} file of this table (as the device's web "
+                    "interface exports it)").format(kind=kind))
+        self.device_import_action.setToolTip(
+            self.tr("Send a {kind} file exported from the device back: it REPLACES the whole "
+                    "table on the device").format(kind=kind))
         if ops & {TableOp.EXPORT, TableOp.IMPORT}:
             bar.addSeparator()
         # Wide tables (the 2N directory has ~40 fields) open with their basic columns; the
         # advanced ones are one click away, as in the CLI's --all-columns.
         self.advanced_columns = [i + 1 for i, c in enumerate(spec.columns)
                                  if c.category is not Category.BASIC]
-        self.advanced_action = bar.addAction(icon("list"), "Advanced columns")
+        self.advanced_action = bar.addAction(icon("list"), self.tr("Advanced columns"))
         self.advanced_action.setCheckable(True)
         self.advanced_action.setToolTip(
-            f"Show the {len(self.advanced_columns)} advanced columns of this table too")
+            self.tr("Show the {n_advanced_columns} advanced columns of this table too").format(
+                n_advanced_columns=len(self.advanced_columns)))
         self.advanced_action.setVisible(
             0 < len(self.advanced_columns) < len(spec.columns))
-        self.reveal_action = bar.addAction(icon("list"), "Show PINs")
+        self.reveal_action = bar.addAction(icon("list"), self.tr("Show PINs"))
         self.reveal_action.setCheckable(True)
-        self.reveal_action.setToolTip("PINs and passwords are masked; show them while this "
-                                      "is on")
+        self.reveal_action.setToolTip(self.tr("PINs and passwords are masked; show them while this "
+                                      "is on"))
         self.reveal_action.setVisible(any(is_secret(c) for c in spec.columns))
         self.reveal_action.toggled.connect(self.model.set_reveal_secrets)
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter rows…")
+        self.filter_edit.setPlaceholderText(self.tr("Filter rows…"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(260)
         bar.addWidget(self.filter_edit)
@@ -195,16 +200,16 @@ class TableEditor(QWidget):
 
         bottom = QHBoxLayout()
         bottom.setContentsMargins(4, 0, 4, 4)
-        self.reload_button = QPushButton(icon("refresh"), "Reload", self)
+        self.reload_button = QPushButton(icon("refresh"), self.tr("Reload"), self)
         self.summary = QLabel(self)
         self.summary.setStyleSheet("color: #546e7a;")
-        self.revert_button = QPushButton(icon("revert"), "Revert", self)
-        self.apply_button = QPushButton(icon("apply"), "Apply", self)
+        self.revert_button = QPushButton(icon("revert"), self.tr("Revert"), self)
+        self.apply_button = QPushButton(icon("apply"), self.tr("Apply"), self)
         # Dangerous, so apart from the everyday row actions of the toolbar.
-        self.clear_action = QPushButton(icon("remove"), "Clear all on device…", self)
+        self.clear_action = QPushButton(icon("remove"), self.tr("Clear all on device…"), self)
         self.clear_action.setVisible(TableOp.CLEAR in ops)
-        self.clear_action.setToolTip("Delete every row of this table on the device at once "
-                                     "(asks you to type the device's name)")
+        self.clear_action.setToolTip(self.tr("Delete every row of this table on the device at once "
+                                     "(asks you to type the device's name)"))
         bottom.addWidget(self.reload_button)
         bottom.addWidget(self.clear_action)
         bottom.addWidget(self.summary, 1)
@@ -254,10 +259,11 @@ class TableEditor(QWidget):
         self.revert_button.setEnabled(bool(pending) and not self.busy)
         self.reload_button.setEnabled(not self.busy)
         rows = len(self.model.rows)
-        limit = f" of max {self.spec.max_rows}" if self.spec.max_rows else ""
-        text = f"{rows} row(s){limit}"
+        text = (self.tr("{rows} row(s) of max {limit}").format(rows=rows,
+                                                                 limit=self.spec.max_rows)
+                if self.spec.max_rows else self.tr("{rows} row(s)").format(rows=rows))
         if pending:
-            text += f" · {len(pending)} pending change(s)"
+            text += self.tr(" · {count} pending change(s)").format(count=len(pending))
         self.summary.setText(text)
 
     def set_busy(self, busy: bool) -> None:
@@ -291,8 +297,8 @@ class TableEditor(QWidget):
         row = self.model.rows[position]
         key_editable = row.original is None
         if not self.can_edit and not key_editable:
-            self.banner.warning("This device cannot change rows in place; delete the row "
-                                "and add a new one.")
+            self.banner.warning(self.tr("This device cannot change rows in place; delete the row "
+                                "and add a new one."))
             return
         dialog = RowDialog(self.spec, dict(row.values), self, key_editable=key_editable)
         if await run_dialog(dialog) == QDialog.DialogCode.Accepted:
@@ -314,34 +320,40 @@ class TableEditor(QWidget):
         try:
             Path(path).write_text(self.model.to_csv(), encoding="utf-8")
         except OSError as exc:
-            raise ConfiguratorError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise ConfiguratorError(self.tr("cannot write {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc)) from exc
         return len(self.model.rows)
 
     def import_csv(self, path: Path) -> tuple[int, int]:
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfiguratorError(f"cannot read {path}: {exc}") from exc
+            raise ConfiguratorError(self.tr("cannot read {path}: {reason}").format(
+                path=path, reason=exc)) from exc
         return self.model.from_csv(text)
 
     async def export_dialog(self) -> None:
-        path = await _ask_file(self, f"Export {self.spec.title}", save=True)
+        path = await _ask_file(self, self.tr("Export {table}").format(
+            table=param_text(self.spec.title)), save=True)
         if path:
             try:
                 count = self.export_csv(Path(path))
-                self.banner.success(f"Exported {count} row(s) to {path}")
+                self.banner.success(self.tr("Exported {count} row(s) to {path}").format(
+                    count=count, path=path))
             except ConfiguratorError as exc:
                 self.banner.error(str(exc))
 
     async def import_dialog(self) -> None:
-        path = await _ask_file(self, f"Import {self.spec.title}", save=False)
+        path = await _ask_file(self, self.tr("Import {table}").format(
+            table=param_text(self.spec.title)), save=False)
         if path:
             try:
                 added, updated = self.import_csv(Path(path))
-                self.banner.info(f"Imported {added} new and {updated} changed row(s) — "
-                                 "review them and press Apply.")
+                self.banner.info(self.tr("Imported {added} new and {updated} changed row(s) — "
+                                 "review them and press Apply.").format(
+                                     added=added, updated=updated))
             except ConfiguratorError as exc:
-                self.banner.error(f"Nothing imported: {exc}")
+                self.banner.error(self.tr("Nothing imported: {exc}").format(exc=exc))
 
     # -- the device's own export/import file ---------------------------------------------
     async def export_device_file(self) -> str:
@@ -349,31 +361,35 @@ class TableEditor(QWidget):
         device = self.ctx.session.device
         title = self.spec.title
         if device is None:
-            self.banner.error("The device is not connected.")
+            self.banner.error(self.tr("The device is not connected."))
             return ""
         self.set_busy(True)
-        self.banner.info(f"Reading the device's {title} file…")
+        self.banner.info(self.tr("Reading the device's {title} file…").format(title=title))
         try:
             async with self.ctx.manager.busy(self.ctx.session):
                 content, suffix = await device.export_table(self.spec.id)
         except Exception as exc:
-            self.banner.error(f"Cannot export {title}: {_reason(exc, log)}")
+            self.banner.error(self.tr("Cannot export {title}: {value}").format(
+                title=title, value=_reason(exc, log)))
             return ""
         finally:
             self.set_busy(False)
         suggested = f"{_file_stem(self.ctx.session.title)}-{self.spec.id}{suffix}"
-        path = await self.asker.save_path(self, f"Save the device's {title} file", suggested,
+        path = await self.asker.save_path(self, self.tr("Save the device's {title} file").format(
+            title=title), suggested,
                                           file_filter(suffix))
         if not path:
-            self.banner.info("Export cancelled; nothing was saved.")
+            self.banner.info(self.tr("Export cancelled; nothing was saved."))
             return ""
         try:
             Path(path).write_bytes(content)
         except OSError as exc:
-            self.banner.error(f"Cannot write {path}: {exc.strerror or exc}")
+            self.banner.error(self.tr("Cannot write {path}: {value}").format(
+                path=path, value=exc.strerror or exc))
             return ""
-        self.banner.success(f"Saved the device's {_h(title)} file ({size_text(len(content))}) "
-                            f"to {_h(path)}")
+        self.banner.success(self.tr("Saved the device's {value} file ({value2}) "
+                            "to {value3}").format(
+                                value=_h(title), value2=size_text(len(content)), value3=_h(path)))
         return path
 
     def _device_for(self, done: str, doing: str) -> Device | None:
@@ -381,39 +397,45 @@ class TableEditor(QWidget):
         the banner (not connected; pending row changes come first)."""
         device = self.ctx.session.device
         if device is None:
-            self.banner.error(f"The device is not connected; nothing was {done}.")
+            self.banner.error(self.tr("The device is not connected; nothing was {done}.").format(
+                done=done))
             return None
         if self.dirty:
-            self.banner.warning(f"Apply or revert the pending changes before {doing}.")
+            self.banner.warning(
+                self.tr("Apply or revert the pending changes before {doing}.").format(
+                    doing=doing))
             return None
         return device
 
     async def import_device_file(self) -> bool:
         """Send a device file back (replaces the table on the device), then re-read it."""
-        title, device_title = self.spec.title, self.ctx.session.title
-        device = self._device_for("imported", "importing a device file")
+        title, device_title = param_text(self.spec.title), self.ctx.session.title
+        device = self._device_for(self.tr("imported"), self.tr("importing a device file"))
         if device is None:
             return False
         fmt = f".{self.spec.export_format}" if self.spec.export_format else ""
-        path = await self.asker.open_path(self, f"Import a {title} file", file_filter(fmt))
+        path = await self.asker.open_path(self, self.tr("Import a {title} file").format(
+            title=title), file_filter(fmt))
         if not path:
             return False
         try:
             content = Path(path).read_bytes()
         except OSError as exc:
-            self.banner.error(f"Nothing imported: cannot read {path}: {exc.strerror or exc}")
+            self.banner.error(self.tr("Nothing imported: cannot read {path}: {value}").format(
+                path=path, value=exc.strerror or exc))
             return False
         name = Path(path).name
-        text = (f"Importing <b>{_h(name)}</b> ({size_text(len(content))}) <b>replaces all "
-                f"{len(self.model.rows)} row(s)</b> of {_h(title)} on <b>{_h(device_title)}</b> "
-                "with the rows of the file.<br><br>Export the current table first if you may "
-                "need it again.")
-        if not await self.asker.confirm(self, f"Replace {title}?", text,
-                                        ok_text="Replace table"):
-            self.banner.info("Import cancelled; the device was not changed.")
+        text = self.tr("Importing <b>{file}</b> ({size}) <b>replaces all {rows} row(s)</b> of "
+                       "{table} on <b>{device}</b> with the rows of the file.<br><br>Export the "
+                       "current table first if you may need it again.").format(
+            file=_h(name), size=size_text(len(content)), rows=len(self.model.rows),
+            table=_h(title), device=_h(device_title))
+        if not await self.asker.confirm(self, self.tr("Replace {title}?").format(title=title), text,
+                                        ok_text=self.tr("Replace table")):
+            self.banner.info(self.tr("Import cancelled; the device was not changed."))
             return False
         self.set_busy(True)
-        self.banner.info(f"Importing {name}…")
+        self.banner.info(self.tr("Importing {name}…").format(name=name))
         failure = ""
         results = None
         try:
@@ -425,41 +447,49 @@ class TableEditor(QWidget):
             self.set_busy(False)
         reloaded = await self.load()  # show what the device really holds now
         if failure:
-            self.banner.error(f"Import of {_h(name)} failed: {_h(failure)}"
-                              + ("" if reloaded else " (the table could not be re-read)"))
+            self.banner.error(self.tr("Import of {file} failed: {reason}").format(
+                file=_h(name), reason=_h(failure))
+                + ("" if reloaded else self.tr(" (the table could not be re-read)")))
             return False
         failed = [r for r in results or [] if not r.ok]
         if failed:
-            lines = "".join(f"<br>• {_h(str(r.key))}: {_h(r.message or 'refused')}"
+            lines = "".join(f"<br>• {_h(str(r.key))}: {_h(r.message or self.tr('refused'))}"
                             for r in failed[:8])
-            more = f"<br>… and {len(failed) - 8} more" if len(failed) > 8 else ""
-            self.banner.error(f"{len(failed)} row(s) of {_h(name)} were refused:{lines}{more}")
+            more = (self.tr("<br>… and {count} more").format(count=len(failed) - 8)
+                    if len(failed) > 8 else "")
+            self.banner.error(
+                self.tr("{count} row(s) of {file} were refused:{lines}{more}").format(
+                    count=len(failed), file=_h(name), lines=lines, more=more))
             return False
         if not reloaded:
-            self.banner.warning(f"{_h(name)} was imported, but the table could not be re-read; "
-                                "press Reload.")
+            self.banner.warning(self.tr("{value} was imported, but the table could not be re-read; "
+                                "press Reload.").format(value=_h(name)))
             return True
-        self.banner.success(f"Imported {_h(name)}: {_h(title)} now has "
-                            f"{len(self.model.rows)} row(s) on the device.")
-        self.ctx.status(f"{device_title} — {title}: imported {name}")
+        self.banner.success(self.tr("Imported {value}: {value2} now has "
+                            "{n_rows} row(s) on the device.").format(
+                                value=_h(name), value2=_h(title), n_rows=len(self.model.rows)))
+        self.ctx.status(self.tr("{device_title} — {title}: imported {name}").format(
+            device_title=device_title, title=title, name=name))
         return True
 
     async def clear_on_device(self) -> bool:
         """Delete every row on the device (``TableOp.CLEAR``) after a typed confirmation,
         then show what the device holds."""
-        title, device_title = self.spec.title, self.ctx.session.title
-        device = self._device_for("deleted", "clearing the table")
+        title, device_title = param_text(self.spec.title), self.ctx.session.title
+        device = self._device_for(self.tr("deleted"), self.tr("clearing the table"))
         if device is None:
             return False
-        text = (f"This deletes <b>all {len(self.model.rows)} row(s)</b> of {_h(title)} on "
-                f"<b>{_h(device_title)}</b>. It cannot be undone: export the table first if "
-                "you may need it again.")
-        if not await self.asker.confirm(self, f"Clear {title}?", text, phrase=device_title,
-                                        ok_text="Delete every row"):
-            self.banner.info("Nothing was deleted.")
+        text = self.tr("This deletes <b>all {rows} row(s)</b> of {table} on <b>{device}</b>. It "
+                       "cannot be undone: export the table first if you may need it "
+                       "again.").format(rows=len(self.model.rows), table=_h(title),
+                                        device=_h(device_title))
+        if not await self.asker.confirm(self, self.tr("Clear {title}?").format(
+            title=title), text, phrase=device_title,
+                                        ok_text=self.tr("Delete every row")):
+            self.banner.info(self.tr("Nothing was deleted."))
             return False
         self.set_busy(True)
-        self.banner.info(f"Clearing {title}…")
+        self.banner.info(self.tr("Clearing {title}…").format(title=title))
         failure = ""
         try:
             async with self.ctx.manager.busy(self.ctx.session):
@@ -471,15 +501,19 @@ class TableEditor(QWidget):
             self.set_busy(False)
         reloaded = await self.load()
         if failure:
-            self.banner.error(f"{_h(title)} was not cleared: {_h(failure)}"
-                              + ("" if reloaded else " (the table could not be re-read)"))
+            self.banner.error(self.tr("{table} was not cleared: {reason}").format(
+                table=_h(title), reason=_h(failure))
+                + ("" if reloaded else self.tr(" (the table could not be re-read)")))
             return False
         left = len(self.model.rows)
         if reloaded and left:
-            self.banner.error(f"The device still reports {left} row(s) of {_h(title)}.")
+            self.banner.error(self.tr("The device still reports {left} row(s) of {value}.").format(
+                left=left, value=_h(title)))
             return False
-        self.banner.success(f"{_h(title)} cleared on {_h(device_title)}.")
-        self.ctx.status(f"{device_title} — {title}: cleared")
+        self.banner.success(self.tr("{value} cleared on {value2}.").format(
+            value=_h(title), value2=_h(device_title)))
+        self.ctx.status(self.tr("{device_title} — {title}: cleared").format(
+            device_title=device_title, title=title))
         return True
 
     # -- device I/O -----------------------------------------------------------------------
@@ -493,20 +527,21 @@ class TableEditor(QWidget):
     async def load(self) -> bool:
         device = self.ctx.session.device
         if device is None:
-            self.banner.error("The device is not connected.")
+            self.banner.error(self.tr("The device is not connected."))
             return False
         if self.dirty and self.loaded:
-            self.banner.warning("Apply or revert the pending changes before reloading.")
+            self.banner.warning(self.tr("Apply or revert the pending changes before reloading."))
             return False
         self.set_busy(True)
-        self.banner.info(f"Reading {self.spec.title}…")
+        self.banner.info(self.tr("Reading {title}…").format(title=param_text(self.spec.title)))
         try:
             async with self.ctx.manager.busy(self.ctx.session):
                 rows = await device.read_table(self.spec.id)
         except Exception as exc:
             if not isinstance(exc, ConfiguratorError):
                 log.exception("reading table %s failed", self.spec.id)
-            self.banner.error(f"Cannot read {self.spec.title}: {exc}")
+            self.banner.error(self.tr("Cannot read {title}: {exc}").format(
+                title=self.spec.title, exc=exc))
             return False
         finally:
             self.set_busy(False)
@@ -523,23 +558,25 @@ class TableEditor(QWidget):
             return True
         device = self.ctx.session.device
         if device is None:
-            self.banner.error("The device is not connected; nothing was written.")
+            self.banner.error(self.tr("The device is not connected; nothing was written."))
             return False
         self.set_busy(True)
-        self.banner.info("Writing changes…")
+        self.banner.info(self.tr("Writing changes…"))
         try:
             async with self.ctx.manager.busy(self.ctx.session):
                 results = await device.apply_table(self.spec.id, add=add, update=update,
                                                    delete=delete)
                 fresh = await device.read_table(self.spec.id)
         except Exception as exc:
-            reason = str(exc) if isinstance(exc, ConfiguratorError) else f"internal error: {exc}"
+            reason = (str(exc) if isinstance(exc, ConfiguratorError)
+                      else self.tr("internal error: {error}").format(error=exc))
             if not isinstance(exc, ConfiguratorError):
                 log.exception("applying table %s failed", self.spec.id)
             for row in self.model.pending():
-                row.error = f"not confirmed — {reason}"
+                row.error = self.tr("not confirmed — {reason}").format(reason=reason)
             self.model.layoutChanged.emit()
-            self.banner.error(f"The changes were not confirmed: {reason}")
+            self.banner.error(self.tr("The changes were not confirmed: {reason}").format(
+                reason=reason))
             return False
         finally:
             self.set_busy(False)
@@ -549,11 +586,13 @@ class TableEditor(QWidget):
         ok = sum(1 for r in results if r.ok)
         if failed:
             first = next((r.message for r in results if not r.ok), "")
-            self.banner.error(f"{ok} change(s) applied, {failed} failed: {first}")
+            self.banner.error(self.tr("{ok} change(s) applied, {failed} failed: {first}").format(
+                ok=ok, failed=failed, first=first))
         else:
-            self.banner.success(f"{ok} change(s) applied.")
-        self.ctx.status(f"{self.ctx.session.title} — {self.spec.title}: {ok} applied, "
-                        f"{failed} failed")
+            self.banner.success(self.tr("{ok} change(s) applied.").format(ok=ok))
+        self.ctx.status(self.tr("{device} — {table}: {ok} applied, {failed} failed").format(
+            device=self.ctx.session.title, table=param_text(self.spec.title), ok=ok,
+            failed=failed))
         self._update()
         return not failed
 
@@ -572,12 +611,12 @@ def _reason(exc: BaseException, logger: logging.Logger) -> str:
     if isinstance(exc, ConfiguratorError):
         return str(exc)
     logger.exception("unexpected error")
-    return f"internal error: {exc}"
+    return translate("TableEditor", "internal error: {error}").format(error=exc)
 
 
 async def _ask_file(parent: QWidget, title: str, *, save: bool) -> str:
     dialog = QFileDialog(parent, title)
-    dialog.setNameFilter("CSV files (*.csv);;All files (*)")
+    dialog.setNameFilter(translate("table_editor", "CSV files (*.csv);;All files (*)"))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save
                          else QFileDialog.AcceptMode.AcceptOpen)
     if save:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ...core.device import RowResult
 from ...core.errors import InvalidValue
 from ...core.params import Kind, ParamSpec, TableSpec
+from ..i18n import param_text, translate
 from ..icons import outcome_icon
 
 CLEAN, NEW, MODIFIED, DELETED = "clean", "new", "modified", "deleted"
@@ -59,12 +60,13 @@ class TableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == 0:
-                return "State"
+                return self.tr("State")
             spec = self.spec.columns[section - 1]
-            return f"{spec.label} ({spec.unit})" if spec.unit else spec.label
+            return (f"{param_text(spec.label)} ({param_text(spec.unit)})" if spec.unit
+                    else param_text(spec.label))
         if role == Qt.ItemDataRole.ToolTipRole and section > 0:
             spec = self.spec.columns[section - 1]
-            return spec.help or spec.key
+            return param_text(spec.help) or spec.key
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -131,8 +133,8 @@ class TableModel(QAbstractTableModel):
         clean = self.spec.validate_row({**defaults, **values})
         key = self.key_of(clean)
         if key not in (None, "") and self.find(key) is not None:
-            raise InvalidValue(f"a row with {self.spec.column(self.spec.row_key).label} "
-                               f"{key!r} already exists")
+            raise InvalidValue(self.tr("a row with {column} {key} already exists").format(
+                column=param_text(self.spec.column(self.spec.row_key).label), key=repr(key)))
         position = len(self.rows)
         self.beginInsertRows(QModelIndex(), position, position)
         self.rows.append(TableRow(clean, None, NEW))
@@ -239,12 +241,13 @@ class TableModel(QAbstractTableModel):
         try:
             lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
         except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL...
-            raise InvalidValue(f"not a readable CSV file ({exc})") from None
+            raise InvalidValue(self.tr("not a readable CSV file ({reason})").format(
+                reason=exc)) from None
         reader = iter(lines)
         try:
             header = next(reader)
         except StopIteration:
-            raise InvalidValue("the CSV file is empty") from None
+            raise InvalidValue(self.tr("the CSV file is empty")) from None
         keys = [_column_key(self.spec, name) for name in header]
         parsed: list[dict[str, Any]] = []
         for line_no, cells in enumerate(reader, start=2):
@@ -254,7 +257,8 @@ class TableModel(QAbstractTableModel):
             try:
                 parsed.append(self.spec.parse_row(texts))
             except InvalidValue as exc:
-                raise InvalidValue(f"CSV line {line_no}: {exc}") from None
+                raise InvalidValue(self.tr("CSV line {line}: {error}").format(
+                    line=line_no, error=exc)) from None
         added = updated = 0
         for values in parsed:
             position = self.find(self.key_of(values))
@@ -270,10 +274,13 @@ class TableModel(QAbstractTableModel):
 def _column_key(spec: TableSpec, name: str) -> str:
     name = name.strip()
     for column in spec.columns:
-        if name in (column.key, column.label) or name.lower() == column.label.lower():
+        labels = (column.label.lower(), param_text(column.label).lower())
+        if name == column.key or name.lower() in labels:
             return column.key
-    raise InvalidValue(f"CSV column {name!r} is not a column of {spec.title} "
-                       f"(expected: {', '.join(c.key for c in spec.columns)})")
+    raise InvalidValue(translate("TableModel", "CSV column {name} is not a column of {table} "
+                                 "(expected: {keys})").format(
+        name=repr(name), table=param_text(spec.title),
+        keys=", ".join(c.key for c in spec.columns)))
 
 
 def _failures(model: TableModel, results: Sequence[RowResult]) -> dict[int, str]:
@@ -295,7 +302,8 @@ def _failures(model: TableModel, results: Sequence[RowResult]) -> dict[int, str]
             match = candidates[i] if i < len(candidates) else None
         counters[state] = counters.get(state, 0) + 1
         if match is not None and not result.ok:
-            failed[id(match)] = result.message or "rejected by the device"
+            failed[id(match)] = result.message or translate("TableModel",
+                                                             "rejected by the device")
     return failed
 
 
