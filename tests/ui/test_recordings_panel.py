@@ -187,7 +187,8 @@ def test_cancel_stops_a_download_and_writes_nothing_partial(qtbot, qloop, loopba
             # The request reached the PBX and waits there for its answer.
             await wait_until(lambda: len([p for _m, p in sim.requests if "/pbx/play/" in p])
                              == downloads + 1)
-            assert "Downloading 1 of 1" in panel.progress_label.text()
+            assert panel.progress_label.text() == "Downloading recording 1 of 1…"
+            assert panel.progress_label.toolTip() == target.name
             assert not panel.search_button.isEnabled() and not panel.download_button.isEnabled()
             panel.cancel_button.click()
             assert await task == []

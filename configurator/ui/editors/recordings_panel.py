@@ -126,7 +126,7 @@ class RecordingsPanel(QWidget):
         self.cancel_button.hide()
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(220)
-        self.progress.setFormat("%v / %m")
+        self.progress.setTextVisible(False)  # the label says "Downloading 2 of 3…"
         self.progress.hide()
         self.progress_label = QLabel(self)
         self.progress_label.setStyleSheet("color: #37474f;")
@@ -267,6 +267,7 @@ class RecordingsPanel(QWidget):
         self.progress.setValue(0)
         for widget in (self.progress, self.progress_label, self.cancel_button):
             widget.show()
+        self.count_label.hide()  # the bottom row is the download's while it runs
         self._update()
         job = asyncio.ensure_future(self._fetch(chosen, targets))
         self._job = job
@@ -293,6 +294,7 @@ class RecordingsPanel(QWidget):
             self.busy = False
             for widget in (self.progress, self.progress_label, self.cancel_button):
                 widget.hide()
+            self.count_label.show()
             self._update()
         return [path for path, _ in self.saved]
 
@@ -318,8 +320,9 @@ class RecordingsPanel(QWidget):
 
     async def _fetch(self, chosen: Sequence[dict[str, Any]], targets: Sequence[Path]) -> None:
         for number, (row, target) in enumerate(zip(chosen, targets, strict=True), 1):
-            self.progress_label.setText(self.tr("Downloading {0} of {1}: {2}…").format(
-                number, len(chosen), target.name))
+            self.progress_label.setText(self.tr("Downloading recording {0} of {1}…").format(
+                number, len(chosen)))
+            self.progress_label.setToolTip(target.name)
             content = await self.device.download_recording(str(row["playUrl"]))
             try:
                 write_private(str(target), content)  # a call is personal data
@@ -333,7 +336,7 @@ class RecordingsPanel(QWidget):
         if not self.saved:
             return self.tr("No recording was saved.")
         size = size_text(sum(n for _, n in self.saved))
-        if len(self.saved) == 1:
+        if wanted == 1:
             where = _h(str(self.saved[0][0]))
         else:
             where = self.tr("the folder {0}").format(_h(str(self.saved[0][0].parent)))
