@@ -48,3 +48,20 @@ class ReportsState(Protocol):
 
     state: SourceState
     on_state: StateCallback | None
+
+
+@runtime_checkable
+class EditsConfigFile(Protocol):
+    """A device whose configuration is one file read and written whole (2N ``/api/config``
+    GET/PUT). The device answers the upload at once and applies it about
+    ``config_apply_seconds`` later."""
+
+    config_apply_seconds: float
+
+    async def config_file_get(self) -> bytes:
+        """The device's complete configuration file."""
+        ...
+
+    async def config_file_put(self, content: bytes) -> None:
+        """Send a complete configuration file; raises the device's error when it refuses."""
+        ...

@@ -60,6 +60,7 @@ class Capability(StrEnum):
     ACCESS = "access"
     MAINTENANCE = "maintenance"
     PCAP = "pcap"
+    CONFIG_FILE = "configfile"  # the whole configuration as one editable file
 
 
 @dataclass

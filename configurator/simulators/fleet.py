@@ -109,7 +109,8 @@ class Fleet:
 def demo_fleet() -> list[FleetMember]:
     """The devices `configurator --demo` and `configurator simulate` start by default."""
     members = [
-        FleetMember("2n", {"model": "verso"}),
+        # The manual's "approx. 15 s" between a configuration upload and its effect.
+        FleetMember("2n", {"model": "verso", "config_apply_delay": 15.0}),
         FleetMember("2n", {"model": "style"}),
         FleetMember("2n", {"model": "vario"}),
         FleetMember("onetouch", {}),

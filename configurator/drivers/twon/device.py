@@ -80,6 +80,8 @@ class TwoNDevice(Device):
     vendor = "2N"
     driver_id = "2n"
     past_frames_seconds = 30  # /api/camera/snapshot?time=-N, N <= 30
+    #: "PUT uploads configuration with a delay of approx. 15 s" (manual, /api/config).
+    config_apply_seconds = 15.0
 
     def __init__(self, transport: Transport, info: DeviceInfo | None = None, *,
                  event_options: Mapping[str, Any] | None = None) -> None:
@@ -122,7 +124,9 @@ class TwoNDevice(Device):
             self.local.setdefault("camera.resolution", specs.AUTO_RESOLUTION.value)
             src = specs.source_choices(found.camera)
             self.local.setdefault("camera.source", src[0].value if src else None)
-        return frozenset(str(c) for c in found.capabilities)
+        # /api/config (GET/PUT) is what backup and restore use; the configuration-file
+        # editor is offered wherever they are.
+        return frozenset({*(str(c) for c in found.capabilities), str(Capability.CONFIG_FILE)})
 
     def _caps(self) -> DetectedCaps:
         if self.detected is None:
@@ -592,6 +596,14 @@ class TwoNDevice(Device):
     @override
     async def backup(self) -> tuple[bytes, str]:
         return await self.client.config_get(), ".xml"
+
+    async def config_file_get(self) -> bytes:
+        """GET /api/config: the complete configuration XML (the EditsConfigFile ability)."""
+        return await self.client.config_get()
+
+    async def config_file_put(self, content: bytes) -> None:
+        """PUT /api/config; the device applies it about 15 s after answering."""
+        await self.client.config_put(content)
 
     @override
     def maintenance(self) -> MaintenanceSpec:

@@ -2,6 +2,20 @@
 
 Elements the simulator does not model are kept verbatim, so a downloaded configuration can be
 uploaded again unchanged (round trip).
+
+What the manual says, and what the simulator assumes where it says nothing:
+- the download is ``application/xml``, a ``<DeviceDatabase Version="4">`` document with a
+  comment naming the product (the manual's example); the upload is the mandatory ``blob-cfg``
+  parameter (error 11 without it);
+- the upload is applied "with a delay of approx. 15 s" after the reply (``config_apply_delay``);
+  until then a download still returns the old configuration;
+- assumption: a file that is not well-formed XML, declares a DTD, is not a ``DeviceDatabase`` or
+  holds a value the device cannot take is refused at once with error 12 (``blob-cfg``) and
+  nothing of it is applied; one larger than ``MAX_CONFIG_BYTES`` with error 13 (the manual
+  gives no limit); a second upload while one is still being applied with error 18 (request
+  rejected);
+- assumption: the element names of the sections the simulator models (System, Switches,
+  Phone, HttpApi) are its own; the manual shows only ``Network/DhcpEnabled``.
 """
 
 from __future__ import annotations
@@ -11,12 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .protocol import invalid
+from ...core.errors import InvalidValue
+from ...core.safexml import parse_xml_document
+from .protocol import ApiError, invalid
 
 if TYPE_CHECKING:
     from .device import TwoNSimulator
 
-_KNOWN = ("System", "Switches", "HttpApi")
+_KNOWN = ("System", "Switches", "Phone", "HttpApi")
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
 def default_extra() -> list[bytes]:
@@ -43,6 +60,11 @@ def build(sim: TwoNSimulator) -> bytes:
         etree.SubElement(node, "Mode").text = sw.config.mode
         etree.SubElement(node, "SwitchOnDuration").text = _num(sw.config.duration)
         etree.SubElement(node, "Type").text = sw.config.type
+    phone = etree.SubElement(root, "Phone")
+    for account in _accounts(sim):
+        node = etree.SubElement(phone, "Account", Id=str(account["account"]))
+        etree.SubElement(node, "Enabled").text = "1" if account.get("enabled") else "0"
+        etree.SubElement(node, "SipNumber").text = str(account.get("sipNumber", ""))
     api = etree.SubElement(root, "HttpApi")
     for service, sec in sim.security.items():
         node = etree.SubElement(api, "Service", Name=service.value)
@@ -52,6 +74,11 @@ def build(sim: TwoNSimulator) -> bytes:
     for raw in sim.config_extra:
         root.append(etree.fromstring(raw))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _accounts(sim: TwoNSimulator) -> list[dict[str, Any]]:
+    phone = sim.extensions.get("phone")
+    return list(getattr(phone, "accounts", []))
 
 
 def _num(value: float) -> str:
@@ -65,10 +92,11 @@ def apply(sim: TwoNSimulator, data: bytes) -> None:
 
 def prepare(sim: TwoNSimulator, data: bytes) -> Callable[[], None]:
     """Validate the whole document (ApiError 12 ``blob-cfg``); returns the commit step."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ApiError(13, "blob-cfg")
     try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError:
+        root = parse_xml_document(data, max_bytes=MAX_CONFIG_BYTES).getroot()
+    except InvalidValue:
         raise invalid("blob-cfg") from None
     if root.tag != "DeviceDatabase":
         raise invalid("blob-cfg")
@@ -87,11 +115,28 @@ def prepare(sim: TwoNSimulator, data: bytes) -> Callable[[], None]:
                 0 < duration <= 86400) or kind not in ("normal", "security"):
             raise invalid("blob-cfg")
         updates.append((sw, enabled == "1", mode, duration, kind))
+    accounts = {int(a["account"]): a for a in _accounts(sim)}
+    phone_updates = []
+    for node in root.findall("Phone/Account"):
+        try:
+            account = accounts[int(node.get("Id", ""))]
+        except (KeyError, ValueError):
+            raise invalid("blob-cfg") from None
+        enabled = node.findtext("Enabled", "1" if account.get("enabled") else "0")
+        number = node.findtext("SipNumber", str(account.get("sipNumber", "")))
+        if enabled not in ("0", "1") or len(number) > 64 or any(
+                not (c.isalnum() or c in "+*#._-") for c in number):
+            raise invalid("blob-cfg")
+        phone_updates.append((account, enabled == "1", number))
     extra = [etree.tostring(child) for child in root
              if isinstance(child.tag, str) and child.tag not in _KNOWN]
 
     def commit() -> None:
         _commit(sim, name, updates, extra)
+        for account, enabled, number in phone_updates:
+            account["enabled"], account["sipNumber"] = enabled, number
+            # An account that is switched off does not stay registered.
+            account["registered"] = bool(account.get("registered")) and enabled
 
     return commit
 

@@ -126,6 +126,7 @@ class TwoNSimulator(SimulatedDevice):
         self.restart_downtime = restart_downtime
         self.keep_event_ids = keep_event_ids
         self.config_apply_delay = config_apply_delay
+        self.config_applying: asyncio.TimerHandle | None = None  # an upload not applied yet
         self.down = False  # true while rebooting: listeners closed
         self._booting = True  # the next server start-up emits the start-up events
         self.event_types: tuple[str, ...] = (
@@ -220,6 +221,7 @@ class TwoNSimulator(SimulatedDevice):
     async def stop(self) -> None:
         self.stopping = True
         self.drop_firmware()
+        self.drop_config_upload()
         self.stop_event_burst()
         for task in list(self._tasks):
             task.cancel()
@@ -440,8 +442,15 @@ class TwoNSimulator(SimulatedDevice):
         self._startup_events()
         log.info("%s %s restarted", self.profile.variant, self.host)
 
+    def drop_config_upload(self) -> None:
+        """Switched off while applying (the manual warns against it): the upload is lost."""
+        if self.config_applying is not None:
+            self.config_applying.cancel()
+            self.config_applying = None
+
     def _power_off(self) -> None:
         self.drop_firmware()
+        self.drop_config_upload()
         self.stop_event_burst()
         self.switches.reset()
         self.io.reset()

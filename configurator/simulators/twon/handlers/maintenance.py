@@ -83,11 +83,20 @@ async def config_put(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
     blob = req.blobs.get("blob-cfg")
     if blob is None:
         raise missing("blob-cfg")
+    if sim.config_applying is not None:
+        # Assumption: the manual says not to disturb the device while it applies; another
+        # upload meanwhile is refused (error 18, request rejected) rather than queued.
+        raise ApiError(18, "blob-cfg", "a configuration is still being applied")
     commit = config_xml.prepare(sim, blob.data)
     # The manual: the configuration is applied "with a delay of approx. 15 s". Validation
     # errors are answered at once; the commit waits ``config_apply_delay`` (0 = at once).
     if sim.config_apply_delay > 0:
-        asyncio.get_running_loop().call_later(sim.config_apply_delay, commit)
+        def apply_now() -> None:
+            sim.config_applying = None
+            commit()
+
+        sim.config_applying = asyncio.get_running_loop().call_later(
+            sim.config_apply_delay, apply_now)
     else:
         commit()
     return ok()
