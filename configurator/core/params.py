@@ -387,6 +387,9 @@ class SettingsPage:
     params: tuple[ParamSpec, ...]
     help: str = ""
     capability: str = ""
+    # The capability whose editor changes these settings when this page cannot (2N: the
+    # configuration file); the form links to it.
+    edited_in: str = ""
 
     def spec(self, key: str) -> ParamSpec:
         """The setting with this key; a unique last part (``HoldDelayA``) is enough."""

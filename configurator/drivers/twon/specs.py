@@ -56,8 +56,9 @@ def switch_page(switches: Sequence[Mapping[str, Any]]) -> SettingsPage:
     ids = [(str(s["switch"]), f"Switch {s['switch']}") for s in switches if "switch" in s]
     return SettingsPage("switches", "Switches", tuple(repeat(SWITCH_TEMPLATE, ids)),
                         help="Switch settings and state as reported by /api/switch/caps and "
-                             "/api/switch/status (change the mode in the web interface).",
-                        capability="switches")
+                             "/api/switch/status. The HTTP API cannot write them one by one: "
+                             "change them in the device's configuration file.",
+                        capability="switches", edited_in="configfile")
 
 
 # -- time ------------------------------------------------------------------------------------
@@ -175,7 +176,10 @@ def sip_page(accounts: Sequence[Mapping[str, Any]]) -> SettingsPage:
     )
     ids = [(str(a["account"]), f"SIP account {a['account']}") for a in accounts
            if "account" in a]
-    return SettingsPage("sip", "SIP accounts", tuple(repeat(template, ids)), capability="sip")
+    return SettingsPage("sip", "SIP accounts", tuple(repeat(template, ids)), capability="sip",
+                        help="SIP state as reported by /api/phone/status. The HTTP API cannot "
+                             "write SIP settings: change them in the device's configuration "
+                             "file.", edited_in="configfile")
 
 
 # -- directory users -------------------------------------------------------------------------

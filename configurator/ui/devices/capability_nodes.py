@@ -34,6 +34,7 @@ NODES: dict[str, tuple[str, str]] = {
     Capability.CALLLOG: (QT_TRANSLATE_NOOP("capabilities", "Call log"), "log"),
     Capability.DOORLOG: (QT_TRANSLATE_NOOP("capabilities", "Door log"), "log"),
     Capability.PCAP: (QT_TRANSLATE_NOOP("capabilities", "Packet capture"), "maintenance"),
+    Capability.CONFIG_FILE: (QT_TRANSLATE_NOOP("capabilities", "Configuration file"), "list"),
     Capability.MAINTENANCE: (QT_TRANSLATE_NOOP("capabilities", "Maintenance"), "maintenance"),
 }
 
@@ -73,7 +74,7 @@ def capability_nodes(device: Device, capabilities: frozenset[str]) -> list[Capab
         node(action.capability or Capability.MAINTENANCE).actions.append(action)
     for cap in capabilities:
         if cap in (Capability.CAMERA, Capability.EVENTS, Capability.CALLLOG, Capability.DOORLOG,
-                   Capability.MAINTENANCE):
+                   Capability.MAINTENANCE, Capability.CONFIG_FILE):
             node(cap)
     order = list(NODES)
     return sorted(nodes.values(),

@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.abilities import EditsConfigFile
 from ...core.device import ActionSpec, Capability
 from ...core.downloads import OffersFiles
 from ...core.pictures import ShowsPictures
 from ...core.plates import ReadsPlates
 from ...core.recordings import CallRecordings
+from ..configfile.page import ConfigFilePage
 from ..devices.capability_nodes import CapabilityNode
 from ..i18n import param_text, translate
 from ..icons import icon
@@ -34,6 +36,7 @@ from .table_editor import TableEditor
 class CapabilityView(QWidget):
     dirty_changed = Signal()
     action_requested = Signal(object)  # ActionSpec
+    capability_requested = Signal(str)  # a link to another node of the same device
 
     def __init__(self, node: CapabilityNode, ctx: EditorContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -67,6 +70,7 @@ class CapabilityView(QWidget):
         for page in node.pages:
             form = PageForm(page, ctx, self.tabs)
             form.dirty_changed.connect(lambda _d, f=form: self._form_dirty(f))
+            form.capability_requested.connect(self.capability_requested.emit)
             self.tabs.addTab(form, param_text(page.title))
             self.forms.append(form)
         for table in node.tables:
@@ -104,9 +108,14 @@ class CapabilityView(QWidget):
                 self.tabs.setCurrentIndex(0)
             else:
                 layout.addWidget(scroll, 1)
+        self.config_file: ConfigFilePage | None = None
+        if node.capability == Capability.CONFIG_FILE and isinstance(device, EditsConfigFile):
+            self.config_file = ConfigFilePage(ctx, self)
+            self.config_file.dirty_changed.connect(lambda d: self._mark("configfile", d))
+            layout.addWidget(self.config_file, 1)
         if self.tabs.count():
             layout.addWidget(self.tabs, 1)
-        elif self.maintenance is None:
+        elif self.maintenance is None and self.config_file is None:
             note = QLabel(self._empty_text(), self)
             note.setWordWrap(True)
             note.setStyleSheet("color: #546e7a; padding: 12px;")
@@ -149,7 +158,8 @@ class CapabilityView(QWidget):
 
     @property
     def dirty(self) -> bool:
-        return any(f.dirty for f in self.forms) or any(t.dirty for t in self.tables)
+        return (any(f.dirty for f in self.forms) or any(t.dirty for t in self.tables)
+                or (self.config_file is not None and self.config_file.dirty))
 
     def current_form(self) -> PageForm | None:
         widget = self.tabs.currentWidget() if self.tabs.count() else None
@@ -165,3 +175,5 @@ class CapabilityView(QWidget):
             await table.load()
         if self.plates is not None:
             await self.plates.load()
+        if self.config_file is not None:
+            await self.config_file.load()

@@ -36,6 +36,7 @@ from ..icons import icon
 from ..widgets import Banner
 from .context import EditorContext
 from .field_row import FieldRow
+from .links import edit_elsewhere_button
 
 log = logging.getLogger("configurator.ui.editors.settings_form")
 
@@ -54,6 +55,7 @@ OUTCOME_WORDS = {
 
 class PageForm(QWidget):
     dirty_changed = Signal(bool)
+    capability_requested = Signal(str)  # page.edited_in: where these settings are changed
 
     def __init__(self, page: SettingsPage, ctx: EditorContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -78,6 +80,16 @@ class PageForm(QWidget):
             help_label.setWordWrap(True)
             help_label.setStyleSheet("color: #546e7a; padding: 0 4px;")
             outer.addWidget(help_label)
+        self.edit_elsewhere_button: QPushButton | None = None
+        if page.edited_in:
+            self.edit_elsewhere_button = edit_elsewhere_button(self, page.edited_in)
+            self.edit_elsewhere_button.clicked.connect(
+                lambda: self.capability_requested.emit(page.edited_in))
+            line = QHBoxLayout()
+            line.setContentsMargins(4, 0, 4, 0)
+            line.addWidget(self.edit_elsewhere_button)
+            line.addStretch(1)
+            outer.addLayout(line)
 
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)

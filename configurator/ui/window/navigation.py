@@ -89,6 +89,8 @@ class Navigation(QObject):
             view.action_requested.connect(
                 lambda action, s=session: self._request_action(s, action))
             view.dirty_changed.connect(self.page_changed.emit)
+            view.capability_requested.connect(
+                lambda cap, s=session: self.select_capability(s.key, cap))
             self.views[(session.key, capability)] = view
             self.stack.addWidget(view)
             ctx.spawn(view.load(), owner=session.key, name=f"load {capability}")

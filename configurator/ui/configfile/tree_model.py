@@ -1,0 +1,131 @@
+"""The configuration file as a Qt item model: one row per element, its attributes as child
+rows (``@Id``), values editable in place, changed values marked; a filter proxy that searches
+names and values and can show only what was changed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+
+from ...services.config_file import ConfigDocument, ConfigNode
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+CHANGED_ROLE = Qt.ItemDataRole.UserRole + 2
+NAME_COLUMN, VALUE_COLUMN = 0, 1
+
+_CHANGED_BACKGROUND = QColor("#fff3cd")
+_ATTRIBUTE_FOREGROUND = QColor("#6a1b9a")
+_CONTAINER_FOREGROUND = QColor("#78909c")
+
+
+class ConfigTreeModel(QStandardItemModel):
+    """Rows built from a :class:`ConfigDocument`; ``value_items`` finds a value by path."""
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(0, 2, parent)  # type: ignore[arg-type]
+        self.value_items: dict[str, QStandardItem] = {}
+        self._headers()
+
+    def _headers(self) -> None:
+        self.setHorizontalHeaderLabels([self.tr("Element / attribute"), self.tr("Value")])
+
+    def load(self, document: ConfigDocument, original: dict[str, str]) -> None:
+        """Show ``document``; values that differ from ``original`` are marked changed."""
+        self.clear()
+        self._headers()
+        self.value_items = {}
+        root = self._row(document.root_node, document, original)
+        self.appendRow(root)
+
+    def _row(self, node: ConfigNode, document: ConfigDocument, original: dict[str, str]
+             ) -> list[QStandardItem]:
+        name = QStandardItem(node.name)
+        name.setEditable(False)
+        name.setData(node.path, PATH_ROLE)
+        name.setToolTip(node.path)
+        value = QStandardItem()
+        value.setData(node.path, PATH_ROLE)
+        if node.value is None:
+            value.setEditable(False)
+            name.setForeground(QBrush(_CONTAINER_FOREGROUND)
+                               if not node.children and not node.attributes else QBrush())
+        else:
+            self._value_item(value, node.path, document.value(node.path) or "", original)
+        for attr, _ in node.attributes:
+            path = f"{node.path}/@{attr}"
+            attr_name = QStandardItem("@" + attr)
+            attr_name.setEditable(False)
+            attr_name.setData(path, PATH_ROLE)
+            attr_name.setToolTip(path)
+            attr_name.setForeground(QBrush(_ATTRIBUTE_FOREGROUND))
+            attr_value = QStandardItem()
+            attr_value.setData(path, PATH_ROLE)
+            self._value_item(attr_value, path, document.value(path) or "", original)
+            name.appendRow([attr_name, attr_value])
+        for child in node.children:
+            name.appendRow(self._row(child, document, original))
+        return [name, value]
+
+    def _value_item(self, item: QStandardItem, path: str, text: str,
+                    original: dict[str, str]) -> None:
+        item.setEditable(True)
+        item.setText(text)
+        self.value_items[path] = item
+        self.mark(path, original.get(path))
+
+    def mark(self, path: str, original: str | None) -> None:
+        """Show whether the value at ``path`` differs from ``original`` (bold, tinted, the
+        downloaded value in the tooltip)."""
+        item = self.value_items.get(path)
+        if item is None:
+            return
+        changed = item.text() != original
+        item.setData(changed, CHANGED_ROLE)
+        font = QFont(item.font())
+        font.setBold(changed)
+        item.setFont(font)
+        item.setBackground(QBrush(_CHANGED_BACKGROUND) if changed else QBrush())
+        if changed:
+            was = self.tr("(not in the downloaded file)") if original is None else repr(original)
+            item.setToolTip(self.tr("Changed; downloaded value: {0}").format(was))
+        else:
+            item.setToolTip(path)
+
+
+class ConfigFilterProxy(QSortFilterProxyModel):
+    """Search in names, paths and values (case-insensitive); optionally changed rows only.
+    A matching row keeps its ancestors visible, and its children stay reachable."""
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.setRecursiveFilteringEnabled(True)
+        self.setAutoAcceptChildRows(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._text = ""
+        self._changed_only = False
+
+    def set_text(self, text: str) -> None:
+        self._text = text.strip().lower()
+        self.invalidateRowsFilter()
+
+    def set_changed_only(self, on: bool) -> None:
+        self._changed_only = on
+        self.setAutoAcceptChildRows(not on)
+        self.invalidateRowsFilter()
+
+    @property
+    def active(self) -> bool:
+        return bool(self._text) or self._changed_only
+
+    def filterAcceptsRow(self, source_row: int,
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        name = model.index(source_row, NAME_COLUMN, source_parent)
+        value = model.index(source_row, VALUE_COLUMN, source_parent)
+        if self._changed_only and not value.data(CHANGED_ROLE):
+            return False
+        if not self._text:
+            return True
+        haystack = " ".join(str(x or "") for x in (
+            name.data(), value.data(), name.data(PATH_ROLE))).lower()
+        return self._text in haystack

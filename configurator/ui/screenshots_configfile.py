@@ -1,0 +1,91 @@
+"""Screenshots of the 2N Configuration file page (issue 14): edited values with their diff, the
+confirmation before the upload, the device's apply time, and the per-path result.
+
+``python -m configurator.ui.screenshots_configfile [OUTDIR]`` (default: resources/screenshots),
+offscreen, on the demo fleet (its Verso applies an upload after the manual's 15 s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from .screenshots import DEFAULT_DIR, _find_session, run_offscreen, wait_for, wait_online
+
+SIP_NUMBER = "DeviceDatabase/Phone/Account[1]/SipNumber"
+SWITCH_MODE = "DeviceDatabase/Switches/Switch[1]/Mode"
+DEVICE_NAME = "DeviceDatabase/System/DeviceName"
+
+
+async def shoot(out: Path) -> list[Path]:
+    from ..app import build_window, start_demo
+    from .dialogs.prompter import AutoPrompter
+
+    out.mkdir(parents=True, exist_ok=True)
+    window = build_window(demo=True, prompter=AutoPrompter())
+    window.resize(1360, 860)
+    window.show()
+    saved: list[Path] = []
+
+    async def save(name: str, widget: Any = None) -> None:
+        await asyncio.sleep(0.2)  # let layouts settle
+        path = out / f"{name}.png"
+        (widget or window).grab().save(str(path))
+        saved.append(path)
+
+    try:
+        await start_demo(window)
+        await wait_online(window)
+        twon = _find_session(window, "2n", "verso") or _find_session(window, "2n")
+        if twon is None:
+            return saved
+        view = window.navigation.select_capability(twon.key, "configfile")
+        page = getattr(view, "config_file", None)
+        if page is None:
+            return saved
+        await wait_for(lambda: page.original is not None and not page.busy, 15)
+        page.set_value(DEVICE_NAME, "Main entrance")
+        page.set_value(SIP_NUMBER, "4711")
+        page.set_value(SWITCH_MODE, "bistable")
+        page.select_path(SWITCH_MODE)
+        await save("29-2n-config-file-edited")
+
+        shown: list[Any] = []
+
+        async def confirm(dialog: Any) -> bool:
+            dialog.show()
+            await save("30-2n-config-file-confirm", dialog)
+            dialog.tabs.setCurrentIndex(1)
+            await save("31-2n-config-file-unified-diff", dialog)
+            dialog.close()
+            shown.append(dialog)
+            return True
+
+        page.run_confirm = confirm
+        task = asyncio.ensure_future(page.upload())
+        await wait_for(lambda: page.progress_bar.value() > 300, 20)
+        await save("32-2n-config-file-applying")
+        await task
+        await save("33-2n-config-file-result")
+    finally:
+        window.close()
+        await window.wait_closed()
+    return saved
+
+
+USAGE = ("usage: python -m configurator.ui.screenshots_configfile [OUTDIR]  "
+         "(default: resources/screenshots)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print(USAGE)
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    return run_offscreen(shoot, Path(args[0]) if args else DEFAULT_DIR)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
