@@ -31,13 +31,14 @@ COMMAND_MODULES: dict[str, str] = {
     "recordings": "file_commands", "download": "file_commands",
     "picture": "file_commands", "plates": "file_commands",
     "site": "site_commands",
+    "config-file": "config_file_commands",
 }
 
 
 def command_handler(command: str) -> Handler:
     """The coroutine function that runs ``command`` (its module imported now)."""
     module = importlib.import_module(f".{COMMAND_MODULES[command]}", __name__)
-    return getattr(module, f"cmd_{command}")
+    return getattr(module, f"cmd_{command.replace('-', '_')}")
 
 
 def setup_logging(debug: bool) -> None:

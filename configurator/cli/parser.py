@@ -186,6 +186,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help="confirm: replaces the configuration")
 
+    p = sub.add_parser(
+        "config-file", help="the configuration file, checked: config-file HOST get --out F | "
+                            "diff F | put F [--yes] (shows the changes, waits for the device, "
+                            "reads back and reports each change)")
+    _device_options(p)
+    p.add_argument("action", choices=("get", "diff", "put"))
+    p.add_argument("file", nargs="?", help="the configuration file to compare or upload")
+    p.add_argument("--out", help="get: file to write")
+    p.add_argument("--yes", action="store_true", help="put: upload without asking")
+    p.add_argument("--unified", action="store_true", help="also print a unified diff")
+    p.add_argument("--wait", type=seconds, default=None,
+                   help="put: seconds the device takes to apply (default: its documented "
+                        "time, 15 s on 2N)")
+
     p = sub.add_parser("export", help="save a table as the device's own file (e.g. rfkey XML)")
     _device_options(p)
     p.add_argument("table")

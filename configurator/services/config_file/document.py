@@ -14,6 +14,7 @@ Comments and processing instructions are kept as they are and are not values.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -38,6 +39,9 @@ class ConfigNode:
 
 
 def _tag(element: etree._Element) -> str:
+    tag = element.tag
+    if isinstance(tag, str) and not tag.startswith("{"):
+        return tag
     qname = etree.QName(element)
     return f"{element.prefix}:{qname.localname}" if element.prefix else qname.localname
 
@@ -50,8 +54,12 @@ def _attribute_name(element: etree._Element, name: str) -> str:
     return f"{prefix}:{qname.localname}" if prefix else qname.localname
 
 
-def _has_value(element: etree._Element) -> bool:
-    if len([c for c in element if isinstance(c.tag, str)]) == 0:
+def _elements(element: etree._Element) -> list[etree._Element]:
+    return [c for c in element if isinstance(c.tag, str)]
+
+
+def _has_value(element: etree._Element, children: list[etree._Element] | None = None) -> bool:
+    if not (children if children is not None else _elements(element)):
         return True
     return bool(element.text and element.text.strip())
 
@@ -63,6 +71,8 @@ class ConfigDocument:
         self.tree = tree
         self._elements: dict[str, etree._Element] = {}
         self._attributes: dict[str, tuple[etree._Element, str]] = {}
+        # Every value in document order: (path, element, attribute name or None for text).
+        self._slots: list[tuple[str, etree._Element, str | None]] = []
         self.root_node = self._index(tree.getroot(), _tag(tree.getroot()))
 
     # -- building -------------------------------------------------------------------------
@@ -77,36 +87,38 @@ class ConfigDocument:
 
     def _index(self, element: etree._Element, path: str) -> ConfigNode:
         self._elements[path] = element
+        elements = _elements(element)
+        value = (element.text or "") if _has_value(element, elements) else None
+        if value is not None:
+            self._slots.append((path, element, None))
         attributes = []
-        for raw_name, value in element.attrib.items():
+        for raw_name, attr_value in element.attrib.items():
             name = _attribute_name(element, str(raw_name))
-            self._attributes[f"{path}/@{name}"] = (element, str(raw_name))
-            attributes.append((name, str(value)))
-        elements = [c for c in element if isinstance(c.tag, str)]
+            attr_path = f"{path}/@{name}"
+            self._attributes[attr_path] = (element, str(raw_name))
+            self._slots.append((attr_path, element, str(raw_name)))
+            attributes.append((name, str(attr_value)))
+        tags = [_tag(child) for child in elements]
         counts: dict[str, int] = {}
-        for child in elements:
-            counts[_tag(child)] = counts.get(_tag(child), 0) + 1
+        for tag in tags:
+            counts[tag] = counts.get(tag, 0) + 1
         seen: dict[str, int] = {}
         children = []
-        for child in elements:
-            tag = _tag(child)
-            seen[tag] = seen.get(tag, 0) + 1
-            name = f"{tag}[{seen[tag]}]" if counts[tag] > 1 else tag
+        for child, tag in zip(elements, tags, strict=True):
+            if counts[tag] > 1:
+                seen[tag] = seen.get(tag, 0) + 1
+                name = f"{tag}[{seen[tag]}]"
+            else:
+                name = tag
             children.append(self._index(child, f"{path}/{name}"))
-        value = (element.text or "") if _has_value(element) else None
         return ConfigNode(path, path.rsplit("/", 1)[-1], value, tuple(attributes),
                           tuple(children))
 
     # -- reading --------------------------------------------------------------------------
     def values(self) -> dict[str, str]:
         """Every value by path, in document order (attributes right after their element)."""
-        out: dict[str, str] = {}
-        for node in self.walk():
-            if node.value is not None:
-                out[node.path] = self.value(node.path) or ""
-            for name, _ in node.attributes:
-                out[f"{node.path}/@{name}"] = self.value(f"{node.path}/@{name}") or ""
-        return out
+        return {path: (element.text or "") if raw is None else str(element.get(raw, ""))
+                for path, element, raw in self._slots}
 
     def walk(self) -> Iterator[ConfigNode]:
         """Every element node, depth first in document order."""
@@ -148,9 +160,9 @@ class ConfigDocument:
 
 
 def _deep_copy(root: etree._Element) -> etree._Element:
-    # Serialising keeps the comments and processing instructions around the root too.
-    data = etree.tostring(root.getroottree(), encoding="UTF-8")
-    return parse_xml_document(data).getroot()
+    # The whole tree (comments and processing instructions around the root too); it was
+    # checked when it was parsed, so the copy needs no second check.
+    return copy.deepcopy(root.getroottree()).getroot()
 
 
 def _check_text(path: str, value: str) -> None:

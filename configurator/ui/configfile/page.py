@@ -403,7 +403,7 @@ class ConfigFilePage(QWidget):
         self.diff_text.set_diff(unified_diff(self.original, self.edited)
                                 if self.original and self.edited and self.changes else "")
         if self.changed_only.isChecked():
-            self.proxy.invalidate()
+            self.proxy.refresh()
         self._update()
 
     def revert(self) -> None:

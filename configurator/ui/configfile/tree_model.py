@@ -4,6 +4,8 @@ names and values and can show only what was changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
@@ -68,10 +70,10 @@ class ConfigTreeModel(QStandardItemModel):
 
     def _value_item(self, item: QStandardItem, path: str, text: str,
                     original: dict[str, str]) -> None:
-        item.setEditable(True)
-        item.setText(text)
+        item.setText(text)  # editable by default
         self.value_items[path] = item
-        self.mark(path, original.get(path))
+        if text != original.get(path):  # unchanged values need no styling (large files)
+            self.mark(path, original.get(path))
 
     def mark(self, path: str, original: str | None) -> None:
         """Show whether the value at ``path`` differs from ``original`` (bold, tinted, the
@@ -89,7 +91,7 @@ class ConfigTreeModel(QStandardItemModel):
             was = self.tr("(not in the downloaded file)") if original is None else repr(original)
             item.setToolTip(self.tr("Changed; downloaded value: {0}").format(was))
         else:
-            item.setToolTip(path)
+            item.setToolTip("")
 
 
 class ConfigFilterProxy(QSortFilterProxyModel):
@@ -104,14 +106,28 @@ class ConfigFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._changed_only = False
 
+    def _change_filter(self, change: Callable[[], None]) -> None:
+        # Qt 6.10 deprecates invalidateRowsFilter() for begin/endFilterChange().
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:  # pragma: no cover - older Qt
+            change()
+            self.invalidateRowsFilter()
+
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self.invalidateRowsFilter()
+        self._change_filter(lambda: setattr(self, "_text", text.strip().lower()))
 
     def set_changed_only(self, on: bool) -> None:
-        self._changed_only = on
-        self.setAutoAcceptChildRows(not on)
-        self.invalidateRowsFilter()
+        def change() -> None:
+            self._changed_only = on
+            self.setAutoAcceptChildRows(not on)
+        self._change_filter(change)
+
+    def refresh(self) -> None:
+        """Filter again (the changed marks moved)."""
+        self._change_filter(lambda: None)
 
     @property
     def active(self) -> bool:
