@@ -1,5 +1,6 @@
 """Screenshots of the 2N Configuration file page (issue 14): edited values with their diff, the
-confirmation before the upload, the device's apply time, and the per-path result.
+confirmation before the upload, the device's apply time, and the per-path result. Numbered
+41- to stay clear of the other sets.
 
 ``python -m configurator.ui.screenshots_configfile [OUTDIR]`` (default: resources/screenshots),
 offscreen, on the demo fleet (its Verso applies an upload after the manual's 15 s).
@@ -50,15 +51,15 @@ async def shoot(out: Path) -> list[Path]:
         page.set_value(SIP_NUMBER, "4711")
         page.set_value(SWITCH_MODE, "bistable")
         page.select_path(SWITCH_MODE)
-        await save("29-2n-config-file-edited")
+        await save("41-2n-config-file-edited")
 
         shown: list[Any] = []
 
         async def confirm(dialog: Any) -> bool:
             dialog.show()
-            await save("30-2n-config-file-confirm", dialog)
+            await save("42-2n-config-file-confirm", dialog)
             dialog.tabs.setCurrentIndex(1)
-            await save("31-2n-config-file-unified-diff", dialog)
+            await save("43-2n-config-file-unified-diff", dialog)
             dialog.close()
             shown.append(dialog)
             return True
@@ -66,9 +67,9 @@ async def shoot(out: Path) -> list[Path]:
         page.run_confirm = confirm
         task = asyncio.ensure_future(page.upload())
         await wait_for(lambda: page.progress_bar.value() > 300, 20)
-        await save("32-2n-config-file-applying")
+        await save("44-2n-config-file-applying")
         await task
-        await save("33-2n-config-file-result")
+        await save("45-2n-config-file-result")
     finally:
         window.close()
         await window.wait_closed()

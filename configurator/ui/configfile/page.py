@@ -54,6 +54,7 @@ from ...services.private_files import write_private
 from ...services.site_ops.results import KeyChange, KeyOutcome
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, run_dialog, size_text
 from ..editors.context import EditorContext
+from ..i18n import translate
 from ..icons import icon
 from ..messages import user_message
 from ..widgets import Banner
@@ -577,7 +578,7 @@ class ConfigFilePage(QWidget):
         if report.complete:
             self.banner.success(self.tr(
                 "All {0} change(s) applied: the configuration read back from the device has "
-                "them.").format(len(report.results)) + _also(self, report))
+                "them.").format(len(report.results)) + _also(report))
         else:
             missing = report.not_applied[0]
             self.banner.warning(self.tr(
@@ -593,10 +594,11 @@ class ConfigFilePage(QWidget):
             self.device_title, report.summary()))
 
 
-def _also(page: ConfigFilePage, report: VerifyReport) -> str:
+def _also(report: VerifyReport) -> str:
     if not report.unexpected:
         return ""
-    return " " + page.tr("The device also changed {0} other value(s).").format(
+    return " " + translate("ConfigFilePage",
+                           "The device also changed {0} other value(s).").format(
         len(report.unexpected))
 
 
@@ -613,7 +615,7 @@ def _reason(exc: BaseException, address: str) -> str:
     if isinstance(exc, ConfiguratorError):
         return user_message(exc, address)
     log.error("unexpected error", exc_info=exc)
-    return f"internal error: {exc}"
+    return translate("ConfigFilePage", "internal error: {0}").format(exc)
 
 
 MAX_OPEN_BYTES = 16 * 1024 * 1024
