@@ -68,6 +68,10 @@ def test_edit_upload_wait_and_see_it_applied(qtbot, qloop, loopback):
             assert "+      <SipNumber>4711</SipNumber>" in page.diff_text.toPlainText()
             assert page.upload_button.isEnabled()
             assert "configfile" in session.dirty_pages
+            # The node says it holds edits, and quitting would name them in words.
+            node = window.navigation.tree.capability_index(session.key, "configfile")
+            await wait_until(lambda: str(node.data()).endswith(" •"))
+            assert f"{session.title}: Configuration file" in window.pending_changes()
             page.changed_only.setChecked(True)
             assert page.select_path(SIP_NUMBER)
             assert not page.select_path("DeviceDatabase/Phone/Account[1]/Enabled")
@@ -82,7 +86,9 @@ def test_edit_upload_wait_and_see_it_applied(qtbot, qloop, loopback):
                 return True
 
             page.run_confirm = confirm
-            task = asyncio.ensure_future(page.upload())
+            assert window.menus.apply_action.isEnabled()
+            window.menus.apply_action.trigger()  # Ctrl+Return uploads, as Apply does elsewhere
+            task = next(t for t in asyncio.all_tasks() if t.get_name() == "apply")
             await wait_until(lambda: "applying" in page.progress_label.text())
             assert page.cancel_button.isEnabled()  # waiting may be abandoned
             assert page.progress_bar.maximum() == 1000

@@ -113,9 +113,9 @@ class ConfigFilePage(QWidget):
         self.banner = Banner(self)
         layout.addWidget(self.banner)
         about = QLabel(self.tr(
-            "The device's whole configuration as one file. Edit values in place (double-click "
-            "or F2), check the differences, then upload: the device applies the file about "
-            "15 s later, and it is read back to show what really changed."), self)
+            "The device's whole configuration as one file: edit values in place (double-click "
+            "or F2), check the differences and upload. The device applies the file about 15 s "
+            "later; it is then read back to show what really changed."), self)
         about.setWordWrap(True)
         about.setStyleSheet("color: #546e7a;")
         layout.addWidget(about)
@@ -141,8 +141,6 @@ class ConfigFilePage(QWidget):
         for button in (self.download_button, self.open_button, self.save_button):
             bar.addWidget(button)
         bar.addStretch(1)
-        bar.addWidget(self.revert_button)
-        bar.addWidget(self.upload_button)
         layout.addLayout(bar)
 
         self.source_label = QLabel(self)
@@ -155,9 +153,10 @@ class ConfigFilePage(QWidget):
 
         progress = QHBoxLayout()
         self.progress_bar = QProgressBar(self)
-        self.progress_bar.setFixedWidth(220)
+        self.progress_bar.setFixedWidth(160)
         self.progress_bar.setTextVisible(False)
         self.progress_label = QLabel(self)
+        self.progress_label.setWordWrap(True)
         self.progress_label.setStyleSheet("color: #37474f;")
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         progress.addWidget(self.progress_bar)
@@ -178,7 +177,6 @@ class ConfigFilePage(QWidget):
         self.count_label.setStyleSheet("color: #546e7a;")
         search.addWidget(self.filter_edit, 1)
         search.addWidget(self.changed_only)
-        search.addWidget(self.count_label)
         layout.addLayout(search)
 
         self.model = ConfigTreeModel(self)
@@ -211,8 +209,19 @@ class ConfigFilePage(QWidget):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        # In a small window the tree keeps most of the height; the changes shrink first.
+        for table in (self.changes_table, self.diff_text, self.result_table):
+            table.setMinimumHeight(48)
+        self.splitter.setSizes([250, 150])  # proportions; the splitter scales them
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
+
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 4)
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.upload_button)
+        layout.addLayout(bottom)
 
         self.download_button.clicked.connect(lambda: self._spawn(self.load(), "download"))
         self.open_button.clicked.connect(lambda: self._spawn(self.open_file(), "open"))
@@ -548,6 +557,10 @@ class ConfigFilePage(QWidget):
             self._finish()
         self._after_upload(report, reread)
         return report
+
+    async def apply(self) -> VerifyReport | None:
+        """The window's Apply command (Ctrl+Return) on this page: :meth:`upload`."""
+        return await self.upload()
 
     def _show_step(self, step: Step, wait: float) -> None:
         if step.phase is Phase.UPLOADING:

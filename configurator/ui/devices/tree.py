@@ -165,8 +165,9 @@ class DeviceTree(QTreeView):
             child.setData(key, KEY_ROLE)
             child.setData(node.capability, CAP_ROLE)
             child.setData(translate("capabilities", node.label), LABEL_ROLE)
-            child.setData([p.id for p in node.pages] + [f"table:{t.id}" for t in node.tables],
-                          PAGES_ROLE)
+            # A node that is one editor of its own (the configuration file) is its own key.
+            child.setData([p.id for p in node.pages] + [f"table:{t.id}" for t in node.tables]
+                          or [node.capability], PAGES_ROLE)
             tips = [param_text(p.title) for p in node.pages] + [param_text(t.title)
                                                                  for t in node.tables]
             child.setToolTip(", ".join(tips) or translate("capabilities", node.label))

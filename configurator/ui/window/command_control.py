@@ -39,6 +39,8 @@ class CommandControl(QObject):
     def _editor(self) -> Any:
         """The form or table shown in the current capability view, if any."""
         view = self.current_view()
+        if view is not None and view.config_file is not None:
+            return view.config_file  # Apply = upload, Revert, Reload = download again
         if view is None or not view.tabs.count():
             return None
         widget = view.tabs.currentWidget()

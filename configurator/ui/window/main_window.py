@@ -32,6 +32,7 @@ from ...services.tasks import TaskRegistry
 from ..devices.tree import DeviceTree
 from ..dialogs.prompter import Prompter, QtPrompter
 from ..discovery.discovery_control import DiscoveryControl
+from ..i18n import translate
 from ..icons import application_icon
 from ..live.camera_control import CameraControl
 from ..live.event_log import LiveLog, journal_path
@@ -248,6 +249,9 @@ class MainWindow(QMainWindow):
             names.update({f"table:{table.id}": table.title
                           for node in self.watch.nodes.get(session.key, [])
                           for table in node.tables})
+            names.update({node.capability: translate("capabilities", node.label)
+                          for node in self.watch.nodes.get(session.key, [])
+                          if not node.pages and not node.tables})
             pending += [f"{session.title}: {names.get(page, page)}"
                         for page in sorted(session.dirty_pages)]
         return pending
