@@ -76,12 +76,12 @@
 <context>
     <name>CapabilityView</name>
     <message>
-        <location filename="../../configurator/ui/editors/capability_view.py" line="+47"/>
+        <location filename="../../configurator/ui/editors/capability_view.py" line="+50"/>
         <source>&lt;span style=&apos;font-size:15px; font-weight:600&apos;&gt;{label}&lt;/span&gt;&lt;span style=&apos;color:#78909c&apos;&gt; — {title} ({address})&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Picture</source>
         <translation type="unfinished"></translation>
     </message>
@@ -101,7 +101,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
         <source>Live events of this device appear in the Event log pane at the bottom of the window.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -117,9 +117,32 @@
     </message>
 </context>
 <context>
+    <name>ChangesTable</name>
+    <message>
+        <location filename="../../configurator/ui/configfile/diff_view.py" line="+54"/>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Downloaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Edited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(absent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CommandControl</name>
     <message>
-        <location filename="../../configurator/ui/window/command_control.py" line="+74"/>
+        <location filename="../../configurator/ui/window/command_control.py" line="+76"/>
         <source>{title} is not connected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -141,6 +164,284 @@
     <message>
         <location line="+5"/>
         <source>{action} on {device}: done</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConfigFilePage</name>
+    <message>
+        <location filename="../../configurator/ui/configfile/page.py" line="+116"/>
+        <source>The device&apos;s whole configuration as one file: edit values in place (double-click or F2), check the differences and upload. The device applies the file about 15 s later; it is then read back to show what really changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Download from device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Read the configuration from the device again (edits are discarded); the downloaded file is kept as a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Load a configuration file to compare with the downloaded one and upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save to file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the edited configuration to a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard the edits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Upload to device…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the differences, then send the edited file to the device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Filter elements, attributes and values…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Changed only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unified diff</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Result of the upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>{0} values · {1} changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Changes ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The file is being sent: an upload cannot be taken back half-way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>The device is not connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Downloading the configuration…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Download cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Download failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Downloaded from the device at {0} ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Original kept in {0} ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>Edits discarded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Open a configuration file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+27"/>
+        <source>Configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Not opened: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Opened {0}: {1} value(s) differ from the downloaded configuration.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Save the configuration file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not saved: cannot write {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Saved to {0} ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Not uploaded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Upload cancelled; the device was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+47"/>
+        <source>Sending the configuration file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <source>Stopped waiting. The device had accepted the file and applies it on its own; download the configuration again in a moment to see the result.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The device accepted the file, but reading it back failed: {0}. Download again to see what it applied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The device refused the file; nothing was changed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The upload failed: {0}. The device may or may not have received the file: download the configuration again to check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The device is applying the configuration (about {0:.0f} s; {1:.0f} s left)… Do not restart or switch it off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reading the configuration back to check it…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Read back from the device after the upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All {0} change(s) applied: the configuration read back from the device has them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0}. Not applied: {1} (the device has {2}). See Result of the upload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>no such value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0}: configuration file uploaded — {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The device also changed {0} other value(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>internal error: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConfigTreeModel</name>
+    <message>
+        <location filename="../../configurator/ui/configfile/tree_model.py" line="+32"/>
+        <source>Element / attribute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>(not in the downloaded file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed; downloaded value: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -433,6 +734,14 @@ Its unsaved changes will be lost.</source>
     </message>
 </context>
 <context>
+    <name>DiffText</name>
+    <message>
+        <location filename="../../configurator/ui/configfile/diff_view.py" line="+74"/>
+        <source>(no differences)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DiscoveryControl</name>
     <message>
         <location filename="../../configurator/ui/discovery/discovery_control.py" line="+117"/>
@@ -544,6 +853,24 @@ Its unsaved changes will be lost.</source>
     </message>
 </context>
 <context>
+    <name>EditElsewhere</name>
+    <message>
+        <location filename="../../configurator/ui/editors/links.py" line="+14"/>
+        <source>Change in the configuration file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open the device&apos;s configuration file editor: download, edit, see the differences, upload and check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Change them on the {0} page…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EnumEditor</name>
     <message>
         <location filename="../../configurator/ui/editors/field_editors.py" line="+103"/>
@@ -582,7 +909,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../configurator/ui/window/main_window.py" line="+80"/>
+        <location filename="../../configurator/ui/window/main_window.py" line="+81"/>
         <source>Demo site</source>
         <translation type="unfinished"></translation>
     </message>
@@ -635,7 +962,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>PageForm</name>
     <message>
-        <location filename="../../configurator/ui/editors/settings_form.py" line="+47"/>
+        <location filename="../../configurator/ui/editors/settings_form.py" line="+48"/>
         <source>applied</source>
         <translation type="unfinished"></translation>
     </message>
@@ -660,7 +987,7 @@ Its unsaved changes will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+60"/>
         <source>Advanced settings ({n_advanced})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1372,6 +1699,49 @@ Its unsaved changes will be lost.</source>
     </message>
 </context>
 <context>
+    <name>ResultTable</name>
+    <message>
+        <location filename="../../configurator/ui/configfile/diff_view.py" line="-54"/>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>On the device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(absent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>applied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>not applied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>changed by the device</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResultsModel</name>
     <message>
         <location filename="../../configurator/ui/discovery/discovery_panel.py" line="-315"/>
@@ -1987,6 +2357,39 @@ Its unsaved changes will be lost.</source>
     </message>
 </context>
 <context>
+    <name>UploadConfirmDialog</name>
+    <message>
+        <location filename="../../configurator/ui/configfile/confirm_dialog.py" line="+19"/>
+        <source>Upload the configuration file — {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&lt;b&gt;{0} value(s)&lt;/b&gt; differ from the configuration downloaded from &lt;b&gt;{1}&lt;/b&gt;. The device replaces its &lt;b&gt;whole configuration&lt;/b&gt; with this file and applies it about {2:.0f} s after accepting it: do not restart or switch it off meanwhile. The configuration is then read back and every change checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The downloaded original stays in {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Changes ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unified diff</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Upload {0} change(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WelcomePage</name>
     <message>
         <location filename="../../configurator/ui/window/welcome.py" line="+68"/>
@@ -2363,6 +2766,11 @@ Its unsaved changes will be lost.</source>
     </message>
     <message>
         <location line="+1"/>
+        <source>Configuration file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Maintenance</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2459,7 +2867,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>params</name>
     <message>
-        <location filename="../../../../../tmp/tmpxucxvk4t/params_texts.py" line="+3"/>
+        <location filename="../../../../../tmp/tmpusu6km6v/params_texts.py" line="+3"/>
         <source>&quot;00:00&quot; - &quot;23:59&quot;</source>
         <translation type="unfinished"></translation>
     </message>
