@@ -267,3 +267,22 @@ def test_a_plate_event_without_a_plate_text_is_skipped() -> None:
                     "params": {"plateText": " A1 ", "ap": 7, "valid": "yes", "uuid": 3}})
     assert odd is not None and (odd.plate, odd.time, odd.direction, odd.valid, odd.user) == (
         "A1", "", "", None, "")
+
+
+async def test_the_intercom_keeps_the_last_five_plate_pictures(loopback) -> None:
+    """lpr/image: "up to five images are stored"; the sixth pushes the oldest out."""
+    import base64
+    import uuid as uuids
+
+    async with simulator(loopback()) as sim, device_for(sim) as device:
+        await device.capabilities()
+        pictures = {f"P{n}": _jpeg(16 + n * 8, 16) for n in range(6)}
+        for plate, picture in pictures.items():
+            await device.client.lpr_licenseplate(str(uuids.uuid4()), 0, plate,
+                                                 base64.b64encode(picture).decode())
+        with pytest.raises(Rejected, match="no picture of plate P0"):
+            await device.plate_picture("P0")
+        for plate in ("P1", "P2", "P3", "P4", "P5"):
+            assert await device.plate_picture(plate) == pictures[plate]
+        assert [s.plate for s in await device.plate_sightings()] == [
+            "P5", "P4", "P3", "P2", "P1", "P0"]  # the log still has all six recognitions
