@@ -100,7 +100,7 @@ def untranslated(source: str, filename: str = "<source>") -> list[str]:
 
 
 # Sub-packages still being converted (the list shrinks to nothing as they are).
-PENDING = frozenset({"live", "maintenance", "site"})
+PENDING = frozenset({"site"})
 
 
 def ui_sources() -> list[Path]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ...core.abilities import KeepsPastFrames
@@ -16,21 +16,29 @@ from ...core.events import DeviceEvent, now_utc
 from ...core.params import Kind, ParamSpec
 from ...live.sources import past_snapshot
 from ...services.sessions import DeviceSession
+from ..i18n import translate
 from ..window.context import WindowContext
 from ..window.device_control import credentials_from
 from ..window.docks import bring_forward
 from .camera_windows import CameraGridWindow, CameraPanel, PipelineKeeper
 
 CAMERA_HEIGHT = 360  # the bottom docks grow to this when a camera is shown
-CAMERA_URL = ActionSpec("camera_url", "Camera by URL", params=(
-    ParamSpec("url", "URL", Kind.STRING, default="http://"),
-    ParamSpec("user", "User", Kind.STRING, default=""),
-    ParamSpec("password", "Password", Kind.SECRET)),
-    help="An MJPEG stream or a JPEG snapshot URL (polled).")
+
+
+def camera_url_spec() -> ActionSpec:
+    """The questions of View → Camera by URL (in the user's language)."""
+    return ActionSpec("camera_url", translate("CameraControl", "Camera by URL"), params=(
+        ParamSpec("url", "URL", Kind.STRING, default="http://"),
+        ParamSpec("user", translate("CameraControl", "User"), Kind.STRING, default=""),
+        ParamSpec("password", translate("CameraControl", "Password"), Kind.SECRET)),
+        help=translate("CameraControl", "An MJPEG stream or a JPEG snapshot URL (polled)."))
+
+
+
 # How far back a device's picture memory reaches (2N: ``/api/camera/snapshot?time=-N``,
 # N <= 30 s; ``past_snapshot`` enforces the same limit).
 PAST_FRAMES_SECONDS = 30
-NO_FRAME_KEPT = "no frame kept for that moment"
+NO_FRAME_KEPT = QT_TRANSLATE_NOOP("CameraControl", "no frame kept for that moment")
 
 
 def keeps_past_frames(device: Device | None) -> bool:
@@ -70,7 +78,7 @@ class CameraControl(QObject):
     def show_camera(self, session: DeviceSession) -> bool:
         """Show the device's camera in the Camera dock (and bring the dock forward)."""
         if session.device is None:
-            self.ctx.status(f"{session.title} is not connected")
+            self.ctx.status(self.tr("{title} is not connected").format(title=session.title))
             return False
         shown = self.panel.show_device(session.key, session.title, session.device)
         bring_forward(self.dock)
@@ -99,7 +107,7 @@ class CameraControl(QObject):
             return False
         back = seconds_back(event.utc, now_utc())
         if back is None:
-            self.panel.show_moment(event.utc, NO_FRAME_KEPT)
+            self.panel.show_moment(event.utc, self.tr(NO_FRAME_KEPT))
             return True
         self.panel.show_moment(event.utc)
         self.ctx.spawn(self._load_moment(session, event.utc, back), owner=session.key,
@@ -114,7 +122,7 @@ class CameraControl(QObject):
                                        source=panel.source_box.currentData() or "",
                                        width=size[0], height=size[1])
         except ConfiguratorError as exc:
-            panel.set_still_missing(moment, f"{NO_FRAME_KEPT}: {exc}")
+            panel.set_still_missing(moment, f"{self.tr(NO_FRAME_KEPT)}: {exc}")
             return
         panel.set_still(moment, jpeg)
 
@@ -143,7 +151,8 @@ class CameraControl(QObject):
 
     async def camera_url_dialog(self) -> None:
         ctx = self.ctx
-        answer = await ctx.prompter.action_args(ctx.window, "Camera", CAMERA_URL)
+        answer = await ctx.prompter.action_args(ctx.window, self.tr("Camera"),
+                                                camera_url_spec())
         if not answer:
             return
         creds = credentials_from(answer)

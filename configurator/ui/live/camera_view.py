@@ -205,27 +205,28 @@ class CameraCanvas(QWidget):
                 # catches up): "…" until a second of frames, looked at again each frame.
                 fps = pipeline.stats.fps(frame.decoded, min_span=FPS_SETTLED)
                 self._figures_at = frame.decoded if fps > 0 else 0.0
-                rate = f"{fps:4.1f} fps" if fps > 0 else "… fps"
+                rate = (self.tr("{fps:4.1f} fps").format(fps=fps) if fps > 0
+                        else self.tr("… fps"))
                 self._figures = (f"{rate} · {frame.latency * 1000:.0f} ms · "
                                  f"{frame.width}×{frame.height}")
             lines.append(self._figures)
         if self.paused:
-            lines.append("paused")
+            lines.append(self.tr("paused"))
         return tuple(lines)
 
     def status_text(self) -> str:
         """What the view says over the picture when it is not simply live."""
         pipeline = self.pipeline
         if pipeline is None:
-            return "No camera"
+            return self.tr("No camera")
         if self.paused or pipeline.state is SourceState.LIVE:
             return ""
         if pipeline.state is SourceState.CONNECTING:
-            return "Connecting…"
+            return self.tr("Connecting…")
         if pipeline.state is SourceState.RETRYING:
-            return f"Connection lost — {pipeline.message}"
+            return self.tr("Connection lost — {reason}").format(reason=pipeline.message)
         if pipeline.state is SourceState.DISABLED:
-            return f"Camera unavailable: {pipeline.message}"
+            return self.tr("Camera unavailable: {reason}").format(reason=pipeline.message)
         return ""
 
 
@@ -302,7 +303,7 @@ class _FullScreenCamera(CameraCanvas):
 
     def __init__(self, pipeline: CameraPipeline, title: str) -> None:
         super().__init__(pipeline, title=title)
-        self.setWindowTitle(title or "Camera")
+        self.setWindowTitle(title or self.tr("Camera"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.doubleClicked.connect(self.close)
 
@@ -327,9 +328,12 @@ class CameraView(QWidget):
         super().__init__(parent)
         self.canvas = CameraCanvas(pipeline, title=title, parent=self)
         self.full_screen: _FullScreenCamera | None = None
-        self.pause_button = _tool_button("Pause", "Pause / resume the stream (Space)", True)
-        self.save_button = _tool_button("Snapshot…", "Save the current picture as an image")
-        self.full_button = _tool_button("Full screen", "Show full screen (Esc to leave)")
+        self.pause_button = _tool_button(self.tr("Pause"),
+                                         self.tr("Pause / resume the stream (Space)"), True)
+        self.save_button = _tool_button(self.tr("Snapshot…"),
+                                        self.tr("Save the current picture as an image"))
+        self.full_button = _tool_button(self.tr("Full screen"),
+                                        self.tr("Show full screen (Esc to leave)"))
         self.pause_button.toggled.connect(self.canvas.set_paused)
         self.save_button.clicked.connect(self._ask_snapshot_path)
         self.full_button.clicked.connect(self.show_full_screen)
@@ -363,7 +367,8 @@ class CameraView(QWidget):
         return True
 
     def _ask_snapshot_path(self) -> None:
-        dialog = QFileDialog(self, "Save snapshot", "", "JPEG image (*.jpg);;PNG image (*.png)")
+        dialog = QFileDialog(self, self.tr("Save snapshot"), "",
+                             self.tr("JPEG image (*.jpg);;PNG image (*.png)"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("jpg")
         dialog.fileSelected.connect(self.save_snapshot)

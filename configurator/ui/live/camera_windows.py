@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ...core.device import CameraSource, Device
 from ...core.transport import Credentials, Transport
 from ...live.sources import device_camera, url_camera
+from ..i18n import param_text
 from .camera_view import CameraGrid, CameraView
 
 if TYPE_CHECKING:  # numpy and the decoder load with the first pipeline, not with the window
@@ -108,8 +109,8 @@ class StillFrame(QWidget):
         self.jpeg: bytes | None = None
         self._pixmap: QPixmap | None = None
         self.caption = QLabel()
-        self.back_button = QPushButton("Back to live")
-        self.back_button.setToolTip("Show the camera's live picture again")
+        self.back_button = QPushButton(self.tr("Back to live"))
+        self.back_button.setToolTip(self.tr("Show the camera's live picture again"))
         self.back_button.clicked.connect(self.backToLive)
         self.picture = QLabel()
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -129,7 +130,8 @@ class StillFrame(QWidget):
 
     def wait_for(self, moment: datetime, message: str) -> None:
         self.moment, self.jpeg, self._pixmap = moment, None, None
-        self.caption.setText(f"<b>Frame at {moment_text(moment)}</b> (event time)")
+        self.caption.setText(self.tr("<b>Frame at {value}</b> (event time)").format(
+            value=moment_text(moment)))
         self.picture.setPixmap(QPixmap())
         self.picture.setText(message)
 
@@ -138,7 +140,8 @@ class StillFrame(QWidget):
             return False
         pixmap = QPixmap()
         if not pixmap.loadFromData(jpeg, "JPEG"):
-            return self.set_missing(moment, "the camera's frame could not be decoded")
+            return self.set_missing(moment,
+                                    self.tr("the camera's frame could not be decoded"))
         self.jpeg, self._pixmap = jpeg, pixmap
         self.picture.setText("")
         self._scale()
@@ -183,18 +186,18 @@ class CameraPanel(QWidget):
         self.owner = ""
         self.title = ""
         self.cameras: Sequence[CameraSource] = ()
-        self.label = QLabel("No camera selected — pick a device's Camera node, or "
-                            "View → Camera by URL…")
+        self.label = QLabel(self.tr("No camera selected — pick a device's Camera node, or "
+                            "View → Camera by URL…"))
         self.label.setStyleSheet("color: #546e7a;")
         self.source_box = QComboBox()
-        self.source_box.setToolTip("Camera source")
+        self.source_box.setToolTip(self.tr("Camera source"))
         self.resolution_box = QComboBox()
-        self.resolution_box.setToolTip("Resolution requested from the device")
+        self.resolution_box.setToolTip(self.tr("Resolution requested from the device"))
         self.fps_box = QSpinBox()
         self.fps_box.setRange(*FPS_RANGE)
         self.fps_box.setValue(DEFAULT_FPS)
-        self.fps_box.setSuffix(" fps")
-        self.fps_box.setToolTip("Frames per second requested from the device (1-30)")
+        self.fps_box.setSuffix(self.tr(" fps"))
+        self.fps_box.setToolTip(self.tr("Frames per second requested from the device (1-30)"))
         self.view = CameraView(parent=self)
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 2)
@@ -231,10 +234,10 @@ class CameraPanel(QWidget):
     def showing_still(self) -> bool:
         return self.still.moment is not None
 
-    def show_moment(self, moment: datetime, message: str = "loading the frame…") -> None:
+    def show_moment(self, moment: datetime, message: str = "") -> None:
         """Replace the live picture (its stream stops) by the frame of ``moment``; the frame
         arrives later through :meth:`set_still` (or :meth:`set_still_missing`)."""
-        self.still.wait_for(moment, message)
+        self.still.wait_for(moment, message or self.tr("loading the frame…"))
         self._sync_pages()
 
     def set_still(self, moment: datetime, jpeg: bytes) -> bool:
@@ -262,20 +265,20 @@ class CameraPanel(QWidget):
         """Show ``device``'s camera; False (and a message) when it has none."""
         cameras = tuple(device.cameras())
         if not cameras:
-            self.clear(f"{title} has no camera.")
+            self.clear(self.tr("{device} has no camera.").format(device=title))
             return False
         if (owner == self.owner and device is self.device and self.pipeline is not None
                 and cameras == self.cameras):
             return True  # already showing it, and the Camera page's choices did not change
         self.back_to_live()
         self.device, self.owner, self.title, self.cameras = device, owner, title, cameras
-        self.label.setText(f"<b>{title}</b> <span style='color:#78909c'>"
-                           f"({device.host})</span>")
+        self.label.setText(self.tr("<b>{title}</b> <span style='color:#78909c'>"
+                           "({host})</span>").format(title=title, host=device.host))
         for box in (self.source_box, self.resolution_box):
             box.blockSignals(True)
         self.source_box.clear()
         for camera in cameras:
-            self.source_box.addItem(camera.label, camera.id)
+            self.source_box.addItem(param_text(camera.label), camera.id)
         self._fill_resolutions(cameras[0])
         for box in (self.source_box, self.resolution_box):
             box.blockSignals(False)
@@ -319,7 +322,9 @@ class CameraPanel(QWidget):
         factory, transport = url_camera(url, credentials, fps=self.fps_box.value())
         self.back_to_live()
         self.device, self.owner, self.title, self.cameras = None, f"url:{url}", url, ()
-        self.label.setText(f"<b>Camera URL</b> <span style='color:#78909c'>{url}</span>")
+        self.label.setText(
+            self.tr("<b>Camera URL</b> <span style='color:#78909c'>{url}</span>").format(
+                url=url))
         self._set_choices_visible(False)
         self._replace(self.keeper.make(factory, self.owner, url, transport), url)
 
@@ -332,7 +337,7 @@ class CameraPanel(QWidget):
         self.back_to_live()
         self.device, self.owner, self.title, self.cameras = None, "", "", ()
         self._set_choices_visible(False)
-        self.label.setText(message or "No camera selected.")
+        self.label.setText(message or self.tr("No camera selected."))
         self._replace(None, "")
 
     def forget(self, owner: str) -> None:
@@ -353,11 +358,11 @@ class CameraGridWindow(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.keeper = keeper
-        self.setWindowTitle("Camera grid — configurator")
+        self.setWindowTitle(self.tr("Camera grid — configurator"))
         self.grid = CameraGrid(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        self.note = QLabel("No device of this site has a camera.")
+        self.note = QLabel(self.tr("No device of this site has a camera."))
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.note)
         layout.addWidget(self.grid, 1)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ...core.events import DeviceEvent, Severity, SourceState, now_utc
 from ...live.hub import EventHub
 from ...live.journal import EventJournal, JournalError
+from ..i18n import translate
 from .event_table import EventPane
 
 log = logging.getLogger("configurator.ui.live.event_log")
@@ -67,7 +68,7 @@ class SourceList(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setColumnCount(2)
-        self.setHeaderLabels(["Event source", "State"])
+        self.setHeaderLabels([self.tr("Event source"), self.tr("State")])
         self.setRootIsDecorated(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformRowHeights(True)
@@ -87,7 +88,7 @@ class SourceList(QTreeWidget):
         item.setText(0, title)
         item.setText(1, str(state))
         item.setForeground(1, QColor(_STATE_COLOURS.get(state, "#546e7a")))
-        tip = f"{key}: {state}" + (f" — {message}" if message else "")
+        tip = f"{key}: {state}" + (f" — {message}" if message else "")  # state: a code
         item.setToolTip(0, tip)
         item.setToolTip(1, tip)
 
@@ -153,7 +154,8 @@ class LiveLog:
             history = self.journal.search(limit=self.history, newest_first=True)
         except JournalError as exc:
             self.journal = None
-            self.note("", f"event history unavailable: {exc}", Severity.WARNING)
+            self.note("", translate("LiveLog", "event history unavailable: {exc}").format(
+                exc=exc), Severity.WARNING)
             return 0
         history.reverse()
         self.pane.add_events(history)
@@ -174,7 +176,8 @@ class LiveLog:
             copied = await old.copy_to_in_writer(path)
             new = EventJournal(path, max_events=self.max_events)
         except JournalError as exc:
-            self.note("", f"event history stays in {old.path}: {exc}", Severity.WARNING)
+            self.note("", translate("LiveLog", "event history stays in {path}: {exc}").format(
+                path=old.path, exc=exc), Severity.WARNING)
             old.start_autoflush()
             return False
         if self.journal is not old:  # another site was opened meanwhile

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QDateTime,
     QModelIndex,
@@ -50,7 +51,11 @@ from ...core.events import DeviceEvent, Severity
 from ...live.eventstore import EventFilter, EventStore
 from ...live.export import details_text, write_csv, write_json
 
-COLUMNS = ("Time", "Device", "Type", "Summary", "Details")
+COLUMNS = (QT_TRANSLATE_NOOP("EventTableModel", "Time"),
+           QT_TRANSLATE_NOOP("EventTableModel", "Device"),
+           QT_TRANSLATE_NOOP("EventTableModel", "Type"),
+           QT_TRANSLATE_NOOP("EventTableModel", "Summary"),
+           QT_TRANSLATE_NOOP("EventTableModel", "Details"))
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 1
 ALL = "__all__"
 
@@ -147,7 +152,7 @@ class EventTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return self.tr(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -161,8 +166,9 @@ class EventTableModel(QAbstractTableModel):
             return cell_text(event, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
-                return (f"UTC {event.utc.strftime('%Y-%m-%d %H:%M:%S')}\n"
-                        f"device time {event.device_local_time.isoformat()}")
+                return self.tr("UTC {utc}\ndevice time {local}").format(
+                    utc=event.utc.strftime('%Y-%m-%d %H:%M:%S'),
+                    local=event.device_local_time.isoformat())
             return cell_text(event, column) or None
         if role == Qt.ItemDataRole.BackgroundRole:
             colour = _BACKGROUND.get(event.severity)
@@ -211,13 +217,13 @@ class EventPane(QWidget):
         self.table.doubleClicked.connect(self._activated)
 
         self.device_box = QComboBox()
-        self.device_box.addItem("All devices", ALL)
+        self.device_box.addItem(self.tr("All devices"), ALL)
         self.type_box = QComboBox()
-        self.type_box.addItem("All types", ALL)
+        self.type_box.addItem(self.tr("All types"), ALL)
         self.text_edit = QLineEdit()
-        self.text_edit.setPlaceholderText("Search summary and details…")
+        self.text_edit.setPlaceholderText(self.tr("Search summary and details…"))
         self.text_edit.setClearButtonEnabled(True)
-        self.range_check = QCheckBox("Between")
+        self.range_check = QCheckBox(self.tr("Between"))
         now = QDateTime.currentDateTimeUtc()
         self.since_edit = QDateTimeEdit(now.addSecs(-3600))
         self.until_edit = QDateTimeEdit(now.addSecs(3600))
@@ -225,13 +231,15 @@ class EventPane(QWidget):
             edit.setTimeZone(QTimeZone.utc())
             edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
             edit.setCalendarPopup(True)
-            edit.setToolTip("UTC")
-        self.follow_button = _button("Follow", "Keep the newest event in view", checkable=True)
+            edit.setToolTip(self.tr("UTC"))
+        self.follow_button = _button(self.tr("Follow"), self.tr("Keep the newest event in view"),
+                                     checkable=True)
         self.follow_button.setChecked(True)
-        self.pause_button = _button("Pause", "Hold new events (none are lost)", checkable=True)
-        self.copy_button = _button("Copy", "Copy the selected rows")
-        self.csv_button = _button("CSV…", "Export the shown events as CSV")
-        self.json_button = _button("JSON…", "Export the shown events as JSON")
+        self.pause_button = _button(self.tr("Pause"), self.tr("Hold new events (none are lost)"),
+                                    checkable=True)
+        self.copy_button = _button(self.tr("Copy"), self.tr("Copy the selected rows"))
+        self.csv_button = _button("CSV…", self.tr("Export the shown events as CSV"))
+        self.json_button = _button("JSON…", self.tr("Export the shown events as JSON"))
         self.count_label = QLabel()
 
         # Two rows, so that in a narrow dock the filters keep readable widths: what to show
@@ -246,7 +254,7 @@ class EventPane(QWidget):
         filters.setStretch(2, 1)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 4)
-        for widget in (self.range_check, self.since_edit, QLabel("and"), self.until_edit,
+        for widget in (self.range_check, self.since_edit, QLabel(self.tr("and")), self.until_edit,
                        self.follow_button, self.pause_button, self.copy_button,
                        self.csv_button, self.json_button, self.count_label):
             bar.addWidget(widget)
@@ -328,7 +336,8 @@ class EventPane(QWidget):
 
     def _update_count(self) -> None:
         store = self.model.store
-        self.count_label.setText(f"{len(store.visible):,} of {len(store):,}")
+        self.count_label.setText(self.tr("{n_visible:,} of {n_store:,}").format(
+            n_visible=len(store.visible), n_store=len(store)))
 
     # -- copy, export, activation ---------------------------------------------------------
     def selected_events(self) -> list[DeviceEvent]:
@@ -352,8 +361,9 @@ class EventPane(QWidget):
         return write_json(self.model.visible_events(), path)
 
     def _ask_export(self, kind: str) -> None:
-        label = "CSV file (*.csv)" if kind == "csv" else "JSON file (*.json)"
-        dialog = QFileDialog(self, "Export events", f"events.{kind}", label)
+        label = self.tr("CSV file (*.csv)") if kind == "csv" else self.tr("JSON file (*.json)")
+        suggested = f"events.{kind}"  # a file name
+        dialog = QFileDialog(self, self.tr("Export events"), suggested, label)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(kind)
         dialog.fileSelected.connect(lambda path: self._export(kind, path))
@@ -365,7 +375,7 @@ class EventPane(QWidget):
         except ConfiguratorError as exc:
             self.count_label.setText(str(exc))
             return
-        self.count_label.setText(f"exported {count:,} events")
+        self.count_label.setText(self.tr("exported {count:,} events").format(count=count))
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

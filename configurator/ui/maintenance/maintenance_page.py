@@ -35,6 +35,7 @@ from ...core.errors import ConfiguratorError, NotSupported
 from ...services.private_files import write_private
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, size_text
 from ..editors.context import EditorContext
+from ..i18n import param_text, translate
 from ..icons import icon
 from ..widgets import Banner
 
@@ -78,7 +79,7 @@ class Progress(QWidget):
 
     def _tick(self) -> None:
         elapsed = time.monotonic() - self._started
-        suffix = f"  ({elapsed:.0f} s)" if elapsed >= 1 else ""
+        suffix = self.tr("  ({seconds:.0f} s)").format(seconds=elapsed) if elapsed >= 1 else ""
         self.label.setText(self.step + suffix)
 
     def stop(self) -> None:
@@ -110,56 +111,60 @@ class MaintenancePanel(QWidget):
         self.progress = Progress(self)
         layout.addWidget(self.progress)
 
-        self.config_box = QGroupBox("Configuration", self)
+        self.config_box = QGroupBox(self.tr("Configuration"), self)
         config = QVBoxLayout(self.config_box)
-        kind = spec.config_suffix.lstrip(".").upper() or "configuration"
-        about = QLabel(f"Back up saves the device's own configuration file ({kind}). "
-                       "Restore sends such a file back and replaces the device's whole "
-                       "configuration" + (" (the device restarts)." if spec.restore_restarts
-                                          else "."), self.config_box)
+        kind = spec.config_suffix.lstrip(".").upper() or self.tr("configuration")
+        about = QLabel((self.tr("Back up saves the device's own configuration file ({kind}). "
+                                "Restore sends such a file back and replaces the device's "
+                                "whole configuration (the device restarts).")
+                        if spec.restore_restarts else
+                        self.tr("Back up saves the device's own configuration file ({kind}). "
+                                "Restore sends such a file back and replaces the device's "
+                                "whole configuration.")).format(kind=kind), self.config_box)
         about.setWordWrap(True)
         about.setStyleSheet("color: #546e7a;")
         config.addWidget(about)
         row = QHBoxLayout()
-        self.backup_button = QPushButton(icon("save"), "Back up configuration…", self)
-        self.restore_button = QPushButton(icon("open"), "Restore configuration…", self)
+        self.backup_button = QPushButton(icon("save"), self.tr("Back up configuration…"), self)
+        self.restore_button = QPushButton(icon("open"), self.tr("Restore configuration…"), self)
         row.addWidget(self.backup_button)
         row.addWidget(self.restore_button)
         row.addStretch(1)
         config.addLayout(row)
         layout.addWidget(self.config_box)
 
-        self.firmware_box = QGroupBox("Firmware", self)
+        self.firmware_box = QGroupBox(self.tr("Firmware"), self)
         firmware = QVBoxLayout(self.firmware_box)
         form = QFormLayout()
         self.current_label = QLabel(self.firmware_box)
         self.file_label = QLabel("—", self.firmware_box)
         self.version_label = QLabel("—", self.firmware_box)
         self.version_label.setWordWrap(True)
-        form.addRow("Running:", self.current_label)
-        form.addRow("File:", self.file_label)
-        form.addRow("New version:", self.version_label)
+        form.addRow(self.tr("Running:"), self.current_label)
+        form.addRow(self.tr("File:"), self.file_label)
+        form.addRow(self.tr("New version:"), self.version_label)
         firmware.addLayout(form)
         row = QHBoxLayout()
-        self.firmware_button = QPushButton(icon("open"), "Upload firmware…", self)
+        self.firmware_button = QPushButton(icon("open"), self.tr("Upload firmware…"), self)
         row.addWidget(self.firmware_button)
         row.addStretch(1)
         firmware.addLayout(row)
         layout.addWidget(self.firmware_box)
 
         # Logs and packet captures the device offers (core.downloads.OffersFiles).
-        self.files_box = QGroupBox("Files on the device", self)
+        self.files_box = QGroupBox(self.tr("Files on the device"), self)
         files_layout = QVBoxLayout(self.files_box)
-        about_files = QLabel("Logs and network captures for support. They are saved "
-                             "readable by you only.", self.files_box)
+        about_files = QLabel(self.tr("Logs and network captures for support. They are saved "
+                             "readable by you only."), self.files_box)
         about_files.setWordWrap(True)
         about_files.setStyleSheet("color: #546e7a;")
         files_layout.addWidget(about_files)
         row = QHBoxLayout()
         self.file_buttons: dict[str, QPushButton] = {}
         for item in self.files:
-            button = QPushButton(icon("save"), f"Download {item.label.lower()}…", self)
-            button.setToolTip(item.help)
+            button = QPushButton(icon("save"), self.tr("Download: {item}…").format(
+                item=param_text(item.label)), self)
+            button.setToolTip(param_text(item.help))
             button.clicked.connect(
                 lambda _=False, f=item: self.ctx.spawn(self.download(f), "download"))
             row.addWidget(button)
@@ -169,7 +174,7 @@ class MaintenancePanel(QWidget):
         layout.addWidget(self.files_box)
         self.files_box.setVisible(bool(self.files))
 
-        self.note = QLabel(spec.help, self)
+        self.note = QLabel(param_text(spec.help), self)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #546e7a;")
         layout.addWidget(self.note)
@@ -203,7 +208,7 @@ class MaintenancePanel(QWidget):
     def _device(self) -> Device | None:
         device = self.ctx.session.device
         if device is None:
-            self.banner.error("The device is not connected.")
+            self.banner.error(self.tr("The device is not connected."))
         return device
 
     @property
@@ -231,7 +236,8 @@ class MaintenancePanel(QWidget):
         try:
             return Path(path).read_bytes(), Path(path).name
         except OSError as exc:
-            self.banner.error(f"Cannot read {_h(path)}: {_h(exc.strerror or str(exc))}")
+            self.banner.error(self.tr("Cannot read {value}: {value2}").format(
+                value=_h(path), value2=_h(exc.strerror or str(exc))))
             return None
 
     # -- backup / restore -----------------------------------------------------------------
@@ -241,25 +247,30 @@ class MaintenancePanel(QWidget):
         if device is None:
             return ""
         try:
-            content, suffix = await self._run("Reading the configuration file…", device.backup)
+            content, suffix = await self._run(self.tr("Reading the configuration file…"),
+                                                device.backup)
         except Exception as exc:
-            self.banner.error(f"Backup failed: {_h(_reason(exc))}")
+            self.banner.error(self.tr("Backup failed: {value}").format(value=_h(_reason(exc))))
             return ""
         stamp = time.strftime("%Y%m%d-%H%M")
         suggested = f"{_stem(self.device_title)}-{stamp}{suffix}"
-        path = await self.asker.save_path(self, f"Save the configuration of {self.device_title}",
-                                          suggested, file_filter(suffix, "Configuration"))
+        path = await self.asker.save_path(
+            self, self.tr("Save the configuration of {device}").format(device=self.device_title),
+            suggested, file_filter(suffix, self.tr("Configuration")))
         if not path:
-            self.banner.info("Backup not saved (cancelled).")
+            self.banner.info(self.tr("Backup not saved (cancelled)."))
             return ""
         try:
             write_private(path, content)  # a configuration holds passwords
         except OSError as exc:
-            self.banner.error(f"Backup not saved: cannot write {_h(path)}: "
-                              f"{_h(exc.strerror or str(exc))}")
+            self.banner.error(self.tr("Backup not saved: cannot write {value}: "
+                              "{value2}").format(
+                                  value=_h(path), value2=_h(exc.strerror or str(exc))))
             return ""
-        self.banner.success(f"Configuration saved to {_h(path)} ({size_text(len(content))}).")
-        self.ctx.status(f"{self.device_title}: configuration saved to {path}")
+        self.banner.success(self.tr("Configuration saved to {value} ({value2}).").format(
+            value=_h(path), value2=size_text(len(content))))
+        self.ctx.status(self.tr("{device_title}: configuration saved to {path}").format(
+            device_title=self.device_title, path=path))
         return path
 
     # -- files on the device ----------------------------------------------------------------
@@ -269,61 +280,74 @@ class MaintenancePanel(QWidget):
         if device is None or not isinstance(device, OffersFiles):
             return ""
         try:
-            content, device_name = await self._run(f"Downloading the {item.label.lower()}…",
-                                                   lambda: device.download(item.id))
+            content, device_name = await self._run(
+                self.tr("Downloading: {item}…").format(item=param_text(item.label)),
+                lambda: device.download(item.id))
         except Exception as exc:
-            self.banner.error(f"Download of the {_h(item.label.lower())} failed: "
-                              f"{_h(_reason(exc))}")
+            self.banner.error(self.tr("Download failed ({item}): {reason}").format(
+                item=_h(param_text(item.label)), reason=_h(_reason(exc))))
             return ""
         stamp = time.strftime("%Y%m%d-%H%M")
         suggested = f"{_stem(self.device_title)}-{item.id}-{stamp}{item.suffix}"
         path = await self.asker.save_path(
-            self, f"Save the {item.label.lower()} of {self.device_title}", suggested,
-            file_filter(item.suffix, item.label))
+            self, self.tr("Save: {item} of {device}").format(
+                item=param_text(item.label), device=self.device_title), suggested,
+            file_filter(item.suffix, param_text(item.label)))
         if not path:
-            self.banner.info(f"The {_h(item.label.lower())} was not saved (cancelled).")
+            self.banner.info(self.tr("The {item} was not saved (cancelled).").format(
+                item=_h(param_text(item.label).lower())))
             return ""
         try:
             write_private(path, content)
         except OSError as exc:
-            self.banner.error(f"Not saved: cannot write {_h(path)}: "
-                              f"{_h(exc.strerror or str(exc))}")
+            self.banner.error(self.tr("Not saved: cannot write {value}: "
+                              "{value2}").format(
+                                  value=_h(path), value2=_h(exc.strerror or str(exc))))
             return ""
-        named = f" (the device calls it {_h(device_name)})" if device_name else ""
-        self.banner.success(f"{_h(item.label)} saved to {_h(path)} "
-                            f"({size_text(len(content))}){named}.")
-        self.ctx.status(f"{self.device_title}: {item.label.lower()} saved to {path}")
+        named = (self.tr(" (the device calls it {name})").format(name=_h(device_name))
+                 if device_name else "")
+        self.banner.success(self.tr("{item} saved to {path} ({size}){named}.").format(
+            item=_h(param_text(item.label)), path=_h(path), size=size_text(len(content)),
+            named=named))
+        self.ctx.status(self.tr("{device}: {item} saved to {path}").format(
+            device=self.device_title, item=param_text(item.label), path=path))
         return path
 
     async def restore(self) -> bool:
         device = self._device()
         if device is None:
             return False
-        chosen = await self._read(f"Restore the configuration of {self.device_title}",
-                                  file_filter(self.spec.config_suffix, "Configuration"))
+        chosen = await self._read(
+            self.tr("Restore the configuration of {device}").format(device=self.device_title),
+            file_filter(self.spec.config_suffix, self.tr("Configuration")))
         if chosen is None:
             return False
         content, name = chosen
-        restart = " The device restarts to apply it." if self.spec.restore_restarts else ""
-        text = (f"Replace the <b>whole configuration</b> of <b>{_h(self.device_title)}</b> "
-                f"with <b>{_h(name)}</b> ({size_text(len(content))})?{restart}<br><br>"
-                "Settings not in the file may return to their defaults. Unsaved edits on "
-                "other pages of this device are not kept.")
-        if not await self.asker.confirm(self, "Restore configuration", text,
-                                        phrase=self.device_title, ok_text="Restore"):
-            self.banner.info("Restore cancelled; the device was not changed.")
+        restart = (self.tr(" The device restarts to apply it.") if self.spec.restore_restarts
+                   else "")
+        text = self.tr("Replace the <b>whole configuration</b> of <b>{device}</b> with "
+                       "<b>{file}</b> ({size})?{restart}<br><br>Settings not in the file may "
+                       "return to their defaults. Unsaved edits on other pages of this device "
+                       "are not kept.").format(device=_h(self.device_title), file=_h(name),
+                                               size=size_text(len(content)), restart=restart)
+        if not await self.asker.confirm(self, self.tr("Restore configuration"), text,
+                                        phrase=self.device_title, ok_text=self.tr("Restore")):
+            self.banner.info(self.tr("Restore cancelled; the device was not changed."))
             return False
         try:
-            await self._run(f"Sending {name}…", lambda: device.restore(content, name))
+            await self._run(self.tr("Sending {file}…").format(file=name),
+                            lambda: device.restore(content, name))
         except Exception as exc:
-            self.banner.error(f"Restore failed: {_h(_reason(exc))}")
+            self.banner.error(self.tr("Restore failed: {value}").format(value=_h(_reason(exc))))
             return False
-        after = (" The device restarts now; it is back online in a minute or so."
+        after = (self.tr(" The device restarts now; it is back online in a minute or so.")
                  if self.spec.restore_restarts else
-                 " The device applies it within about 15 seconds.")
-        self.banner.success(f"Configuration {_h(name)} accepted by the device.{after} "
-                            "Reload open pages to see the restored values.")
-        self.ctx.status(f"{self.device_title}: configuration restored from {name}")
+                 self.tr(" The device applies it within about 15 seconds."))
+        self.banner.success(self.tr("Configuration {value} accepted by the device.{after} "
+                            "Reload open pages to see the restored values.").format(
+                                value=_h(name), after=after))
+        self.ctx.status(self.tr("{device_title}: configuration restored from {name}").format(
+            device_title=self.device_title, name=name))
         return True
 
     # -- firmware -------------------------------------------------------------------------
@@ -332,15 +356,18 @@ class MaintenancePanel(QWidget):
         device = self._device()
         if device is None:
             return False
-        chosen = await self._read(f"Firmware for {self.device_title}", "All files (*)")
+        chosen = await self._read(
+            self.tr("Firmware for {device}").format(device=self.device_title), file_filter(""))
         if chosen is None:
             return False
         content, name = chosen
         try:
-            image = await self._run(f"Uploading {name} ({size_text(len(content))})…",
+            image = await self._run(self.tr("Uploading {file} ({size})…").format(
+                file=name, size=size_text(len(content))),
                                     lambda: device.firmware_upload(content, name))
         except Exception as exc:
-            self.banner.error(f"Firmware not accepted: {_h(_reason(exc))}")
+            self.banner.error(self.tr("Firmware not accepted: {value}").format(
+                value=_h(_reason(exc))))
             return False
         self._show_image(image)
         if not await self._confirm_firmware(image):
@@ -349,74 +376,85 @@ class MaintenancePanel(QWidget):
 
     def _show_image(self, image: FirmwareImage) -> None:
         self.image = image
-        self.file_label.setText(f"{_h(image.filename)} · {size_text(image.size)} · "
-                                f"MD5 {image.md5}")
+        self.file_label.setText(self.tr("{file} · {size} · MD5 {md5}").format(
+            file=_h(image.filename), size=size_text(image.size), md5=image.md5))
         if image.version:
             version = _h(image.version)
             if image.downgrade:
-                version += " <span style='color:#b03a2e; font-weight:600'>(DOWNGRADE)</span>"
+                version += (" <span style='color:#b03a2e; font-weight:600'>"
+                            + self.tr("(DOWNGRADE)") + "</span>")
             if image.note:
                 version += f"<br><span style='color:#546e7a'>{_h(image.note)}</span>"
         else:
-            version = "not reported before installing (checked by MD5)"
+            version = self.tr("not reported before installing (checked by MD5)")
         self.version_label.setText(version)
 
     async def _confirm_firmware(self, image: FirmwareImage) -> bool:
-        current = self.ctx.session.entry.firmware or "unknown"
-        new = image.version or "the version in the file"
-        warning = ("<br><br><b style='color:#b03a2e'>This is a DOWNGRADE.</b> Settings made "
-                   "with the newer firmware may be lost.") if image.downgrade else ""
-        text = (f"Install firmware <b>{_h(new)}</b> on <b>{_h(self.device_title)}</b> "
-                f"(running {_h(current)})?<br>The device restarts and is offline for a few "
-                f"minutes. Do not power it off.{warning}")
-        return await self.asker.confirm(self, "Apply firmware", text, phrase=self.device_title,
-                                        ok_text="Apply firmware")
+        current = self.ctx.session.entry.firmware or self.tr("unknown")
+        new = image.version or self.tr("the version in the file")
+        warning = ("<br><br><b style='color:#b03a2e'>" + self.tr("This is a DOWNGRADE.")
+                   + "</b> " + self.tr("Settings made with the newer firmware may be lost.")
+                   ) if image.downgrade else ""
+        text = self.tr("Install firmware <b>{version}</b> on <b>{device}</b> (running "
+                       "{current})?<br>The device restarts and is offline for a few minutes. Do "
+                       "not power it off.").format(version=_h(new),
+                                                   device=_h(self.device_title),
+                                                   current=_h(current)) + warning
+        return await self.asker.confirm(self, self.tr("Apply firmware"), text,
+                                        phrase=self.device_title,
+                                        ok_text=self.tr("Apply firmware"))
 
     async def _discard(self, device: Device, image: FirmwareImage) -> bool:
         if not image.staged:
-            self.banner.info("Firmware not applied; nothing was sent to the device.")
+            self.banner.info(self.tr("Firmware not applied; nothing was sent to the device."))
             return False
         try:
-            await self._run("Discarding the uploaded image…",
+            await self._run(self.tr("Discarding the uploaded image…"),
                             lambda: device.firmware_reject(image))
         except NotSupported as exc:
-            self.banner.warning(f"Firmware not applied. {_h(exc.message)}")
+            self.banner.warning(self.tr("Firmware not applied. {value}").format(
+                value=_h(exc.message)))
             return False
         except Exception as exc:
-            self.banner.error(f"Firmware not applied, but discarding it failed: "
-                              f"{_h(_reason(exc))}")
+            self.banner.error(self.tr("Firmware not applied, but discarding it failed: "
+                              "{value}").format(value=_h(_reason(exc))))
             return False
-        self.version_label.setText(self.version_label.text() + " · <i>rejected</i>")
-        self.banner.info(f"Firmware {_h(image.version or image.filename)} rejected; the device "
-                         "keeps its current firmware.")
+        self.version_label.setText(self.version_label.text() + self.tr(" · <i>rejected</i>"))
+        self.banner.info(self.tr("Firmware {value} rejected; the device "
+                         "keeps its current firmware.").format(
+                             value=_h(image.version or image.filename)))
         return False
 
     async def _apply(self, device: Device, image: FirmwareImage) -> bool:
         self.busy = True
         self._update()
-        self.progress.start("Applying firmware…")
+        self.progress.start(self.tr("Applying firmware…"))
         try:
             async with self.ctx.manager.busy(self.ctx.session):
                 await device.firmware_apply(image, self.progress.set_step)
-            self.progress.set_step("Waiting for the device to restart…")
+            self.progress.set_step(self.tr("Waiting for the device to restart…"))
             running = await self._wait_for_restart(device, image)
         except Exception as exc:
-            self.banner.error(f"Firmware upgrade failed: {_h(_reason(exc))}")
+            self.banner.error(self.tr("Firmware upgrade failed: {value}").format(
+                value=_h(_reason(exc))))
             return False
         finally:
             self.progress.stop()
             self.busy = False
             self._update()
         if image.version and running != image.version:
-            self.banner.error(f"The device is back but runs {_h(running or 'unknown')}, not "
-                              f"{_h(image.version)}: the upgrade did not take effect.")
+            self.banner.error(self.tr("The device is back but runs {value}, not "
+                              "{value2}: the upgrade did not take effect.").format(
+                                  value=_h(running or 'unknown'), value2=_h(image.version)))
             return False
         self.ctx.session.entry.firmware = running
         self._show_current()
         self.ctx.manager.changed(self.ctx.session)
-        self.banner.success(f"Firmware upgrade done: {_h(self.device_title)} runs "
-                            f"{_h(running or 'an unreported version')}.")
-        self.ctx.status(f"{self.device_title}: firmware {running} running")
+        self.banner.success(self.tr("Firmware upgrade done: {device} runs {version}.").format(
+            device=_h(self.device_title),
+            version=_h(running or self.tr("an unreported version"))))
+        self.ctx.status(self.tr("{device_title}: firmware {running} running").format(
+            device_title=self.device_title, running=running))
         return True
 
     async def _wait_for_restart(self, device: Device, image: FirmwareImage) -> str:
@@ -436,9 +474,12 @@ class MaintenancePanel(QWidget):
             if last and (not image.version or last == image.version):
                 return last
             if loop.time() >= end:
-                seen = f"it reports {last}" if last else "it does not answer"
-                raise ConfiguratorError(f"the device did not come back with the new firmware "
-                                        f"within {self.restart_timeout:.0f} s ({seen})")
+                seen = (self.tr("it reports {version}").format(version=last) if last
+                        else self.tr("it does not answer"))
+                raise ConfiguratorError(
+                    self.tr("the device did not come back with the new firmware within "
+                            "{seconds:.0f} s ({seen})").format(seconds=self.restart_timeout,
+                                                                 seen=seen))
 
 
 def _h(text: str) -> str:
@@ -454,4 +495,4 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, ConfiguratorError):
         return str(exc)
     log.error("unexpected error", exc_info=exc)
-    return f"internal error: {exc}"
+    return translate("MaintenancePage", "internal error: {error}").format(error=exc)
