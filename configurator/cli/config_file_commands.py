@@ -28,6 +28,7 @@ from ..services.config_file import (
     unified_diff,
     upload,
 )
+from ..services.config_file.secrets import masked_change, masked_documents, shown
 from .common import emit_json, opened_device, print_table, write_output
 from .device_commands import EXIT_ERROR, _read_file
 
@@ -50,9 +51,17 @@ def _show(value: str | None) -> str:
     return "(absent)" if value is None else (value if value != "" else '""')
 
 
-def _print_changes(changes: list[ValueChange] | tuple[ValueChange, ...]) -> None:
+def _print_changes(changes: list[ValueChange] | tuple[ValueChange, ...], reveal: bool
+                   ) -> None:
+    changes = [masked_change(c, reveal=reveal) for c in changes]
     print_table([[c.path, _show(c.old), _show(c.new)] for c in changes],
                 ["path", "on the device", "in the file"])
+
+
+def _unified(before: ConfigDocument, after: ConfigDocument, name: str, reveal: bool) -> str:
+    if not reveal:
+        before, after = masked_documents(before, after)
+    return unified_diff(before, after, after_name=name)
 
 
 async def cmd_config_file(args: argparse.Namespace) -> int:
@@ -78,9 +87,9 @@ async def cmd_config_file(args: argparse.Namespace) -> int:
         prepared = prepare_upload(got.document, edited)
         if not args.json:
             print(f"{len(changes)} value(s) differ from the configuration of {device.host}:")
-            _print_changes(prepared.changes)
+            _print_changes(prepared.changes, args.show_secrets)
             if args.unified:
-                print(unified_diff(got.document, edited, after_name=args.file))
+                print(_unified(got.document, edited, args.file, args.show_secrets))
             print(f"original kept in {got.backup}")
         if not args.yes and not _ask(f"Upload {len(changes)} change(s) to {device.host}? "
                                      "The device replaces its whole configuration"):
@@ -113,36 +122,42 @@ async def _get(args: argparse.Namespace) -> int:
 def _report_diff(args: argparse.Namespace, device_doc: ConfigDocument, edited: ConfigDocument,
                  changes: list[ValueChange]) -> int:
     if args.json:
-        emit_json({"changes": [_change_json(c) for c in changes]})
+        emit_json({"changes": [_change_json(c, args.show_secrets) for c in changes]})
     elif not changes:
         print("no differences")
     else:
-        _print_changes(changes)
+        _print_changes(changes, args.show_secrets)
         if args.unified:
-            print(unified_diff(device_doc, edited, after_name=args.file))
+            print(_unified(device_doc, edited, args.file, args.show_secrets))
     return 0
 
 
 def _report_upload(args: argparse.Namespace, report: VerifyReport, backup: str) -> int:
+    reveal = args.show_secrets
     if args.json:
         emit_json({"complete": report.complete, "backup": backup,
-                   "results": [{"path": r.path, "before": r.before, "sent": r.intended,
-                                "actual": r.actual, "outcome": r.outcome.value}
+                   "results": [{"path": r.path, "before": shown(r.path, r.before, reveal=reveal),
+                                "sent": shown(r.path, r.intended, reveal=reveal),
+                                "actual": shown(r.path, r.actual, reveal=reveal),
+                                "outcome": r.outcome.value}
                                for r in report.results],
-                   "unexpected": [_change_json(c) for c in report.unexpected]})
+                   "unexpected": [_change_json(c, reveal) for c in report.unexpected]})
     else:
-        print_table([[r.path, _show(r.intended), _show(r.actual), r.outcome.value]
+        print_table([[r.path, _show(shown(r.path, r.intended, reveal=reveal)),
+                      _show(shown(r.path, r.actual, reveal=reveal)), r.outcome.value]
                      for r in report.results], ["path", "sent", "on the device", "result"])
         for change in report.unexpected:
+            change = masked_change(change, reveal=reveal)
             print(f"also changed by the device: {change.path}: {_show(change.old)} -> "
                   f"{_show(change.new)}")
         print(report.summary())
     return 0 if report.complete else EXIT_ERROR
 
 
-def _change_json(change: ValueChange) -> dict[str, Any]:
-    return {"path": change.path, "old": change.old, "new": change.new,
-            "kind": change.kind.value}
+def _change_json(change: ValueChange, reveal: bool) -> dict[str, Any]:
+    kind = change.kind.value
+    change = masked_change(change, reveal=reveal)
+    return {"path": change.path, "old": change.old, "new": change.new, "kind": kind}
 
 
 def _say(args: argparse.Namespace, text: str) -> None:

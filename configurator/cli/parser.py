@@ -196,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="get: file to write")
     p.add_argument("--yes", action="store_true", help="put: upload without asking")
     p.add_argument("--unified", action="store_true", help="also print a unified diff")
+    p.add_argument("--show-secrets", action="store_true",
+                   help="print passwords, PINs and keys in clear (masked by default)")
     p.add_argument("--wait", type=seconds, default=None,
                    help="put: seconds the device takes to apply (default: its documented "
                         "time, 15 s on 2N)")

@@ -18,6 +18,7 @@ from .screenshots import DEFAULT_DIR, _find_session, run_offscreen, wait_for, wa
 SIP_NUMBER = "DeviceDatabase/Phone/Account[1]/SipNumber"
 SWITCH_MODE = "DeviceDatabase/Switches/Switch[1]/Mode"
 DEVICE_NAME = "DeviceDatabase/System/DeviceName"
+SIP_PASSWORD = "DeviceDatabase/Phone/Account[1]/Password"
 
 
 async def shoot(out: Path) -> list[Path]:
@@ -50,7 +51,8 @@ async def shoot(out: Path) -> list[Path]:
         page.set_value(DEVICE_NAME, "Main entrance")
         page.set_value(SIP_NUMBER, "4711")
         page.set_value(SWITCH_MODE, "bistable")
-        page.select_path(SWITCH_MODE)
+        page.set_value(SIP_PASSWORD, "door-2024!")  # shown masked, as every secret
+        page.select_path(SIP_PASSWORD)
         await save("41-2n-config-file-edited")
 
         shown: list[Any] = []

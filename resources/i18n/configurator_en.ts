@@ -304,7 +304,7 @@
 <context>
     <name>ChangesTable</name>
     <message>
-        <location filename="../../configurator/ui/configfile/diff_view.py" line="+54"/>
+        <location filename="../../configurator/ui/configfile/diff_view.py" line="+55"/>
         <source>Path</source>
         <translation type="unfinished"></translation>
     </message>
@@ -319,7 +319,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>(absent)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -425,6 +425,16 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Show secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Passwords, PINs and keys (recognised by their names) are masked; editing one shows its value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+27"/>
         <source>Changes</source>
         <translation type="unfinished"></translation>
@@ -440,7 +450,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+66"/>
         <source>{0} values · {1} changed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -485,12 +495,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+70"/>
         <source>Edits discarded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+41"/>
         <source>Open a configuration file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -531,7 +541,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Upload cancelled; the device was not changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -587,7 +597,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>no such value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -610,7 +620,7 @@
 <context>
     <name>ConfigTreeModel</name>
     <message>
-        <location filename="../../configurator/ui/configfile/tree_model.py" line="+32"/>
+        <location filename="../../configurator/ui/configfile/tree_model.py" line="+50"/>
         <source>Element / attribute</source>
         <translation type="unfinished"></translation>
     </message>
@@ -620,12 +630,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+61"/>
         <source>(not in the downloaded file)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Changed; downloaded value: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -921,7 +931,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>DiffText</name>
     <message>
-        <location filename="../../configurator/ui/configfile/diff_view.py" line="+74"/>
+        <location filename="../../configurator/ui/configfile/diff_view.py" line="+76"/>
         <source>(no differences)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2408,7 +2418,7 @@ device time {local}</source>
 <context>
     <name>ResultTable</name>
     <message>
-        <location filename="../../configurator/ui/configfile/diff_view.py" line="-54"/>
+        <location filename="../../configurator/ui/configfile/diff_view.py" line="-56"/>
         <source>Path</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2428,12 +2438,12 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>(absent)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>applied</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2443,7 +2453,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>changed by the device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3102,7 +3112,7 @@ device time {local}</source>
 <context>
     <name>UploadConfirmDialog</name>
     <message>
-        <location filename="../../configurator/ui/configfile/confirm_dialog.py" line="+19"/>
+        <location filename="../../configurator/ui/configfile/confirm_dialog.py" line="+21"/>
         <source>Upload the configuration file — {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3117,7 +3127,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Changes ({0})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3618,7 +3628,7 @@ device time {local}</source>
 <context>
     <name>params</name>
     <message>
-        <location filename="../../../../../tmp/tmp0yq5p033/params_texts.py" line="+3"/>
+        <location filename="../../../../../tmp/tmpzkqlr9xl/params_texts.py" line="+3"/>
         <source>&quot;00:00&quot; - &quot;23:59&quot;</source>
         <translation type="unfinished"></translation>
     </message>

@@ -82,3 +82,22 @@ def test_a_change_the_device_refuses_is_an_error_and_nothing_changes(verso, caps
                        "--wait", "0.5")
     assert code == 1 and "blob-cfg" in err and err.count("\n") == 1
     assert verso.switches.items[1].config.mode == "monostable"
+
+
+def test_secrets_are_masked_in_the_output_unless_asked_for(verso, capsys, tmp_path):
+    verso.extensions.setdefault("sip_passwords", {})[1] = "s3cret-sip"
+    path = tmp_path / "verso.xml"
+    assert run(capsys, "config-file", *target(verso), "get", "--out", str(path))[0] == 0
+    path.write_bytes(path.read_bytes().replace(b"s3cret-sip", b"n3w-secret"))
+    code, out, _ = run(capsys, "config-file", *target(verso), "diff", str(path), "--unified")
+    assert code == 0 and "s3cret" not in out and "n3w-" not in out and "(changed)" in out
+    code, out, _ = run(capsys, "config-file", *target(verso), "diff", str(path), "--json")
+    assert "s3cret" not in out and "n3w-" not in out
+    code, out, _ = run(capsys, "config-file", *target(verso), "diff", str(path),
+                       "--show-secrets")
+    assert "s3cret-sip" in out and "n3w-secret" in out
+    code, out, err = run(capsys, "config-file", *target(verso), "put", str(path), "--yes",
+                         "--wait", "0.5")
+    assert code == 0, err
+    assert "s3cret" not in out + err and "n3w-" not in out + err and "applied" in out
+    assert verso.extensions["sip_passwords"][1] == "n3w-secret"

@@ -165,3 +165,37 @@ def test_backup_is_private_named_after_device_and_time_and_never_overwritten(tmp
     assert first.read_bytes() == b"<a/>" and second.read_bytes() == b"<b/>"
     if sys.platform != "win32":
         assert stat.S_IMODE(os.stat(first).st_mode) == 0o600
+
+
+SECRET_SAMPLE = b"""<DeviceDatabase><Phone><Account Id="1"><SipNumber>5207</SipNumber>
+<Password>old-secret</Password><Pin code="1234"/></Account></Phone>
+<Users><User><PinCode>9999</PinCode><Pinned>1</Pinned></User></Users></DeviceDatabase>"""
+
+
+def test_secret_values_are_recognised_by_name_and_masked_in_changes_and_diffs():
+    from configurator.services.config_file.secrets import (
+        MASK,
+        is_secret_path,
+        masked_change,
+        masked_documents,
+    )
+
+    assert is_secret_path("DeviceDatabase/Phone/Account/Password")
+    assert is_secret_path("DeviceDatabase/Users/User[2]/PinCode")
+    assert is_secret_path("DeviceDatabase/X/@passwd")
+    assert not is_secret_path("DeviceDatabase/Users/User/Pinned")
+    assert not is_secret_path("DeviceDatabase/Phone/Account/SipNumber")
+    original = ConfigDocument.parse(SECRET_SAMPLE)
+    edited = original.copy()
+    edited.set_value("DeviceDatabase/Phone/Account/Password", "new-secret")
+    edited.set_value("DeviceDatabase/Phone/Account/SipNumber", "12")
+    changes = {c.path: masked_change(c) for c in document_changes(original, edited)}
+    password = changes["DeviceDatabase/Phone/Account/Password"]
+    assert (password.old, password.new) == (MASK, MASK + " (changed)")
+    assert changes["DeviceDatabase/Phone/Account/SipNumber"].new == "12"
+    before, after = masked_documents(original, edited)
+    diff = unified_diff(before, after)
+    assert "secret" not in diff and "9999" not in diff and "1234" not in before.to_bytes().decode()
+    assert f"+      <Password>{MASK} (changed)</Password>" in diff
+    assert "+      <SipNumber>12</SipNumber>" in diff
+    assert original.value("DeviceDatabase/Phone/Account/Password") == "old-secret"  # copies

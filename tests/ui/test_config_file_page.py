@@ -194,3 +194,48 @@ def test_read_only_switches_and_sip_pages_lead_to_the_editor(qtbot, qloop, loopb
             await close(window, [sim])
 
     qloop.run_until_complete(scenario())
+
+
+def test_secrets_are_masked_until_shown(qtbot, qloop, loopback):
+    from configurator.services.config_file.secrets import MASK
+
+    password = "DeviceDatabase/Phone/Account[1]/Password"
+
+    async def scenario():
+        sim = await start("2n", loopback())
+        sim.extensions.setdefault("sip_passwords", {})[1] = "s3cret-sip"
+        window = await open_window([sim])
+        try:
+            _, page = await open_page(window, session_at(window, sim.host))
+            item = page.model.value_items[password]
+            assert item.data(Qt.ItemDataRole.DisplayRole) == MASK
+            assert item.data(Qt.ItemDataRole.EditRole) == "s3cret-sip"  # what the editor gets
+            page.filter_edit.setText("s3cret")  # a hidden value is not found by its content
+            assert not page.select_path(password)
+            page.filter_edit.clear()
+            edit(page, password, "n3w-secret")
+            await wait_until(lambda: len(page.changes) == 1)
+            assert page.changes_table.item(0, 2).text() == MASK + " (changed)"
+            assert "n3w-" not in page.diff_text.toPlainText()
+            assert "s3cret" not in page.diff_text.toPlainText()
+            assert "s3cret" not in page.model.value_items[password].toolTip()
+            seen = []
+
+            async def confirm(dialog):
+                seen.append(dialog.diff.toPlainText() + dialog.table.item(0, 2).text())
+                return True
+
+            page.run_confirm, page.apply_seconds = confirm, 0
+            report = await page.upload()
+            assert report is not None and report.complete
+            assert "s3cret" not in seen[0] and "n3w-" not in seen[0] and MASK in seen[0]
+            assert sim.extensions["sip_passwords"][1] == "n3w-secret"
+            assert page.result_table.item(0, 1).text() == MASK
+            page.show_secrets.setChecked(True)
+            assert page.model.value_items[password].data(
+                Qt.ItemDataRole.DisplayRole) == "n3w-secret"
+            assert page.result_table.item(0, 1).text() == "n3w-secret"
+        finally:
+            await close(window, [sim])
+
+    qloop.run_until_complete(scenario())

@@ -65,6 +65,7 @@ def build(sim: TwoNSimulator) -> bytes:
         node = etree.SubElement(phone, "Account", Id=str(account["account"]))
         etree.SubElement(node, "Enabled").text = "1" if account.get("enabled") else "0"
         etree.SubElement(node, "SipNumber").text = str(account.get("sipNumber", ""))
+        etree.SubElement(node, "Password").text = _passwords(sim).get(int(account["account"]), "")
     api = etree.SubElement(root, "HttpApi")
     for service, sec in sim.security.items():
         node = etree.SubElement(api, "Service", Name=service.value)
@@ -79,6 +80,12 @@ def build(sim: TwoNSimulator) -> bytes:
 def _accounts(sim: TwoNSimulator) -> list[dict[str, Any]]:
     phone = sim.extensions.get("phone")
     return list(getattr(phone, "accounts", []))
+
+
+def _passwords(sim: TwoNSimulator) -> dict[int, str]:
+    """SIP account passwords: in the configuration file only (phone/status never shows them)."""
+    passwords: dict[int, str] = sim.extensions.setdefault("sip_passwords", {})
+    return passwords
 
 
 def _num(value: float) -> str:
@@ -124,17 +131,21 @@ def prepare(sim: TwoNSimulator, data: bytes) -> Callable[[], None]:
             raise invalid("blob-cfg") from None
         enabled = node.findtext("Enabled", "1" if account.get("enabled") else "0")
         number = node.findtext("SipNumber", str(account.get("sipNumber", "")))
+        password = node.findtext("Password", _passwords(sim).get(int(account["account"]), ""))
         if enabled not in ("0", "1") or len(number) > 64 or any(
                 not (c.isalnum() or c in "+*#._-") for c in number):
             raise invalid("blob-cfg")
-        phone_updates.append((account, enabled == "1", number))
+        if len(password) > 128:
+            raise invalid("blob-cfg")
+        phone_updates.append((account, enabled == "1", number, password))
     extra = [etree.tostring(child) for child in root
              if isinstance(child.tag, str) and child.tag not in _KNOWN]
 
     def commit() -> None:
         _commit(sim, name, updates, extra)
-        for account, enabled, number in phone_updates:
+        for account, enabled, number, password in phone_updates:
             account["enabled"], account["sipNumber"] = enabled, number
+            _passwords(sim)[int(account["account"])] = password
             # An account that is switched off does not stay registered.
             account["registered"] = bool(account.get("registered")) and enabled
 

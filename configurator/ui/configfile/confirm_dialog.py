@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVB
 
 from ...services.config_file import PreparedUpload, unified_diff
 from ...services.config_file.document import ConfigDocument
+from ...services.config_file.secrets import masked_documents
 from .diff_view import ChangesTable, DiffText
 
 
 class UploadConfirmDialog(QDialog):
     def __init__(self, device_title: str, original: ConfigDocument, prepared: PreparedUpload,
-                 *, apply_seconds: float, backup: str, parent: QWidget | None = None) -> None:
+                 *, apply_seconds: float, backup: str, reveal: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Upload the configuration file — {0}").format(device_title))
         n = len(prepared.changes)
@@ -33,9 +35,11 @@ class UploadConfirmDialog(QDialog):
         layout.addWidget(intro)
         self.tabs = QTabWidget(self)
         self.table = ChangesTable(self.tabs)
-        self.table.set_changes(prepared.changes)
+        self.table.set_changes(prepared.changes, reveal=reveal)
         self.diff = DiffText(self.tabs)
-        self.diff.set_diff(unified_diff(original, prepared.document))
+        before, after = ((original, prepared.document) if reveal
+                         else masked_documents(original, prepared.document))
+        self.diff.set_diff(unified_diff(before, after))
         self.tabs.addTab(self.table, self.tr("Changes ({0})").format(n))
         self.tabs.addTab(self.diff, self.tr("Unified diff"))
         layout.addWidget(self.tabs, 1)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.config_file import Outcome, ValueChange, VerifyReport
+from ...services.config_file.secrets import masked_change, shown
 from ..icons import outcome_icon
 
 
@@ -53,7 +54,9 @@ class ChangesTable(QTableWidget):
         super().__init__(0, 3, parent)
         _setup(self, [self.tr("Path"), self.tr("Downloaded"), self.tr("Edited")])
 
-    def set_changes(self, changes: Sequence[ValueChange]) -> None:
+    def set_changes(self, changes: Sequence[ValueChange], *, reveal: bool = False) -> None:
+        """The changes; secret values masked unless ``reveal``."""
+        changes = [masked_change(c, reveal=reveal) for c in changes]
         absent = self.tr("(absent)")
         self.setRowCount(len(changes))
         for row, change in enumerate(changes):
@@ -77,14 +80,16 @@ class ResultTable(QTableWidget):
         _setup(self, [self.tr("Path"), self.tr("Sent"), self.tr("On the device"),
                       self.tr("Result")])
 
-    def set_report(self, report: VerifyReport) -> None:
+    def set_report(self, report: VerifyReport, *, reveal: bool = False) -> None:
+        """The report; secret values masked unless ``reveal``."""
         absent = self.tr("(absent)")
         rows: list[tuple[str, str | None, str | None, str, str]] = [
-            (r.path, r.intended, r.actual, r.outcome.value,
+            (r.path, shown(r.path, r.intended, reveal=reveal),
+             shown(r.path, r.actual, reveal=reveal), r.outcome.value,
              self.tr("applied") if r.outcome is Outcome.APPLIED else self.tr("not applied"))
             for r in report.results]
-        rows += [(c.path, None, c.new, "not verified", self.tr("changed by the device"))
-                 for c in report.unexpected]
+        rows += [(c.path, None, shown(c.path, c.new, reveal=reveal), "not verified",
+                  self.tr("changed by the device")) for c in report.unexpected]
         self.setRowCount(len(rows))
         for row, (path, sent, actual, outcome, words) in enumerate(rows):
             self.setItem(row, 0, _cell(path))

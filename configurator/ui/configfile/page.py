@@ -49,6 +49,7 @@ from ...services.config_file import (
     unified_diff,
     upload,
 )
+from ...services.config_file.secrets import is_secret_path, masked_documents, shown
 from ...services.config_file.workflow import POLL_SECONDS, SETTLE_SECONDS
 from ...services.private_files import write_private
 from ...services.site_ops.results import KeyChange, KeyOutcome
@@ -65,7 +66,6 @@ from .tree_model import PATH_ROLE, VALUE_COLUMN, ConfigFilterProxy, ConfigTreeMo
 log = logging.getLogger("configurator.ui.configfile.page")
 
 PAGE_ID = "configfile"
-_SECRET_WORDS = ("pass", "secret", "pin", "key", "token")
 
 
 async def _run_confirm(dialog: QDialog) -> bool:
@@ -175,8 +175,13 @@ class ConfigFilePage(QWidget):
         self.changed_only = QCheckBox(self.tr("Changed only"), self)
         self.count_label = QLabel(self)
         self.count_label.setStyleSheet("color: #546e7a;")
+        self.show_secrets = QCheckBox(self.tr("Show secrets"), self)
+        self.show_secrets.setToolTip(self.tr(
+            "Passwords, PINs and keys (recognised by their names) are masked; editing one "
+            "shows its value"))
         search.addWidget(self.filter_edit, 1)
         search.addWidget(self.changed_only)
+        search.addWidget(self.show_secrets)
         layout.addLayout(search)
 
         self.model = ConfigTreeModel(self)
@@ -231,6 +236,7 @@ class ConfigFilePage(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.filter_edit.textChanged.connect(self._filter)
         self.changed_only.toggled.connect(self._changed_only)
+        self.show_secrets.toggled.connect(self._reveal)
         self.model.itemChanged.connect(self._item_changed)
 
     def _spawn(self, coro: Awaitable[object], name: str) -> None:
@@ -379,7 +385,8 @@ class ConfigFilePage(QWidget):
         if path not in self.model.value_items:
             return
         try:
-            self.edited.set_value(path, item.text())
+            # The real value (a secret's display text is its mask).
+            self.edited.set_value(path, str(item.data(Qt.ItemDataRole.EditRole) or ""))
         except InvalidValue as exc:
             self.banner.error(html.escape(str(exc)))
             self._quiet = True
@@ -409,9 +416,14 @@ class ConfigFilePage(QWidget):
             self.changes = []
         else:
             self.changes = document_changes(self.original, self.edited)
-        self.changes_table.set_changes(self.changes)
-        self.diff_text.set_diff(unified_diff(self.original, self.edited)
-                                if self.original and self.edited and self.changes else "")
+        reveal = self.show_secrets.isChecked()
+        self.changes_table.set_changes(self.changes, reveal=reveal)
+        if self.original is not None and self.edited is not None and self.changes:
+            before, after = ((self.original, self.edited) if reveal
+                             else masked_documents(self.original, self.edited))
+            self.diff_text.set_diff(unified_diff(before, after))
+        else:
+            self.diff_text.set_diff("")
         if self.changed_only.isChecked():
             self.proxy.refresh()
         self._update()
@@ -420,6 +432,12 @@ class ConfigFilePage(QWidget):
         if self.original is not None:
             self._show(self.original, self.original.copy())
             self.banner.info(self.tr("Edits discarded."))
+
+    def _reveal(self, on: bool) -> None:
+        self.model.set_reveal(on)
+        self._refresh_changes()
+        if self.report is not None:
+            self.result_table.set_report(self.report, reveal=on)
 
     def _filter(self, text: str) -> None:
         self.proxy.set_text(text)
@@ -513,7 +531,8 @@ class ConfigFilePage(QWidget):
             else ""
         dialog = UploadConfirmDialog(self.device_title, self.original, prepared,
                                      apply_seconds=device.config_apply_seconds,
-                                     backup=backup, parent=self)
+                                     backup=backup, reveal=self.show_secrets.isChecked(),
+                                     parent=self)
         if not await self.run_confirm(dialog):
             self.banner.info(self.tr("Upload cancelled; the device was not changed."))
             return None
@@ -580,7 +599,7 @@ class ConfigFilePage(QWidget):
 
     def _after_upload(self, report: VerifyReport, reread: ConfigDocument) -> None:
         self.report = report
-        self.result_table.set_report(report)
+        self.result_table.set_report(report, reveal=self.show_secrets.isChecked())
         self.tabs.setTabEnabled(2, True)
         self.tabs.setCurrentIndex(2)
         # The tree now shows the device's configuration as read back.
@@ -597,7 +616,9 @@ class ConfigFilePage(QWidget):
             self.banner.warning(self.tr(
                 "{0}. Not applied: {1} (the device has {2}). See Result of the upload."
             ).format(html.escape(report.summary()), html.escape(missing.path),
-                     html.escape(repr(missing.actual) if missing.actual is not None
+                     html.escape(repr(shown(missing.path, missing.actual,
+                                            reveal=self.show_secrets.isChecked()))
+                                 if missing.actual is not None
                                  else self.tr("no such value"))))
         self.ctx.audited(PAGE_ID, [_audit(r.path, r.before, r.intended, r.actual,
                                           r.outcome.value == "applied")
@@ -617,7 +638,7 @@ def _also(report: VerifyReport) -> str:
 
 def _audit(path: str, old: str | None, new: str | None, actual: str | None,
            applied: bool) -> KeyChange:
-    secret = any(word in path.rsplit("/", 1)[-1].lower() for word in _SECRET_WORDS)
+    secret = is_secret_path(path)
     return KeyChange(PAGE_ID, path, old, new,
                      KeyOutcome.APPLIED if applied else KeyOutcome.REJECTED, value=actual,
                      message="" if applied else "not in the configuration read back",

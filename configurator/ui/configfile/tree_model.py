@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from ...services.config_file import ConfigDocument, ConfigNode
+from ...services.config_file.secrets import MASK, is_secret_path
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 CHANGED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -20,12 +21,29 @@ _ATTRIBUTE_FOREGROUND = QColor("#6a1b9a")
 _CONTAINER_FOREGROUND = QColor("#78909c")
 
 
+class ValueItem(QStandardItem):
+    """A value cell; a secret one (by its name) shows a mask until the model reveals it.
+    Editing always works on the real value."""
+
+    def __init__(self, secret: bool = False) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def data(self, role: int = Qt.ItemDataRole.UserRole + 1) -> object:
+        if (role == Qt.ItemDataRole.DisplayRole and self.secret
+                and not getattr(self.model(), "reveal_secrets", True)):
+            return MASK if super().data(Qt.ItemDataRole.EditRole) else ""
+        return super().data(role)
+
+
 class ConfigTreeModel(QStandardItemModel):
     """Rows built from a :class:`ConfigDocument`; ``value_items`` finds a value by path."""
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(0, 2, parent)  # type: ignore[arg-type]
         self.value_items: dict[str, QStandardItem] = {}
+        self.reveal_secrets = False
+        self._originals: dict[str, str] = {}
         self._headers()
 
     def _headers(self) -> None:
@@ -36,6 +54,7 @@ class ConfigTreeModel(QStandardItemModel):
         self.clear()
         self._headers()
         self.value_items = {}
+        self._originals = original
         root = self._row(document.root_node, document, original)
         self.appendRow(root)
 
@@ -45,7 +64,7 @@ class ConfigTreeModel(QStandardItemModel):
         name.setEditable(False)
         name.setData(node.path, PATH_ROLE)
         name.setToolTip(node.path)
-        value = QStandardItem()
+        value = ValueItem(is_secret_path(node.path))
         value.setData(node.path, PATH_ROLE)
         if node.value is None:
             value.setEditable(False)
@@ -60,7 +79,7 @@ class ConfigTreeModel(QStandardItemModel):
             attr_name.setData(path, PATH_ROLE)
             attr_name.setToolTip(path)
             attr_name.setForeground(QBrush(_ATTRIBUTE_FOREGROUND))
-            attr_value = QStandardItem()
+            attr_value = ValueItem(is_secret_path(path))
             attr_value.setData(path, PATH_ROLE)
             self._value_item(attr_value, path, document.value(path) or "", original)
             name.appendRow([attr_name, attr_value])
@@ -81,17 +100,32 @@ class ConfigTreeModel(QStandardItemModel):
         item = self.value_items.get(path)
         if item is None:
             return
-        changed = item.text() != original
+        changed = str(item.data(Qt.ItemDataRole.EditRole) or "") != original
         item.setData(changed, CHANGED_ROLE)
         font = QFont(item.font())
         font.setBold(changed)
         item.setFont(font)
         item.setBackground(QBrush(_CHANGED_BACKGROUND) if changed else QBrush())
         if changed:
-            was = self.tr("(not in the downloaded file)") if original is None else repr(original)
+            hidden = isinstance(item, ValueItem) and item.secret and not self.reveal_secrets
+            was = (self.tr("(not in the downloaded file)") if original is None
+                   else MASK if hidden and original else repr(original))
             item.setToolTip(self.tr("Changed; downloaded value: {0}").format(was))
         else:
             item.setToolTip("")
+
+
+    def set_reveal(self, reveal: bool) -> None:
+        """Show secret values in clear (True) or masked."""
+        self.reveal_secrets = reveal
+        for path, item in self.value_items.items():
+            if isinstance(item, ValueItem) and item.secret:
+                item.emitDataChanged()
+                if item.data(CHANGED_ROLE):
+                    self.mark(path, self._originals.get(path))
+
+    def remember_originals(self, original: dict[str, str]) -> None:
+        self._originals = original
 
 
 class ConfigFilterProxy(QSortFilterProxyModel):
