@@ -7,16 +7,17 @@ the model. ``create`` returns an :class:`FcmDevice`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
 
 from ...core import safejson
 from ...core.device import DeviceInfo
-from ...core.errors import AuthError, NotSupported, ProtocolError, Rejected
+from ...core.errors import AuthError, DeviceError, NotSupported, ProtocolError, Rejected
 from ...core.transport import Transport
 from ..registry import DocumentedFunction, Fingerprint
-from .client import FcmClient
+from .client import LOGOUT_DEADLINE, FcmClient
 from .device import VENDOR, FcmDevice
 from .protocol import FUNCTIONS
 
@@ -46,11 +47,23 @@ async def probe(transport: Transport) -> Fingerprint | None:
         version = await client.version()
     except (ProtocolError, NotSupported, Rejected, AuthError):
         return None
+    finally:
+        # The device logs in with a client of its own: the probe's token would otherwise stay
+        # valid on the PBX for a month (the transport stays open for the device).
+        await _logout_quietly(client)
     info = DeviceInfo(vendor=VENDOR, model=version.get("model", "FCM5600"),
                       mac=version.get("wan_mac", ""),
                       firmware=version.get("firmware", ""), hardware=version.get("hardware", ""),
                       name=version.get("device_name", ""))
     return Fingerprint(DRIVER_ID, info, auth_required=True)
+
+
+async def _logout_quietly(client: FcmClient) -> None:
+    try:
+        async with asyncio.timeout(LOGOUT_DEADLINE):
+            await client.logout()
+    except (DeviceError, TimeoutError):
+        pass  # a PBX that went away holds no token worth a failed probe
 
 
 def _is_envelope(response: httpx.Response) -> bool:
