@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
+from .registration import SipRegistration
+
 
 class Severity(StrEnum):
     """How much an event matters to the person watching the log."""
@@ -45,6 +47,9 @@ class DeviceEvent:
     event_id: int | str | None = None
     tz_shift_min: int = 0
     source: str = ""
+    # A registration event carries the account's new state in the vendor-neutral shape (the
+    # window updates the tree from it); not journaled: the summary and params say it too.
+    registration: SipRegistration | None = field(default=None, compare=False)
 
     @property
     def device_local_time(self) -> datetime:

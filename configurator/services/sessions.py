@@ -27,7 +27,13 @@ from ..core.errors import (
     NotSupported,
     Unreachable,
 )
-from ..core.params import Category
+from ..core.registration import (
+    RegRole,
+    ReportsRegistration,
+    SipRegistration,
+    merged,
+    summarize,
+)
 from ..core.transport import Credentials, Endpoint, PinStore, TrustOnFirstUse, trust_always
 from .site import SiteDevice
 
@@ -62,7 +68,10 @@ class DeviceSession:
     state: DeviceState = DeviceState.CONNECTING
     message: str = ""
     capabilities: frozenset[str] = frozenset()
-    sip: str | None = None  # "registered" / "not registered" / None when unknown
+    # SIP registration per account, as the driver reports it (read with the status and
+    # updated from registration events); ``registration_note``: what the device does not tell.
+    registrations: tuple[SipRegistration, ...] = ()
+    registration_note: str = ""
     busy: int = 0
     dirty_pages: set[str] = field(default_factory=set)
     retry: Backoff = field(default_factory=lambda: SESSION_BACKOFF.start())
@@ -84,6 +93,15 @@ class DeviceSession:
     @property
     def dirty(self) -> bool:
         return bool(self.dirty_pages)
+
+    @property
+    def sip(self) -> str | None:
+        """"registered" when every account the device registers itself is, "not registered"
+        when one is not, None when it has none in use (or does not tell)."""
+        own = summarize(r for r in self.registrations if r.role is RegRole.OWN)
+        if not own.in_use:
+            return None
+        return "registered" if own.all_registered else "not registered"
 
 
 Listener = Callable[[DeviceSession], None]
@@ -214,35 +232,27 @@ class SessionManager:
             await asyncio.sleep(delay)
 
     async def _refresh_sip(self, session: DeviceSession) -> None:
-        """SIP registration where the driver exposes it as a status setting.
-
-        # Assumption: the Device interface has no registration call; a driver that knows the
-        # registration state offers it as a STATUS-category parameter on a SIP page whose key or
-        # label mentions "regist". Its value is shown next to the device.
-        """
+        """Read the registration of every SIP account where the driver can tell it."""
         device = session.device
-        if device is None:
+        if not isinstance(device, ReportsRegistration):
             return
-        for page in device.pages():
-            if page.capability != "sip":
-                continue
-            specs = [p for p in page.params if p.category is Category.STATUS
-                     and "regist" in (p.key + p.label).lower()]
-            if not specs:
-                continue
-            try:
-                values = await device.read_page(page.id)
-            except ConfiguratorError:
-                return
-            states = [values.get(s.key) for s in specs]
-            known = [bool(v) if isinstance(v, bool) else str(v).lower() in (
-                "1", "true", "registered", "yes", "ok") for v in states if v is not None]
-            if known:
-                old = session.sip
-                session.sip = "registered" if any(known) else "not registered"
-                if old != session.sip:
-                    self.changed(session)
+        try:
+            report = await device.sip_registrations()
+        except ConfiguratorError as exc:
+            log.debug("%s: registration not read: %s", session.key, exc)
             return
+        if (report.accounts, report.note) != (session.registrations,
+                                              session.registration_note):
+            session.registrations = report.accounts
+            session.registration_note = report.note
+            self.changed(session)
+
+    def note_registration(self, session: DeviceSession, record: SipRegistration) -> None:
+        """A registration event: one account's new state (the others are kept)."""
+        updated = merged(session.registrations, record)
+        if updated != session.registrations:
+            session.registrations = updated
+            self.changed(session)
 
     # -- state transitions ----------------------------------------------------------------
     def succeeded(self, session: DeviceSession) -> None:

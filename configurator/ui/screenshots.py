@@ -88,6 +88,29 @@ async def _live_shots(window: Any, twon: Any, save: Any) -> None:
         window.camera.panel.back_to_live()
 
 
+async def _sip_shot(window: Any, simulators: list[Any], save: Any) -> None:
+    """SIP registration per account in the tree and on a phone's SIP page, one line failing
+    (its registrar refuses it) while the others are registered."""
+    phone = next((s for s in simulators if getattr(s, "vendor", "") == "Fanvil"
+                  and getattr(s, "model", "") == "i30"), None)
+    session = next((s for s in window.ctx.manager.sessions.values()
+                    if phone is not None and s.entry.address == phone.host), None)
+    if phone is None or session is None:
+        return
+    registrar = phone.state.config["sip.line.1.RegisterAddr"]
+    phone.set_registrar(registrar, 403)
+    await wait_for(lambda: any(r.state == "failed" for r in session.registrations), 15)
+    for other in window.ctx.manager.sessions.values():
+        if other is session or "Verso" in other.entry.model or "FCM" in other.entry.model:
+            window.tree.expand(window.tree.devices[other.key].index())
+    await _open(window, session, "sip")
+    await save("29-sip-registration")
+    phone.set_registrar(registrar, 200)
+    await wait_for(lambda: all(r.state != "failed" for r in session.registrations), 15)
+    window.tree.collapseAll()
+    window.tree.expand(window.tree.site_item.index())
+
+
 async def _small_screen_shot(window: Any, twon: Any, save: Any) -> None:
     """The window at 1024x700 on the 2N switches page (tree names whole, page scrolls)."""
     size = window.size()
@@ -169,10 +192,11 @@ async def shoot(out: Path) -> list[Path]:
     try:
         await asyncio.sleep(0.3)
         await save("21-first-start")  # before any device: the first steps
-        await start_demo(window)
+        simulators = await start_demo(window)
         await wait_online(window)
         await asyncio.sleep(0.3)
         await save("01-overview")
+        await _sip_shot(window, simulators, save)
         onetouch = _find_session(window, "onetouch")
         if onetouch is not None:
             view = await _open(window, onetouch, "relays")

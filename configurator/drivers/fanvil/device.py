@@ -21,6 +21,7 @@ from ...core.device import (
 from ...core.errors import AuthError, InvalidValue, NotSupported
 from ...core.events import DeviceEvent
 from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
+from ...core.registration import RegistrationReport
 from ...core.transport import Transport
 from ...core.write import RowWriter
 from ..polling import PolledEvents
@@ -28,6 +29,7 @@ from . import specs
 from .client import FanvilClient, FanvilError, ShellNotAllowed
 from .events import POLL_KEYS, StatusTracker
 from .protocol import parse_nc_line, render_nc_text
+from .registration import line_keys, registration_report
 
 INFO_KEYS = ("info.dev.Model", "info.dev.Vendor", "info.dev.Mac", "info.dev.SN",
              "info.sys.FwVersion", "info.sys.HwVersion", "info.sys.UpTime")
@@ -283,6 +285,11 @@ class FanvilDevice(Device):
             return await c.nc_config()
         raise NotSupported(f"unknown function {function!r} (known: {', '.join(RAW_FUNCTIONS)})",
                            host=self.host)
+
+    async def sip_registrations(self) -> RegistrationReport:
+        """Every line: its registration code and whether it is meant to register."""
+        keys = [k for n in self._lines for k in line_keys(n)]
+        return registration_report(self._lines, await self.client.get(*keys))
 
     # -- events -------------------------------------------------------------------------------
     @override

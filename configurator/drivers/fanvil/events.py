@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ...core.events import DeviceEvent, Severity, now_utc
+from ...core.registration import sip_reason
+from .registration import line_registration
 
 POLL_KEYS = ("info.sip.", "info.call.", "info.sys.UpTime")
 _REG = re.compile(r"^info\.sip\.line\.(\d+)\.registerCode$")
@@ -40,7 +43,7 @@ def registration_text(code: int) -> tuple[str, Severity]:
         return "not registered (registration off)", Severity.INFO
     if code == 100:
         return "registering", Severity.INFO
-    return f"registration failed (SIP {code})", Severity.WARNING
+    return f"registration failed: {sip_reason(code)}", Severity.WARNING
 
 
 class StatusTracker:
@@ -88,5 +91,6 @@ class StatusTracker:
         except ValueError:
             code = -1
         text, severity = registration_text(code)
-        return self._event("sip.registration", f"line {line} {text}",
-                           {"line": line, "code": code, "previous": old}, severity)
+        event = self._event("sip.registration", f"line {line} {text}",
+                            {"line": line, "code": code, "previous": old}, severity)
+        return replace(event, registration=line_registration(line, new))

@@ -29,12 +29,14 @@ from ...core.errors import (
 from ...core.events import DeviceEvent
 from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.recordings import CALL_TYPES
+from ...core.registration import RegistrationReport
 from ...core.transport import Transport
 from ...core.write import RowWriter
 from . import specs
 from .client import FcmClient
-from .events import poll_events
+from .events import extension_states, poll_events
 from .protocol import EXTENSION_READ_ONLY, EXTENSION_WRITE_RENAMES, FUNCTIONS, RECORDING_KINDS
+from .registration import addresses, registration_report
 
 VENDOR = "FCM"
 
@@ -156,6 +158,13 @@ class FcmDevice(Device):
         }
         rows = await readers[table_id]()
         return [_typed_row(spec, row) for row in rows]
+
+    async def sip_registrations(self) -> RegistrationReport:
+        """Trunks and extensions (:mod:`.registration`)."""
+        caps = self._caps or frozenset()
+        trunks = await self.client.trunk_status() if Capability.TRUNKS in caps else []
+        rows = await self.client.extension_status() if Capability.EXTENSIONS in caps else []
+        return registration_report(trunks, extension_states(rows), addresses(rows))
 
     async def _trunk_rows(self) -> list[dict[str, Any]]:
         info, status = await asyncio.gather(self.client.trunk_info(), self.client.trunk_status())

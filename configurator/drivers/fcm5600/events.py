@@ -9,19 +9,20 @@ yields nothing). Errors back off exponentially and are reported once per outage
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.events import DeviceEvent, Severity, now_utc
 from ..polling import PolledEvents
 from .client import FcmClient
+from .registration import extension_registration, trunk_registration
 
 # Several registrations of one extension: the busiest state wins.
 STATUS_PRIORITY = ("InUse", "Ringing", "Hold", "Idle", "Unknown", "Unavailable")
 
 
-def extension_states(rows: list[Mapping[str, Any]]) -> dict[str, str]:
+def extension_states(rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """extension-status rows -> {exten: aggregated statusText}."""
     states: dict[str, str] = {}
     for row in rows:
@@ -63,7 +64,9 @@ def diff(device: str, old: Snapshot, new: Snapshot) -> list[DeviceEvent]:
             text = f"extension {exten}: {before or '(new)'} → {after or '(removed)'}"
             events.append(DeviceEvent(device, "extension.status", now, text,
                                       {"exten": exten, "old": before, "status": after},
-                                      source="extension-status"))
+                                      source="extension-status",
+                                      registration=extension_registration(
+                                          exten, after or "Unknown")))
     for trunk in sorted(set(old.trunks) | set(new.trunks)):
         before, after = old.trunks.get(trunk), new.trunks.get(trunk)
         if before != after:
@@ -74,7 +77,8 @@ def diff(device: str, old: Snapshot, new: Snapshot) -> list[DeviceEvent]:
                 device, "trunk.status", now,
                 f"{kind} trunk {name}: {before or '(new)'} → {after or '(removed)'}",
                 {"trunk": name, "type": kind, "old": before, "status": after},
-                severity=severity, source="trunk-status"))
+                severity=severity, source="trunk-status",
+                registration=trunk_registration(kind, name, after or "")))
     if old.calls != new.calls:
         events.append(DeviceEvent(device, "calls.count", now,
                                   f"current calls: {old.calls} → {new.calls}",

@@ -28,11 +28,13 @@ from ...core.downloads import DeviceFile, find_file
 from ...core.errors import InvalidValue, NotSupported, ProtocolError, Rejected
 from ...core.events import DeviceEvent
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableOp, TableSpec
+from ...core.registration import RegistrationReport
 from ...core.transport import Transport
 from ...core.write import RowWriter
 from .client import Form, OnetouchClient
 from .events import OnetouchPoller
 from .protocol import ItemResult
+from .registration import registration_report
 from .specs import (
     ALL_DOORS,
     ALL_TABLES,
@@ -324,6 +326,12 @@ class OnetouchDevice(Device):
                 raise InvalidValue(f"cannot read {path}: {exc.strerror}") from None
             return await self.client.upload(function, content, Path(str(path)).name, data)
         return await self.client.call(function, data or None)
+
+    async def sip_registrations(self) -> RegistrationReport:
+        """Both accounts from ``sip/status`` (:mod:`.registration`)."""
+        if not self._has(Capability.SIP):
+            return RegistrationReport(note="This intercom does not answer sip/status.")
+        return registration_report(await self.client.sip_status())
 
     @override
     def events(self) -> AsyncIterator[DeviceEvent]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from ...core.errors import ProtocolError, Rejected
 from ...core.events import DeviceEvent, Severity, now_utc
 from ..polling import PolledEvents
 from .client import OnetouchClient
+from .registration import account_registration
 
 SIP_STATES = {"-1": "unknown", "0": "disabled", "1": "registering", "2": "registered",
               "3": "registration failed"}
@@ -76,6 +78,7 @@ class OnetouchPoller:
         self._door = LogTracker()
         self._calls = LogTracker()
         self._levels: dict[str, Any] = {}
+        self._accounts: dict[str, dict[str, str]] = {}
         self._baseline = False
 
     @property
@@ -103,8 +106,10 @@ class OnetouchPoller:
         levels: dict[str, Any] = {}
         for reader in (c.relay_status, c.input_status):
             levels |= await self._optional(reader) or {}
-        for account, status in (await self._optional(c.sip_status) or {}).items():
+        sip = await self._optional(c.sip_status) or {}
+        for account, status in sip.items():
             levels[account] = status.get("Status", "")
+        self._accounts = sip
         new_doors, new_calls = self._door.new_rows(doors), self._calls.new_rows(calls)
         previous, self._levels = self._levels, levels
         if not self._baseline:
@@ -133,10 +138,12 @@ class OnetouchPoller:
     def _level_event(self, key: str, old: Any, new: Any) -> DeviceEvent:
         if key.startswith("Account"):
             state = SIP_STATES.get(str(new), str(new))
-            return self._event("sip.registration", f"SIP {key}: {state}",
-                               {"account": key, "status": new, "previous": old},
-                               severity=Severity.WARNING if str(new) == "3" else Severity.INFO,
-                               source="sip")
+            event = self._event("sip.registration", f"SIP {key}: {state}",
+                                {"account": key, "status": new, "previous": old},
+                                severity=Severity.WARNING if str(new) == "3" else Severity.INFO,
+                                source="sip")
+            record = account_registration(key, self._accounts.get(key, {"Status": str(new)}))
+            return replace(event, registration=record)
         kind = "relay" if key.startswith("Relay") else "input"
         return self._event(f"{kind}.changed", f"{key} {old} -> {new}",
                            {kind: key[-1], "level": new, "previous": old}, source=kind)

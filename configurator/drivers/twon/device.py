@@ -38,6 +38,7 @@ from ...core.events import DeviceEvent, SourceState
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.pictures import DisplayScreen
 from ...core.plates import PlateSighting
+from ...core.registration import RegistrationReport
 from ...core.transport import Transport
 from ...core.write import RowWriter, send_each
 from . import specs
@@ -53,6 +54,7 @@ from .operator_actions import RUNNERS, operator_actions
 from .pictures import screens_of
 from .pictures import show as show_on_display
 from .plates import picture_of, read_sightings
+from .registration import NOT_OFFERED, registration_report
 from .status import ACTIVE_CALLS_TABLE, read_active_calls, read_status, status_page
 
 log = logging.getLogger(__name__)
@@ -184,6 +186,12 @@ class TwoNDevice(Device):
     async def _read_sip(self) -> dict[str, Any]:
         return {f"phone.{a.get('account')}.{k}": v
                 for a in await self.client.phone_status() for k, v in a.items()}
+
+    async def sip_registrations(self) -> RegistrationReport:
+        """Every SIP account from ``phone/status`` (:mod:`.registration`)."""
+        if not self._caps().accounts:
+            return RegistrationReport(note=NOT_OFFERED)
+        return registration_report(await self.client.phone_status())
 
     async def _read_display(self) -> dict[str, Any]:
         values = {}

@@ -36,6 +36,7 @@ from ...core.errors import (
 )
 from ...core.events import DeviceEvent, Severity, SourceState, now_utc, utc_from_timestamp
 from .client import TwoNClient
+from .registration import event_registration
 
 log = logging.getLogger("configurator.drivers.twon.events")
 
@@ -125,6 +126,7 @@ def to_device_event(raw: Mapping[str, Any], device: str) -> DeviceEvent:
         device=device, type=name, utc=utc, summary=summarize(name, params), params=dict(params),
         severity=_SEVERITY.get(name, Severity.INFO), event_id=_int(raw.get("id")),
         tz_shift_min=shift, source="2n-log",
+        registration=event_registration(params) if name == "RegistrationStateChanged" else None,
     )
 
 

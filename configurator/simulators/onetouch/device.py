@@ -25,6 +25,9 @@ Test hooks (drive the device from outside, as a person at the door would):
     sim.enter_public_code(code, door="A") -> bool       public code at the keypad
     sim.set_input(door, level)                           GPIO input level (may trigger a relay)
     sim.incoming_call(number, name="") / sim.answer_call() / sim.remote_hangup()
+    sim.set_registration(account, status)                SIP account 1/2 reports sip/status
+                                                         Status (e.g. "3" failed; None: back
+                                                         to what its settings give)
     sim.state                                            the OnetouchState (inspect anything)
 """
 
@@ -83,6 +86,9 @@ class OnetouchSimulator(SimulatedDevice):
 
     def set_input(self, door: str, level: int) -> None:
         self.state.set_input(door, level)
+
+    def set_registration(self, account: int, status: str | None) -> None:
+        self.state.forced_sip_status[account] = status
 
     def incoming_call(self, number: str, name: str = "") -> None:
         self.state.incoming_call(number, name)

@@ -146,6 +146,8 @@ class OnetouchState:
         if not 1 <= relays <= 3:
             raise ValueError("relays must be 1-3")
         self.host = host
+        # sip/status Status forced by a test (set_registration), per account number
+        self.forced_sip_status: dict[int, str | None] = {}
         self.model = model
         self.doors = DOORS[:relays]
         self.time_scale = time_scale
@@ -340,6 +342,7 @@ class OnetouchState:
             enabled = self.config[a + "GENERAL.Enable"] == "1"
             server, user = self.config[a + "SIP.Server"], self.config[a + "GENERAL.UserName"]
             status = "0" if not enabled else ("2" if server and user else "3")
+            status = self.forced_sip_status.get(n) or status
             out[f"Account{n}"] = {"UserName": user, "SipServer": server, "Status": status}
         return out
 

@@ -11,6 +11,8 @@ Start one with ``create(host, model="verso")`` and ``await sim.start()``; see
     sim.start_event_burst(500.0)           # KeyPressed/KeyReleased at ~500 events/s
     sim.stop_event_burst()
     sim.restart()                          # upTime restarts, DeviceState startup, channels closed
+    sim.set_registration(1, "unregistered")  # SIP account 1 loses its registrar (phone/status
+                                           # and a RegistrationStateChanged event, v2.38)
 
 Default credentials: ``admin`` / ``2n-Demo-1`` (all privileges). Default security: every
 service enabled, connection type HTTP (HTTP or HTTPS accepted), Digest; Camera without auth.
@@ -336,6 +338,23 @@ class TwoNSimulator(SimulatedDevice):
         phone = self.extensions.get("phone")
         if call and key.startswith("%") and phone is not None:
             phone.doorbell(self)
+
+    def set_registration(self, account: int, state: str) -> None:
+        """SIP ``account`` moves to ``state`` (registered / unregistered / registering /
+        unregistering, the event's words): ``phone/status`` says registered or not, and
+        firmware with the event (v2.38) emits RegistrationStateChanged."""
+        if state not in ("registered", "unregistered", "registering", "unregistering"):
+            raise InvalidValue(f"unknown registration state {state!r}")
+        phone = self.extensions.get("phone")
+        found = [a for a in getattr(phone, "accounts", []) if a["account"] == account]
+        if not found:
+            raise InvalidValue(f"this model has no SIP account {account}")
+        found[0]["registered"] = state == "registered"
+        if state == "registered":
+            found[0]["registerTime"] = self.clock.utc()
+        if self.profile.api != "2.11":
+            self.events.emit("RegistrationStateChanged", {"sipAccount": account,
+                                                          "state": state})
 
     def incoming_call(self, peer: str = "sip:2229@10.0.97.150:5062;user=phone") -> int:
         phone = self.extensions.get("phone")

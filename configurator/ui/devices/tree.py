@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
+from ...core.registration import RegRole, SipRegistration
 from ...services.sessions import DeviceSession, DeviceState
 from ..i18n import param_text, translate
-from ..icons import STATE_COLOURS, device_icon, icon, state_icon
+from ..icons import STATE_COLOURS, device_icon, icon, state_icon, status_dot
 from .capability_nodes import CapabilityNode
+from .registration_words import (
+    COLOURS,
+    account_tooltip,
+    device_words,
+    list_tooltip,
+    state_words,
+    summary_state,
+    summary_words,
+)
+from .registration_words import state_icon as registration_icon
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 10
 KEY_ROLE = Qt.ItemDataRole.UserRole + 11
 CAP_ROLE = Qt.ItemDataRole.UserRole + 12
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 13  # a capability node's label without marks
 PAGES_ROLE = Qt.ItemDataRole.UserRole + 14  # the page keys of a capability node
+ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 15  # a SIP account row: the account id
 
 SITE, DEVICE, CAPABILITY = "site", "device", "capability"
 
@@ -40,8 +52,9 @@ def status_text(session: DeviceSession) -> str:
         parts = [translate("DeviceTree", "busy…")]
     else:
         parts = [state_text(session.state)]
-    if session.sip and session.state is DeviceState.ONLINE:
-        parts.append("SIP ✓" if session.sip == "registered" else "SIP ✗")
+    sip = device_words(session.registrations)
+    if sip and session.state is DeviceState.ONLINE:
+        parts.append(sip)
     if session.dirty:
         parts.append(translate("DeviceTree", "unsaved"))
     return " · ".join(parts)
@@ -152,7 +165,12 @@ class DeviceTree(QTreeView):
         status.setText(status_text(session))
         status.setIcon(state_icon(session.state, busy=bool(session.busy)))
         status.setForeground(QColor(STATE_COLOURS[session.state]).darker(115))
-        status.setToolTip(session.message or state_text(session.state))
+        tips = [session.message or state_text(session.state)]
+        if (session.registrations or session.registration_note) and \
+                session.state is DeviceState.ONLINE:
+            tips.append(list_tooltip(session.registrations, session.registration_note))
+        status.setToolTip("\n".join(tips))
+        self._show_registrations(item, session)
 
     def set_capabilities(self, key: str, nodes: list[CapabilityNode]) -> None:
         item = self.devices.get(key)
@@ -172,7 +190,103 @@ class DeviceTree(QTreeView):
                                                                  for t in node.tables]
             child.setToolTip(", ".join(tips) or translate("capabilities", node.label))
             self.model_.itemFromIndex(item.index())  # keep the index valid
-            item.appendRow([child, QStandardItem(""), QStandardItem("")])
+            cell = QStandardItem("")
+            cell.setData(CAPABILITY, KIND_ROLE)
+            cell.setData(key, KEY_ROLE)
+            cell.setData(node.capability, CAP_ROLE)
+            item.appendRow([child, QStandardItem(""), cell])
+
+    def _show_registrations(self, item: QStandardItem, session: DeviceSession) -> None:
+        """Each capability node that holds SIP accounts (SIP, Trunks, Extensions) says how
+        they stand in its Status column, and gets a row per account the device registers
+        itself. Disabled accounts get no row (a phone with six lines, one in use, would bury
+        the tree; the node's tooltip lists them) and neither do a PBX's extensions (there
+        may be hundreds; the Extensions page lists them)."""
+        online = session.state is DeviceState.ONLINE
+        for row in range(item.rowCount()):
+            node = item.child(row)
+            capability = node.data(CAP_ROLE)
+            records = [r for r in session.registrations if r.capability == capability]
+            cell = item.child(row, 2)
+            if cell is None:
+                continue
+            if not records:
+                if node.rowCount() or cell.text():
+                    node.removeRows(0, node.rowCount())
+                    cell.setText("")
+                    cell.setIcon(QIcon())
+                continue
+            if online:
+                cell.setText(summary_words(records))
+                cell.setIcon(status_dot(COLOURS[summary_state(records)]))
+                cell.setToolTip(list_tooltip(records, session.registration_note))
+            else:
+                cell.setText(self.tr("not known (offline)"))
+                cell.setIcon(QIcon())
+                cell.setToolTip(self.tr("The device is not connected; its SIP accounts were "
+                                        "last seen as:") + "\n"
+                                + list_tooltip(records, session.registration_note))
+            shown = [r for r in records if r.in_use and r.role is RegRole.OWN]
+            self._account_rows(session.key, node, shown, online)
+
+    def _account_rows(self, key: str, node: QStandardItem, records: list[SipRegistration],
+                      online: bool) -> None:
+        """One row per account under ``node``, updated in place when the accounts are the
+        same ones (the selection stays where it is)."""
+        ids = [r.account for r in records]
+        if [node.child(i).data(ACCOUNT_ROLE) for i in range(node.rowCount())] != ids:
+            first = node.rowCount() == 0
+            node.removeRows(0, node.rowCount())
+            for record in records:
+                title = QStandardItem(icon("sip"), "")
+                title.setData(CAPABILITY, KIND_ROLE)
+                title.setData(key, KEY_ROLE)
+                title.setData(node.data(CAP_ROLE), CAP_ROLE)
+                title.setData(record.account, ACCOUNT_ROLE)
+                cell = QStandardItem()
+                for extra in (cell,):
+                    extra.setData(CAPABILITY, KIND_ROLE)
+                    extra.setData(key, KEY_ROLE)
+                    extra.setData(node.data(CAP_ROLE), CAP_ROLE)
+                node.appendRow([title, QStandardItem(""), cell])
+            if first and records:
+                self.expand(node.index())
+        for i, record in enumerate(records):
+            title, cell = node.child(i, 0), node.child(i, 2)
+            tip = account_tooltip(record)
+            title.setText(record.label)  # the number / user@server: in the tooltip
+            title.setToolTip(tip)
+            if online:
+                cell.setText(state_words(record))
+                cell.setIcon(registration_icon(record))
+                cell.setForeground(QColor(COLOURS[record.state]).darker(115))
+            else:
+                cell.setText("—")
+                cell.setIcon(QIcon())
+                cell.setForeground(QColor("#8a8f98"))
+            cell.setToolTip(tip)
+
+    def registration_rows(self, key: str, capability: str) -> list[tuple[str, str]]:
+        """(account title, state text) of the account rows under a capability node."""
+        index = self.capability_index(key, capability)
+        if not index.isValid():
+            return []
+        node = self.model_.itemFromIndex(index)
+        return [(node.child(i, 0).text(), node.child(i, 2).text())
+                for i in range(node.rowCount())]
+
+    def registration_tooltips(self, key: str, capability: str) -> list[str]:
+        """The tooltips of the account rows under a capability node."""
+        index = self.capability_index(key, capability)
+        if not index.isValid():
+            return []
+        node = self.model_.itemFromIndex(index)
+        return [node.child(i, 0).toolTip() for i in range(node.rowCount())]
+
+    def node_status(self, key: str, capability: str) -> str:
+        """The Status column of a capability node."""
+        index = self.capability_index(key, capability)
+        return index.siblingAtColumn(2).data() or "" if index.isValid() else ""
 
     def _mark_pages(self, item: QStandardItem, dirty_pages: set[str]) -> None:
         """A capability node holding a page with unsaved changes ends with "•"."""

@@ -3,7 +3,7 @@ node's actions as buttons."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -20,6 +20,7 @@ from ...core.downloads import OffersFiles
 from ...core.pictures import ShowsPictures
 from ...core.plates import ReadsPlates
 from ...core.recordings import CallRecordings
+from ...services.sessions import DeviceState
 from ..configfile.page import ConfigFilePage
 from ..devices.capability_nodes import CapabilityNode
 from ..i18n import param_text, translate
@@ -29,8 +30,11 @@ from .context import EditorContext
 from .picture_panel import PicturePanel
 from .plate_panel import PlatePanel
 from .recordings_panel import RecordingsPanel
+from .registration_panel import RegistrationPanel
 from .settings_form import PageForm
 from .table_editor import TableEditor
+
+STATUS_REFRESH_DELAY_MS = 300
 
 
 class CapabilityView(QWidget):
@@ -53,6 +57,8 @@ class CapabilityView(QWidget):
                            label=translate("capabilities", node.label),
                            title=ctx.session.title, address=ctx.session.entry.address), self)
         layout.addWidget(title)
+        self.registration = RegistrationPanel(node.capability, self)
+        layout.addWidget(self.registration)
         if node.actions:
             # A toolbar: in a narrow window the buttons that do not fit go into its »
             # menu instead of widening the page.
@@ -121,6 +127,33 @@ class CapabilityView(QWidget):
             note.setStyleSheet("color: #546e7a; padding: 12px;")
             layout.addWidget(note)
             layout.addStretch(1)
+
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(STATUS_REFRESH_DELAY_MS)
+        self._status_timer.timeout.connect(self._refresh_status)
+        self.session_updated()
+
+    def session_updated(self) -> None:
+        """The session changed: the registration lines follow it."""
+        session = self.ctx.session
+        records = [r for r in session.registrations if r.capability == self.node.capability]
+        self.registration.show_records(records, session.registration_note,
+                                       session.state is DeviceState.ONLINE)
+        for form in self.forms:
+            form.show_registrations(session.registrations)
+
+    def device_event(self) -> None:
+        """The device reported an event: status values may have changed (a switch is on).
+        Events in a burst make one read, a moment after the first."""
+        if any(f.has_status and f.loaded for f in self.forms) and \
+                not self._status_timer.isActive():
+            self._status_timer.start()
+
+    def _refresh_status(self) -> None:
+        form = self.current_form()
+        if form is not None and form.has_status and self.isVisible():
+            self.ctx.spawn(form.refresh_status(), "status")
 
     def _empty_text(self) -> str:
         if self.node.capability in ("events", "calllog", "doorlog"):

@@ -9,6 +9,7 @@ leaves the form pretending success: the fields stay changed and say why.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
 from ...core.device import WriteOutcome
 from ...core.errors import ConfiguratorError
 from ...core.params import Category, Kind, ParamSpec, SettingsPage
+from ...core.registration import SipRegistration
 from ...services.site_ops.apply import site_outcome
 from ...services.site_ops.results import KeyChange, KeyOutcome
+from ..devices.registration_words import state_words
 from ..dialogs.awaitable import DiffRow
 from ..i18n import param_text
 from ..icons import icon
@@ -64,6 +67,8 @@ class PageForm(QWidget):
         self.rows: dict[str, FieldRow] = {}
         self.loaded = False
         self.busy = False
+        self._registrations: tuple[SipRegistration, ...] = ()
+        self._refreshing = False
         self._was_dirty = False
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
@@ -283,6 +288,7 @@ class PageForm(QWidget):
         self.loaded = True
         for key, raw in edits.items():
             self.rows[key].set_value(raw)
+        self.show_registrations(self._registrations)
         restored = self._restore_drafts() if first else 0
         if restored:
             self.banner.warning(self.tr("Restored {restored} unsaved change(s) from autosave — "
@@ -302,6 +308,49 @@ class PageForm(QWidget):
                 row.set_value(value)
                 count += row.dirty
         return count
+
+    @property
+    def has_status(self) -> bool:
+        """Whether the page shows values the device changes by itself (status fields)."""
+        return any(r.spec.category is Category.STATUS for r in self.rows.values())
+
+    async def refresh_status(self) -> bool:
+        """Read the page again quietly and update only its status fields (a switch went on);
+        the user's edits, the banner and the buttons stay as they are. Returns whether the
+        values were read (a failed read leaves the last ones, the next event tries again)."""
+        device = self.ctx.session.device
+        if (device is None or not self.loaded or self.busy or self._refreshing
+                or not self.has_status):
+            return False
+        self._refreshing = True
+        try:
+            values = await device.read_page(self.page.id)
+        except ConfiguratorError as exc:
+            log.debug("status of %s not refreshed: %s", self.page.id, exc)
+            return False
+        finally:
+            self._refreshing = False
+        if self.busy:  # a reload or an apply started meanwhile: it reads the values itself
+            return False
+        for key, row in self.rows.items():
+            if row.spec.category is Category.STATUS and not row.dirty:
+                row.set_baseline(values.get(key))
+        self.show_registrations(self._registrations)
+        return True
+
+    def show_registrations(self, records: Sequence[SipRegistration]) -> None:
+        """A status field holding an account's raw registration value (its key is the
+        record's ``source``) shows the state in words instead; the raw value goes to the
+        field's tooltip."""
+        self._registrations = tuple(records)
+        for record in records:
+            row = self.rows.get(record.source)
+            if row is None or row.spec.category is not Category.STATUS:
+                continue
+            words = state_words(record)
+            if row.editor.raw() != words:
+                row.set_baseline(words)
+            row.editor.setToolTip(self.tr("Device value: {raw}").format(raw=record.raw))
 
     def diff(self) -> list[DiffRow]:
         return [DiffRow(r.spec, r.baseline, r.typed) for r in self.dirty_rows()]

@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         navigation.camera_selected.connect(self.camera.show_camera)
         navigation.action_requested.connect(self.commands.spawn_action)
         self.watch.session_updated.connect(self._session_updated)
+        self.watch.device_event.connect(self.navigation.device_event)
         ctx.site_renamed.connect(self._refresh_title)
         ctx.device_dropped.connect(lambda _key: self._devices_changed())
         ctx.site_changed.connect(self._devices_changed)

@@ -67,10 +67,19 @@ class Navigation(QObject):
         self.page_changed.emit()
 
     def session_updated(self, session: DeviceSession) -> None:
-        """The device page follows the state of the device it shows."""
+        """The device page and the device's open pages follow the state of the device."""
         if (self.current_session() is session
                 and self.stack.currentWidget() is self.device_page):
             self.device_page.show_session(session)
+        for (key, _capability), view in self.views.items():
+            if key == session.key:
+                view.session_updated()
+
+    def device_event(self, session: DeviceSession) -> None:
+        """An event of the device: the page shown now refreshes its status values."""
+        view = self.current_view()
+        if view is not None and view.ctx.session is session:
+            view.device_event()
 
     def show_capability(self, session: DeviceSession, capability: str) -> CapabilityView | None:
         view = self.views.get((session.key, capability))

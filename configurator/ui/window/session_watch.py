@@ -16,6 +16,7 @@ from ...services.sessions import DeviceSession, DeviceState
 from ...services.site import SiteDevice
 from ..devices.capability_nodes import CapabilityNode, capability_nodes
 from ..devices.tree import DeviceTree
+from ..live.event_log import LOCAL_SOURCE
 from .context import WindowContext
 
 
@@ -24,6 +25,8 @@ class SessionWatch(QObject):
 
     # A session changed (DeviceSession): the window refreshes counts, actions, device page.
     session_updated = Signal(object)
+    # A device's own event arrived (DeviceSession): open pages refresh their status values.
+    device_event = Signal(object)
 
     def __init__(self, ctx: WindowContext, tree: DeviceTree) -> None:
         super().__init__(ctx)
@@ -35,6 +38,7 @@ class SessionWatch(QObject):
         self._monitors: dict[str, asyncio.Task[Any]] = {}
         self._last_state: dict[str, DeviceState] = {}
         ctx.manager.listeners.append(self.session_changed)
+        self._unsubscribe = ctx.live.hub.subscribe(self._event_arrived)
 
     def add_session(self, entry: SiteDevice, creds: Credentials | None,
                     device: Any = None) -> DeviceSession:
@@ -59,8 +63,8 @@ class SessionWatch(QObject):
         if session.device is not None and session.key not in self.nodes:
             self.nodes[session.key] = capability_nodes(session.device, session.capabilities)
             self.tree.set_capabilities(session.key, self.nodes[session.key])
-            if self._mark_drafts(session):
-                self.tree.update_device(session)
+            self._mark_drafts(session)
+            self.tree.update_device(session)  # the new nodes show marks and SIP accounts
         if session.device is not None:
             self._start_events(session)
         if (session.state is DeviceState.CERTIFICATE and isinstance(session.error,
@@ -85,6 +89,27 @@ class SessionWatch(QObject):
         """Shutdown: no more session changes reach the window."""
         if self.session_changed in self.ctx.manager.listeners:
             self.ctx.manager.listeners.remove(self.session_changed)
+        self._unsubscribe()
+
+    def _event_arrived(self, event: DeviceEvent) -> None:
+        """A device's event: a registration change updates that account at once (the tree
+        and the SIP page follow); any device event tells open pages their status values may
+        have changed (a switch went on)."""
+        if event.source == LOCAL_SOURCE:
+            return
+        session = self._session_at(event.device)
+        if session is None:
+            return
+        if event.registration is not None:
+            self.ctx.manager.note_registration(session, event.registration)
+        self.device_event.emit(session)
+
+    def _session_at(self, device: str) -> DeviceSession | None:
+        """The session an event belongs to (events name the device by address or key)."""
+        sessions = self.ctx.manager.sessions
+        if device in sessions:
+            return sessions[device]
+        return next((s for s in sessions.values() if s.entry.address == device), None)
 
     def _note_state(self, session: DeviceSession) -> None:
         """State transitions go to the event log (as events of the local source, journaled),
