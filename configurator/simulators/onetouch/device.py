@@ -110,6 +110,10 @@ class OnetouchSimulator(SimulatedDevice):
 
     @web.middleware
     async def _auth_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.can_read_body and request.content_type != "multipart/form-data":
+            # A refusal must not leave the body unread: aiohttp would keep the connection
+            # lingering (up to a second) after answering, a task outliving a quick shutdown.
+            await request.read()
         if self.auth == "disabled":
             return web.Response(status=403, text="403 Forbidden")
         if self.auth == "whitelist":

@@ -71,7 +71,7 @@ def summary_words(records: Sequence[SipRegistration]) -> str:
     counts = summarize(records)
     used = [r for r in records if r.in_use]
     if not counts.in_use:
-        return translate("Registration", "No account in use") if records else ""
+        return translate("Registration", "Not in use") if records else ""
     if len(used) == 1:
         return state_words(used[0])
     if counts.all_registered:

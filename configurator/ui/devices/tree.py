@@ -48,13 +48,16 @@ def state_text(state: DeviceState) -> str:
 
 
 def status_text(session: DeviceSession) -> str:
+    """The device row's Status: its state, or for an online device with SIP accounts in use
+    their registration ("SIP registered" says online too; the green dot and the tooltip say
+    it as well; the column stays narrow enough for whole names at 1024 px)."""
+    sip = device_words(session.registrations) if session.state is DeviceState.ONLINE else ""
     if session.busy and session.state is DeviceState.ONLINE:
         parts = [translate("DeviceTree", "busy…")]
+    elif sip:
+        parts = [sip]
     else:
         parts = [state_text(session.state)]
-    sip = device_words(session.registrations)
-    if sip and session.state is DeviceState.ONLINE:
-        parts.append(sip)
     if session.dirty:
         parts.append(translate("DeviceTree", "unsaved"))
     return " · ".join(parts)
