@@ -104,7 +104,7 @@ async def _sip_shot(window: Any, simulators: list[Any], save: Any) -> None:
         if other is session or "Verso" in other.entry.model or "FCM" in other.entry.model:
             window.tree.expand(window.tree.devices[other.key].index())
     await _open(window, session, "sip")
-    await save("29-sip-registration")
+    await save("31-sip-registration")
     phone.set_registrar(registrar, 200)
     await wait_for(lambda: all(r.state != "failed" for r in session.registrations), 15)
     window.tree.collapseAll()
