@@ -100,7 +100,7 @@ def untranslated(source: str, filename: str = "<source>") -> list[str]:
 
 
 # Sub-packages still being converted (the list shrinks to nothing as they are).
-PENDING = frozenset({"site"})
+PENDING: frozenset[str] = frozenset()
 
 
 def ui_sources() -> list[Path]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,8 +51,10 @@ from ...services.site_ops.runner import (
     merge,
     run_devices,
 )
+from ..i18n import param_text, translate
+from .status_words import status_word
 
-VARIOUS = "(various)"
+VARIOUS = QT_TRANSLATE_NOOP("BulkEditDialog", "(various)")
 COLOURS = {"applied": "#1b7a3a", "succeeded": "#1b7a3a", "rejected": "#b3261e",
            "failed": "#b3261e", "unreachable": "#b3261e", "auth failed": "#b3261e",
            "not verified": "#9a6200", "not started": "#5f6b76", "skipped": "#5f6b76",
@@ -66,7 +68,7 @@ def common_text(values: Sequence[Any], spec: ParamSpec) -> str:
     texts = {spec.format(v) for v in values}
     if not texts:
         return ""
-    return texts.pop() if len(texts) == 1 else VARIOUS
+    return texts.pop() if len(texts) == 1 else translate("BulkEditDialog", VARIOUS)
 
 
 class BulkEditDialog(QDialog):
@@ -84,7 +86,8 @@ class BulkEditDialog(QDialog):
         self.cancel = Cancel()
         self.running = False
         self.concurrency = DEFAULT_CONCURRENCY
-        self.setWindowTitle(f"Bulk edit — {len(self.sessions)} devices")
+        self.setWindowTitle(self.tr("Bulk edit — {n_sessions} devices").format(
+            n_sessions=len(self.sessions)))
         self.resize(1080, 720)
         self._build()
         self._fill_pages()
@@ -93,23 +96,26 @@ class BulkEditDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         names = ", ".join(f"{s.title} ({s.entry.address})" for s in self.sessions[:6])
-        more = f" and {len(self.sessions) - 6} more" if len(self.sessions) > 6 else ""
-        self.selection_label = QLabel(f"<b>{len(self.sessions)} devices:</b> {names}{more}")
+        more = (self.tr(" and {count} more").format(count=len(self.sessions) - 6)
+                if len(self.sessions) > 6 else "")
+        self.selection_label = QLabel(self.tr("<b>{n_sessions} devices:</b> {names}{more}").format(
+            n_sessions=len(self.sessions), names=names, more=more))
         self.selection_label.setWordWrap(True)
         layout.addWidget(self.selection_label)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Settings page:"))
+        row.addWidget(QLabel(self.tr("Settings page:")))
         self.page_box = QComboBox(self)
         self.page_box.currentIndexChanged.connect(lambda _i: self._page_chosen())
         row.addWidget(self.page_box, 1)
-        self.template_button = QPushButton("Template or CSV…", self)
+        self.template_button = QPushButton(self.tr("Template or CSV…"), self)
         self.template_button.clicked.connect(self._choose_template)
         row.addWidget(self.template_button)
         layout.addLayout(row)
 
         split = QSplitter(Qt.Orientation.Vertical, self)
         self.fields = QTableWidget(0, 4, self)
-        self.fields.setHorizontalHeaderLabels(["Setting", "Current", "New value", "Has it"])
+        self.fields.setHorizontalHeaderLabels(
+            [self.tr("Setting"), self.tr("Current"), self.tr("New value"), self.tr("Has it")])
         self.fields.verticalHeader().hide()
         self.fields.verticalHeader().setDefaultSectionSize(24)
         header = self.fields.horizontalHeader()
@@ -119,7 +125,9 @@ class BulkEditDialog(QDialog):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         split.addWidget(self.fields)
         self.diff = QTableWidget(0, 5, self)
-        self.diff.setHorizontalHeaderLabels(["Device", "Setting", "Current", "New", "Result"])
+        self.diff.setHorizontalHeaderLabels(
+            [self.tr("Device"), self.tr("Setting"), self.tr("Current"), self.tr("New"),
+             self.tr("Result")])
         self.diff.verticalHeader().hide()
         self.diff.verticalHeader().setDefaultSectionSize(24)
         dh = self.diff.horizontalHeader()
@@ -132,17 +140,17 @@ class BulkEditDialog(QDialog):
 
         bottom = QHBoxLayout()
         self.progress = QProgressBar(self)
-        self.progress.setFormat("%v of %m devices")
+        self.progress.setFormat(self.tr("%v of %m devices"))
         self.progress.setRange(0, len(self.sessions))
         self.progress.setValue(0)
         bottom.addWidget(self.progress, 1)
         self.summary = QLabel("", self)
         bottom.addWidget(self.summary)
-        self.preview_button = QPushButton("Preview", self)
-        self.apply_button = QPushButton("Apply", self)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.retry_button = QPushButton("Retry failed", self)
-        self.close_button = QPushButton("Close", self)
+        self.preview_button = QPushButton(self.tr("Preview"), self)
+        self.apply_button = QPushButton(self.tr("Apply"), self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.retry_button = QPushButton(self.tr("Retry failed"), self)
+        self.close_button = QPushButton(self.tr("Close"), self)
         for button in (self.preview_button, self.apply_button, self.cancel_button,
                        self.retry_button, self.close_button):
             bottom.addWidget(button)
@@ -178,8 +186,8 @@ class BulkEditDialog(QDialog):
         for page_id, title in sorted(seen.items(), key=lambda kv: kv[1]):
             count = sum(1 for _s, d in self._devices() if any(p.id == page_id
                                                                for p in d.pages()))
-            self.page_box.addItem(f"{title}  ({count} of {len(self.sessions)} devices)",
-                                  page_id)
+            self.page_box.addItem(self.tr("{page}  ({count} of {total} devices)").format(
+                page=param_text(title), count=count, total=len(self.sessions)), page_id)
         self.page_box.blockSignals(False)
 
     def page_id(self) -> str:
@@ -217,18 +225,20 @@ class BulkEditDialog(QDialog):
             values = [v[key] for v in self.current.values() if key in v]
             row = self.fields.rowCount()
             self.fields.insertRow(row)
-            label = QTableWidgetItem(f"{spec.group} · {spec.label}" if spec.group else spec.label)
-            label.setToolTip(f"{spec.key}\n{spec.help}".strip())
+            label = QTableWidgetItem(f"{param_text(spec.group)} · {param_text(spec.label)}"
+                                     if spec.group else param_text(spec.label))
+            label.setToolTip(f"{spec.key}\n{param_text(spec.help)}".strip())
             label.setData(Qt.ItemDataRole.UserRole, key)
             label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
             current = QTableWidgetItem(common_text(values, spec))
             current.setFlags(current.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            if current.text() == VARIOUS:
+            if current.text() == self.tr(VARIOUS):
                 current.setForeground(QBrush(QColor("#9a6200")))
                 current.setToolTip("\n".join(
                     f"{self._title(k)}: {spec.format(v[key])}" for k, v in self.current.items()
                     if key in v))
-            has = QTableWidgetItem(f"{len(values)} of {len(self.sessions)}")
+            has = QTableWidgetItem(self.tr("{count} of {total}").format(
+                count=len(values), total=len(self.sessions)))
             has.setFlags(has.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.fields.setItem(row, 0, label)
             self.fields.setItem(row, 1, current)
@@ -257,8 +267,8 @@ class BulkEditDialog(QDialog):
 
     # -- template -------------------------------------------------------------------------
     def _choose_template(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Template or CSV", "",
-                                              "Templates and CSV (*.json *.csv)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Template or CSV"), "",
+                                              self.tr("Templates and CSV (*.json *.csv)"))
         if path:
             self.use_template(Path(path))
 
@@ -266,9 +276,11 @@ class BulkEditDialog(QDialog):
         try:
             self.source = load_source(path)
         except ConfiguratorError as exc:
-            self.summary.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            self.summary.setText(self.tr("<span style='color:#b3261e'>{exc}</span>").format(
+                exc=exc))
             return
-        self.summary.setText(f"Template <b>{self.source.name}</b>: Preview, then Apply")
+        self.summary.setText(self.tr("Template <b>{name}</b>: Preview, then Apply").format(
+            name=self.source.name))
 
     def changes_for(self, entry: SiteDevice) -> DeviceChanges:
         if self.source is not None:
@@ -292,18 +304,19 @@ class BulkEditDialog(QDialog):
         async def job(entry: SiteDevice) -> DeviceResult:
             session = sessions[entry.key]
             if session.device is None:
-                raise Unreachable(session.message or "not connected", host=entry.address)
+                raise Unreachable(session.message or self.tr("not connected"),
+                                  host=entry.address)
             changes = self.changes_for(entry)
             if changes.empty:
                 return DeviceResult(entry.key, entry.title, DeviceStatus.SKIPPED,
-                                    changes.reason or "nothing to change")
+                                    changes.reason or self.tr("nothing to change"))
             result = await apply_changes(entry, session.device, changes, dry_run=dry_run)
             if not dry_run:
                 self.audit.device_result(result, entry.address)
             return result
 
         def started(entry: SiteDevice) -> None:
-            status_rows[entry.key] = self._status_row(_label(entry), "running…")
+            status_rows[entry.key] = self._status_row(_label(entry), "running…")  # a code
 
         def done(result: DeviceResult) -> None:
             self.progress.setValue(self.progress.value() + 1)
@@ -326,7 +339,7 @@ class BulkEditDialog(QDialog):
     def _status_row(self, title: str, text: str) -> QTableWidgetItem:
         row = self.diff.rowCount()
         self.diff.insertRow(row)
-        for column, value in enumerate((title, "", "", "", text)):
+        for column, value in enumerate((title, "", "", "", status_word(text))):
             self.diff.setItem(row, column, QTableWidgetItem(value))
         self._colour(row, text)
         return self.diff.item(row, 0)
@@ -336,8 +349,10 @@ class BulkEditDialog(QDialog):
         if marker is not None and self.diff.row(marker) >= 0:
             self.diff.removeRow(self.diff.row(marker))
         if not result.keys:
-            self._status_row(self._label_of(result), f"{result.status}"
-                             + (f": {result.message}" if result.message else ""))
+            row = self.diff.row(self._status_row(self._label_of(result), str(result.status)))
+            if result.message:
+                item = self.diff.item(row, 4)
+                item.setText(f"{item.text()}: {result.message}")
             return
         for change in result.keys:
             self._key_row(result, change, dry_run)
@@ -346,7 +361,7 @@ class BulkEditDialog(QDialog):
         data = change.to_json()
         outcome = str(change.outcome) if change.outcome else (
             "will change" if change.changed else "unchanged")
-        text = outcome + (f": {change.message}" if change.message else "")
+        text = status_word(outcome) + (f": {change.message}" if change.message else "")
         row = self.diff.rowCount()
         self.diff.insertRow(row)
         values = (self._label_of(result), change.key.rsplit(".", 1)[-1], _short(data["old"]),
@@ -381,11 +396,12 @@ class BulkEditDialog(QDialog):
         keys = [k for r in self.results for k in r.keys]
         if dry_run:
             changing = sum(1 for k in keys if k.changed and k.outcome is None)
-            text = f"Preview: {changing} change(s) on {len(self.results)} device(s)"
+            text = self.tr("Preview: {changes} change(s) on {devices} device(s)").format(
+                changes=changing, devices=len(self.results))
         else:
             applied = sum(1 for k in keys if k.outcome is KeyOutcome.APPLIED and k.changed)
-            text = f"{applied} change(s) applied · " + ", ".join(
-                f"{n} {status}" for status, n in sorted(counts.items()))
+            text = self.tr("{count} change(s) applied · ").format(count=applied) + ", ".join(
+                f"{n} {status_word(status)}" for status, n in sorted(counts.items()))
         self.summary.setText(text)
 
 

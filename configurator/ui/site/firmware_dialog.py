@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,8 +39,13 @@ from ...services.site_ops.credentials import SiteCredentials
 from ...services.site_ops.firmware import FirmwareFile, FirmwareRollout, plan_firmware
 from ...services.site_ops.results import DeviceResult, DeviceStatus
 from ...services.site_ops.runner import Cancel, Progress
+from .status_words import status_word
 
-COLUMNS = ["Device", "Running", "File", "Version", "Status"]
+COLUMNS = [QT_TRANSLATE_NOOP("FirmwareDialog", "Device"),
+           QT_TRANSLATE_NOOP("FirmwareDialog", "Running"),
+           QT_TRANSLATE_NOOP("FirmwareDialog", "File"),
+           QT_TRANSLATE_NOOP("FirmwareDialog", "Version"),
+           QT_TRANSLATE_NOOP("FirmwareDialog", "Status")]
 COLOURS = {DeviceStatus.SUCCEEDED: "#1b7a3a", DeviceStatus.SKIPPED: "#5f6b76",
            DeviceStatus.NOT_STARTED: "#9a6200", DeviceStatus.FAILED: "#b3261e",
            DeviceStatus.UNREACHABLE: "#b3261e", DeviceStatus.AUTH_FAILED: "#b3261e"}
@@ -61,26 +67,27 @@ class FirmwareDialog(QDialog):
         self.running = False
         self.restart_timeout = 300.0
         self.poll = 2.0
-        self.setWindowTitle(f"Firmware — {len(self.devices)} devices")
+        self.setWindowTitle(self.tr("Firmware — {n_devices} devices").format(
+            n_devices=len(self.devices)))
         self.resize(1000, 560)
         self._build()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        self.files_button = QPushButton("Firmware files…", self)
+        self.files_button = QPushButton(self.tr("Firmware files…"), self)
         self.files_button.clicked.connect(self._choose)
-        self.files_label = QLabel("No file chosen", self)
+        self.files_label = QLabel(self.tr("No file chosen"), self)
         row.addWidget(self.files_button)
         row.addWidget(self.files_label, 1)
-        self.downgrade_box = QCheckBox("Allow downgrades", self)
+        self.downgrade_box = QCheckBox(self.tr("Allow downgrades"), self)
         row.addWidget(self.downgrade_box)
-        self.plan_button = QPushButton("Check plan", self)
+        self.plan_button = QPushButton(self.tr("Check plan"), self)
         self.plan_button.clicked.connect(lambda: self.spawn(self.make_plan()))
         row.addWidget(self.plan_button)
         layout.addLayout(row)
         self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(title) for title in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
@@ -89,12 +96,12 @@ class FirmwareDialog(QDialog):
                                         else QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
-        bottom.addWidget(QLabel("Canary:"))
+        bottom.addWidget(QLabel(self.tr("Canary:")))
         self.canary = QSpinBox(self)
         self.canary.setRange(0, 50)
         self.canary.setValue(1)
         bottom.addWidget(self.canary)
-        bottom.addWidget(QLabel("then batches of"))
+        bottom.addWidget(QLabel(self.tr("then batches of")))
         self.batch = QSpinBox(self)
         self.batch.setRange(1, 50)
         self.batch.setValue(8)
@@ -102,14 +109,14 @@ class FirmwareDialog(QDialog):
         self.summary = QLabel("", self)
         bottom.addWidget(self.summary, 1)
         self.confirm = QLineEdit(self)
-        self.confirm.setPlaceholderText("type install")
+        self.confirm.setPlaceholderText(self.tr("type install"))
         self.confirm.textChanged.connect(lambda _t: self._buttons())
         bottom.addWidget(self.confirm)
-        self.install_button = QPushButton("Install", self)
+        self.install_button = QPushButton(self.tr("Install"), self)
         self.install_button.clicked.connect(lambda: self.spawn(self.install()))
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.clicked.connect(self.cancel_now)
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.clicked.connect(self.close)
         for button in (self.install_button, self.cancel_button, self.close_button):
             bottom.addWidget(button)
@@ -127,7 +134,7 @@ class FirmwareDialog(QDialog):
         return sum(1 for r in self.plan if r.status is DeviceStatus.SUCCEEDED)
 
     def _buttons(self) -> None:
-        self.confirm.setPlaceholderText(f"type {self.word()}")
+        self.confirm.setPlaceholderText(self.tr("type {value}").format(value=self.word()))
         ready = (not self.running and self.installable() > 0
                  and self.confirm.text().strip().lower() == self.word())
         self.install_button.setEnabled(ready)
@@ -137,12 +144,12 @@ class FirmwareDialog(QDialog):
 
     def cancel_now(self) -> None:
         self.cancel.cancel()
-        self.summary.setText("Cancelling: devices in progress finish, the others are left "
-                             "untouched")
+        self.summary.setText(self.tr("Cancelling: devices in progress finish, the others are left "
+                             "untouched"))
 
     # -- files and plan -------------------------------------------------------------------
     def _choose(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Firmware files")
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Firmware files"))
         if names:
             self.use_files([Path(n) for n in names])
 
@@ -150,7 +157,8 @@ class FirmwareDialog(QDialog):
         try:
             self.files = [FirmwareFile.read(p) for p in paths]
         except ConfiguratorError as exc:
-            self.files_label.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            self.files_label.setText(self.tr("<span style='color:#b3261e'>{exc}</span>").format(
+                exc=exc))
             return
         self.files_label.setText(", ".join(f.name for f in self.files))
         self.plan = []
@@ -159,7 +167,7 @@ class FirmwareDialog(QDialog):
     async def make_plan(self) -> list[DeviceResult]:
         self.running = True
         self._buttons()
-        self.summary.setText("Checking the files with every device…")
+        self.summary.setText(self.tr("Checking the files with every device…"))
         try:
             self.plan = await plan_firmware(self.devices, self.files, self.credentials,
                                             allow_downgrade=self.downgrade_box.isChecked())
@@ -168,8 +176,9 @@ class FirmwareDialog(QDialog):
         self.table.setRowCount(0)
         for entry, result in zip(self.devices, self.plan, strict=True):
             self._row(entry, result)
-        self.summary.setText(f"{self.installable()} of {len(self.devices)} device(s) get new "
-                             "firmware")
+        self.summary.setText(self.tr("{value} of {n_devices} device(s) get new "
+                             "firmware").format(
+                                 value=self.installable(), n_devices=len(self.devices)))
         self._buttons()
         return self.plan
 
@@ -179,7 +188,8 @@ class FirmwareDialog(QDialog):
         d = result.details
         values = (f"{entry.title} · {entry.address}", str(d.get("current", "")),
                   str(d.get("file", "")), str(d.get("version", "")),
-                  f"{'planned' if result.status is DeviceStatus.SUCCEEDED else result.status}"
+                  status_word("planned" if result.status is DeviceStatus.SUCCEEDED
+                              else result.status)
                   + (f": {result.message}" if result.message else ""))
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
@@ -211,7 +221,7 @@ class FirmwareDialog(QDialog):
             self._set_status(entry.key, f"{text} ({seconds:.0f} s)")
 
         def done(result: DeviceResult) -> None:
-            self._set_status(result.device, f"{result.status}"
+            self._set_status(result.device, status_word(result.status)
                              + (f": {result.message}" if result.message else ""),
                              result.status)
 
@@ -227,7 +237,8 @@ class FirmwareDialog(QDialog):
             self.confirm.clear()
         installed = sum(1 for r in self.results if r.details.get("to"))
         stopped = [r for r in self.results if r.status is DeviceStatus.NOT_STARTED]
-        self.summary.setText(f"{installed} device(s) upgraded"
-                             + (f", {len(stopped)} not started" if stopped else ""))
+        self.summary.setText(self.tr("{count} device(s) upgraded").format(count=installed)
+                             + (self.tr(", {count} not started").format(count=len(stopped))
+                                if stopped else ""))
         self._buttons()
         return self.results

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ...services.site_ops.report import SiteReport
 from ...services.site_ops.report_html import render_html
+from ..i18n import translate
 
 A4_MARGIN_MM = 14.0
 
@@ -50,7 +51,8 @@ def write_pdf(report: SiteReport, path: str | Path) -> int:
     for name, image in pictures:
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     writer = QPdfWriter(str(path))
-    writer.setTitle(f"Commissioning report - {report.site.name}")
+    writer.setTitle(translate("report_pdf", "Commissioning report - {name}").format(
+        name=report.site.name))
     writer.setCreator("configurator")
     writer.setResolution(144)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),

@@ -39,10 +39,12 @@ class RestoreDialog(QDialog):
         self.site, self.entry, self.folder = site, entry, folder
         self.credentials, self.spawn, self.audit = credentials, spawn, audit
         self.result_: DeviceResult | None = None
-        self.setWindowTitle(f"Restore {entry.title} from {folder.name}")
+        self.setWindowTitle(self.tr("Restore {title} from {name}").format(
+            title=entry.title, name=folder.name))
         self.resize(820, 520)
         layout = QVBoxLayout(self)
-        self.heading = QLabel(f"Reading <b>{entry.title}</b> ({entry.address}) and the backup…")
+        self.heading = QLabel(self.tr("Reading <b>{title}</b> ({address}) and the backup…").format(
+            title=entry.title, address=entry.address))
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         self.diff = QPlainTextEdit(self)
@@ -52,13 +54,13 @@ class RestoreDialog(QDialog):
         self.diff.setFont(mono)
         layout.addWidget(self.diff, 1)
         row = QHBoxLayout()
-        row.addWidget(QLabel(f"Type <b>{entry.title}</b> to restore:"))
+        row.addWidget(QLabel(self.tr("Type <b>{title}</b> to restore:").format(title=entry.title)))
         self.confirm = QLineEdit(self)
         self.confirm.textChanged.connect(lambda _t: self._buttons())
         row.addWidget(self.confirm, 1)
-        self.restore_button = QPushButton("Restore", self)
+        self.restore_button = QPushButton(self.tr("Restore"), self)
         self.restore_button.clicked.connect(lambda: self.spawn(self.restore()))
-        close = QPushButton("Close", self)
+        close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.close)
         row.addWidget(self.restore_button)
         row.addWidget(close)
@@ -84,7 +86,8 @@ class RestoreDialog(QDialog):
             result = await restore_device(self.site, self.folder, self.entry, self.credentials,
                                           confirm=confirm, audit=self.audit if confirm else None)
         except ConfiguratorError as exc:
-            self.heading.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            self.heading.setText(self.tr("<span style='color:#b3261e'>{exc}</span>").format(
+                exc=exc))
             return None
         finally:
             self.busy = False
@@ -94,15 +97,17 @@ class RestoreDialog(QDialog):
         colour = "#1b7a3a" if result.status is DeviceStatus.SUCCEEDED else "#9a6200"
         when = result.details.get("backup_time") or ""
         self.heading.setText(
-            f"<b>{self.entry.title}</b> ({self.entry.address}) · backup of {when} · "
-            f"{shown.get('file', '')}: {shown.get('summary', '')}<br>"
-            f"<span style='color:{colour}'>{result.message}</span>")
+            self.tr("<b>{device}</b> ({address}) · backup of {when} · {file}: {summary}<br>"
+                    "<span style='color:{colour}'>{message}</span>").format(
+                device=self.entry.title, address=self.entry.address, when=when,
+                file=shown.get("file", ""), summary=shown.get("summary", ""), colour=colour,
+                message=result.message))
         lines = list(shown.get("diff", []))
         tables = result.details.get("table_files", [])
         if tables:
             lines.append("")
-            lines += [f"(table file {name} is in the backup; import it from the table's page)"
-                      for name in tables]
-        self.diff.setPlainText("\n".join(lines) or "No difference.")
+            lines += [self.tr("(table file {name} is in the backup; import it from the table's "
+                              "page)").format(name=name) for name in tables]
+        self.diff.setPlainText("\n".join(lines) or self.tr("No difference."))
         self._buttons()
         return result

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..i18n import translate
 from ..screenshots import DEFAULT_DIR, run_offscreen, wait_for, wait_online
 
 HOLD_A = "Config.DoorSetting.RELAY.HoldDelayA"
@@ -89,7 +90,7 @@ async def _firmware_shot(window: Any, work: Any, save: Any, out: Path) -> None:
     files[1].write_bytes(make_firmware("style", "2.37.0.1.1"))
     dialog.use_files(files)
     await dialog.make_plan()
-    dialog.confirm.setText("install")
+    dialog.confirm.setText(translate("screenshots", "install"))
     await save("28-firmware-plan", dialog)
     dialog.close()
 

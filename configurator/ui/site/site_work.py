@@ -35,7 +35,8 @@ class SiteWork(QObject):
         self.tree = tree
         tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.dialogs: list[QDialog] = []
-        self.menu = QMenu("S&ite", ctx.window)  # the window owns it; the menu bar only shows it
+        # the window owns the menu; the menu bar only shows it
+        self.menu = QMenu(self.tr("S&ite"), ctx.window)
         self._build_menu()
 
     # -- selection ------------------------------------------------------------------------
@@ -98,7 +99,8 @@ class SiteWork(QObject):
             elif entry.key not in chosen and has:
                 entry.tags.remove(tag)
         self.ctx.site_changed.emit()  # the inventory autosaves
-        self.ctx.status(f"Selection saved as {tag!r} ({len(chosen)} devices)")
+        self.ctx.status(self.tr("Selection saved as {tag!r} ({n_chosen} devices)").format(
+            tag=tag, n_chosen=len(chosen)))
         return len(chosen)
 
     # -- menu -----------------------------------------------------------------------------
@@ -112,35 +114,37 @@ class SiteWork(QObject):
             self.menu.addAction(act)
             return act
 
-        self.bulk_action = action("&Bulk edit selected devices…", self.open_bulk_edit,
+        self.bulk_action = action(self.tr("&Bulk edit selected devices…"), self.open_bulk_edit,
                                   "Ctrl+B")
         self.menu.addSeparator()
-        action("Select all of this &model", self.select_same_model)
-        action("Select all of this &vendor", self.select_same_vendor)
-        self.tags_menu = self.menu.addMenu("Select &tag")
+        action(self.tr("Select all of this &model"), self.select_same_model)
+        action(self.tr("Select all of this &vendor"), self.select_same_vendor)
+        self.tags_menu = self.menu.addMenu(self.tr("Select &tag"))
         self.tags_menu.aboutToShow.connect(self._fill_tags)
-        action("&Save selection as tag…", self._ask_tag)
+        action(self.tr("&Save selection as tag…"), self._ask_tag)
         self.menu.addSeparator()
-        action("&Door test of the selected devices", lambda: self.ctx.spawn(self.door_test()))
-        action("&Firmware for the selected devices…", self.open_firmware)
-        action("Site &backup…", lambda: self.ctx.spawn(self.backup_dialog()))
-        action("Re&store the selected device from a site backup…", self._choose_backup)
-        action("Commissioning &report…", lambda: self.ctx.spawn(self.report_dialog()))
+        action(self.tr("&Door test of the selected devices"),
+               lambda: self.ctx.spawn(self.door_test()))
+        action(self.tr("&Firmware for the selected devices…"), self.open_firmware)
+        action(self.tr("Site &backup…"), lambda: self.ctx.spawn(self.backup_dialog()))
+        action(self.tr("Re&store the selected device from a site backup…"), self._choose_backup)
+        action(self.tr("Commissioning &report…"), lambda: self.ctx.spawn(self.report_dialog()))
 
     def _fill_tags(self) -> None:
         self.tags_menu.clear()
         tags = self.tags()
         if not tags:
-            self.tags_menu.addAction("(no tags yet)").setEnabled(False)
+            self.tags_menu.addAction(self.tr("(no tags yet)")).setEnabled(False)
         for tag in tags:
             self.tags_menu.addAction(tag).triggered.connect(
                 lambda _=False, t=tag: self.select_tag(t))
 
     def _ask_tag(self) -> None:
         dialog = QInputDialog(self.ctx.window)
-        dialog.setWindowTitle("Save selection as tag")
-        dialog.setLabelText(f"Tag for the {len(self.selected_sessions())} selected devices "
-                            "(e.g. \"floor 2\", \"entrances\"):")
+        dialog.setWindowTitle(self.tr("Save selection as tag"))
+        dialog.setLabelText(self.tr("Tag for the {value} selected devices "
+                            "(e.g. \"floor 2\", \"entrances\"):").format(
+                                value=len(self.selected_sessions())))
         dialog.textValueSelected.connect(self.tag_selection)
         dialog.open()
 
@@ -148,8 +152,8 @@ class SiteWork(QObject):
     def open_bulk_edit(self) -> BulkEditDialog | None:
         sessions = self.selected_sessions()
         if not sessions:
-            self.ctx.status("Select devices in the tree first (Ctrl/Shift+click, or Site > "
-                            "Select all of this model)")
+            self.ctx.status(self.tr("Select devices in the tree first (Ctrl/Shift+click, or Site > "
+                            "Select all of this model)"))
             return None
         audit = AuditTrail(None, operation="bulk edit", sink=self.ctx.live.hub.publish)
         dialog = BulkEditDialog(self.ctx.site, sessions, self._spawn, audit, self.ctx.window)
@@ -182,7 +186,7 @@ class SiteWork(QObject):
     def open_firmware(self) -> FirmwareDialog | None:
         sessions = self.selected_sessions()
         if not sessions:
-            self.ctx.status("Select devices in the tree first")
+            self.ctx.status(self.tr("Select devices in the tree first"))
             return None
         audit = AuditTrail(None, operation="firmware", sink=self.ctx.live.hub.publish)
         dialog = FirmwareDialog([s.entry for s in sessions], self.credentials(), self._spawn,
@@ -200,7 +204,7 @@ class SiteWork(QObject):
 
         sessions = [s for s in self.selected_sessions() if s.device is not None]
         if not sessions:
-            self.ctx.status("Select connected devices in the tree first")
+            self.ctx.status(self.tr("Select connected devices in the tree first"))
             return []
         audit = AuditTrail(None, operation="door test", sink=self.ctx.live.hub.publish)
         by_key = {s.key: s for s in sessions}
@@ -211,38 +215,42 @@ class SiteWork(QObject):
             return await run_door_test(entry, device, wait=wait, audit=audit,
                                        snapshots=self.snapshots())
 
-        self.ctx.status(f"Door test of {len(sessions)} device(s)…", 0)
+        self.ctx.status(self.tr("Door test of {n_sessions} device(s)…").format(
+            n_sessions=len(sessions)), 0)
         results = await run_devices([s.entry for s in sessions], job)
         doors = [d for r in results for d in r.details.get("doors", [])]
         seen = sum(1 for d in doors if d["seen"])
-        self.ctx.status(f"Door test: {seen} of {len(doors)} door(s) answered with an event")
+        self.ctx.status(
+            self.tr("Door test: {seen} of {doors} door(s) answered with an event").format(
+                seen=seen, doors=len(doors)))
         return results
 
     async def backup_dialog(self) -> Path | None:
-        folder = QFileDialog.getExistingDirectory(self.ctx.window, "Site backup into")
+        folder = QFileDialog.getExistingDirectory(self.ctx.window, self.tr("Site backup into"))
         return await self.backup(Path(folder)) if folder else None
 
     async def backup(self, folder: Path) -> Path:
         from ...services.site_ops.backup import backup_site
 
         site = self.ctx.site
-        self.ctx.status(f"Backing up {len(site.devices)} devices…", 0)
+        self.ctx.status(self.tr("Backing up {n_devices} devices…").format(
+            n_devices=len(site.devices)), 0)
         done = await backup_site(site, list(site.devices), self.credentials(), folder)
         failed = [r for r in done.results if not r.ok]
-        self.ctx.status(f"Backup in {done.folder}" + (
-            f"; {len(failed)} device(s) failed: " + ", ".join(r.title for r in failed)
-            if failed else ""))
+        self.ctx.status(self.tr("Backup in {folder}").format(folder=done.folder) + (
+            self.tr("; {count} device(s) failed: ").format(count=len(failed))
+            + ", ".join(r.title for r in failed) if failed else ""))
         return done.folder
 
     def _choose_backup(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.ctx.window, "Site backup folder")
+        folder = QFileDialog.getExistingDirectory(self.ctx.window, self.tr("Site backup folder"))
         if folder:
             self.open_restore(Path(folder))
 
     def open_restore(self, folder: Path) -> RestoreDialog | None:
         sessions = self.selected_sessions()
         if len(sessions) != 1:
-            self.ctx.status("Select the one device to restore in the tree")
+            self.ctx.status(self.tr("Select the one device to restore in the tree"))
             return None
         audit = AuditTrail(None, operation="restore", sink=self.ctx.live.hub.publish)
         dialog = RestoreDialog(self.ctx.site, sessions[0].entry, folder, self.credentials(),
@@ -255,9 +263,9 @@ class SiteWork(QObject):
 
     # -- report ---------------------------------------------------------------------------
     async def report_dialog(self) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self.ctx.window, "Commissioning report",
-                                              f"{self.ctx.site.name}.pdf",
-                                              "PDF (*.pdf);;HTML (*.html)")
+        path, _ = QFileDialog.getSaveFileName(self.ctx.window, self.tr("Commissioning report"),
+                                              self.tr("{name}.pdf").format(name=self.ctx.site.name),
+                                              self.tr("PDF (*.pdf);;HTML (*.html)"))
         return await self.write_report(Path(path)) if path else None
 
     async def write_report(self, path: Path) -> Path:
@@ -267,12 +275,13 @@ class SiteWork(QObject):
 
         site = self.ctx.site
         credentials = self.credentials()
-        self.ctx.status(f"Reading {len(site.devices)} devices for the report…", 0)
+        self.ctx.status(self.tr("Reading {n_devices} devices for the report…").format(
+            n_devices=len(site.devices)), 0)
         report, _results = await collect(site, list(site.devices), credentials,
                                          self.ctx.live.journal, snapshots=self.snapshots())
         if path.suffix.lower() == ".pdf":
             write_pdf(report, path)
         else:
             path.write_text(render_html(report), encoding="utf-8")
-        self.ctx.status(f"Report written to {path}")
+        self.ctx.status(self.tr("Report written to {path}").format(path=path))
         return path
