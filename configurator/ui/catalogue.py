@@ -97,8 +97,9 @@ def write_catalogue(target: Path = DEFAULT_TS) -> str:
         params = Path(folder) / "params_texts.py"
         params.write_text(params_source(driver_texts()), encoding="utf-8")
         result = subprocess.run(
-            [str(lupdate_path()), "-locations", "relative", "-source-language", "en",
-             "-target-language", "en", *sources, str(params), "-ts", str(target)],
+            [str(lupdate_path()), "-no-obsolete", "-locations", "relative",
+             "-source-language", "en", "-target-language", "en", *sources, str(params),
+             "-ts", str(target)],
             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"lupdate failed: {result.stderr.strip() or result.stdout.strip()}")

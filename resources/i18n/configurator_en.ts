@@ -4321,7 +4321,7 @@ device time {local}</source>
 <context>
     <name>params</name>
     <message>
-        <location filename="../../../../../tmp/tmphc_h1320/params_texts.py" line="+3"/>
+        <location filename="../../../../../tmp/tmp9a1ss7rx/params_texts.py" line="+3"/>
         <source>&quot;00:00&quot; - &quot;23:59&quot;</source>
         <translation type="unfinished"></translation>
     </message>
