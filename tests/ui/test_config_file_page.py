@@ -239,3 +239,31 @@ def test_secrets_are_masked_until_shown(qtbot, qloop, loopback):
             await close(window, [sim])
 
     qloop.run_until_complete(scenario())
+
+
+def test_a_large_file_is_built_in_steps_and_revert_discards_edits(qtbot, qloop, loopback):
+    from configurator.services.config_file import ConfigDocument
+    from configurator.ui.configfile.tree_model import ConfigTreeModel
+
+    blocks = b"".join(b'<Block Id="%d"><Value>%d</Value></Block>' % (n, n) for n in range(2500))
+    document = ConfigDocument.parse(b"<DeviceDatabase>" + blocks + b"</DeviceDatabase>")
+    model = ConfigTreeModel()
+    steps = list(model.build(document, document.values()))
+    assert steps == [1000, 2000, 3000, 4000, 5000]  # 5,001 elements: the loop ran between
+    assert model.rowCount() == 1 and len(model.value_items) == 5000  # 2,500 values + ids
+
+    async def scenario():
+        sim = await start("2n", loopback())
+        window = await open_window([sim])
+        try:
+            _, page = await open_page(window, session_at(window, sim.host))
+            edit(page, SIP_NUMBER, "99")
+            await wait_until(lambda: page.dirty)
+            window.menus.revert_action.trigger()  # the window's Revert acts on this page
+            await wait_until(lambda: not page.dirty and not page._building)
+            assert page.model.value_items[SIP_NUMBER].text() == "5207"
+            assert "discarded" in page.banner.text()
+        finally:
+            await close(window, [sim])
+
+    qloop.run_until_complete(scenario())

@@ -75,7 +75,9 @@ async def download(device: EditsConfigFile, label: str, *, keep_backup: bool = T
     """Read the configuration, parse it (a device answer that does not parse is refused) and
     keep it as a backup file named after ``label`` (the device's name and address)."""
     content = await device.config_file_get()
-    document = ConfigDocument.parse(content, what="the device's configuration")
+    # Parsing a large file takes a moment: not on the loop's thread.
+    document = await asyncio.to_thread(ConfigDocument.parse, content,
+                                       what="the device's configuration")
     when = datetime.now()
     backup = None
     if keep_backup:
@@ -126,8 +128,8 @@ async def upload(device: EditsConfigFile, original: ConfigDocument, prepared: Pr
     original_values = original.values()
     while True:
         step(Step(Phase.VERIFYING))
-        reread = ConfigDocument.parse(await device.config_file_get(),
-                                      what="the configuration read back")
+        reread = await asyncio.to_thread(ConfigDocument.parse, await device.config_file_get(),
+                                         what="the configuration read back")
         report = verify(original_values, prepared.changes, reread.values())
         if report.complete or time.monotonic() >= deadline:
             return report, reread

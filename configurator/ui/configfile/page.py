@@ -66,6 +66,7 @@ from .tree_model import PATH_ROLE, VALUE_COLUMN, ConfigFilterProxy, ConfigTreeMo
 log = logging.getLogger("configurator.ui.configfile.page")
 
 PAGE_ID = "configfile"
+LARGE_TREE = 5000  # values; above, the filter waits for a pause in typing
 
 
 async def _run_confirm(dialog: QDialog) -> bool:
@@ -98,10 +99,15 @@ class ConfigFilePage(QWidget):
         self._cancel_requested = False
         self._cancellable = False
         self._quiet = False
+        self._building = False  # the tree is being built (a large file takes a while)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(150)
         self._refresh_timer.timeout.connect(self._refresh_changes)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(300)
+        self._filter_timer.timeout.connect(lambda: self._filter(self.filter_edit.text()))
         self._build()
         self._update()
 
@@ -234,7 +240,7 @@ class ConfigFilePage(QWidget):
         self.revert_button.clicked.connect(self.revert)
         self.upload_button.clicked.connect(lambda: self._spawn(self.upload(), "upload"))
         self.cancel_button.clicked.connect(self.cancel)
-        self.filter_edit.textChanged.connect(self._filter)
+        self.filter_edit.textChanged.connect(self._filter_typed)
         self.changed_only.toggled.connect(self._changed_only)
         self.show_secrets.toggled.connect(self._reveal)
         self.model.itemChanged.connect(self._item_changed)
@@ -258,7 +264,7 @@ class ConfigFilePage(QWidget):
 
     def _update(self) -> None:
         loaded = self.edited is not None
-        idle = not self.busy
+        idle = not self.busy and not self._building
         self.download_button.setEnabled(idle)
         self.open_button.setEnabled(idle)
         self.save_button.setEnabled(idle and loaded)
@@ -328,7 +334,7 @@ class ConfigFilePage(QWidget):
         if device is None:
             self.banner.error(self.tr("The device is not connected."))
             return False
-        if self.busy:
+        if self.busy or self._building:
             return False
         self.banner.clear()
         self._start(self.tr("Downloading the configuration…"), cancellable=True)
@@ -347,7 +353,7 @@ class ConfigFilePage(QWidget):
         finally:
             self._finish()
         self.downloaded = got
-        self._show(got.document, got.document.copy())
+        await self._show(got.document, got.document.copy())
         self.report = None
         self.result_table.setRowCount(0)
         self.tabs.setTabEnabled(2, False)
@@ -365,14 +371,20 @@ class ConfigFilePage(QWidget):
             f"<code>{html.escape(str(path))}</code>",
             f"<a href='{html.escape(folder)}'>{self.tr('open folder')}</a>"))
 
-    def _show(self, original: ConfigDocument, edited: ConfigDocument) -> None:
+    async def _show(self, original: ConfigDocument, edited: ConfigDocument) -> None:
         self.original, self.edited = original, edited
         self.original_values = original.values()
         self._quiet = True  # the model's own item changes are not the user's edits
+        self._building = True
+        self._update()
+        self.tree.setEnabled(False)
         try:
-            self.model.load(edited, self.original_values)
+            for _ in self.model.build(edited, self.original_values):
+                await asyncio.sleep(0)  # a large file: the window keeps answering
         finally:
             self._quiet = False
+            self._building = False
+            self.tree.setEnabled(True)
         self.tree.expandToDepth(1 if not self.proxy.active else 64)
         self.tree.header().resizeSection(0, max(260, self.tree.sizeHintForColumn(0) + 24))
         self._refresh_changes()
@@ -429,15 +441,26 @@ class ConfigFilePage(QWidget):
         self._update()
 
     def revert(self) -> None:
-        if self.original is not None:
-            self._show(self.original, self.original.copy())
-            self.banner.info(self.tr("Edits discarded."))
+        """Discard the edits (the tree is rebuilt from the downloaded file)."""
+        if self.original is not None and not self.busy and not self._building:
+            self._spawn(self._revert(self.original), "revert")
+
+    async def _revert(self, original: ConfigDocument) -> None:
+        await self._show(original, original.copy())
+        self.banner.info(self.tr("Edits discarded."))
 
     def _reveal(self, on: bool) -> None:
         self.model.set_reveal(on)
         self._refresh_changes()
         if self.report is not None:
             self.result_table.set_report(self.report, reveal=on)
+
+    def _filter_typed(self, text: str) -> None:
+        # Filtering tens of thousands of rows takes a moment: wait for a pause in typing.
+        if len(self.model.value_items) > LARGE_TREE:
+            self._filter_timer.start()
+        else:
+            self._filter(text)
 
     def _filter(self, text: str) -> None:
         self.proxy.set_text(text)
@@ -470,7 +493,7 @@ class ConfigFilePage(QWidget):
     # -- files ----------------------------------------------------------------------------
     async def open_file(self) -> bool:
         """Load a file as the edited configuration (compared with the downloaded one)."""
-        if self.busy:
+        if self.busy or self._building:
             return False
         path = await self.asker.open_path(self, self.tr("Open a configuration file"),
                                           file_filter(".xml", self.tr("Configuration")))
@@ -486,7 +509,7 @@ class ConfigFilePage(QWidget):
         if self.original is None and not await self.load():
             return False
         assert self.original is not None
-        self._show(self.original, document)
+        await self._show(self.original, document)
         self.banner.info(self.tr("Opened {0}: {1} value(s) differ from the downloaded "
                                  "configuration.").format(html.escape(Path(path).name),
                                                           len(self.changes)))
@@ -518,7 +541,8 @@ class ConfigFilePage(QWidget):
     async def upload(self) -> VerifyReport | None:
         """Confirm with the diff, send, wait for the device, read back, show the result."""
         device = self.device
-        if device is None or self.original is None or self.edited is None or self.busy:
+        if (device is None or self.original is None or self.edited is None or self.busy
+                or self._building):
             return None
         self._refresh_changes()
         try:
@@ -574,7 +598,7 @@ class ConfigFilePage(QWidget):
             return None
         finally:
             self._finish()
-        self._after_upload(report, reread)
+        await self._after_upload(report, reread)
         return report
 
     async def apply(self) -> VerifyReport | None:
@@ -597,13 +621,13 @@ class ConfigFilePage(QWidget):
             self._set_progress(self.tr("Reading the configuration back to check it…"),
                                cancellable=True)
 
-    def _after_upload(self, report: VerifyReport, reread: ConfigDocument) -> None:
+    async def _after_upload(self, report: VerifyReport, reread: ConfigDocument) -> None:
         self.report = report
         self.result_table.set_report(report, reveal=self.show_secrets.isChecked())
         self.tabs.setTabEnabled(2, True)
         self.tabs.setCurrentIndex(2)
         # The tree now shows the device's configuration as read back.
-        self._show(reread, reread.copy())
+        await self._show(reread, reread.copy())
         if self.downloaded is not None:
             self.source_label.setText(self._source_text(self.tr(
                 "Read back from the device after the upload.")))

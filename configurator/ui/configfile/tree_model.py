@@ -4,7 +4,7 @@ names and values and can show only what was changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
@@ -51,15 +51,24 @@ class ConfigTreeModel(QStandardItemModel):
 
     def load(self, document: ConfigDocument, original: dict[str, str]) -> None:
         """Show ``document``; values that differ from ``original`` are marked changed."""
+        for _ in self.build(document, original):
+            pass
+
+    def build(self, document: ConfigDocument, original: dict[str, str], *,
+              every: int = 1000) -> Iterator[int]:
+        """:meth:`load` in steps: yields the number of elements built every ``every`` of
+        them, so a caller can let the event loop run (a large file does not freeze the
+        window). The rows are built apart and shown at once when complete."""
         self.clear()
         self._headers()
         self.value_items = {}
         self._originals = original
-        root = self._row(document.root_node, document, original)
+        counter = [0]
+        root = yield from self._row(document.root_node, document, original, counter, every)
         self.appendRow(root)
 
-    def _row(self, node: ConfigNode, document: ConfigDocument, original: dict[str, str]
-             ) -> list[QStandardItem]:
+    def _row(self, node: ConfigNode, document: ConfigDocument, original: dict[str, str],
+             counter: list[int], every: int) -> Generator[int, None, list[QStandardItem]]:
         name = QStandardItem(node.name)
         name.setEditable(False)
         name.setData(node.path, PATH_ROLE)
@@ -84,7 +93,10 @@ class ConfigTreeModel(QStandardItemModel):
             self._value_item(attr_value, path, document.value(path) or "", original)
             name.appendRow([attr_name, attr_value])
         for child in node.children:
-            name.appendRow(self._row(child, document, original))
+            name.appendRow((yield from self._row(child, document, original, counter, every)))
+        counter[0] += 1
+        if counter[0] % every == 0:
+            yield counter[0]
         return [name, value]
 
     def _value_item(self, item: QStandardItem, path: str, text: str,
