@@ -505,7 +505,7 @@
 <context>
     <name>ConfigFilePage</name>
     <message>
-        <location filename="../../configurator/ui/configfile/page.py" line="+116"/>
+        <location filename="../../configurator/ui/configfile/page.py" line="+122"/>
         <source>The device&apos;s whole configuration as one file: edit values in place (double-click or F2), check the differences and upload. The device applies the file about 15 s later; it is then read back to show what really changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -645,12 +645,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+80"/>
         <source>Edits discarded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+48"/>
         <source>Open a configuration file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -686,7 +686,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Not uploaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -780,7 +780,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+73"/>
         <source>(not in the downloaded file)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4321,7 +4321,7 @@ device time {local}</source>
 <context>
     <name>params</name>
     <message>
-        <location filename="../../../../../tmp/tmp9a1ss7rx/params_texts.py" line="+3"/>
+        <location filename="../../../../../tmp/tmpqsa2aveh/params_texts.py" line="+3"/>
         <source>&quot;00:00&quot; - &quot;23:59&quot;</source>
         <translation type="unfinished"></translation>
     </message>
