@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import json
 
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
+
 from configurator.core.events import DeviceEvent, Severity
 from configurator.ui.live.event_table import EVENT_ROLE, EventPane
+from configurator.ui.live.type_filter import type_label
 
 from .fakes import event
 
@@ -41,7 +45,7 @@ def test_batches_insert_with_one_signal(qtbot) -> None:
     assert model.data(model.index(3, 0)) == "2024-05-01 09:00:04"
     assert model.data(model.index(3, 1), 8) is not None  # BackgroundRole: warning colour
     assert model.data(model.index(0, 1), 8) is None
-    assert pane.device_box.count() == 3 and pane.type_box.count() == 5
+    assert pane.device_box.count() == 3 and len(pane.type_filter.codes()) == 4
 
 
 def test_filters_by_device_type_text_and_time(qtbot) -> None:
@@ -49,10 +53,10 @@ def test_filters_by_device_type_text_and_time(qtbot) -> None:
     pane.flush()
     pane.device_box.setCurrentIndex(pane.device_box.findData("door"))
     assert visible_ids(pane) == [1, 2, 4]
-    pane.type_box.setCurrentIndex(pane.type_box.findData("CardEntered"))
+    pane.type_filter.set_selected({"CardEntered"})
     assert visible_ids(pane) == [2]
     pane.device_box.setCurrentIndex(0)
-    pane.type_box.setCurrentIndex(0)
+    pane.type_filter.set_selected(None)
     pane.text_edit.setText("SIP:100")
     pane.apply_filter()  # (the text box itself applies after a short pause)
     assert visible_ids(pane) == [3]
@@ -111,3 +115,90 @@ def test_timer_flushes_and_limit_drops_oldest(qtbot) -> None:
     assert pane.model.rowCount() <= 100
     assert visible_ids(pane)[-1] == 130
     assert visible_ids(pane) == list(range(131 - pane.model.rowCount(), 131))
+
+
+def test_type_filter_takes_several_types_and_shows_their_names(qtbot) -> None:
+    pane = filled_pane(qtbot)
+    pane.flush()
+    names = {a.data(): (a.text(), a.toolTip()) for a in pane.type_filter.actions_.values()}
+    assert names["TamperSwitchActivated"] == ("Tamper switch activated", "TamperSwitchActivated")
+    assert names["CallStateChanged"] == ("Call state changed", "CallStateChanged")
+    assert type_label("sip.registration") == "SIP registration"
+    assert type_label("DeviceOnline") == "Device online"
+    # ticking entries in the menu: several types at once
+    pane.type_filter.actions_["CardEntered"].trigger()
+    assert visible_ids(pane) == [2]
+    assert pane.type_filter.text() == "Card entered"
+    pane.type_filter.actions_["CallStateChanged"].trigger()
+    assert visible_ids(pane) == [2, 3]
+    assert pane.type_filter.text() == "2 types"
+    assert "CallStateChanged" in pane.type_filter.toolTip()
+    assert not pane.type_filter.all_action.isChecked()
+    pane.type_filter.all_action.trigger()
+    assert visible_ids(pane) == [1, 2, 3, 4] and pane.type_filter.text() == "All types"
+
+
+def test_type_button_and_search_box_are_not_clipped_in_a_narrow_dock(qtbot) -> None:
+    pane = filled_pane(qtbot)
+    pane.flush()
+    pane.type_filter.set_selected({"TamperSwitchActivated"})
+    pane.resize(470, 300)  # the log dock beside the camera in a 1024 px window
+    pane.show()
+    qtbot.waitExposed(pane)
+    text = pane.type_filter.text()
+    assert text == "Tamper switch activated"
+    assert pane.type_filter.width() >= pane.type_filter.fontMetrics().horizontalAdvance(text)
+    assert pane.text_edit.width() >= 200
+    assert pane.text_edit.geometry().right() <= pane.width()  # inside the pane, not cut
+
+
+def test_follow_holds_while_a_row_is_selected_and_says_how_many_came(qtbot) -> None:
+    pane = EventPane(flush_interval_ms=10_000)
+    qtbot.addWidget(pane)
+    pane.resize(600, 200)
+    pane.show()
+    pane.add_events([event("door", i) for i in range(1, 41)])
+    pane.flush()
+    bar = pane.table.verticalScrollBar()
+    assert bar.value() == bar.maximum() > 0  # following: the newest row in view
+    pane.table.selectRow(30)
+    top = pane.table.rowAt(0)
+    pane.add_events([event("door", i) for i in range(41, 46)])
+    pane.flush()
+    assert pane.table.rowAt(0) == top  # the rows did not move under the user
+    assert pane.new_events_button.isVisible()
+    assert pane.new_events_button.text() == "5 new events — click to follow"
+    pane.add_event(event("door", 46))
+    pane.flush()
+    assert pane.new_events_button.text() == "6 new events — click to follow"
+    qtbot.mouseClick(pane.new_events_button, Qt.MouseButton.LeftButton)
+    assert not pane.new_events_button.isVisible()
+    assert not pane.table.selectionModel().hasSelection()
+    assert bar.value() == bar.maximum()
+    assert visible_ids(pane)[-1] == 46
+
+
+def test_follow_holds_while_the_pointer_is_over_the_rows(qtbot) -> None:
+    pane = EventPane(flush_interval_ms=10_000)
+    qtbot.addWidget(pane)
+    pane.resize(600, 200)
+    pane.show()
+    pane.add_events([event("door", i) for i in range(1, 41)])
+    pane.flush()
+    viewport = pane.table.viewport()
+    QApplication.sendEvent(viewport, QEvent(QEvent.Type.Enter))
+    bar = pane.table.verticalScrollBar()
+    before = bar.value()
+    pane.add_events([event("door", i) for i in range(41, 44)])
+    pane.flush()
+    assert bar.value() == before and bar.maximum() > before
+    assert pane.new_events_button.text() == "3 new events — click to follow"
+    QApplication.sendEvent(viewport, QEvent(QEvent.Type.Leave))  # the pointer went away
+    assert bar.value() == bar.maximum()
+    assert not pane.new_events_button.isVisible()
+    # Follow off: nothing is held or counted
+    pane.follow_button.setChecked(False)
+    QApplication.sendEvent(viewport, QEvent(QEvent.Type.Enter))
+    pane.add_event(event("door", 44))
+    pane.flush()
+    assert not pane.new_events_button.isVisible()

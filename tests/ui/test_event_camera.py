@@ -116,3 +116,38 @@ def test_double_click_event_shows_the_frame_of_its_moment(qtbot, qloop, loopback
             await close(window, [sim])
 
     qloop.run_until_complete(scenario())
+
+
+def test_double_click_keeps_the_users_place_and_the_log_in_view(qtbot, qloop, loopback):
+    async def scenario():
+        sim = await start("2n", loopback(), model="verso")
+        window = await open_window([sim], AutoPrompter(args={"switch": 1}))
+        try:
+            session = session_at(window, sim.host)
+            await subscribed(session.device)
+            await window.commands.run_action(session, session.device.action("open_door"))
+            await wait_until(lambda: any(e.type == "SwitchStateChanged" for e in
+                                         window.events.model.visible_events()))
+            window.events.flush()
+            door = next(e for e in window.events.model.visible_events()
+                        if e.type == "SwitchStateChanged")
+            # the installer is on the SIP page; the camera and the log are tabbed together
+            window.navigation.select_capability(session.key, "sip")
+            place = window.tree.currentIndex()
+            page = window.navigation.stack.currentWidget()
+            window.tabifyDockWidget(window.docks.events, window.docks.camera)
+            window.docks.camera.raise_()
+            window.docks.events.raise_()
+            window.events.eventActivated.emit(door)
+            assert window.tree.currentIndex() == place  # the tree did not jump
+            assert window.navigation.stack.currentWidget() is page
+            assert window.camera.panel.showing_still
+            # both in view: the log was not hidden behind the camera
+            assert window.tabifiedDockWidgets(window.docks.events) == []
+            assert window.docks.events.isVisible() and window.docks.camera.isVisible()
+            assert not window.docks.events.visibleRegion().isEmpty()
+            assert not window.camera.panel.visibleRegion().isEmpty()
+        finally:
+            await close(window, [sim])
+
+    qloop.run_until_complete(scenario())

@@ -22,7 +22,9 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QDateTime,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -50,6 +52,7 @@ from ...core.errors import ConfiguratorError
 from ...core.events import DeviceEvent, Severity
 from ...live.eventstore import EventFilter, EventStore
 from ...live.export import details_text, write_csv, write_json
+from .type_filter import TypeFilterButton
 
 COLUMNS = (QT_TRANSLATE_NOOP("EventTableModel", "Time"),
            QT_TRANSLATE_NOOP("EventTableModel", "Device"),
@@ -218,8 +221,7 @@ class EventPane(QWidget):
 
         self.device_box = QComboBox()
         self.device_box.addItem(self.tr("All devices"), ALL)
-        self.type_box = QComboBox()
-        self.type_box.addItem(self.tr("All types"), ALL)
+        self.type_filter = TypeFilterButton()  # several types at once, by name
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("Search summary and details…"))
         self.text_edit.setClearButtonEnabled(True)
@@ -241,22 +243,36 @@ class EventPane(QWidget):
         self.csv_button = _button("CSV…", self.tr("Export the shown events as CSV"))
         self.json_button = _button("JSON…", self.tr("Export the shown events as JSON"))
         self.count_label = QLabel()
+        # While the pointer is over the rows or a row is selected, Follow holds still (rows
+        # do not move under the cursor) and this says how many arrived meanwhile.
+        self.new_events_button = _button("", self.tr("Show the newest events and follow "
+                                                     "them again"))
+        self.new_events_button.setStyleSheet(
+            "QToolButton { background: #2874a6; color: white; border-radius: 3px; "
+            "padding: 1px 8px; font-weight: 600; }")
+        self.new_events_button.hide()
+        self.held_new = 0
+        self._hovering = False
 
         # Two rows, so that in a narrow dock the filters keep readable widths: what to show
         # (device, type, search) above; the time range, follow/pause and exports below.
-        self.device_box.setMinimumWidth(150)
-        self.type_box.setMinimumWidth(170)
+        # The search box gets the room: the device list and the type button keep to their
+        # text, the search box takes the rest (at least 200 px).
+        self.device_box.setMinimumWidth(120)
+        self.device_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.device_box.setMaximumWidth(260)
         self.text_edit.setMinimumWidth(200)
         filters = QHBoxLayout()
         filters.setContentsMargins(4, 4, 4, 0)
-        for widget in (self.device_box, self.type_box, self.text_edit):
+        for widget in (self.device_box, self.type_filter, self.text_edit):
             filters.addWidget(widget)
         filters.setStretch(2, 1)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 4)
         for widget in (self.range_check, self.since_edit, QLabel(self.tr("and")), self.until_edit,
                        self.follow_button, self.pause_button, self.copy_button,
-                       self.csv_button, self.json_button, self.count_label):
+                       self.csv_button, self.json_button, self.count_label,
+                       self.new_events_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         layout = QVBoxLayout(self)
@@ -271,8 +287,12 @@ class EventPane(QWidget):
         self._text_timer.setInterval(150)
         self._text_timer.timeout.connect(self.apply_filter)
         self.text_edit.textChanged.connect(self._text_timer.start)
-        for box in (self.device_box, self.type_box):
-            box.currentIndexChanged.connect(self.apply_filter)
+        self.device_box.currentIndexChanged.connect(self.apply_filter)
+        self.type_filter.changed.connect(self.apply_filter)
+        self.table.viewport().installEventFilter(self)
+        self.table.selectionModel().selectionChanged.connect(self._hold_changed)
+        self.follow_button.toggled.connect(self._hold_changed)
+        self.new_events_button.clicked.connect(self.follow_newest)
         self.range_check.toggled.connect(self.apply_filter)
         self.since_edit.dateTimeChanged.connect(self._range_changed)
         self.until_edit.dateTimeChanged.connect(self._range_changed)
@@ -296,20 +316,19 @@ class EventPane(QWidget):
     # -- filters --------------------------------------------------------------------------
     def current_filter(self) -> EventFilter:
         device = self.device_box.currentData()
-        type_ = self.type_box.currentData()
         since = until = None
         if self.range_check.isChecked():
             since = self.since_edit.dateTime().toSecsSinceEpoch()
             until = self.until_edit.dateTime().toSecsSinceEpoch()
         return EventFilter(
             devices=None if device in (None, ALL) else frozenset({device}),
-            types=None if type_ in (None, ALL) else frozenset({type_}),
+            types=self.type_filter.selected(),
             text=self.text_edit.text().strip(), since=since, until=until)
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
         if self.follow_button.isChecked():
-            self.table.scrollToBottom()
+            self.follow_newest()
 
     def set_time_range(self, since: datetime | None, until: datetime | None) -> None:
         """Filter to a UTC time range (both None: no time filter)."""
@@ -329,10 +348,51 @@ class EventPane(QWidget):
     def _after_batch(self, visible_added: int) -> None:
         store = self.model.store
         _sync_combo(self.device_box, store.device_names)
-        _sync_combo(self.type_box, store.type_names)
+        self.type_filter.sync(store.type_names)
         if visible_added and self.follow_button.isChecked():
-            self.table.scrollToBottom()
+            if self.holding():
+                self.held_new += visible_added
+                self._show_held()
+            else:
+                self.table.scrollToBottom()
         self._update_count()
+
+    # -- following without moving rows under the pointer ---------------------------------
+    def holding(self) -> bool:
+        """Follow waits: the pointer is over the rows, or a row is selected."""
+        selection = self.table.selectionModel()
+        return self._hovering or (selection is not None and selection.hasSelection())
+
+    def follow_newest(self) -> None:
+        """Back to the newest event: the selection goes, the table follows again."""
+        self.table.clearSelection()
+        self.held_new = 0
+        self.new_events_button.hide()
+        self.table.scrollToBottom()
+
+    def _show_held(self) -> None:
+        self.new_events_button.setText(
+            self.tr("{n} new events — click to follow").format(n=self.held_new)
+            if self.held_new != 1 else self.tr("1 new event — click to follow"))
+        self.new_events_button.show()
+
+    def _hold_changed(self, *_args: object) -> None:
+        """The pointer left and nothing is selected (or Follow was switched): following
+        resumes at the newest event."""
+        if self.follow_button.isChecked() and self.held_new and not self.holding():
+            self.follow_newest()
+        elif not self.follow_button.isChecked():
+            self.held_new = 0
+            self.new_events_button.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport():
+            if event.type() == QEvent.Type.Enter:
+                self._hovering = True
+            elif event.type() == QEvent.Type.Leave:
+                self._hovering = False
+                self._hold_changed()
+        return super().eventFilter(watched, event)
 
     def _update_count(self) -> None:
         store = self.model.store

@@ -204,8 +204,28 @@ class MainWindow(QMainWindow):
         self.menus.update_actions()
 
     def _event_activated(self, event: DeviceEvent) -> None:
-        self.navigation.select_device(event.device)
+        """A double-clicked event: the camera shows that moment beside the log.
+
+        The tree follows the event's device only when nothing is selected in it: a person
+        working on a page keeps their place (the page, its unsaved edits and the tree stay
+        as they are; the Camera dock has the picture), while with nothing selected there is
+        no place to lose and the device's summary is the useful thing to show."""
+        if not self.tree.selectionModel().hasSelection():
+            self.navigation.select_device(event.device)
+        self._keep_log_beside_camera()
         self.camera.show_event_camera(event)
+
+    def _keep_log_beside_camera(self) -> None:
+        """The camera and the log tabbed together would hide the log when the camera comes
+        forward: they are put side by side first (the operator watches both)."""
+        events, camera = self.docks.events, self.docks.camera
+        if (not events.isFloating() and not camera.isFloating()
+                and camera in self.tabifiedDockWidgets(events)):
+            # Qt adds a dock split off a tabbed one as another tab: take it out first
+            self.removeDockWidget(camera)
+            self.addDockWidget(self.dockWidgetArea(events), camera)
+            self.splitDockWidget(events, camera, Qt.Orientation.Horizontal)
+            camera.show()
 
     def _refresh_title(self) -> None:
         name = self.ctx.site.name + (self.tr(" (demo)") if self.ctx.demo else "")
