@@ -505,7 +505,7 @@
 <context>
     <name>ConfigFilePage</name>
     <message>
-        <location filename="../../configurator/ui/configfile/page.py" line="+122"/>
+        <location filename="../../configurator/ui/configfile/page.py" line="+123"/>
         <source>The device&apos;s whole configuration as one file: edit values in place (double-click or F2), check the differences and upload. The device applies the file about 15 s later; it is then read back to show what really changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -635,17 +635,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Downloaded from the device at {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
+        <source>{0} unsaved edit(s) from the last session restored on top of the downloaded file; they are not on the device yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Original kept in {0} ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+82"/>
         <source>Edits discarded.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3017,7 +3022,7 @@ device time {local}</source>
 <context>
     <name>SessionWatch</name>
     <message>
-        <location filename="../../configurator/ui/window/session_watch.py" line="+123"/>
+        <location filename="../../configurator/ui/window/session_watch.py" line="+127"/>
         <source> (firmware {version})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4321,7 +4326,7 @@ device time {local}</source>
 <context>
     <name>params</name>
     <message>
-        <location filename="../../../../../tmp/tmpqsa2aveh/params_texts.py" line="+3"/>
+        <location filename="../../../../../tmp/tmpwhd3e3xe/params_texts.py" line="+3"/>
         <source>&quot;00:00&quot; - &quot;23:59&quot;</source>
         <translation type="unfinished"></translation>
     </message>

@@ -199,3 +199,23 @@ def test_secret_values_are_recognised_by_name_and_masked_in_changes_and_diffs():
     assert f"+      <Password>{MASK} (changed)</Password>" in diff
     assert "+      <SipNumber>12</SipNumber>" in diff
     assert original.value("DeviceDatabase/Phone/Account/Password") == "old-secret"  # copies
+
+
+def test_drafts_keep_edits_by_path_but_no_secret_and_nothing_stale(tmp_path):
+    from configurator.services.config_file.drafts import load_draft, save_draft
+    from configurator.services.drafts import DraftStore
+
+    store = DraftStore(tmp_path / "drafts.json")
+    original = ConfigDocument.parse(SECRET_SAMPLE)
+    edited = original.copy()
+    edited.set_value("DeviceDatabase/Phone/Account/SipNumber", "12")
+    edited.set_value("DeviceDatabase/Phone/Account/Password", "never-on-disk")
+    save_draft(store, "10.0.0.5:80", document_changes(original, edited))
+    assert "never-on-disk" not in (tmp_path / "drafts.json").read_text()
+    again = DraftStore(tmp_path / "drafts.json")
+    assert load_draft(again, "10.0.0.5:80", original) == {
+        "DeviceDatabase/Phone/Account/SipNumber": "12"}
+    other = ConfigDocument.parse(b"<DeviceDatabase><Other>1</Other></DeviceDatabase>")
+    assert load_draft(again, "10.0.0.5:80", other) == {}  # the path is gone: dropped
+    save_draft(again, "10.0.0.5:80", [])
+    assert load_draft(DraftStore(tmp_path / "drafts.json"), "10.0.0.5:80", original) == {}

@@ -267,3 +267,39 @@ def test_a_large_file_is_built_in_steps_and_revert_discards_edits(qtbot, qloop, 
             await close(window, [sim])
 
     qloop.run_until_complete(scenario())
+
+
+def test_unsaved_edits_survive_a_restart_but_secrets_are_not_kept(qtbot, qloop, loopback,
+                                                                  config_home):
+    password = "DeviceDatabase/Phone/Account[1]/Password"
+
+    async def scenario():
+        sim = await start("2n", loopback())
+        try:
+            first = await open_window([sim])
+            session = session_at(first, sim.host)
+            _, page = await open_page(first, session)
+            edit(page, SIP_NUMBER, "4711")
+            edit(page, password, "not-kept")
+            await wait_until(lambda: len(page.changes) == 2)
+            first.close()
+            await first.wait_closed()  # quitting saves the drafts
+            drafts = (config_home / "demo-drafts.json").read_text(encoding="utf-8")
+            assert "4711" in drafts and "not-kept" not in drafts
+
+            second = await open_window([sim])
+            try:
+                session = session_at(second, sim.host)
+                await wait_until(lambda: "configfile" in session.dirty_pages)  # before opening
+                _, page = await open_page(second, session)
+                await wait_until(lambda: page.dirty)
+                assert [(c.path, c.new) for c in page.changes] == [(SIP_NUMBER, "4711")]
+                assert "restored" in page.banner.text()
+                assert sim.extensions["phone"].accounts[0]["sipNumber"] == "5207"
+            finally:
+                second.close()
+                await second.wait_closed()
+        finally:
+            await sim.stop()
+
+    qloop.run_until_complete(scenario())

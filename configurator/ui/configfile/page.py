@@ -49,6 +49,7 @@ from ...services.config_file import (
     unified_diff,
     upload,
 )
+from ...services.config_file.drafts import load_draft, save_draft
 from ...services.config_file.secrets import is_secret_path, masked_documents, shown
 from ...services.config_file.workflow import POLL_SECONDS, SETTLE_SECONDS
 from ...services.private_files import write_private
@@ -353,6 +354,7 @@ class ConfigFilePage(QWidget):
         finally:
             self._finish()
         self.downloaded = got
+        draft = self._load_draft(got.document)
         await self._show(got.document, got.document.copy())
         self.report = None
         self.result_table.setRowCount(0)
@@ -360,7 +362,27 @@ class ConfigFilePage(QWidget):
         self.source_label.setText(self._source_text(
             self.tr("Downloaded from the device at {0} ({1}).").format(
                 got.when.strftime("%H:%M:%S"), size_text(len(got.content)))))
+        if draft:
+            for path, value in draft.items():
+                self.model.value_items[path].setText(value)  # as if typed again
+            self._refresh_changes()
+            self.banner.info(self.tr(
+                "{0} unsaved edit(s) from the last session restored on top of the "
+                "downloaded file; they are not on the device yet.").format(len(draft)))
         return True
+
+    def _load_draft(self, document: ConfigDocument) -> dict[str, str]:
+        drafts = self.ctx.drafts
+        if drafts is None:
+            return {}
+        return {path: value for path, value in
+                load_draft(drafts, self.ctx.session.key, document).items()
+                if path in self.model.value_items or document.value(path) is not None}
+
+    def save_draft(self) -> None:
+        """Keep the edits (not the secret ones) for the next session; none: drop it."""
+        if self.ctx.drafts is not None and self.original is not None and not self._building:
+            save_draft(self.ctx.drafts, self.ctx.session.key, self.changes)
 
     def _source_text(self, first: str) -> str:
         if self.downloaded is None or self.downloaded.backup is None:
@@ -439,6 +461,8 @@ class ConfigFilePage(QWidget):
         if self.changed_only.isChecked():
             self.proxy.refresh()
         self._update()
+        if not self._building:
+            self.save_draft()
 
     def revert(self) -> None:
         """Discard the edits (the tree is rebuilt from the downloaded file)."""

@@ -128,6 +128,8 @@ class Navigation(QObject):
         for view in self.views.values():
             for form in view.forms:
                 form.save_draft()
+            if view.config_file is not None:
+                view.config_file.save_draft()
 
     def drop_views(self, key: str) -> None:
         """Forget the editors built for a device's old session."""

@@ -80,7 +80,11 @@ class SessionWatch(QObject):
         drafts = self.ctx.drafts
         if drafts is None:
             return False
-        pages = {page.id for node in self.nodes.get(session.key, []) for page in node.pages}
+        nodes = self.nodes.get(session.key, [])
+        pages = {page.id for node in nodes for page in node.pages}
+        # A node that is one editor of its own (the configuration file) keeps its draft
+        # under its capability.
+        pages |= {node.capability for node in nodes if not node.pages and not node.tables}
         marked = pages & set(drafts.pages_with_drafts(session.key)) - session.dirty_pages
         session.dirty_pages |= marked
         return bool(marked)
