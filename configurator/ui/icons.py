@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from ..services.sessions import DeviceState
+from .palette import fg
 
 APP_ICON_DIR = Path(__file__).resolve().parent.parent / "assets" / "icons"
 
@@ -57,7 +58,8 @@ def _icon(draw: Painter, size: int = 32) -> QIcon:
 
 
 def _pen(colour: str = INK, width: float = 2.2) -> QPen:
-    pen = QPen(QColor(colour), width)
+    # The ink of glyphs follows the palette (light strokes on a dark palette).
+    pen = QPen(fg(colour) if colour == INK else QColor(colour), width)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     return pen

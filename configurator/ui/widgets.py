@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from .messages import words_and_code
+from .palette import bg_css, fg_css, line_css
 
 _STYLES = {
     "info": ("#e8f1fa", "#1b4f72", "#aed6f1"),
@@ -34,7 +35,9 @@ class Banner(QLabel):
 
     def show_message(self, kind: str, text: str,
                      holds: Callable[[], bool] | None = None) -> None:
-        background, foreground, border = _STYLES[kind]
+        background, foreground, border = (css(colour) for css, colour in
+                                          zip((bg_css, fg_css, line_css), _STYLES[kind],
+                                              strict=True))
         self.kind = kind
         self.holds = holds
         self.setStyleSheet(f"QLabel {{ background: {background}; color: {foreground}; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtGui import QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ...services.config_file import Outcome, ValueChange, VerifyReport
 from ...services.config_file.secrets import masked_change, shown
 from ..icons import outcome_icon
+from ..palette import bg, fg
 
 
 def _shown(value: str | None, absent: str) -> str:
@@ -62,9 +63,9 @@ class ChangesTable(QTableWidget):
         for row, change in enumerate(changes):
             self.setItem(row, 0, _cell(change.path))
             old = _cell(_shown(change.old, absent))
-            old.setForeground(QColor("#922b21"))
+            old.setForeground(fg("#922b21"))
             new = _cell(_shown(change.new, absent))
-            new.setForeground(QColor("#1d6b33"))
+            new.setForeground(fg("#1d6b33"))
             font = new.font()
             font.setBold(True)
             new.setFont(font)
@@ -110,8 +111,8 @@ class _DiffHighlighter(QSyntaxHighlighter):
                                          ("-", "#922b21", "#fdedec"),
                                          ("@", "#1b4f72", "#e8f1fa")):
             fmt = QTextCharFormat()
-            fmt.setForeground(QColor(colour))
-            fmt.setBackground(QColor(background))
+            fmt.setForeground(fg(colour))
+            fmt.setBackground(bg(background))
             self.formats[mark] = fmt
 
     def highlightBlock(self, text: str) -> None:

@@ -59,6 +59,7 @@ from ..editors.context import EditorContext
 from ..i18n import translate
 from ..icons import icon
 from ..messages import user_message
+from ..palette import fg_css
 from ..widgets import Banner
 from .confirm_dialog import UploadConfirmDialog
 from .diff_view import ChangesTable, DiffText, ResultTable
@@ -124,7 +125,7 @@ class ConfigFilePage(QWidget):
             "or F2), check the differences and upload. The device applies the file about 15 s "
             "later; it is then read back to show what really changed."), self)
         about.setWordWrap(True)
-        about.setStyleSheet("color: #546e7a;")
+        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
         layout.addWidget(about)
 
         bar = QHBoxLayout()
@@ -155,7 +156,7 @@ class ConfigFilePage(QWidget):
         self.source_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextBrowserInteraction)
         self.source_label.setOpenExternalLinks(True)
-        self.source_label.setStyleSheet("color: #37474f;")
+        self.source_label.setStyleSheet(f"color: {fg_css('#37474f')};")
         layout.addWidget(self.source_label)
 
         progress = QHBoxLayout()
@@ -164,7 +165,7 @@ class ConfigFilePage(QWidget):
         self.progress_bar.setTextVisible(False)
         self.progress_label = QLabel(self)
         self.progress_label.setWordWrap(True)
-        self.progress_label.setStyleSheet("color: #37474f;")
+        self.progress_label.setStyleSheet(f"color: {fg_css('#37474f')};")
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         progress.addWidget(self.progress_bar)
         progress.addWidget(self.progress_label, 1)
@@ -181,7 +182,7 @@ class ConfigFilePage(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.changed_only = QCheckBox(self.tr("Changed only"), self)
         self.count_label = QLabel(self)
-        self.count_label.setStyleSheet("color: #546e7a;")
+        self.count_label.setStyleSheet(f"color: {fg_css('#546e7a')};")
         self.show_secrets = QCheckBox(self.tr("Show secrets"), self)
         self.show_secrets.setToolTip(self.tr(
             "Passwords, PINs and keys (recognised by their names) are masked; editing one "

@@ -7,18 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 
 from ...services.config_file import ConfigDocument, ConfigNode
 from ...services.config_file.secrets import MASK, is_secret_path
+from ..palette import bg, fg
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 CHANGED_ROLE = Qt.ItemDataRole.UserRole + 2
 NAME_COLUMN, VALUE_COLUMN = 0, 1
 
-_CHANGED_BACKGROUND = QColor("#fff3cd")
-_ATTRIBUTE_FOREGROUND = QColor("#6a1b9a")
-_CONTAINER_FOREGROUND = QColor("#78909c")
+# Light-palette values; palette.fg/bg adapt them when they are used.
+_CHANGED_BACKGROUND = "#fff3cd"
+_ATTRIBUTE_FOREGROUND = "#6a1b9a"
+_CONTAINER_FOREGROUND = "#78909c"
 
 
 class ValueItem(QStandardItem):
@@ -77,7 +79,7 @@ class ConfigTreeModel(QStandardItemModel):
         value.setData(node.path, PATH_ROLE)
         if node.value is None:
             value.setEditable(False)
-            name.setForeground(QBrush(_CONTAINER_FOREGROUND)
+            name.setForeground(QBrush(fg(_CONTAINER_FOREGROUND))
                                if not node.children and not node.attributes else QBrush())
         else:
             self._value_item(value, node.path, document.value(node.path) or "", original)
@@ -87,7 +89,7 @@ class ConfigTreeModel(QStandardItemModel):
             attr_name.setEditable(False)
             attr_name.setData(path, PATH_ROLE)
             attr_name.setToolTip(path)
-            attr_name.setForeground(QBrush(_ATTRIBUTE_FOREGROUND))
+            attr_name.setForeground(QBrush(fg(_ATTRIBUTE_FOREGROUND)))
             attr_value = ValueItem(is_secret_path(path))
             attr_value.setData(path, PATH_ROLE)
             self._value_item(attr_value, path, document.value(path) or "", original)
@@ -117,7 +119,7 @@ class ConfigTreeModel(QStandardItemModel):
         font = QFont(item.font())
         font.setBold(changed)
         item.setFont(font)
-        item.setBackground(QBrush(_CHANGED_BACKGROUND) if changed else QBrush())
+        item.setBackground(QBrush(bg(_CHANGED_BACKGROUND)) if changed else QBrush())
         if changed:
             hidden = isinstance(item, ValueItem) and item.secret and not self.reveal_secrets
             was = (self.tr("(not in the downloaded file)") if original is None

@@ -10,6 +10,7 @@ from ...core.registration import RegRole, SipRegistration
 from ...services.sessions import DeviceSession, DeviceState
 from ..i18n import param_text, translate
 from ..icons import STATE_COLOURS, device_icon, icon, state_icon, status_dot
+from ..palette import fg
 from .capability_nodes import CapabilityNode
 from .registration_words import (
     COLOURS,
@@ -167,7 +168,7 @@ class DeviceTree(QTreeView):
         status = self.status_items[session.key]
         status.setText(status_text(session))
         status.setIcon(state_icon(session.state, busy=bool(session.busy)))
-        status.setForeground(QColor(STATE_COLOURS[session.state]).darker(115))
+        status.setForeground(fg(QColor(STATE_COLOURS[session.state]).darker(115)))
         tips = [session.message or state_text(session.state)]
         if (session.registrations or session.registration_note) and \
                 session.state is DeviceState.ONLINE:
@@ -262,11 +263,11 @@ class DeviceTree(QTreeView):
             if online:
                 cell.setText(state_words(record))
                 cell.setIcon(registration_icon(record))
-                cell.setForeground(QColor(COLOURS[record.state]).darker(115))
+                cell.setForeground(fg(QColor(COLOURS[record.state]).darker(115)))
             else:
                 cell.setText("—")
                 cell.setIcon(QIcon())
-                cell.setForeground(QColor("#8a8f98"))
+                cell.setForeground(fg("#8a8f98"))
             cell.setToolTip(tip)
 
     def registration_rows(self, key: str, capability: str) -> list[tuple[str, str]]:

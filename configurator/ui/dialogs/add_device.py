@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ...core.params import Kind, ParamSpec
 from ...core.transport import Credentials
 from ...services.site import SiteDevice
+from ..palette import fg_css
 
 _HOST = ParamSpec("address", "Address", Kind.HOST, required=True)
 AUTO_SCHEME = "auto"  # try HTTPS, then HTTP (``MainWindow.add_device``)
@@ -77,7 +78,7 @@ class AddDeviceDialog(QDialog):
         layout.addWidget(self.progress)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b")
+        self.error.setStyleSheet(f"color: {fg_css('#c0392b')}")
         self.error.hide()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(self)

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +29,7 @@ from ...core.device import ActionSpec
 from ...core.params import Kind, ParamSpec
 from ..editors.spec_form import SpecForm
 from ..i18n import param_text, translate
+from ..palette import fg, fg_css
 
 
 async def run_dialog(dialog: QDialog) -> int:
@@ -108,9 +108,9 @@ class DiffDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(row.spec.key if j == 0 else text)
                 if j == 2:
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(fg("#8b0000"))
                 if j == 3:
-                    item.setForeground(Qt.GlobalColor.darkGreen)
+                    item.setForeground(fg("#006400"))
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
@@ -186,7 +186,7 @@ class ArgsDialog(QDialog):
         self.form = SpecForm(action.params, None, self)
         layout.addWidget(self.form)
         self.error = QLabel(self)
-        self.error.setStyleSheet("color: #c0392b")
+        self.error.setStyleSheet(f"color: {fg_css('#c0392b')}")
         self.error.hide()
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, self._accept))

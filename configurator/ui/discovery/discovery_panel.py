@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -54,6 +53,7 @@ from ...discovery import (
     parse_ranges,
 )
 from ..i18n import translate
+from ..palette import fg, fg_css
 
 log = logging.getLogger("configurator.ui.discovery")
 
@@ -132,7 +132,7 @@ class ResultsModel(QAbstractTableModel):
                 return self.site_text(device)
             if role == Qt.ItemDataRole.ForegroundRole:
                 note = self.notes.get(device.address, "")
-                return QColor("#2e7d32" if not note or device.address in self.added
+                return fg("#2e7d32" if not note or device.address in self.added
                               else "#c0392b")
             if role == Qt.ItemDataRole.UserRole:
                 return device
@@ -144,7 +144,7 @@ class ResultsModel(QAbstractTableModel):
                 address=device.address, ports=", ".join(map(str, device.open_ports)) or "-")
                     + (f"\nTLS {device.tls_fingerprint[:23]}…" if device.tls_fingerprint else ""))
         if role == Qt.ItemDataRole.ForegroundRole and not device.identified:
-            return QColor("#777777")
+            return fg("#777777")
         if role == Qt.ItemDataRole.UserRole:
             return device
         return None
@@ -389,7 +389,7 @@ class DiscoveryPanel(QWidget):
 
     def _show_error(self, message: str) -> None:
         self.status.setText(message)
-        self.status.setStyleSheet("color: #b00020")
+        self.status.setStyleSheet(f"color: {fg_css('#b00020')}")
 
     # -- selection ------------------------------------------------------------------------
     def selected_devices(self) -> list[DiscoveredDevice]:

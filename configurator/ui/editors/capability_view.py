@@ -26,6 +26,7 @@ from ..devices.capability_nodes import CapabilityNode
 from ..i18n import param_text, translate
 from ..icons import icon
 from ..maintenance.maintenance_page import MaintenancePanel
+from ..palette import fg_css
 from .context import EditorContext
 from .picture_panel import PicturePanel
 from .plate_panel import PlatePanel
@@ -52,10 +53,11 @@ class CapabilityView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         title = QLabel(self.tr("<span style='font-size:15px; font-weight:600'>{label}</span>"
-                       "<span style='color:#78909c'> — {title} "
+                       "<span style='color:{muted}'> — {title} "
                        "({address})</span>").format(
                            label=translate("capabilities", node.label),
-                           title=ctx.session.title, address=ctx.session.entry.address), self)
+                           title=ctx.session.title, address=ctx.session.entry.address,
+                           muted=fg_css("#78909c")), self)
         layout.addWidget(title)
         self.registration = RegistrationPanel(node.capability, self)
         layout.addWidget(self.registration)
@@ -124,7 +126,7 @@ class CapabilityView(QWidget):
         elif self.maintenance is None and self.config_file is None:
             note = QLabel(self._empty_text(), self)
             note.setWordWrap(True)
-            note.setStyleSheet("color: #546e7a; padding: 12px;")
+            note.setStyleSheet(f"color: {fg_css('#546e7a')}; padding: 12px;")
             layout.addWidget(note)
             layout.addStretch(1)
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...core.params import WEEKDAY_CHOICES, Kind, ParamSpec
 from ..i18n import param_text, translate
+from ..palette import line_css
 
 _INT_MIN, _INT_MAX = -2_147_483_648, 2_147_483_647
 
@@ -236,10 +237,13 @@ class SetEditor(FieldEditor):
             button.setText(param_text(choice.label))
             button.setCheckable(True)
             button.setMinimumWidth(40)
-            button.setStyleSheet("QToolButton:checked { background: #2874a6; color: white;"
-                                 " border: 1px solid #1b4f72; border-radius: 3px; }"
-                                 "QToolButton { border: 1px solid #b0bec5; border-radius: 3px;"
-                                 " padding: 2px 6px; }")
+            # checked: the palette's selection colours (readable in light and dark)
+            button.setStyleSheet(
+                "QToolButton:checked { background: palette(highlight); "
+                "color: palette(highlighted-text); border: 1px solid palette(highlight); "
+                "border-radius: 3px; } QToolButton { border: 1px solid "
+                f"{line_css('#b0bec5')}; "
+                "border-radius: 3px; padding: 2px 6px; }")
             button.toggled.connect(self._emit)
             self._layout.addWidget(button)
             self.buttons.append((choice.value, button))

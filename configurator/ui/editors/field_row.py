@@ -17,6 +17,7 @@ from ...core.errors import InvalidValue
 from ...core.params import Kind, ParamSpec
 from ..i18n import param_text
 from ..icons import OUTCOME_COLOURS, outcome_icon
+from ..palette import fg_css
 from .field_editors import FieldEditor, make_editor, tooltip
 
 MARKER_SIZE = 16
@@ -134,7 +135,7 @@ class FieldRow(QObject):
         self.marker.setToolTip({"dirty": "Changed, not applied yet", "invalid": self.error,
                                 "applied": "Applied and verified"}.get(state, text))
         self.marker.setProperty("state", state)
-        colour = OUTCOME_COLOURS.get(state, "#37474f")
+        colour = fg_css(OUTCOME_COLOURS.get(state, "#37474f"))
         self.message.setStyleSheet(f"color: {colour}; font-size: 11px;")
         self.message.setText(text)
         self.message.setVisible(bool(text))

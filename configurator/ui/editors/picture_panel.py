@@ -26,6 +26,7 @@ from ...core.pictures import MAX_PICTURE_BYTES, ShowsPictures, picture_format
 from ..dialogs.awaitable import Asker, QtAsker
 from ..i18n import param_text
 from ..icons import icon
+from ..palette import fg_css
 from ..widgets import Banner
 from .context import EditorContext
 
@@ -56,7 +57,7 @@ class PicturePanel(QWidget):
                                "than the display."),
                        self)
         about.setWordWrap(True)
-        about.setStyleSheet("color: #546e7a;")
+        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
         layout.addWidget(about)
 
         form = QFormLayout()
@@ -79,10 +80,11 @@ class PicturePanel(QWidget):
         self.preview = QLabel(self.tr("No picture chosen"), self)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(PREVIEW_WIDTH, PREVIEW_WIDTH * 10 // 16)
+        # a dark "screen" in any palette
         self.preview.setStyleSheet("background: #263238; color: #b0bec5; border-radius: 4px;")
         layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignLeft)
         self.details = QLabel(self)
-        self.details.setStyleSheet("color: #546e7a;")
+        self.details.setStyleSheet(f"color: {fg_css('#546e7a')};")
         layout.addWidget(self.details)
 
         row = QHBoxLayout()

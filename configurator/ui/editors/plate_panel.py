@@ -30,6 +30,7 @@ from ...core.plates import PlateSighting, ReadsPlates
 from ...services.private_files import write_private
 from ..dialogs.awaitable import Asker, QtAsker, size_text
 from ..icons import icon
+from ..palette import fg_css
 from ..widgets import Banner
 from .context import EditorContext
 
@@ -62,7 +63,7 @@ class PlatePanel(QWidget):
             "log still holds them. Select one to see the picture sent with it; the intercom "
             "keeps the last five pictures."), self)
         about.setWordWrap(True)
-        about.setStyleSheet("color: #546e7a;")
+        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
         layout.addWidget(about)
 
         body = QHBoxLayout()
@@ -81,7 +82,7 @@ class PlatePanel(QWidget):
         left.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.count_label = QLabel(self)
-        self.count_label.setStyleSheet("color: #546e7a;")
+        self.count_label.setStyleSheet(f"color: {fg_css('#546e7a')};")
         self.reload_button = QPushButton(icon("refresh"), self.tr("Reload"), self)
         row.addWidget(self.count_label, 1)
         row.addWidget(self.reload_button)
@@ -108,7 +109,7 @@ class PlatePanel(QWidget):
                                    "padding: 8px;")
         right.addWidget(self.preview)
         self.details = QLabel(self)
-        self.details.setStyleSheet("color: #546e7a;")
+        self.details.setStyleSheet(f"color: {fg_css('#546e7a')};")
         right.addWidget(self.details)
         save_row = QHBoxLayout()
         self.save_button = QPushButton(icon("save"), self.tr("Save picture…"), self)

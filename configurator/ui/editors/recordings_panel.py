@@ -34,6 +34,7 @@ from ...core.recordings import CallRecordings, safe_file_name
 from ...services.private_files import write_private
 from ..dialogs.awaitable import Asker, QtAsker, size_text
 from ..icons import icon
+from ..palette import fg_css
 from ..widgets import Banner
 from .context import EditorContext
 
@@ -69,7 +70,7 @@ class RecordingsPanel(QWidget):
             "conferences and of One Touch calls. A recording is personal data: the files are "
             "saved readable by you only."), self)
         about.setWordWrap(True)
-        about.setStyleSheet("color: #546e7a;")
+        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
         layout.addWidget(about)
 
         filters = QHBoxLayout()
@@ -118,7 +119,7 @@ class RecordingsPanel(QWidget):
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel(self)
-        self.count_label.setStyleSheet("color: #546e7a;")
+        self.count_label.setStyleSheet(f"color: {fg_css('#546e7a')};")
 
         actions = QHBoxLayout()
         self.download_button = QPushButton(icon("save"), self.tr("Download selected…"), self)
@@ -129,7 +130,7 @@ class RecordingsPanel(QWidget):
         self.progress.setTextVisible(False)  # the label says "Downloading 2 of 3…"
         self.progress.hide()
         self.progress_label = QLabel(self)
-        self.progress_label.setStyleSheet("color: #37474f;")
+        self.progress_label.setStyleSheet(f"color: {fg_css('#37474f')};")
         actions.addWidget(self.count_label)
         actions.addStretch(1)
         actions.addWidget(self.progress_label)

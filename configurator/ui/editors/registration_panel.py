@@ -16,6 +16,7 @@ from ..devices.registration_words import (
     state_words,
     summary_words,
 )
+from ..palette import fg_css
 
 MAX_SHOWN = 12  # more accounts (a PBX's extensions): the first ones and a count
 
@@ -74,7 +75,7 @@ class RegistrationPanel(QFrame):
             if not visible:
                 continue
             record = shown[i]
-            colour = COLOURS[record.state] if online else "#8a8f98"
+            colour = fg_css(COLOURS[record.state] if online else "#8a8f98")
             dot.setStyleSheet(f"color: {colour};")
             name.setText(account_title(record))
             state.setText(state_words(record) if online else "—")

@@ -36,6 +36,7 @@ from ..devices.registration_words import state_words
 from ..dialogs.awaitable import DiffRow
 from ..i18n import param_text
 from ..icons import icon
+from ..palette import fg_css
 from ..widgets import Banner
 from .context import EditorContext
 from .field_row import FieldRow
@@ -83,7 +84,7 @@ class PageForm(QWidget):
         if page.help:
             help_label = QLabel(param_text(page.help), self)
             help_label.setWordWrap(True)
-            help_label.setStyleSheet("color: #546e7a; padding: 0 4px;")
+            help_label.setStyleSheet(f"color: {fg_css('#546e7a')}; padding: 0 4px;")
             outer.addWidget(help_label)
         self.edit_elsewhere_button: QPushButton | None = None
         if page.edited_in:
@@ -137,7 +138,7 @@ class PageForm(QWidget):
         self.reload_button = QPushButton(icon("refresh"), self.tr("Reload"), self)
         self.reload_button.setToolTip(self.tr("Read the settings from the device again (F5)"))
         self.summary = QLabel(self)
-        self.summary.setStyleSheet("color: #546e7a;")
+        self.summary.setStyleSheet(f"color: {fg_css('#546e7a')};")
         self.revert_button = QPushButton(icon("revert"), self.tr("Revert"), self)
         self.revert_button.setToolTip(self.tr("Discard the changes on this page"))
         self.apply_button = QPushButton(icon("apply"), self.tr("Apply…"), self)
@@ -229,10 +230,10 @@ class PageForm(QWidget):
         if invalid:
             self.summary.setText(self.tr("{n_invalid} invalid value(s) — fix them to apply").format(
                 n_invalid=len(invalid)))
-            self.summary.setStyleSheet("color: #c0392b;")
+            self.summary.setStyleSheet(f"color: {fg_css('#c0392b')};")
         elif dirty:
             self.summary.setText(self.tr("{n_dirty} unsaved change(s)").format(n_dirty=len(dirty)))
-            self.summary.setStyleSheet("color: #2874a6;")
+            self.summary.setStyleSheet(f"color: {fg_css('#2874a6')};")
         else:
             self.summary.setText("")
         is_dirty = bool(dirty)

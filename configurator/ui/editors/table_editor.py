@@ -35,6 +35,7 @@ from ...services.site_ops.results import RowChange
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, ok_cancel, run_dialog, size_text
 from ..i18n import param_text, translate
 from ..icons import icon
+from ..palette import fg_css
 from ..widgets import Banner
 from .context import EditorContext
 from .spec_form import SpecForm
@@ -65,7 +66,7 @@ class RowDialog(QDialog):
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
         self.error = QLabel(self)
-        self.error.setStyleSheet("color: #c0392b")
+        self.error.setStyleSheet(f"color: {fg_css('#c0392b')}")
         self.error.setWordWrap(True)
         policy = self.error.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # showing the error moves nothing
@@ -202,7 +203,7 @@ class TableEditor(QWidget):
         bottom.setContentsMargins(4, 0, 4, 4)
         self.reload_button = QPushButton(icon("refresh"), self.tr("Reload"), self)
         self.summary = QLabel(self)
-        self.summary.setStyleSheet("color: #546e7a;")
+        self.summary.setStyleSheet(f"color: {fg_css('#546e7a')};")
         self.revert_button = QPushButton(icon("revert"), self.tr("Revert"), self)
         self.apply_button = QPushButton(icon("apply"), self.tr("Apply"), self)
         # Dangerous, so apart from the everyday row actions of the toolbar.

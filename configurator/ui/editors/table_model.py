@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from ...core.device import RowResult
 from ...core.errors import InvalidValue
 from ...core.params import Kind, ParamSpec, TableSpec
 from ..i18n import param_text, translate
 from ..icons import outcome_icon
+from ..palette import bg, fg
 
 CLEAN, NEW, MODIFIED, DELETED = "clean", "new", "modified", "deleted"
 _STATE_TEXT = {CLEAN: "", NEW: "new", MODIFIED: "changed", DELETED: "delete"}
@@ -98,9 +99,9 @@ class TableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return row.error or None
         if role == Qt.ItemDataRole.BackgroundRole and row.state in _STATE_COLOUR:
-            return QBrush(QColor("#fdedec" if row.error else _STATE_COLOUR[row.state]))
+            return QBrush(bg("#fdedec" if row.error else _STATE_COLOUR[row.state]))
         if role == Qt.ItemDataRole.ForegroundRole and row.state == DELETED:
-            return QBrush(QColor("#95a5a6"))
+            return QBrush(fg("#95a5a6"))
         if role == Qt.ItemDataRole.FontRole and row.state == DELETED:
             font = QFont()
             font.setStrikeOut(True)

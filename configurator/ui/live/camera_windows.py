@@ -32,6 +32,7 @@ from ...core.device import CameraSource, Device
 from ...core.transport import Credentials, Transport
 from ...live.sources import device_camera, url_camera
 from ..i18n import param_text
+from ..palette import fg_css
 from .camera_view import CameraGrid, CameraView
 
 if TYPE_CHECKING:  # numpy and the decoder load with the first pipeline, not with the window
@@ -117,7 +118,7 @@ class StillFrame(QWidget):
         self.picture.setMinimumSize(160, 120)
         # Ignored: the scaled picture follows the dock's size instead of growing the dock.
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.picture.setStyleSheet("background: #111; color: #cfd8dc;")
+        self.picture.setStyleSheet(f"background: #111; color: {fg_css('#cfd8dc')};")
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 2, 6, 2)
         bar.addWidget(self.caption, 1)
@@ -188,7 +189,7 @@ class CameraPanel(QWidget):
         self.cameras: Sequence[CameraSource] = ()
         self.label = QLabel(self.tr("No camera selected — pick a device's Camera node, or "
                             "View → Camera by URL…"))
-        self.label.setStyleSheet("color: #546e7a;")
+        self.label.setStyleSheet(f"color: {fg_css('#546e7a')};")
         self.source_box = QComboBox()
         self.source_box.setToolTip(self.tr("Camera source"))
         self.resolution_box = QComboBox()
@@ -272,8 +273,9 @@ class CameraPanel(QWidget):
             return True  # already showing it, and the Camera page's choices did not change
         self.back_to_live()
         self.device, self.owner, self.title, self.cameras = device, owner, title, cameras
-        self.label.setText(self.tr("<b>{title}</b> <span style='color:#78909c'>"
-                           "({host})</span>").format(title=title, host=device.host))
+        self.label.setText(self.tr("<b>{title}</b> <span style='color:{muted}'>"
+                           "({host})</span>").format(title=title, host=device.host,
+                                                       muted=fg_css("#78909c")))
         for box in (self.source_box, self.resolution_box):
             box.blockSignals(True)
         self.source_box.clear()
@@ -323,7 +325,8 @@ class CameraPanel(QWidget):
         self.back_to_live()
         self.device, self.owner, self.title, self.cameras = None, f"url:{url}", url, ()
         self.label.setText(
-            self.tr("<b>Camera URL</b> <span style='color:#78909c'>{url}</span>").format(
+            self.tr("<b>Camera URL</b> <span style='color:{muted}'>{url}</span>").format(
+                muted=fg_css("#78909c"),
                 url=url))
         self._set_choices_visible(False)
         self._replace(self.keeper.make(factory, self.owner, url, transport), url)

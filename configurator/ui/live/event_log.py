@@ -18,7 +18,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -33,6 +32,7 @@ from ...core.events import DeviceEvent, Severity, SourceState, now_utc
 from ...live.hub import EventHub
 from ...live.journal import EventJournal, JournalError
 from ..i18n import translate
+from ..palette import fg
 from .event_table import EventPane
 
 log = logging.getLogger("configurator.ui.live.event_log")
@@ -87,7 +87,7 @@ class SourceList(QTreeWidget):
             self.addTopLevelItem(item)
         item.setText(0, title)
         item.setText(1, str(state))
-        item.setForeground(1, QColor(_STATE_COLOURS.get(state, "#546e7a")))
+        item.setForeground(1, fg(_STATE_COLOURS.get(state, "#546e7a")))
         tip = f"{key}: {state}" + (f" — {message}" if message else "")  # state: a code
         item.setToolTip(0, tip)
         item.setToolTip(1, tip)

@@ -37,6 +37,7 @@ from ..dialogs.awaitable import Asker, QtAsker, file_filter, size_text
 from ..editors.context import EditorContext
 from ..i18n import param_text, translate
 from ..icons import icon
+from ..palette import fg_css
 from ..widgets import Banner
 
 log = logging.getLogger("configurator.ui.maintenance.maintenance_page")
@@ -57,7 +58,7 @@ class Progress(QWidget):
         self.bar.setMaximumWidth(220)
         self.bar.setTextVisible(False)
         self.label = QLabel(self)
-        self.label.setStyleSheet("color: #37474f;")
+        self.label.setStyleSheet(f"color: {fg_css('#37474f')};")
         layout.addWidget(self.bar)
         layout.addWidget(self.label, 1)
         self.step = ""
@@ -122,7 +123,7 @@ class MaintenancePanel(QWidget):
                                 "Restore sends such a file back and replaces the device's "
                                 "whole configuration.")).format(kind=kind), self.config_box)
         about.setWordWrap(True)
-        about.setStyleSheet("color: #546e7a;")
+        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
         config.addWidget(about)
         row = QHBoxLayout()
         self.backup_button = QPushButton(icon("save"), self.tr("Back up configuration…"), self)
@@ -157,7 +158,7 @@ class MaintenancePanel(QWidget):
         about_files = QLabel(self.tr("Logs and network captures for support. They are saved "
                              "readable by you only."), self.files_box)
         about_files.setWordWrap(True)
-        about_files.setStyleSheet("color: #546e7a;")
+        about_files.setStyleSheet(f"color: {fg_css('#546e7a')};")
         files_layout.addWidget(about_files)
         row = QHBoxLayout()
         self.file_buttons: dict[str, QPushButton] = {}
@@ -176,7 +177,7 @@ class MaintenancePanel(QWidget):
 
         self.note = QLabel(param_text(spec.help), self)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #546e7a;")
+        self.note.setStyleSheet(f"color: {fg_css('#546e7a')};")
         layout.addWidget(self.note)
         layout.addStretch(1)
 
@@ -381,10 +382,10 @@ class MaintenancePanel(QWidget):
         if image.version:
             version = _h(image.version)
             if image.downgrade:
-                version += (" <span style='color:#b03a2e; font-weight:600'>"
+                version += (f" <span style='color:{fg_css('#b03a2e')}; font-weight:600'>"
                             + self.tr("(DOWNGRADE)") + "</span>")
             if image.note:
-                version += f"<br><span style='color:#546e7a'>{_h(image.note)}</span>"
+                version += f"<br><span style='color:{fg_css('#546e7a')}'>{_h(image.note)}</span>"
         else:
             version = self.tr("not reported before installing (checked by MD5)")
         self.version_label.setText(version)
@@ -392,7 +393,8 @@ class MaintenancePanel(QWidget):
     async def _confirm_firmware(self, image: FirmwareImage) -> bool:
         current = self.ctx.session.entry.firmware or self.tr("unknown")
         new = image.version or self.tr("the version in the file")
-        warning = ("<br><br><b style='color:#b03a2e'>" + self.tr("This is a DOWNGRADE.")
+        warning = (f"<br><br><b style='color:{fg_css('#b03a2e')}'>"
+                   + self.tr("This is a DOWNGRADE.")
                    + "</b> " + self.tr("Settings made with the newer firmware may be lost.")
                    ) if image.downgrade else ""
         text = self.tr("Install firmware <b>{version}</b> on <b>{device}</b> (running "

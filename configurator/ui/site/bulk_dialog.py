@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -52,6 +52,7 @@ from ...services.site_ops.runner import (
     run_devices,
 )
 from ..i18n import param_text, translate
+from ..palette import fg, fg_css
 from .status_words import status_word
 
 VARIOUS = QT_TRANSLATE_NOOP("BulkEditDialog", "(various)")
@@ -233,7 +234,7 @@ class BulkEditDialog(QDialog):
             current = QTableWidgetItem(common_text(values, spec))
             current.setFlags(current.flags() & ~Qt.ItemFlag.ItemIsEditable)
             if current.text() == self.tr(VARIOUS):
-                current.setForeground(QBrush(QColor("#9a6200")))
+                current.setForeground(QBrush(fg("#9a6200")))
                 current.setToolTip("\n".join(
                     f"{self._title(k)}: {spec.format(v[key])}" for k, v in self.current.items()
                     if key in v))
@@ -276,8 +277,7 @@ class BulkEditDialog(QDialog):
         try:
             self.source = load_source(path)
         except ConfiguratorError as exc:
-            self.summary.setText(self.tr("<span style='color:#b3261e'>{exc}</span>").format(
-                exc=exc))
+            self.summary.setText(f"<span style='color:{fg_css('#b3261e')}'>{exc}</span>")
             return
         self.summary.setText(self.tr("Template <b>{name}</b>: Preview, then Apply").format(
             name=self.source.name))
@@ -374,7 +374,7 @@ class BulkEditDialog(QDialog):
         self._colour(row, outcome if change.outcome else (
             "waiting" if not change.changed else "running…"))
         if dry_run and change.changed and change.outcome is None:
-            self.diff.item(row, 3).setForeground(QBrush(QColor("#12324a")))
+            self.diff.item(row, 3).setForeground(QBrush(fg("#12324a")))
             font = self.diff.item(row, 3).font()
             font.setBold(True)
             self.diff.item(row, 3).setFont(font)
@@ -387,7 +387,7 @@ class BulkEditDialog(QDialog):
         colour = COLOURS.get(outcome.split(":")[0].strip())
         item = self.diff.item(row, 4)
         if colour and item is not None:
-            item.setForeground(QBrush(QColor(colour)))
+            item.setForeground(QBrush(fg(colour)))
 
     def _summarize(self, dry_run: bool) -> None:
         counts: dict[str, int] = {}

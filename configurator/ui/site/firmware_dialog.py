@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -39,6 +39,7 @@ from ...services.site_ops.credentials import SiteCredentials
 from ...services.site_ops.firmware import FirmwareFile, FirmwareRollout, plan_firmware
 from ...services.site_ops.results import DeviceResult, DeviceStatus
 from ...services.site_ops.runner import Cancel, Progress
+from ..palette import fg, fg_css
 from .status_words import status_word
 
 COLUMNS = [QT_TRANSLATE_NOOP("FirmwareDialog", "Device"),
@@ -157,8 +158,7 @@ class FirmwareDialog(QDialog):
         try:
             self.files = [FirmwareFile.read(p) for p in paths]
         except ConfiguratorError as exc:
-            self.files_label.setText(self.tr("<span style='color:#b3261e'>{exc}</span>").format(
-                exc=exc))
+            self.files_label.setText(f"<span style='color:{fg_css('#b3261e')}'>{exc}</span>")
             return
         self.files_label.setText(", ".join(f.name for f in self.files))
         self.plan = []
@@ -200,7 +200,7 @@ class FirmwareDialog(QDialog):
     def _colour(self, row: int, status: DeviceStatus) -> None:
         item = self.table.item(row, 4)
         if item is not None and status in COLOURS:
-            item.setForeground(QBrush(QColor(COLOURS[status])))
+            item.setForeground(QBrush(fg(COLOURS[status])))
 
     def _set_status(self, key: str, text: str, status: DeviceStatus | None = None) -> None:
         for row, entry in enumerate(self.devices):

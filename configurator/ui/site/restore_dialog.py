@@ -29,6 +29,7 @@ from ...services.site_ops.audit import AuditTrail
 from ...services.site_ops.backup import restore_device
 from ...services.site_ops.credentials import SiteCredentials
 from ...services.site_ops.results import DeviceResult, DeviceStatus
+from ..palette import fg_css
 
 
 class RestoreDialog(QDialog):
@@ -86,15 +87,14 @@ class RestoreDialog(QDialog):
             result = await restore_device(self.site, self.folder, self.entry, self.credentials,
                                           confirm=confirm, audit=self.audit if confirm else None)
         except ConfiguratorError as exc:
-            self.heading.setText(self.tr("<span style='color:#b3261e'>{exc}</span>").format(
-                exc=exc))
+            self.heading.setText(f"<span style='color:{fg_css('#b3261e')}'>{exc}</span>")
             return None
         finally:
             self.busy = False
         self.result_ = result
         shown = result.details.get("preview") or {}
         self.changes = not shown.get("identical", True) and not confirm
-        colour = "#1b7a3a" if result.status is DeviceStatus.SUCCEEDED else "#9a6200"
+        colour = fg_css("#1b7a3a" if result.status is DeviceStatus.SUCCEEDED else "#9a6200")
         when = result.details.get("backup_time") or ""
         self.heading.setText(
             self.tr("<b>{device}</b> ({address}) · backup of {when} · {file}: {summary}<br>"

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QVBoxLayout, QWi
 
 from ..i18n import translate
 from ..icons import icon
+from ..palette import fg_css
 
 GETTING_STARTED = QT_TRANSLATE_NOOP("welcome", """<h3>Getting started</h3>
 <ol>
@@ -64,7 +65,7 @@ class WelcomePage(QWidget):
         self.text = QLabel(self)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setWordWrap(True)
-        self.text.setStyleSheet("color: #607d8b; font-size: 14px;")
+        self.text.setStyleSheet(f"color: {fg_css('#607d8b')}; font-size: 14px;")
         self.text.setText(self.tr("Select a device or one of its pages in the tree on the "
                                   "left, or start here:"))
         layout.addWidget(self.text)
