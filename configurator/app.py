@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -56,7 +57,10 @@ async def start_demo(window: Any, members: Any = None) -> list[Any]:
     """Start the simulator fleet in this loop and put every device into the window."""
     from .simulators.fleet import Fleet, demo_fleet
 
-    fleet = Fleet(members if members is not None else demo_fleet())
+    # $CONFIGURATOR_DEMO_ADDRESS moves the demo off 127.0.50.1 (benchmarks and smoke tests on
+    # a machine where another demo already listens there); a non-loopback one is refused.
+    first = os.environ.get("CONFIGURATOR_DEMO_ADDRESS") or "127.0.50.1"
+    fleet = Fleet(members if members is not None else demo_fleet(), first_address=first)
     simulators = await fleet.start()
     window.on_shutdown.append(fleet.stop)
     add_simulators(window, simulators)

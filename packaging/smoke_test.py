@@ -97,12 +97,15 @@ def run_info(exe: str, env: dict[str, str], device: dict) -> str:
            f"{len(data['capabilities'])} capabilities"
 
 
-def run_demo(exe: str, env: dict[str, str], timeout: float = 60.0) -> dict[str, float]:
-    """Start the demo window, wait for its "window shown" and "devices answered" log lines,
-    SIGTERM it; the seconds from spawn to each line."""
+def run_demo(exe: str, env: dict[str, str], demo_address: str,
+             timeout: float = 60.0) -> dict[str, float]:
+    """Start the demo window (its fleet from ``demo_address`` on), wait for its "window
+    shown" and "devices answered" log lines, SIGTERM it; the seconds from spawn to each
+    line."""
     started = time.monotonic()
     process = subprocess.Popen([exe, "--demo"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, env=env)
+                               stderr=subprocess.PIPE, text=True,
+                               env={**env, "CONFIGURATOR_DEMO_ADDRESS": demo_address})
     marks: dict[str, float] = {}
     lines: list[str] = []
     answered = threading.Event()
@@ -147,6 +150,8 @@ def main() -> int:
     parser.add_argument("executable")
     parser.add_argument("--first-address", default="127.0.251.1",
                         help="loopback address of the first simulated device")
+    parser.add_argument("--demo-address", default="127.0.251.101",
+                        help="loopback address of the demo window's first device")
     parser.add_argument("--demo-runs", type=int, default=1)
     args = parser.parse_args()
     exe = os.path.abspath(args.executable)
@@ -155,7 +160,7 @@ def main() -> int:
         check_version(exe, env)
         check_simulate(exe, env, args.first_address)
         check_info(exe, env, args.first_address)
-        runs = [run_demo(exe, env) for _ in range(args.demo_runs)]
+        runs = [run_demo(exe, env, args.demo_address) for _ in range(args.demo_runs)]
     last = runs[-1]
     print(f"ok  --demo: window shown, {last['online']:.0f} of {last['devices']:.0f} devices "
           f"online, quit cleanly on SIGTERM (exit 0)", flush=True)

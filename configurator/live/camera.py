@@ -32,8 +32,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import numpy as np
-
 from ..core.backoff import BackoffPolicy, as_policy
 from ..core.errors import (
     AuthError,
@@ -47,7 +45,7 @@ from ..core.errors import (
     ServiceDisabled,
 )
 from ..core.events import SourceState
-from .decode import decode_executor, decode_rgb
+from .decode import Decoder, Picture, decode_executor, decode_rgb
 from .frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox, NewestWins
 from .sources import FrameSource, PushesFrames, SourceFactory
 
@@ -61,7 +59,6 @@ _FINAL = (AuthError, ServiceDisabled, NotSupported, InsecureConnectionRequired,
           CertificateMismatch, CertificateRejected, InvalidValue)
 
 FrameListener = Callable[[DecodedFrame], None]
-Decoder = Callable[[bytes, "tuple[int, int] | None"], "tuple[np.ndarray, float]"]
 StateListener = Callable[[SourceState, str], None]
 
 
@@ -264,12 +261,11 @@ class CameraPipeline:
         except DeviceError as exc:
             return exc.message
 
-    def _publish(self, pixels: np.ndarray, cpu: float, received: float) -> None:
+    def _publish(self, picture: Picture, cpu: float, received: float) -> None:
         """On the loop: a decoded picture goes to the stats and the listeners."""
         now = asyncio.get_running_loop().time()
         self._seq += 1
-        decoded = DecodedFrame(pixels, int(pixels.shape[1]), int(pixels.shape[0]), self._seq,
-                               received, now, cpu)
+        decoded = DecodedFrame(picture, self._seq, received, now, cpu)
         self.stats.decoded += 1
         self.stats.latencies.append(decoded.latency)
         self.stats.decode_cpu.append(cpu)
@@ -301,12 +297,12 @@ class CameraPipeline:
 
 async def _decode_in(executor: Executor, inbox: LoopInbox, loop: asyncio.AbstractEventLoop,
                      decode: Decoder, data: bytes, min_size: tuple[int, int] | None,
-                     jobs: set[_Job]) -> tuple[np.ndarray, float]:
+                     jobs: set[_Job]) -> tuple[Picture, float]:
     """``decode`` in a decoder thread; the result reaches the loop through ``inbox``.
     The submitted job stays in ``jobs`` until it has finished (``aclose`` waits for it)."""
-    future: asyncio.Future[tuple[np.ndarray, float]] = loop.create_future()
+    future: asyncio.Future[tuple[Picture, float]] = loop.create_future()
 
-    def settle(result: tuple[np.ndarray, float] | None, error: Exception | None) -> None:
+    def settle(result: tuple[Picture, float] | None, error: Exception | None) -> None:
         if future.done():  # cancelled: the pipeline stopped meanwhile
             return
         if error is not None:
@@ -348,7 +344,7 @@ class _ThreadDelivery:
         self._source = source
         self._inbox = inbox
         self._lock = threading.Lock()
-        self._latest: NewestWins[tuple[np.ndarray, float, float]] = NewestWins()
+        self._latest: NewestWins[tuple[Picture, float, float]] = NewestWins()
         self._received = self._dropped = self._errors = 0
         self._wake_pending = False
 
@@ -359,7 +355,7 @@ class _ThreadDelivery:
         pipeline = self._pipeline
         try:
             pixels, cpu = pipeline.decode(data, pipeline.min_size)
-            picture: tuple[np.ndarray, float, float] | None = (pixels, cpu, received)
+            picture: tuple[Picture, float, float] | None = (pixels, cpu, received)
         except ProtocolError as exc:
             log.debug("%s: %s", pipeline.name, exc)
             picture = None

@@ -21,12 +21,10 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
-
-import numpy as np
+from typing import Any, Generic, TypeVar
 
 from . import wakeup
-from .decode import RGB_INDEX
+from .decode import RGB_INDEX, Picture
 
 
 @dataclass(frozen=True)
@@ -40,12 +38,11 @@ class JpegFrame:
 
 @dataclass(frozen=True)
 class DecodedFrame:
-    """An owned H x W x 4 buffer (``pixels``, C-contiguous) in the byte order of QImage
-    ``Format_RGB32``, ready to paint without a copy; ``rgb`` is an H x W x 3 view of it."""
+    """A decoded picture (:class:`~.decode.Picture`: owned 32-bit pixels in the byte order of
+    QImage ``Format_RGB32``, ready to paint without a copy) and when it was received and
+    decoded; ``rgb`` is a packed copy of its red, green and blue bytes."""
 
-    pixels: np.ndarray
-    width: int
-    height: int
+    picture: Picture
     seq: int
     received: float  # last byte of the JPEG arrived (loop.time())
     decoded: float  # decoded image available on the loop (loop.time())
@@ -56,15 +53,34 @@ class DecodedFrame:
         return self.decoded - self.received
 
     @property
-    def stride(self) -> int:
-        return int(self.pixels.strides[0])
+    def pixels(self) -> Any:
+        return self.picture.pixels
 
     @property
-    def rgb(self) -> np.ndarray:
-        """Red, green, blue channels (H x W x 3; a view for slicing, a copy when indexed)."""
-        if RGB_INDEX == [2, 1, 0]:
-            return self.pixels[..., 2::-1]  # a view, no copy
-        return self.pixels[..., 1:4]
+    def width(self) -> int:
+        return self.picture.width
+
+    @property
+    def height(self) -> int:
+        return self.picture.height
+
+    @property
+    def stride(self) -> int:
+        return self.picture.stride
+
+    @property
+    def rgb(self) -> bytes:
+        """Red, green, blue of every pixel, row after row (3 x width x height bytes)."""
+        picture = self.picture
+        rows = memoryview(picture.pixels).cast("B")
+        row_bytes = picture.width * 4
+        if picture.stride != row_bytes:
+            rows = memoryview(b"".join(rows[y * picture.stride:y * picture.stride + row_bytes]
+                                       for y in range(picture.height)))
+        packed = bytearray(3 * picture.width * picture.height)
+        for channel, index in enumerate(RGB_INDEX):
+            packed[channel::3] = rows[index:picture.height * row_bytes:4]
+        return bytes(packed)
 
 
 T = TypeVar("T")

@@ -23,8 +23,6 @@ LIBRARIES: dict[str, str] = {
     "keyring": "keyring",
     "platformdirs": "platformdirs",
     "ifaddr": "ifaddr",
-    "numpy": "numpy",
-    "simplejpeg": "simplejpeg",
     "aiohttp": "aiohttp",
     "cryptography": "cryptography",
     "Pillow": "PIL",

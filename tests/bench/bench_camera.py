@@ -1,7 +1,10 @@
 """Camera benchmark (offscreen): frames shown vs sent, latency, viewer CPU per frame, GUI lag.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_camera.py [seconds]
-[scenario numbers] [--httpx] [--https]``; ``--httpx`` reads the streams through httpx instead
+[scenario numbers] [--httpx] [--https] [--decoder qt|simplejpeg|pillow]``; ``--decoder``
+picks the pipelines' JPEG decoder: ``qt`` (default) is the window's, ``simplejpeg`` the one
+it used before the bundle left numpy out (for comparison; bare_decode_* stay simplejpeg's,
+bare_qt_decode_* are Qt's); ``--httpx`` reads the streams through httpx instead
 of the stream threads (``configurator.live.mjpegstream``), for comparison; ``--https`` serves
 the cameras over TLS (self-signed, pinned on first use).
 
@@ -48,15 +51,33 @@ import simplejpeg
 from PySide6.QtWidgets import QApplication
 
 from configurator.live.camera import CameraPipeline
-from configurator.live.decode import DECODE_FLAGS
+from configurator.live.decode import PIXEL_RAWMODE, Picture, decode_rgb, jpeg_size, scale_floor
 from configurator.live.diagnostic import percentile
 from configurator.live.frames import LoopInbox
 from configurator.live.sources import url_camera
 from configurator.ui.live.camera_view import CameraCanvas, CameraGrid
+from configurator.ui.live.qt_decode import decode_qimage
 from tests.live.camera_process import CameraProcess
 from tests.live.mjpeg_server import PALETTE, make_jpeg
 
 TARGET_RATIO = 1.3
+# libjpeg-turbo's fast integer IDCT and fast chroma upsampling (the viewer's settings)
+DECODE_FLAGS = {"fastdct": True, "fastupsample": True}
+
+
+def decode_simplejpeg(data: bytes, min_size: tuple[int, int] | None) -> tuple[Picture, float]:
+    """The viewer's decoder until the bundle left numpy out: simplejpeg (SIMD libjpeg-turbo,
+    GIL released) into a numpy array, for comparison (``--decoder simplejpeg``)."""
+    started = time.thread_time()
+    scale = scale_floor(jpeg_size(data), min_size)
+    pixels = simplejpeg.decode_jpeg(data, colorspace=PIXEL_RAWMODE, **DECODE_FLAGS, **scale)
+    height, width = pixels.shape[:2]
+    return Picture(pixels.data, width, height, int(pixels.strides[0])), \
+        time.thread_time() - started
+
+
+DECODERS = {"qt": decode_qimage, "simplejpeg": decode_simplejpeg, "pillow": decode_rgb}
+DECODER = "qt"  # what the window uses (ui/live/camera_windows.py); --decoder NAME
 
 
 async def loop_lag(samples: list[float], stop: asyncio.Event, period: float = 0.01) -> None:
@@ -117,6 +138,23 @@ def bare_decode_ms(width: int, height: int, view: tuple[int, int] | None = None,
     return statistics.median(times)
 
 
+def bare_qt_decode_ms(width: int, height: int, view: tuple[int, int] | None = None,
+                      rounds: int = 20, repeats: int = 5) -> float:
+    """The window's decoder (Qt's JPEG reader, ``decode_qimage``) alone, like
+    :func:`bare_decode_ms`: the median of ``repeats`` timed loops, ms per frame."""
+    frames = [make_jpeg(i, width, height) for i in range(PALETTE)]
+    for data in frames:  # warm up
+        decode_qimage(data, view)
+    times = []
+    for _ in range(repeats):
+        started = time.thread_time()
+        for _ in range(rounds):
+            for data in frames:
+                decode_qimage(data, view)
+        times.append((time.thread_time() - started) * 1000.0 / (rounds * len(frames)))
+    return statistics.median(times)
+
+
 def bare_decode_paced_ms(width: int, height: int, fps: float, count: int = 45) -> float:
     """The same bare full-size decode, one frame per ``1/fps`` s (sleeping in between, as a
     viewer does between frames): median ms. Caches and predictors go cold while the thread
@@ -173,6 +211,7 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
     for i, url in enumerate(cams.urls("/stream")):
         factory, transport = url_camera(url)
         pipeline = CameraPipeline(factory, name=f"cam{i}")
+        pipeline.decode = DECODERS[DECODER]
         pipelines.append(pipeline)
         transports.append(transport)
         grid.add_camera(pipeline, f"Camera {i}").canvas.setFixedSize(*view)
@@ -220,6 +259,8 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
     paints.remove()
     bare_full = bare_decode_ms(width, height)
     bare_view = bare_decode_ms(width, height, view)
+    bare_qt_full = bare_qt_decode_ms(width, height)
+    bare_qt_view = bare_qt_decode_ms(width, height, view)
     paced = bare_decode_paced_ms(width, height, fps)
     wake = await wake_up_ms()
     per_frame = cpu * 1000 / decoded if decoded else 0.0
@@ -227,7 +268,8 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
     decoder_ms = decoder_cpu * 1000 / decoded if decoded else 0.0
     paint_ms = paints.seconds * 1000 / paints.calls if paints.calls else 0.0
     return {
-        "scenario": name, "view": f"{view[0]}x{view[1]}", "decoded_size": decoded_size,
+        "scenario": name, "decoder": DECODER, "view": f"{view[0]}x{view[1]}",
+        "decoded_size": decoded_size,
         "seconds": round(elapsed, 1), "frames_sent": sent, "frames_decoded": decoded,
         "frames_shown": shown, "shown_pct": round(100.0 * shown / sent, 1) if sent else 0.0,
         "dropped": sum(p.stats.dropped for p in pipelines),
@@ -244,6 +286,8 @@ async def scenario(name: str, streams: int, size: tuple[int, int], fps: float,
         "bare_decode_view_ms": round(bare_view, 2),
         "ratio_to_bare_full": round(per_frame / bare_full, 2),
         "ratio_to_bare_view": round(per_frame / bare_view, 2),
+        "bare_qt_decode_full_ms": round(bare_qt_full, 2),
+        "bare_qt_decode_view_ms": round(bare_qt_view, 2),
         "bare_decode_paced_ms": round(paced, 2),
         "ratio_to_bare_paced": round(per_frame / paced, 2),
         "paint_ms": round(paint_ms, 3),
@@ -287,6 +331,12 @@ if __name__ == "__main__":
         sys.argv.remove("--httpx")
         import configurator.live.sources as sources
         sources.raw_capable = lambda transport: False  # type: ignore[assignment]
+    if "--decoder" in sys.argv:
+        at = sys.argv.index("--decoder")
+        DECODER = sys.argv[at + 1]
+        if DECODER not in DECODERS:
+            raise SystemExit(f"--decoder: one of {', '.join(DECODERS)}")
+        del sys.argv[at:at + 2]
     https = "--https" in sys.argv
     if https:
         sys.argv.remove("--https")

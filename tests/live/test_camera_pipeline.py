@@ -49,7 +49,8 @@ async def collect_url(url: str, count: int, **options) -> tuple[CameraPipeline, 
 
 
 def red(frame: DecodedFrame) -> int:
-    return round(float(frame.rgb[..., 0].mean()))
+    red_bytes = frame.rgb[0::3]
+    return round(sum(red_bytes) / len(red_bytes))
 
 
 async def wait_state(pipeline: CameraPipeline, state: SourceState, timeout: float = 5.0) -> None:

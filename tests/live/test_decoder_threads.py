@@ -16,9 +16,16 @@ import pytest
 from configurator.core.errors import ProtocolError
 from configurator.live import sources
 from configurator.live.camera import CameraPipeline, _decode_in
-from configurator.live.decode import decode_executor, decode_rgb, shutdown_decoders
+from configurator.live.decode import (
+    RGB_INDEX,
+    Picture,
+    decode_executor,
+    decode_rgb,
+    shutdown_decoders,
+)
 from configurator.live.frames import LoopInbox
 from configurator.live.sources import url_camera
+from configurator.ui.live.qt_decode import decode_qimage
 
 from .mjpeg_server import CameraServer, colour, make_jpeg
 
@@ -131,17 +138,18 @@ def test_inbox_drops_posts_after_close(qloop) -> None:
     assert qloop.run_until_complete(scenario()) == [1]
 
 
-def test_decoder_round_trips_from_threads_under_qasync(qloop) -> None:
+@pytest.mark.parametrize("decode", [decode_rgb, decode_qimage], ids=["pillow", "qt"])
+def test_decoder_round_trips_from_threads_under_qasync(qloop, decode) -> None:
     async def scenario() -> list[int]:
         loop = asyncio.get_running_loop()
         inbox = LoopInbox(loop)
         jobs: set = set()
         try:
             results = await asyncio.gather(*(
-                _decode_in(decode_executor(), inbox, loop, decode_rgb, FRAMES[i % 8], None, jobs)
+                _decode_in(decode_executor(), inbox, loop, decode, FRAMES[i % 8], None, jobs)
                 for i in range(24)))
             with pytest.raises(ProtocolError, match="broken JPEG"):
-                await _decode_in(decode_executor(), inbox, loop, decode_rgb,
+                await _decode_in(decode_executor(), inbox, loop, decode,
                                      FRAMES[0][:500], None, jobs)
         finally:
             inbox.close()
@@ -150,12 +158,17 @@ def test_decoder_round_trips_from_threads_under_qasync(qloop) -> None:
         while not all(job.done() for job in jobs) and loop.time() < end:
             await asyncio.sleep(0.005)
         assert all(job.done() for job in jobs)
-        return [int(pixels[..., 2].mean()) for pixels, _ in results]
+        return [mean_red(picture) for picture, _ in results]
 
     calls = record_threadsafe_calls(qloop)
     reds = qloop.run_until_complete(scenario())
     assert [abs(red - colour(i % 8)) <= 3 for i, red in enumerate(reds)] == [True] * 24
     assert calls == []
+
+
+def mean_red(picture: Picture) -> int:
+    red = bytes(memoryview(picture.pixels).cast("B"))[RGB_INDEX[0]::4]
+    return sum(red) // len(red)
 
 
 def test_pipeline_streams_under_qasync_without_threadsafe_calls(qloop, loopback) -> None:

@@ -44,14 +44,18 @@ from PySide6.QtWidgets import (
 
 from ...core.events import SourceState
 
-if TYPE_CHECKING:  # numpy and the decoder load with the first pipeline, not with the window
+if TYPE_CHECKING:  # the pipeline and the decoder load with the first camera, not with the window
     from ...live.camera import CameraPipeline
     from ...live.frames import DecodedFrame
 
 
 def frame_image(frame: DecodedFrame) -> QImage:
-    """A QImage over the frame's own buffer (no copy: keep ``frame`` alive while used)."""
-    return QImage(frame.pixels.data, frame.width, frame.height, frame.stride,
+    """The frame's QImage when Qt decoded it, else a QImage over the frame's own buffer (no
+    copy either way: keep ``frame`` alive while used)."""
+    image = frame.picture.image
+    if isinstance(image, QImage):
+        return image
+    return QImage(frame.pixels, frame.width, frame.height, frame.stride,
                   QImage.Format.Format_RGB32)
 
 

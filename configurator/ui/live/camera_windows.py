@@ -35,7 +35,7 @@ from ..i18n import param_text
 from ..palette import fg_css
 from .camera_view import CameraGrid, CameraView
 
-if TYPE_CHECKING:  # numpy and the decoder load with the first pipeline, not with the window
+if TYPE_CHECKING:  # the pipeline and the decoder load with the first camera, not with the window
     from ...live.camera import CameraPipeline
 
 DEFAULT_FPS = 10
@@ -56,8 +56,10 @@ class PipelineKeeper:
     def make(self, factory, owner: str, name: str,
              transport: Transport | None = None) -> CameraPipeline:
         from ...live.camera import CameraPipeline
+        from .qt_decode import decode_qimage
 
         pipeline = CameraPipeline(factory, name=name)
+        pipeline.decode = decode_qimage  # GIL released while decoding (qt_decode.py)
         self.owners[pipeline] = owner
         if transport is not None:
             self.transports[pipeline] = transport
