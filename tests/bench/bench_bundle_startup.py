@@ -1,13 +1,14 @@
 """Start-up of the BUILT bundle (not the source): window shown, demo fleet online, --version.
 
-    python3 tests/bench/bench_bundle_startup.py [--runs 5] [--executable dist/configurator/configurator]
+    python3 tests/bench/bench_bundle_startup.py [--runs 5] [--executable PATH]
 
-Build the bundle first (``python3 -m configurator.bootstrap package``). Standard library only,
-any python3. Each run spawns ``configurator --demo`` offscreen with a fresh configuration
-folder and measures, from spawn (whole process, the bootloader included), the "window shown"
-and "devices answered: N of N online" log lines (packaging/smoke_test.py does the waiting),
-then quits it with SIGTERM. Also times ``--version`` and ``--help``. Prints min / median / max
-and the load average before and after: numbers taken on a busy machine say so.
+Default PATH: dist/configurator/configurator; build it first (``python3 -m
+configurator.bootstrap package``). Standard library only, any python3. Each run spawns
+``configurator --demo`` offscreen with a fresh configuration folder and measures, from spawn
+(whole process, the bootloader included), the "window shown" and "devices answered: N of N
+online" log lines (packaging/smoke_test.py does the waiting), then quits it with SIGTERM. Also
+times ``--version`` and ``--help``. Prints min / median / max and the load average before and
+after: numbers taken on a busy machine say so.
 Targets (issue 16): window shown < 1.5 s, demo fleet online < 2.5 s. Asserts nothing.
 """
 

@@ -43,7 +43,7 @@ from ...core.transport import Transport
 from ...core.write import RowWriter, send_each
 from . import specs
 from .calllog import CALLLOG_TABLE, clear_calllog, delete_records, read_calllog
-from .caps import DetectedCaps, detect
+from .caps import DetectedCaps, all_or_first_error, detect
 from .capture import CAPTURE_FILE, LIVE_FILE, download_capture, download_live
 from .client import HANGUP_REASONS, TwoNClient
 from .events import TwoNEventSource
@@ -112,11 +112,14 @@ class TwoNDevice(Device):
         if Capability.ACCESS in found.capabilities:
             probes["access"] = self.client.accesspoint_blocking_status
             probes["mobilekey"] = self.client.mobilekey_config_get
-        for name, probe in probes.items():
-            if await _try(probe) is not None:
-                self.extra_pages.add(name)
         if Capability.DIRECTORY in found.capabilities:
-            template = await _try(self.client.dir_template)
+            probes["dir/template"] = self.client.dir_template
+        answers = dict(zip(probes, await all_or_first_error(
+            *(_try(probe) for probe in probes.values())), strict=True))
+        self.extra_pages.update(name for name, answer in answers.items()
+                                if answer is not None and name != "dir/template")
+        if Capability.DIRECTORY in found.capabilities:
+            template = answers["dir/template"]
             users = template.get("users") if isinstance(template, dict) else None
             if users and isinstance(users[0], dict):
                 self.dir_template = users[0]
