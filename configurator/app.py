@@ -62,6 +62,7 @@ async def start_demo(window: Any, members: Any = None) -> list[Any]:
     first = os.environ.get("CONFIGURATOR_DEMO_ADDRESS") or "127.0.50.1"
     fleet = Fleet(members if members is not None else demo_fleet(), first_address=first)
     simulators = await fleet.start()
+    log.info("demo fleet listening: %d simulators", len(simulators))
     window.on_shutdown.append(fleet.stop)
     add_simulators(window, simulators)
     return simulators

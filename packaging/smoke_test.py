@@ -117,6 +117,8 @@ def run_demo(exe: str, env: dict[str, str], demo_address: str,
             now = time.monotonic() - started
             if "window shown" in line:
                 marks.setdefault("window shown", now)
+            if "demo fleet listening" in line:
+                marks.setdefault("simulators listening", now)
             match = ANSWERED.search(line)
             if match and not answered.is_set():
                 marks["demo fleet online"] = now

@@ -221,3 +221,28 @@ def test_connected_and_refused_sockets_are_judged(loopback) -> None:
     finally:
         for s in (client, refused, server):
             s.close()
+
+
+@pytest.mark.parametrize("path", ["selector", "portable"])
+async def test_both_connect_paths_tell_open_refused_and_silent(loopback, path) -> None:
+    """The selector loops' watcher (Linux, macOS) and the sock_connect path (Windows'
+    proactor) judge alike: accepted, refused, and a SYN-ACK later than the deadline."""
+    from configurator.discovery import scan as scan_module
+
+    if path == "portable":
+        async def attempt(host, port, deadline, rtts=None):
+            return await scan_module._connect_once_portable(
+                asyncio.get_running_loop(), host, port, deadline, rtts)
+    else:
+        attempt = connect_once
+    device = await FakeDevice(loopback()).start()
+    late = await LateSynAck(loopback(), device.port, delay=5.0).start()
+    rtts = RttTracker(ceiling=0.3)
+    try:
+        assert await attempt(device.host, device.port, lambda: 0.3, rtts) is True
+        assert await attempt(device.host, 1, lambda: 0.3, rtts) is False
+        assert await attempt(late.host, late.port, lambda: 0.1, rtts) is None
+    finally:
+        await late.stop()
+        await device.stop()
+    assert len(rtts.samples) == 1 and 0 <= rtts.samples[0] < 0.3
