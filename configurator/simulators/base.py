@@ -108,9 +108,21 @@ class SimulatedDevice(abc.ABC):
             request.transport.close()
         raise web.HTTPServiceUnavailable()
 
+    @web.middleware
+    async def _client_gone(self, request: web.Request, handler: Callable[[web.Request],
+                           Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+        """A client that closes its connection while a handler still reads the request body
+        (a window quitting mid-poll) is what any device sees: an answer nobody receives, not
+        an error logged with a traceback by aiohttp."""
+        try:
+            return await handler(request)
+        except ConnectionResetError:
+            raise web.HTTPBadRequest(reason="connection lost") from None
+
     async def start(self) -> None:
         app = self.build_app()
         app.middlewares.insert(0, self._answer_loss)
+        app.middlewares.insert(0, self._client_gone)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         for listener in self.listeners:
