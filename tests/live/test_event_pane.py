@@ -148,8 +148,12 @@ def test_type_button_and_search_box_are_not_clipped_in_a_narrow_dock(qtbot) -> N
     text = pane.type_filter.text()
     assert text == "Tamper switch activated"
     assert pane.type_filter.width() >= pane.type_filter.fontMetrics().horizontalAdvance(text)
-    assert pane.text_edit.width() >= 200
+    assert pane.text_edit.width() >= 180
     assert pane.text_edit.geometry().right() <= pane.width()  # inside the pane, not cut
+    # the time range's fields take room only while the range is on
+    assert not pane.since_edit.isVisible() and not pane.until_edit.isVisible()
+    pane.range_check.setChecked(True)
+    assert pane.since_edit.isVisible() and pane.until_edit.isVisible()
 
 
 def test_follow_holds_while_a_row_is_selected_and_says_how_many_came(qtbot) -> None:

@@ -256,12 +256,15 @@ class EventPane(QWidget):
 
         # Two rows, so that in a narrow dock the filters keep readable widths: what to show
         # (device, type, search) above; the time range, follow/pause and exports below.
-        # The search box gets the room: the device list and the type button keep to their
-        # text, the search box takes the rest (at least 200 px).
-        self.device_box.setMinimumWidth(120)
-        self.device_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # The search box gets the room: the device list may shrink (its entries are whole in
+        # its popup), the type button keeps to its text, the search box takes the rest (at
+        # least 180 px: the log beside the camera in a 1024 px window still has one to type in).
+        self.device_box.setMinimumWidth(90)
+        self.device_box.setMinimumContentsLength(8)
+        self.device_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.device_box.setMaximumWidth(260)
-        self.text_edit.setMinimumWidth(200)
+        self.text_edit.setMinimumWidth(180)
         filters = QHBoxLayout()
         filters.setContentsMargins(4, 4, 4, 0)
         for widget in (self.device_box, self.type_filter, self.text_edit):
@@ -269,7 +272,11 @@ class EventPane(QWidget):
         filters.setStretch(2, 1)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 4)
-        for widget in (self.range_check, self.since_edit, QLabel(self.tr("and")), self.until_edit,
+        self.and_label = QLabel(self.tr("and"))
+        # The time range's fields show only while it is on: the row keeps room for the rest.
+        for widget in (self.since_edit, self.and_label, self.until_edit):
+            widget.setVisible(False)
+        for widget in (self.range_check, self.since_edit, self.and_label, self.until_edit,
                        self.follow_button, self.pause_button, self.copy_button,
                        self.csv_button, self.json_button, self.count_label,
                        self.new_events_button):
@@ -293,7 +300,7 @@ class EventPane(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._hold_changed)
         self.follow_button.toggled.connect(self._hold_changed)
         self.new_events_button.clicked.connect(self.follow_newest)
-        self.range_check.toggled.connect(self.apply_filter)
+        self.range_check.toggled.connect(self._range_toggled)
         self.since_edit.dateTimeChanged.connect(self._range_changed)
         self.until_edit.dateTimeChanged.connect(self._range_changed)
         self.pause_button.toggled.connect(self.model.set_paused)
@@ -332,13 +339,21 @@ class EventPane(QWidget):
 
     def set_time_range(self, since: datetime | None, until: datetime | None) -> None:
         """Filter to a UTC time range (both None: no time filter)."""
+        on = since is not None or until is not None
         self.range_check.blockSignals(True)
-        self.range_check.setChecked(since is not None or until is not None)
+        self.range_check.setChecked(on)
         self.range_check.blockSignals(False)
+        for widget in (self.since_edit, self.and_label, self.until_edit):
+            widget.setVisible(on)
         if since is not None:
             self.since_edit.setDateTime(_qdt(since))
         if until is not None:
             self.until_edit.setDateTime(_qdt(until))
+        self.apply_filter()
+
+    def _range_toggled(self, on: bool) -> None:
+        for widget in (self.since_edit, self.and_label, self.until_edit):
+            widget.setVisible(on)
         self.apply_filter()
 
     def _range_changed(self) -> None:

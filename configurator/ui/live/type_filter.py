@@ -1,6 +1,6 @@
 """The event log's type filter: several event types at once, by their names in words.
 
-A tool button whose menu lists every event type seen so far as a checkable entry ("Switch
+A push button whose menu lists every event type seen so far as a checkable entry ("Switch
 state changed"; the device's own code, ``SwitchStateChanged``, in the entry's tooltip). The
 menu stays open while types are ticked; "All types" clears the choice. The button says what
 is chosen ("All types", the one type's name, or "3 types") and sizes itself to that text.
@@ -12,7 +12,7 @@ import re
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QMouseEvent
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from ..i18n import translate
 
@@ -46,14 +46,13 @@ class _StayOpenMenu(QMenu):
         super().mouseReleaseEvent(event)
 
 
-class TypeFilterButton(QToolButton):
+class TypeFilterButton(QPushButton):
     """Choose any number of event types; see the module docstring."""
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_ = _StayOpenMenu(self)
         self.menu_.setToolTipsVisible(True)
         self.setMenu(self.menu_)
