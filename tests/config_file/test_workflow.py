@@ -107,3 +107,16 @@ async def test_simulator_refuses_dtd_oversize_and_a_second_upload_while_applying
         await asyncio.sleep(0.4)
         assert b">6000<" in await dev.config_file_get()
         await dev.config_file_put(good)  # accepted again once applied
+
+
+async def test_plain_restore_refuses_a_file_that_does_not_parse_before_sending(loopback):
+    from configurator.core.errors import InvalidValue
+
+    async with simulator(loopback()) as sim, device_for(sim) as dev:
+        sent = []
+        sim.extensions["pcap"].observe = lambda request: sent.append(request.path)
+        with pytest.raises(InvalidValue, match=r"gate\.xml is not well-formed XML"):
+            await dev.restore(b"<DeviceDatabase><System></DeviceDatabase>", "gate.xml")
+        assert "/api/config" not in sent
+        await dev.config_file_get()
+        assert "/api/config" in sent  # the observer does see such a request

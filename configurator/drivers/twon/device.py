@@ -39,6 +39,7 @@ from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.pictures import DisplayScreen
 from ...core.plates import PlateSighting
 from ...core.registration import RegistrationReport
+from ...core.safexml import parse_xml_document
 from ...core.transport import Transport
 from ...core.write import RowWriter, send_each
 from . import specs
@@ -626,6 +627,8 @@ class TwoNDevice(Device):
     @override
     async def restore(self, content: bytes, filename: str) -> None:
         check_file(content, filename, "a 2N configuration XML file", magic=(b"<?xml", b"<"))
+        # A file that does not parse is refused here, in one line, before anything is sent.
+        parse_xml_document(content, what=filename or "the file")
         await self.client.config_put(content)
 
     @override
