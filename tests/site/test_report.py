@@ -104,3 +104,19 @@ async def test_report_lists_devices_tests_problems_and_audit(site_fleet, tmp_pat
         assert content.startswith(b"%PDF") and pages >= 2
         assert len(re.findall(rb"/Type\s*/Page\b(?!s)", content)) == pages
         assert content.count(b"/Subtype /Image") + content.count(b"/Subtype/Image") >= 2
+
+
+async def test_report_takes_sip_registration_from_every_vendor(tmp_path, site_fleet) -> None:
+    members = [("fanvil", {"model": "i30", "register_delay": 0.0}),
+               ("fanvil", {"model": "i30", "register_delay": 0.0}),
+               ("fcm5600", {"https_port": 0})]
+    async with site_fleet(members) as sims:
+        registrar = sims[1].state.config["sip.line.1.RegisterAddr"]
+        sims[1].set_registrar(registrar, 403)  # this phone's registrar refuses it
+        site, creds = make_site(tmp_path, sims)
+        report, _results = await collect(site, site.devices, creds, None)
+        phone, refused, pbx = report.devices
+        assert phone.sip == "registered"
+        assert refused.sip == "not registered"
+        assert pbx.sip == "not registered"  # one of the demo PBX's two trunks is down
+        assert any("SIP account not registered" in p for _t, p in report.problems)

@@ -17,6 +17,7 @@ from ...core.device import Device
 from ...core.errors import ConfiguratorError
 from ...core.events import DeviceEvent, Severity
 from ...core.params import Category, Kind
+from ...core.registration import RegRole, ReportsRegistration, summarize
 from ...live.journal import EventJournal
 from ..site import Site, SiteDevice
 from .audit import AUDIT_TYPE, os_user
@@ -114,8 +115,24 @@ async def read_device(entry: SiteDevice, device: Device) -> DeviceReport:
             report.settings.append(Setting(page.title, label, text + (
                 f" {spec.unit}" if spec.unit and text else "")))
             shown += 1
-    report.sip = sip_state(status_values, device)
+    report.sip = await registration_state(device) or sip_state(status_values, device)
     return report
+
+
+async def registration_state(device: Device) -> str:
+    """"registered" when every account the device registers itself is, "not registered"
+    when one is not, "" when it has none in use or cannot tell (the vendor-neutral records of
+    :mod:`configurator.core.registration`)."""
+    if not isinstance(device, ReportsRegistration):
+        return ""
+    try:
+        report = await device.sip_registrations()
+    except ConfiguratorError:
+        return ""
+    own = summarize(r for r in report.accounts if r.role is RegRole.OWN)
+    if not own.in_use:
+        return ""
+    return "registered" if own.all_registered else "not registered"
 
 
 async def collect(site: Site, devices: list[SiteDevice], credentials: SiteCredentials,
