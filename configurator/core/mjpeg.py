@@ -397,7 +397,8 @@ class MjpegParser:
             self._state = _BODY_SEARCH
 
     def _emit(self, parts: list[MjpegPart], headers: dict[str, str], start: int, end: int) -> None:
-        data = bytes(self._buf[start:end])
+        with memoryview(self._buf) as view:  # one copy (a bytearray slice would be a second)
+            data = bytes(view[start:end])
         parts.append(MjpegPart(headers, data, headers.get("content-type")))
         self.parts_emitted += 1
 

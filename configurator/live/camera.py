@@ -4,8 +4,8 @@
   (:mod:`.streamthread`); the loop hears of each decoded picture once, through a
   :class:`~.frames.LoopInbox`, and a picture the loop has not taken yet is replaced by a newer
   one (``stats.dropped``). This is the lean path: no event-loop work per network read.
-- Other sources (snapshot polling, answers httpx must read) go through the reader task:
-  it pulls JPEGs from a :class:`~.sources.FrameSource` and puts each into a
+- Snapshot polling goes through the reader task: it takes the JPEGs a
+  :class:`~.sources.FrameSource` hands on (on the loop) and puts each into a
   :class:`~.frames.FrameSlot`; it never waits for the decoder, so a frame that arrives while the
   previous one is still waiting replaces it (``stats.dropped``).
 - The decoder task takes the newest frame, decodes it in the decoder threads (GIL released; the
@@ -47,7 +47,7 @@ from ..core.errors import (
 from ..core.events import SourceState
 from .decode import Decoder, Picture, decode_executor, decode_rgb
 from .frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox, NewestWins
-from .sources import FrameSource, PushesFrames, SourceFactory
+from .sources import FrameSource, SourceFactory
 
 log = logging.getLogger("configurator.live.camera")
 
@@ -243,12 +243,8 @@ class CameraPipeline:
             self._slot.put(JpegFrame(data, loop.time(), self._seq))
             self.stats.dropped += self._slot.dropped - dropped
 
-        try:
-            if isinstance(source, PushesFrames):  # frames from a socket callback or a thread
-                await source.run(take, sink=_ThreadDelivery(self, source, inbox))
-            else:
-                async for data in source.frames():
-                    take(data)
+        try:  # a stream's frames come from its thread (sink), snapshots through ``take``
+            await source.run(take, sink=_ThreadDelivery(self, source, inbox))
             return "camera stream ended"
         except _FINAL as exc:
             self.error = exc

@@ -1,20 +1,19 @@
-"""An MJPEG stream read with a raw asyncio Protocol: no httpx/httpcore layers per chunk.
+"""The camera's one MJPEG reader: connect, request and answer head on the event loop, the body
+in a stream thread (:mod:`.streamthread`), every byte of HTTP parsed by h11 (:mod:`.httpwire`).
 
-The viewer's main thread spent ~1-2 ms per frame in httpx's stream reading (httpcore and anyio
-per 64 KB chunk, one task switch each). Here the socket's ``data_received`` feeds the
-:class:`~configurator.core.mjpeg.MjpegParser` directly and every complete JPEG goes to
-``on_frame`` from that callback.
-
-Only the *happy path* is handled here: the request is the one httpx would send (built by the
-device's ``httpx.AsyncClient``, authorised by the Transport's own auth object, so Digest nonce
-counts stay shared), the answer must be ``200`` with a ``multipart/*`` type. Anything else
-raises :class:`NeedHttpx` and the caller repeats the request through the Transport, which maps
-errors, explains 401s and reads single-JPEG answers exactly as before.
+No httpx/httpcore layers per chunk: the viewer's main thread used to spend ~1-2 ms per frame in
+httpx's stream reading (httpcore and anyio per 64 KB chunk, one task switch each). Here an
+asyncio Protocol connects, sends the request (the one httpx would send: built by the device's
+``httpx.AsyncClient``, authorised by the Transport's own auth object, so Digest nonce counts
+stay shared) and reads the answer's head; a ``200 multipart/*`` answer's socket then moves to a
+:class:`.StreamThread`, which reads, splits and hands on the JPEGs. Anything else raises
+:class:`NotAStream` and the caller repeats the request through the Transport, which maps
+errors, explains 401s and reads single-JPEG answers.
 
 TLS: the Transport's pin is taken first (``ensure_trusted``) and the peer's certificate is
 compared with it before the request (with credentials) is sent. The TLS session is run over
 memory buffers (:class:`.TlsSession`, public ``ssl`` API) rather than by asyncio's SSL
-transport, so that, like a plain connection, it can move to a stream thread with its socket.
+transport, so that, like a plain connection, it moves to the stream thread with its socket.
 """
 
 from __future__ import annotations
@@ -36,39 +35,31 @@ from ..core.errors import (
 )
 from ..core.mjpeg import MjpegParser, boundary_from_content_type
 from ..core.transport import Transport, device_ssl_context, fingerprint, os_reason
-from .httpwire import CUT_SHORT, MAX_HEAD, Dechunker, MjpegBody, parse_head
+from .httpwire import HttpExchange, MjpegBody
 from .streamthread import FrameSink, StreamThread
 from .tlsbio import TlsSession
 
 
-class NeedHttpx(Exception):
-    """The answer is not a plain MJPEG stream: let the Transport handle this request."""
+class NotAStream(Exception):
+    """The answer is not a plain MJPEG stream: the Transport makes this request again and
+    reads its answer (one JPEG, or an error to explain)."""
 
 
-def raw_capable(transport: Transport) -> bool:
-    """True when the Transport talks to a real socket (not a test's mock httpx transport)."""
-    return transport.uses_real_sockets
-
-
-class _StreamProtocol(asyncio.Protocol):
-    """Collects the response head, then parses the body into JPEGs in ``data_received``.
-    With ``tls``, the connection's bytes go through that :class:`.TlsSession` (handshake
-    first: ``secured``), so the session can later move to a stream thread."""
+class _HeadProtocol(asyncio.Protocol):
+    """Connects (and secures, with ``tls``: ``secured``), sends the request and reads the
+    answer's head into ``head``; the body is left to a :class:`.StreamThread`. With ``tls``,
+    the connection's bytes go through that :class:`.TlsSession`, so the session can move to
+    the thread with the socket."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, host: str,
-                 on_frame: Callable[[bytes], None], tls: TlsSession | None = None) -> None:
+                 tls: TlsSession | None = None) -> None:
         self.loop = loop
         self.host = host
-        self.on_frame = on_frame
         self.tls = tls
+        self.exchange = HttpExchange(host)
         self.conn: asyncio.Transport | None = None
         self.secured: asyncio.Future[None] = loop.create_future()
         self.head: asyncio.Future[tuple[int, httpx.Headers]] = loop.create_future()
-        self.done: asyncio.Future[None] = loop.create_future()
-        self.last_data = loop.time()
-        self.parse_errors = 0
-        self._buf = bytearray()
-        self._body: MjpegBody | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.conn = transport  # type: ignore[assignment]
@@ -103,90 +94,43 @@ class _StreamProtocol(asyncio.Protocol):
         return plain
 
     def data_received(self, data: bytes) -> None:
-        self.last_data = self.loop.time()
         if self.tls is not None:
             data = self._advance_tls(data)
-        if data:
-            self._plain_received(data)
-
-    def _plain_received(self, data: bytes) -> None:
-        if self._body is None:
-            self._buf += data
-            if not self.head.done():
-                self._read_head()
+        if not data:
+            return
+        if self.head.done():  # body bytes before the socket moved: kept for the thread
+            self.exchange.keep(data)
             return
         try:
-            self._frames(data)
-        except DeviceError as exc:
-            self.fail(exc)
-
-    def _read_head(self) -> None:
-        end = self._buf.find(b"\r\n\r\n")
-        if end < 0:
-            if len(self._buf) > MAX_HEAD:
-                self.fail(ProtocolError("camera answered an oversized HTTP header",
-                                        host=self.host))
-            return
-        raw = bytes(self._buf[:end])
-        del self._buf[:end + 4]
-        try:
-            self.head.set_result(parse_head(raw, self.host))
+            head = self.exchange.feed_head(data)
         except ProtocolError as exc:
             self.fail(exc)
-
-    def take_pending(self) -> bytes:
-        """Return the body bytes (plaintext) that came with the head (thread hand-off)."""
-        pending, self._buf = bytes(self._buf), bytearray()
-        return pending
-
-    def start_body(self, body: MjpegBody) -> None:
-        self._body = body
-        pending, self._buf = bytes(self._buf), bytearray()
-        if pending:
-            self._plain_received(pending)
-
-    def _frames(self, data: bytes) -> None:
-        body = self._body
-        assert body is not None
-        for frame in body.feed(data):
-            self.on_frame(frame)
-        self.parse_errors = body.parse_errors
-        if body.complete:
-            self.finish(None)
+            return
+        if head is not None:
+            self.head.set_result(head)
 
     def fail(self, exc: BaseException) -> None:
-        for future in (self.secured, self.head, self.done):
+        for future in (self.secured, self.head):
             if not future.done():
                 future.set_exception(exc)
                 future.exception()  # retrieved: no "never retrieved" warning if unused
 
-    def finish(self, exc: BaseException | None) -> None:
-        if exc is not None:
-            self.fail(exc)
-        elif not self.head.done():
-            self.fail(ProtocolError("connection dropped or bad HTTP: no answer",
-                                    host=self.host))
-        elif not self.done.done():
-            self.done.set_result(None)
-
     def connection_lost(self, exc: Exception | None) -> None:
         if exc is not None:
-            self.finish(Unreachable(f"network error: {exc}", host=self.host))
-        elif self._body is not None and self._body.cut_short:
-            self.finish(ProtocolError(CUT_SHORT, host=self.host))
+            self.fail(Unreachable(f"network error: {exc}", host=self.host))
         else:
-            self.finish(None)
+            self.fail(ProtocolError("connection dropped or bad HTTP: no answer", host=self.host))
 
 
 async def stream_raw(transport: Transport, path: str, params: Mapping[str, str],
                      on_frame: Callable[[bytes], None], *, read_timeout: float,
                      sink: FrameSink | None = None) -> int:
-    """Stream ``path`` into ``on_frame`` until the camera ends it; returns the parse errors.
+    """Stream ``path`` until the camera ends it; returns the parse errors.
 
-    With a ``sink``, the body (HTTP or HTTPS) is read in a :class:`.StreamThread` that feeds
-    the sink instead of ``on_frame``.
+    The body (HTTP or HTTPS) is read in a :class:`.StreamThread`, which hands the newest
+    JPEG to ``sink``; without a sink, every JPEG goes to ``on_frame`` on the event loop.
 
-    Raises :class:`NeedHttpx` when the answer is not ``200 multipart/*`` (after the auth
+    Raises :class:`NotAStream` when the answer is not ``200 multipart/*`` (after the auth
     challenge, if any), typed ``DeviceError`` s otherwise.
     """
     await transport.ensure_trusted()
@@ -195,46 +139,64 @@ async def stream_raw(transport: Transport, path: str, params: Mapping[str, str],
     if flow is not None:
         request = next(flow)
     while True:
-        conn, proto = await _connect(transport, on_frame)
+        conn, proto = await _connect(transport)
         try:
-            proto.send(_serialize(request))
+            proto.send(proto.exchange.request(request))
             status, headers = await _wait_head(proto, read_timeout)
             if status == 401 and flow is not None:
                 try:
                     request = flow.send(httpx.Response(401, headers=headers, request=request))
                 except StopIteration:
-                    raise NeedHttpx() from None
+                    raise NotAStream() from None
                 continue  # Assumption: a fresh connection for the answer (no body to drain)
             ctype = headers.get("content-type", "")
             if status != 200 or not ctype.lower().startswith("multipart/"):
-                raise NeedHttpx()
+                raise NotAStream()
             try:
                 parser = MjpegParser(boundary_from_content_type(ctype))
             except ValueError as exc:
                 raise ProtocolError(f"camera stream: {exc}", host=transport.endpoint.host) from exc
-            body = MjpegBody(parser, "chunked" in headers.get("transfer-encoding", "").lower())
-            sock = _detached_socket(conn) if sink is not None else None
-            if sock is not None:
-                return await _stream_in_thread(sock, proto, body, sink, read_timeout)
-            proto.start_body(body)
-            await _watch(proto, read_timeout, conn)
-            return proto.parse_errors
+            sock = _detached_socket(conn)
+            if sock is None:
+                raise Unreachable("the camera stream's connection cannot be read here",
+                                  host=transport.endpoint.host)
+            body = MjpegBody(parser, proto.exchange)
+            if sink is None:
+                return await _stream_in_thread(sock, proto, body, _LoopSink(proto.loop, on_frame),
+                                               read_timeout, newest_only=False)
+            return await _stream_in_thread(sock, proto, body, sink, read_timeout)
         finally:
-            if proto.done.done():
-                conn.close()
-            else:
-                conn.abort()
+            conn.abort()  # (a stream thread reads its own duplicate of the socket)
 
 
-async def _connect(transport: Transport, on_frame: Callable[[bytes], None],
-                   ) -> tuple[asyncio.Transport, _StreamProtocol]:
+class _LoopSink:
+    """The :class:`.FrameSink` of a caller without one: every JPEG to ``on_frame`` on the
+    loop, in order."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop,
+                 on_frame: Callable[[bytes], None]) -> None:
+        self._loop = loop
+        self._on_frame = on_frame
+
+    def frame_in_thread(self, data: bytes, received: float, skipped: int) -> None:
+        self.post(self._on_frame, data)
+
+    def post(self, callback: Callable[..., object], *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody listens
+            self._loop.call_soon_threadsafe(callback, *args)
+
+    def track(self, job: StreamThread) -> None:
+        """``stream_raw`` stops its thread itself."""
+
+
+async def _connect(transport: Transport) -> tuple[asyncio.Transport, _HeadProtocol]:
     loop = asyncio.get_running_loop()
     endpoint = transport.endpoint
     tls = TlsSession(device_ssl_context()) if endpoint.scheme == "https" else None
     try:
         async with asyncio.timeout(transport.connect_timeout):
             conn, proto = await loop.create_connection(
-                lambda: _StreamProtocol(loop, endpoint.host, on_frame, tls), endpoint.host,
+                lambda: _HeadProtocol(loop, endpoint.host, tls), endpoint.host,
                 endpoint.effective_port)
     except TimeoutError as exc:
         raise Unreachable("connection timed out (device offline or wrong address?)",
@@ -280,8 +242,9 @@ def _detached_socket(conn: asyncio.Transport) -> socket.socket | None:
     return sock
 
 
-async def _stream_in_thread(sock: socket.socket, proto: _StreamProtocol, body: MjpegBody,
-                            sink: FrameSink, read_timeout: float) -> int:
+async def _stream_in_thread(sock: socket.socket, proto: _HeadProtocol, body: MjpegBody,
+                            sink: FrameSink, read_timeout: float, *,
+                            newest_only: bool = True) -> int:
     """Run the body in a :class:`.StreamThread`; returns its parse errors when it ends."""
     ended: asyncio.Future[int] = proto.loop.create_future()
 
@@ -293,8 +256,8 @@ async def _stream_in_thread(sock: socket.socket, proto: _StreamProtocol, body: M
         else:
             ended.set_result(parse_errors)
 
-    reader = StreamThread(sock, proto.take_pending(), body, sink, read_timeout=read_timeout,
-                          host=proto.host, tls=proto.tls)
+    reader = StreamThread(sock, body, sink, read_timeout=read_timeout, host=proto.host,
+                          tls=proto.tls, newest_only=newest_only)
     reader.start(on_end)
     try:
         return await ended
@@ -302,13 +265,7 @@ async def _stream_in_thread(sock: socket.socket, proto: _StreamProtocol, body: M
         reader.stop()
 
 
-def _serialize(request: httpx.Request) -> bytes:
-    head = [b"GET " + request.url.raw_path + b" HTTP/1.1"]
-    head += [name + b": " + value for name, value in request.headers.raw]
-    return b"\r\n".join(head) + b"\r\n\r\n"
-
-
-async def _wait_head(proto: _StreamProtocol, timeout: float) -> tuple[int, httpx.Headers]:
+async def _wait_head(proto: _HeadProtocol, timeout: float) -> tuple[int, httpx.Headers]:
     try:
         async with asyncio.timeout(timeout):
             return await asyncio.shield(proto.head)
@@ -316,16 +273,4 @@ async def _wait_head(proto: _StreamProtocol, timeout: float) -> tuple[int, httpx
         raise DeviceTimeout("the device did not answer in time", host=proto.host) from exc
 
 
-async def _watch(proto: _StreamProtocol, timeout: float, conn: asyncio.Transport) -> None:
-    """Wait for the stream's end; no byte for ``timeout`` seconds is a timeout."""
-    while True:
-        left = proto.last_data + timeout - proto.loop.time()
-        if left <= 0:
-            conn.abort()
-            raise DeviceTimeout("the device did not answer in time", host=proto.host)
-        done, _ = await asyncio.wait([proto.done], timeout=left)
-        if done:
-            return proto.done.result()
-
-
-__all__ = ["Dechunker", "NeedHttpx", "raw_capable", "stream_raw"]
+__all__ = ["NotAStream", "stream_raw"]

@@ -1,6 +1,6 @@
 """Where JPEG frames come from: a device's MJPEG stream, snapshot polling, or any camera URL.
 
-A source yields the JPEG frames of *one* connection and returns when the stream ends; errors are
+A source hands on the JPEG frames of *one* connection and returns when the stream ends; errors are
 typed (``configurator.core.errors``). Reconnecting is the pipeline's job (:mod:`.camera`).
 
 - :class:`MjpegHttpSource` streams ``multipart/x-mixed-replace`` over a device's Transport.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 from urllib.parse import parse_qsl, urlparse
 
 import httpx
@@ -31,10 +31,9 @@ from ..core.errors import (
     PermissionDenied,
     ProtocolError,
 )
-from ..core.mjpeg import MjpegParser, boundary_from_content_type, is_jpeg
+from ..core.mjpeg import is_jpeg
 from ..core.transport import Credentials, Endpoint, Transport
-from .httpwire import MjpegBody
-from .mjpegstream import NeedHttpx, raw_capable, stream_raw
+from .mjpegstream import NotAStream, stream_raw
 from .streamthread import FrameSink
 
 STREAM_READ_TIMEOUT = 10.0  # no byte for this long: the stream is dead, reconnect
@@ -43,21 +42,15 @@ MAX_ERROR_BODY = 64 * 1024
 
 
 class FrameSource(Protocol):
-    """One camera connection: ``frames()`` yields JPEG bytes until the stream ends."""
+    """One camera connection: ``run`` hands JPEG bytes on until the stream ends."""
 
     label: str
     host: str
 
-    def frames(self) -> AsyncIterator[bytes]: ...
-
-
-@runtime_checkable
-class PushesFrames(Protocol):
-    """A source that can also hand frames over directly (from a socket callback or a
-    thread) instead of through ``frames()``."""
-
     async def run(self, on_frame: Callable[[bytes], None],
-                  sink: FrameSink | None = None) -> None: ...
+                  sink: FrameSink | None = None) -> None:
+        """Each JPEG to ``on_frame`` on the loop, or, for a stream read in a thread, the
+        newest one to ``sink`` from there."""
 
 
 class NotMjpeg(NotSupported):
@@ -117,51 +110,37 @@ class MjpegHttpSource:
     label: str = "MJPEG"
     read_timeout: float = STREAM_READ_TIMEOUT
     parse_errors: int = 0
-    raw: bool = True  # stream through the raw Protocol when possible (``run``)
 
     @property
     def host(self) -> str:
         return self.transport.endpoint.host
 
-    async def frames(self) -> AsyncIterator[bytes]:
+    async def run(self, on_frame: Callable[[bytes], None],
+                  sink: FrameSink | None = None) -> None:
+        """Read the stream (:func:`.mjpegstream.stream_raw`: the newest JPEG to ``sink`` from
+        its stream thread, or every JPEG to ``on_frame``); an answer that is not a stream is
+        :class:`NotMjpeg` (one JPEG: poll) or the typed error it means."""
+        try:
+            self.parse_errors += await stream_raw(self.transport, self.path, self.params,
+                                                  on_frame, read_timeout=self.read_timeout,
+                                                  sink=sink)
+        except NotAStream:
+            raise await self._not_a_stream() from None
+
+    async def _not_a_stream(self) -> DeviceError:
+        """The request again through the Transport (which maps errors and explains 401s):
+        what its answer means."""
         async with self.transport.stream("GET", self.path, params=dict(self.params),
                                          read_timeout=self.read_timeout) as response:
             ctype = response.headers.get("content-type", "")
-            if response.status_code != 200 or not ctype.lower().startswith("multipart/"):
-                body = await _read_limited(response)
-                if response.status_code == 200 and is_jpeg(body):
-                    raise NotMjpeg("camera sends single images, not a stream", host=self.host,
-                                   frame=body)
-                raise camera_error(response, body, self.host, self.device)
-            try:
-                body = MjpegBody(MjpegParser(boundary_from_content_type(ctype)), chunked=False)
-            except ValueError as exc:
-                raise ProtocolError(f"camera stream: {exc}", host=self.host) from exc
-            # httpx errors while reading (a cut connection) are mapped by Transport.stream;
-            # aiter_raw has undone any chunked encoding already.
-            async for chunk in response.aiter_raw():
-                errors = body.parse_errors
-                for frame in body.feed(chunk):
-                    yield frame
-                self.parse_errors += body.parse_errors - errors
-
-
-    async def run(self, on_frame: Callable[[bytes], None],
-                  sink: FrameSink | None = None) -> None:
-        """Like ``frames()``, but each JPEG goes to ``on_frame`` straight from the socket
-        callback (a raw asyncio Protocol, :mod:`.mjpegstream`) when the Transport allows it,
-        or to ``sink`` from a stream thread; answers other than a plain stream are
-        repeated through the Transport (``frames()``)."""
-        if self.raw and raw_capable(self.transport):
-            try:
-                self.parse_errors += await stream_raw(self.transport, self.path, self.params,
-                                                      on_frame, read_timeout=self.read_timeout,
-                                                      sink=sink)
-                return
-            except NeedHttpx:
-                pass
-        async for frame in self.frames():
-            on_frame(frame)
+            if response.status_code == 200 and ctype.lower().startswith("multipart/"):
+                return ProtocolError("camera stream: the camera answered differently twice",
+                                     host=self.host)
+            body = await _read_limited(response)
+        if response.status_code == 200 and is_jpeg(body):
+            return NotMjpeg("camera sends single images, not a stream", host=self.host,
+                            frame=body)
+        return camera_error(response, body, self.host, self.device)
 
 
 async def _read_limited(response: httpx.Response) -> bytes:
@@ -196,6 +175,12 @@ class SnapshotPollSource:
                 raise ProtocolError("camera snapshot is not a JPEG image", host=self.host)
             yield data
             await asyncio.sleep(max(0.0, interval - (loop.time() - started)))
+
+    async def run(self, on_frame: Callable[[bytes], None],
+                  sink: FrameSink | None = None) -> None:
+        """Each snapshot to ``on_frame`` (polled on the loop: ``sink`` is not needed)."""
+        async for frame in self.frames():
+            on_frame(frame)
 
 
 async def fetch_url_image(transport: Transport, path: str, params: Mapping[str, str],
@@ -296,37 +281,18 @@ class _FallbackSource:
         self.label = self._inner.label
         self.host = self._inner.host
 
-    async def frames(self) -> AsyncIterator[bytes]:
-        try:
-            async for frame in self._inner.frames():
-                yield frame
-            return
-        except NotMjpeg as exc:
-            self._fall_back(exc)
-        async for frame in self._inner.frames():
-            yield frame
-
     async def run(self, on_frame: Callable[[bytes], None],
                   sink: FrameSink | None = None) -> None:
-        """``frames()`` with direct delivery while the MJPEG source streams."""
-        if not isinstance(self._inner, PushesFrames):
-            async for frame in self.frames():
-                on_frame(frame)
-            return
+        """The MJPEG stream; once the device answers with a single JPEG, snapshots polled
+        from here on (that JPEG is the first frame)."""
         try:
             await self._inner.run(on_frame, sink)
             return
         except NotMjpeg as exc:
-            self._fall_back(exc)
-        async for frame in self._inner.frames():
-            on_frame(frame)
-
-    def _fall_back(self, exc: NotMjpeg) -> None:
-        """The device answered with a single JPEG: poll snapshots from here on (that JPEG is
-        the first frame)."""
-        self._owner.polling = True
-        self._inner = self._owner._poll(exc.frame)
-        self.label = self._inner.label
+            self._owner.polling = True
+            self._inner = self._owner._poll(exc.frame)
+            self.label = self._inner.label
+        await self._inner.run(on_frame, sink)
 
 
 def _with_fallback(mjpeg: Callable[[], FrameSource],

@@ -27,9 +27,9 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from ..core.errors import DeviceError, DeviceTimeout, ProtocolError, Unreachable
+from ..core.errors import DeviceError, DeviceTimeout, Unreachable
 from ..core.transport import os_reason
-from .httpwire import CUT_SHORT, MjpegBody
+from .httpwire import MjpegBody
 from .tlsbio import TlsSession
 
 READ_SIZE = 256 * 1024
@@ -61,11 +61,12 @@ class FrameSink(Protocol):
 class StreamThread:
     """Reads one MJPEG body from ``sock`` (which it owns) until the stream ends or ``stop``."""
 
-    def __init__(self, sock: socket.socket, pending: bytes, body: MjpegBody, sink: FrameSink,
-                 *, read_timeout: float, host: str, tls: TlsSession | None = None) -> None:
+    def __init__(self, sock: socket.socket, body: MjpegBody, sink: FrameSink, *,
+                 read_timeout: float, host: str, tls: TlsSession | None = None,
+                 newest_only: bool = True) -> None:
         self._sock = sock
         self._tls: TlsSession | None = tls
-        self._pending = pending
+        self._newest_only = newest_only  # False: every JPEG to the sink, in order
         self._body: MjpegBody | None = body
         self._sink = sink
         self._read_timeout = read_timeout
@@ -122,14 +123,17 @@ class StreamThread:
             self._finished.set()
             self._last_parse_errors = self.parse_errors
             self._body = self._tls = None  # buffers of a dead stream: not kept by whoever
-            self._pending = b""  # still holds this object
+            # still holds this object
 
     def _read(self) -> None:
         self._sock.settimeout(self._read_timeout)
-        data, received = self._pending, time.monotonic()
-        while not self._stopped:
-            frames = self._frames(data) if data else []
-            if frames:
+        data, received = b"", time.monotonic()  # the body bytes that came with the head
+        while not self._stopped:  # are in the body's HTTP exchange already
+            frames = self._frames(data)
+            if frames and not self._newest_only:
+                for frame in frames:
+                    self._sink.frame_in_thread(frame, received, 0)
+            elif frames:
                 for _ in range(MAX_CATCH_UP_READS):  # newest frame wins: read what waits
                     if self._eof:
                         break
@@ -147,10 +151,10 @@ class StreamThread:
             received = time.monotonic()
             if not data:
                 self._eof = True
-        if self._stopped:
+        if self._stopped or self._living_body().complete:
             return
-        if self._living_body().cut_short:
-            raise ProtocolError(CUT_SHORT, host=self._host)
+        for frame in self._living_body().feed(b"", closed=True):  # a cut body: ProtocolError
+            self._sink.frame_in_thread(frame, received, 0)
 
     def _recv(self) -> bytes:
         """The next bytes of the body, waiting for them (empty at the end of the stream)."""

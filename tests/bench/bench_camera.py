@@ -1,12 +1,11 @@
 """Camera benchmark (offscreen): frames shown vs sent, latency, viewer CPU per frame, GUI lag.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_camera.py [seconds]
-[scenario numbers] [--httpx] [--https] [--decoder qt|simplejpeg|pillow]``; ``--decoder``
+[scenario numbers] [--https] [--decoder qt|simplejpeg|pillow]``; ``--decoder``
 picks the pipelines' JPEG decoder: ``qt`` (default) is the window's, ``simplejpeg`` the one
 it used before the bundle left numpy out (for comparison; bare_decode_* stay simplejpeg's,
-bare_qt_decode_* are Qt's); ``--httpx`` reads the streams through httpx instead
-of the stream threads (``configurator.live.mjpegstream``), for comparison; ``--https`` serves
-the cameras over TLS (self-signed, pinned on first use).
+bare_qt_decode_* are Qt's); ``--https`` serves the cameras over TLS (self-signed, pinned
+on first use).
 
 The MJPEG cameras (``tests/live/mjpeg_server.py``, the 2N simulator stops at 15 fps as real 2N
 devices do) run in a *separate process* (``tests/live/camera_process.py``), so the CPU time
@@ -327,10 +326,6 @@ if __name__ == "__main__":
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    if "--httpx" in sys.argv:
-        sys.argv.remove("--httpx")
-        import configurator.live.sources as sources
-        sources.raw_capable = lambda transport: False  # type: ignore[assignment]
     if "--decoder" in sys.argv:
         at = sys.argv.index("--decoder")
         DECODER = sys.argv[at + 1]

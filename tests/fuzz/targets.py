@@ -24,8 +24,10 @@ from configurator.drivers.fcm5600.parsers import parse_page, parse_rows, unwrap
 from configurator.drivers.onetouch.protocol import parse_reply as onetouch_reply
 from configurator.drivers.twon.events import TwoNEventSource
 from configurator.drivers.twon.reply import explain_auth_failure, parse_json_reply
-from configurator.live.httpwire import MjpegBody, parse_head
+from configurator.live.httpwire import HttpExchange
 from configurator.services.site import Site
+
+from ..live.answer_head import mjpeg_body
 
 TYPED = (ConfiguratorError,)
 
@@ -63,9 +65,10 @@ def _mjpeg(data: bytes) -> object:
 
 
 def _chunked_mjpeg(data: bytes) -> object:
-    body = MjpegBody(MjpegParser(b"frame", max_part_size=64 * 1024), chunked=True)
+    body = mjpeg_body(MjpegParser(b"frame", max_part_size=64 * 1024), chunked=True)
     for piece in _split(data):
         body.feed(piece)
+    body.feed(b"", closed=True)
     return body.parse_errors
 
 
@@ -74,7 +77,9 @@ def _boundary(data: bytes) -> object:
 
 
 def _head(data: bytes) -> object:
-    return parse_head(data, "camera")
+    exchange = HttpExchange("camera")
+    exchange.request(httpx.Request("GET", "http://camera/stream"))
+    return any(exchange.feed_head(piece) is not None for piece in _split(data))
 
 
 # -- device replies ------------------------------------------------------------------------
@@ -166,8 +171,9 @@ TARGETS: list[Target] = [
            [b"%x\r\n" % len(PART) + PART + b"\r\n0\r\n\r\n", b"-6\r\nabcdef\r\n"]),
     Target("mjpeg-boundary", _boundary, [b"multipart/x-mixed-replace; boundary=frame"],
            allowed=(ValueError,)),
-    Target("http-head", _head, [b"HTTP/1.1 200 OK\r\nServer: C\xe1mara\r\nContent-Type: x",
-                                b"HTTP/1.0 401 No\r\nWWW-Authenticate: Digest realm=\"x\""]),
+    Target("http-head", _head, [
+        b"HTTP/1.1 200 OK\r\nServer: C\xe1mara\r\nContent-Type: x\r\n\r\n",
+        b"HTTP/1.0 401 No\r\nWWW-Authenticate: Digest realm=\"x\"\r\n\r\n"]),
     Target("2n-reply", _twon_reply, [
         b'{"success": true, "result": {"variant": "v", "serialNumber": "1", "swVersion": "2"}}',
         b'{"success": false, "error": {"code": 12, "param": "port", "description": "bad"}}',

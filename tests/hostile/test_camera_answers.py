@@ -62,12 +62,22 @@ async def test_a_content_length_of_5000_digits_costs_one_part_not_the_stream(loo
 
 
 @pytest.mark.parametrize("server", ["Cámara".encode(), "Cámara".encode("latin-1"),
-                                    b"\xff\xfe\x00", "カメラ".encode()])
+                                    b"\xff\xfe", "カメラ".encode()])
 async def test_a_non_ascii_header_value_is_read(loopback, server: bytes) -> None:
     """Finding 7: ``Server: Cámara`` raised UnicodeEncodeError building the headers."""
     frames, error = await _stream(loopback(), _multipart(b"Server: " + server + b"\r\n",
                                                          PART * 3))
     assert error is None and frames == [JPEG] * 3
+
+
+async def test_a_nul_byte_in_a_header_value_is_one_typed_error(loopback) -> None:
+    """Changed with h11 (0.16): ``Server: \\xff\\xfe\\x00`` was read (its frames shown); h11
+    refuses a NUL in a header value (RFC 9110 5.5 does not allow it). One typed line, no
+    frames, nothing held: the pipeline reconnects with backoff."""
+    frames, error = await _stream(loopback(), _multipart(b"Server: \xff\xfe\x00\r\n", PART * 3))
+    assert frames == []
+    assert isinstance(error, ProtocolError) and "bad header" in str(error)
+    assert "\n" not in str(error)
 
 
 @pytest.mark.parametrize("status", ["²00 OK".encode("latin-1"), "²00 OK".encode(), b"2OO OK",

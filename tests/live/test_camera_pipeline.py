@@ -159,11 +159,11 @@ def test_bad_url_is_a_typed_error() -> None:
         url_camera("rtsp://10.0.0.1/stream")
 
 
-async def test_slow_consumer_drops_instead_of_queueing(loopback, monkeypatch) -> None:
-    """The reader-task path (TLS, httpx answers): the FrameSlot keeps only the newest."""
-    monkeypatch.setattr(sources, "raw_capable", lambda transport: False)
+async def test_slow_consumer_drops_instead_of_queueing(loopback) -> None:
+    """The reader-task path (snapshots polled on the loop): the FrameSlot keeps only the
+    newest."""
     async with CameraServer(loopback(), fps=60) as cam:
-        factory, transport = url_camera(cam.url("/stream"))
+        factory, transport = url_camera(cam.url("/snapshot"), fps=100)
         pipeline = CameraPipeline(factory, name="cam")
         gate = asyncio.Event()
         pending: list[asyncio.Future] = []

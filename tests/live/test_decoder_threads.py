@@ -14,7 +14,6 @@ import time
 import pytest
 
 from configurator.core.errors import ProtocolError
-from configurator.live import sources
 from configurator.live.camera import CameraPipeline, _decode_in
 from configurator.live.decode import (
     RGB_INDEX,
@@ -195,10 +194,10 @@ def test_pipeline_streams_under_qasync_without_threadsafe_calls(qloop, loopback)
 
 
 @pytest.mark.parametrize("path", ["stream thread", "decoder threads"])
-def test_aclose_waits_for_the_decode_still_running_in_a_thread(qloop, loopback, monkeypatch,
+def test_aclose_waits_for_the_decode_still_running_in_a_thread(qloop, loopback,
                                                                path) -> None:
-    if path == "decoder threads":  # the reader-task path (TLS, httpx answers)
-        monkeypatch.setattr(sources, "raw_capable", lambda transport: False)
+    # "decoder threads": the reader-task path (snapshots polled on the loop)
+    url = "/snapshot" if path == "decoder threads" else "/stream"
     started, finished = threading.Event(), threading.Event()
 
     def slow_decode(data, min_size):
@@ -211,7 +210,7 @@ def test_aclose_waits_for_the_decode_still_running_in_a_thread(qloop, loopback, 
 
     async def scenario() -> None:
         async with CameraServer(loopback(), fps=30) as cam:
-            factory, transport = url_camera(cam.url("/stream"))
+            factory, transport = url_camera(cam.url(url), fps=30)
             pipeline = CameraPipeline(factory, name="cam")
             pipeline.decode = slow_decode
             pipeline.start()

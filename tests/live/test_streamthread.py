@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from configurator.core.errors import DeviceError, DeviceTimeout, ProtocolError
 from configurator.core.mjpeg import MjpegParser
-from configurator.live.httpwire import MjpegBody
 from configurator.live.streamthread import StreamThread
+
+from .answer_head import mjpeg_body
 
 BOUNDARY = b"frame"
 
@@ -61,8 +62,8 @@ class Sink:
 def start(sink: Sink, *, pending: bytes = b"", chunked: bool = False,
           timeout: float = 5.0) -> tuple[StreamThread, socket.socket]:
     ours, camera = socket.socketpair()
-    reader = StreamThread(ours, pending, MjpegBody(MjpegParser(BOUNDARY), chunked), sink,
-                          read_timeout=timeout, host="camera")
+    body = mjpeg_body(MjpegParser(BOUNDARY), chunked=chunked, pending=pending)
+    reader = StreamThread(ours, body, sink, read_timeout=timeout, host="camera")
     reader.start(sink.on_end)
     assert sink.jobs == [reader]
     return reader, camera
