@@ -26,10 +26,10 @@ def main() -> int:
     from qasync import QEventLoop
 
     from configurator.app import build_window, start_demo
+    from configurator.screenshots.common import wait_online
     from configurator.ui.dialogs.prompter import AutoPrompter
     from configurator.ui.editors.capability_view import CapabilityView
     from configurator.ui.editors.context import EditorContext
-    from configurator.ui.screenshots import wait_online
 
     t_import = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv)

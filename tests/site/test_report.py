@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 
+from configurator.core.abilities import OpensDoors
 from configurator.live.journal import EventJournal
 from configurator.services.site_ops.apply import BulkApply
 from configurator.services.site_ops.audit import AuditTrail, site_journal_path
 from configurator.services.site_ops.changes import parse_template
 from configurator.services.site_ops.doortest import (
     DOOR_TEST_TYPE,
-    doors,
     run_door_test,
     snapshot_dir,
 )
@@ -31,7 +31,8 @@ async def test_door_test_records_event_latency_and_snapshot(site_fleet, tmp_path
         audit = AuditTrail(journal, operation="door test", user="installer")
 
         async def job(entry, device):
-            assert [label for _, label in doors(device)] == (
+            found = device.doors() if isinstance(device, OpensDoors) else []
+            assert [door.label for door in found] == (
                 ["Switch 1", "Switch 2"] if entry.driver == "2n" else [])
             return await run_door_test(entry, device, wait=3.0, audit=audit,
                                        snapshots=snapshot_dir(site.path))

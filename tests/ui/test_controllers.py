@@ -18,12 +18,12 @@ from configurator.services.credentials import CredentialStore
 from configurator.services.sessions import SessionManager
 from configurator.services.site import RecentSites, Site, SiteDevice
 from configurator.services.tasks import TaskRegistry
+from configurator.ui.context import WindowContext
 from configurator.ui.devices.tree import DeviceTree
 from configurator.ui.dialogs.prompter import AutoPrompter
 from configurator.ui.live.camera_control import CameraControl
 from configurator.ui.live.event_log import LiveLog
 from configurator.ui.window.command_control import CommandControl
-from configurator.ui.window.context import WindowContext
 from configurator.ui.window.device_control import DeviceControl
 from configurator.ui.window.navigation import Navigation
 from configurator.ui.window.session_watch import SessionWatch

@@ -11,6 +11,7 @@ from typing import Any
 from typing_extensions import override
 
 from ...core import safejson
+from ...core.abilities import DoorsFromAction
 from ...core.device import (
     ActionSpec,
     Capability,
@@ -70,7 +71,7 @@ def _action(id_: str, label: str, *params: ParamSpec, **kw: Any) -> ActionSpec:
     return ActionSpec(id_, label, tuple(params), **kw)
 
 
-class OnetouchDevice(Device):
+class OnetouchDevice(DoorsFromAction, Device):
     """An Onetouch intercom behind the vendor-neutral Device interface."""
 
     vendor = "Onetouch"
@@ -82,7 +83,7 @@ class OnetouchDevice(Device):
         self.client = OnetouchClient(transport, form=form)
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
-        self.doors: tuple[str, ...] = ALL_DOORS
+        self.relay_letters: tuple[str, ...] = ALL_DOORS
         self._config_keys: list[str] = []
         self._caps: frozenset[str] | None = None
 
@@ -110,12 +111,12 @@ class OnetouchDevice(Device):
     @override
     async def capabilities(self) -> frozenset[str]:
         relays = await self.client.relay_status()
-        self.doors = tuple(d for d in ALL_DOORS if f"Relay{d}" in relays)
+        self.relay_letters = tuple(d for d in ALL_DOORS if f"Relay{d}" in relays)
         names = list(_PROBES)
         found = await asyncio.gather(*(self._offers(_PROBES[n]) for n in names))
         caps = {str(n) for n, ok in zip(names, found, strict=True) if ok}
         caps |= {Capability.SYSTEM, Capability.MAINTENANCE}
-        if self.doors:
+        if self.relay_letters:
             caps.add(Capability.RELAYS)
         if caps & {Capability.DOORLOG, Capability.CALLLOG}:
             caps.add(Capability.EVENTS)
@@ -132,9 +133,9 @@ class OnetouchDevice(Device):
     def pages(self) -> Sequence[SettingsPage]:
         pages = [status_page(self._has(Capability.PCAP))]
         if self._has(Capability.RELAYS):
-            pages.append(relay_page(self.doors))
+            pages.append(relay_page(self.relay_letters))
         if self._has(Capability.INPUTS):
-            pages.append(input_page(self.doors))
+            pages.append(input_page(self.relay_letters))
         if self._has(Capability.SIP):
             pages.append(sip_page())
         pages.append(log_page())
@@ -221,7 +222,7 @@ class OnetouchDevice(Device):
     # -- actions --------------------------------------------------------------------------
     @override
     def actions(self) -> Sequence[ActionSpec]:
-        doors = tuple(Choice(i + 1, f"Relay {d}") for i, d in enumerate(self.doors))
+        doors = tuple(Choice(i + 1, f"Relay {d}") for i, d in enumerate(self.relay_letters))
         return (
             _action("open_door", "Open door (relay trigger)",
                     ParamSpec("num", "Relay", Kind.ENUM, choices=doors, default=1),

@@ -12,6 +12,7 @@ from typing import Any
 from typing_extensions import override
 
 from ...core import safejson
+from ...core.abilities import DoorsFromAction
 from ...core.device import (
     ActionSpec,
     CameraSource,
@@ -76,7 +77,7 @@ def info_from_result(result: Mapping[str, Any]) -> DeviceInfo:
         name=str(result.get("deviceName", "")), extra=extra)
 
 
-class TwoNDevice(Device):
+class TwoNDevice(DoorsFromAction, Device):
     """A 2N IP intercom (HTTP API v2.11 and later); keeps its camera frames for 30 s
     (:class:`~configurator.core.abilities.KeepsPastFrames`)."""
 

@@ -1,10 +1,10 @@
 """A recorded door test: open each door, see its event come back, take a camera picture.
 
-Per door of a device that offers the ``open_door`` action: listen to the device's events,
-press "open door" at T, wait for the first door/relay/switch event (seen at T+x, measured on
-this computer's clock when it arrives), take a snapshot where the device has a camera, and
-journal a ``door test`` event (the report shows the newest one per door). The door opening is
-also an audit entry: the program made the device do something.
+Per door of a device that opens doors (:class:`~configurator.core.abilities.OpensDoors`):
+listen to the device's events, press "open door" at T, wait for the first door/relay/switch
+event (seen at T+x, measured on this computer's clock when it arrives), take a snapshot where
+the device has a camera, and journal a ``door test`` event (the report shows the newest one
+per door). The door opening is also an audit entry: the program made the device do something.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from ...core.abilities import Door, OpensDoors
 from ...core.device import Device
 from ...core.errors import ConfiguratorError, NotSupported
 from ...core.events import DeviceEvent, Severity, now_utc
-from ...core.params import ParamSpec
 from ..site import SiteDevice
 from .audit import AuditTrail
 from .results import DeviceResult, DeviceStatus
@@ -33,21 +34,6 @@ def snapshot_dir(site_path: Path) -> Path:
     return site_path.with_name(site_path.stem + ".doortests")
 
 
-def doors(device: Device) -> list[tuple[dict[str, Any], str]]:
-    """(action arguments, door label) per door the open-door action can open."""
-    try:
-        action = device.action("open_door")
-    except NotSupported:
-        return []
-    defaults = {p.key: p.default for p in action.params if p.default is not None}
-    chooser: ParamSpec | None = next((p for p in action.params if p.choices), None)
-    if chooser is None:
-        return [(defaults, "Door")]
-    return [({**defaults, chooser.key: c.value},
-             c.label if c.label.lower().startswith(chooser.label.lower())
-             else f"{chooser.label} {c.label}") for c in chooser.choices]
-
-
 def is_door_event(event: DeviceEvent) -> bool:
     text = event.type.lower()
     return any(word in text for word in DOOR_WORDS) and not text.startswith("poll.")
@@ -56,14 +42,14 @@ def is_door_event(event: DeviceEvent) -> bool:
 async def run_door_test(entry: SiteDevice, device: Device, *, wait: float = 5.0,
                      audit: AuditTrail | None = None,
                      snapshots: Path | None = None) -> DeviceResult:
-    found = doors(device)
-    if not found:
+    found = device.doors() if isinstance(device, OpensDoors) else []
+    if not isinstance(device, OpensDoors) or not found:
         return DeviceResult(entry.key, entry.title, DeviceStatus.SKIPPED,
                             "the device has no open-door action")
     tested = []
-    for args, label in found:
-        tested.append(await _one_door(entry, device, args, label, wait=wait, audit=audit,
-                                      snapshots=snapshots))
+    for door in found:
+        tested.append(await _one_door(entry, device, device.open_door, door, wait=wait,
+                                      audit=audit, snapshots=snapshots))
     seen = [t for t in tested if t["seen"]]
     status = DeviceStatus.SUCCEEDED if len(seen) == len(tested) else DeviceStatus.FAILED
     message = "" if status is DeviceStatus.SUCCEEDED else \
@@ -71,7 +57,8 @@ async def run_door_test(entry: SiteDevice, device: Device, *, wait: float = 5.0,
     return DeviceResult(entry.key, entry.title, status, message, details={"doors": tested})
 
 
-async def _one_door(entry: SiteDevice, device: Device, args: dict[str, Any], label: str, *,
+async def _one_door(entry: SiteDevice, device: Device,
+                    open_door: Callable[[Door], Awaitable[None]], door: Door, *,
                     wait: float, audit: AuditTrail | None,
                     snapshots: Path | None) -> dict[str, Any]:
     queue: asyncio.Queue[tuple[float, DeviceEvent]] = asyncio.Queue()
@@ -87,10 +74,10 @@ async def _one_door(entry: SiteDevice, device: Device, args: dict[str, Any], lab
         while not queue.empty():  # what was already queued is not the door's answer
             queue.get_nowait()
         pressed_utc, pressed = now_utc(), time.monotonic()
-        record: dict[str, Any] = {"door": label, "pressed_utc": pressed_utc.isoformat(),
+        record: dict[str, Any] = {"door": door.label, "pressed_utc": pressed_utc.isoformat(),
                                   "seen": False}
         try:
-            await device.run_action("open_door", args)
+            await open_door(door)
         except ConfiguratorError as exc:
             record["error"] = exc.message
             _journal(entry, audit, record, ok=False)
@@ -109,7 +96,7 @@ async def _one_door(entry: SiteDevice, device: Device, args: dict[str, Any], lab
                 break
         picture = await snapshot
         if picture and snapshots is not None:
-            record["snapshot"] = _save(snapshots, entry, label, picture)
+            record["snapshot"] = _save(snapshots, entry, door.label, picture)
         _journal(entry, audit, record, ok=record["seen"])
         return record
     finally:

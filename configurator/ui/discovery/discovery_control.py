@@ -10,9 +10,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from ...core.events import Severity
 from ...core.transport import Credentials
-from ..window.context import WindowContext
-from ..window.device_control import credentials_from
-from ..window.docks import bring_forward
+from ..context import WindowContext, bring_forward, credentials_from
 
 if TYPE_CHECKING:  # the panel and the discovery engine are imported on first use
     from .discovery_panel import DiscoveryPanel

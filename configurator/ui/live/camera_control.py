@@ -16,10 +16,8 @@ from ...core.events import DeviceEvent, now_utc
 from ...core.params import Kind, ParamSpec
 from ...live.sources import past_snapshot
 from ...services.sessions import DeviceSession
+from ..context import WindowContext, bring_forward, credentials_from
 from ..i18n import translate
-from ..window.context import WindowContext
-from ..window.device_control import credentials_from
-from ..window.docks import bring_forward
 from .camera_windows import CameraGridWindow, CameraPanel, PipelineKeeper
 
 CAMERA_HEIGHT = 360  # the bottom docks grow to this when a camera is shown

@@ -21,8 +21,8 @@ from ...services.site_ops.audit import AuditTrail
 from ...services.site_ops.credentials import SiteCredentials
 from ...services.site_ops.results import DeviceResult
 from ...services.site_ops.runner import run_devices
+from ..context import WindowContext
 from ..devices.tree import KEY_ROLE, DeviceTree
-from ..window.context import WindowContext
 from .bulk_dialog import BulkEditDialog
 from .firmware_dialog import FirmwareDialog
 from .restore_dialog import RestoreDialog

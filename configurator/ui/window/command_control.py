@@ -12,12 +12,12 @@ from ...core.device import ActionSpec
 from ...core.errors import ConfiguratorError
 from ...core.events import Severity
 from ...services.sessions import DeviceSession
+from ..context import WindowContext
 from ..editors.capability_view import CapabilityView
 from ..editors.settings_form import PageForm
 from ..editors.table_editor import TableEditor
 from ..i18n import param_text
 from ..messages import user_message
-from .context import WindowContext
 
 
 def short(value: Any, limit: int = 80) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
@@ -23,20 +22,15 @@ from ...core.params import Kind, ParamSpec
 from ...core.transport import Credentials
 from ...services.sessions import DeviceSession
 from ...services.site import SiteDevice
+from ..context import WindowContext, credentials_from
 from ..dialogs.add_device import AUTO_SCHEME, AddDeviceDialog
 from ..dialogs.awaitable import ArgsDialog, run_dialog
 from ..messages import user_message
-from .context import WindowContext
 from .session_watch import SessionWatch
 
 log = logging.getLogger("configurator.ui")
 # What an HTTPS attempt of "auto" may run into where the device only speaks plain HTTP.
 NO_TLS_THERE = (Unreachable, DeviceTimeout, ProtocolError, NotSupported)
-
-
-def credentials_from(answer: Mapping[str, Any]) -> Credentials:
-    """The user and password of a filled-in form (missing or empty fields are "")."""
-    return Credentials(str(answer.get("user") or ""), str(answer.get("password") or ""))
 
 
 class DeviceControl(QObject):

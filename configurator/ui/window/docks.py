@@ -11,12 +11,6 @@ from ..i18n import translate
 EVENT_COLUMN_WIDTHS = (150, 230, 170, 330)
 
 
-def bring_forward(dock: QDockWidget) -> None:
-    """Show a dock and raise it above the docks tabbed with it."""
-    dock.show()
-    dock.raise_()
-
-
 def new_dock(window: QMainWindow, title: str, name: str) -> QDockWidget:
     dock = QDockWidget(title, window)
     dock.setObjectName(name)  # the key of the dock in the saved window state

@@ -29,6 +29,7 @@ from ...services.paths import config_dir
 from ...services.sessions import DeviceSession, DeviceState, SessionManager
 from ...services.site import RecentSites, Site
 from ...services.tasks import TaskRegistry
+from ..context import WindowContext
 from ..devices.tree import DeviceTree
 from ..dialogs.prompter import Prompter, QtPrompter
 from ..discovery.discovery_control import DiscoveryControl
@@ -39,7 +40,6 @@ from ..live.event_log import LiveLog, journal_path
 from ..messages import user_message
 from ..site.site_work import SiteWork
 from .command_control import CommandControl
-from .context import WindowContext
 from .device_control import DeviceControl
 from .docks import EVENT_COLUMN_WIDTHS, WindowDocks
 from .menus import WindowMenus

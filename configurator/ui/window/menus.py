@@ -4,7 +4,7 @@ device context menu and the per-device "Actions" menus, and their enabled state.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -12,24 +12,48 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton
 
 from ...core.device import ActionSpec
 from ...services.sessions import DeviceSession
-from ..devices.tree import KEY_ROLE
+from ..context import WindowContext
+from ..devices.tree import KEY_ROLE, DeviceTree
+from ..discovery.discovery_control import DiscoveryControl
 from ..i18n import param_text
 from ..icons import icon
+from ..live.camera_control import CameraControl
+from .command_control import CommandControl
+from .device_control import DeviceControl
+from .docks import WindowDocks
+from .navigation import Navigation
+from .session_watch import SessionWatch
+from .site_control import SiteControl
 from .welcome import show_getting_started
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class MenuTargets(Protocol):
+    """What the menus drive: the window's controllers, its docks and its device tree (the
+    main window is one; the menus do not know it by name). Qt calls on the window itself go
+    through ``ctx.window``."""
+
+    ctx: WindowContext
+    tree: DeviceTree
+    docks: WindowDocks
+    watch: SessionWatch
+    navigation: Navigation
+    devices: DeviceControl
+    sites: SiteControl
+    commands: CommandControl
+    camera: CameraControl
+    discovery: DiscoveryControl
 
 class WindowMenus(QObject):
     """Every menu, toolbar button and shortcut of ``window``, wired to its controllers."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, targets: MenuTargets) -> None:
+        super().__init__(targets.ctx.window)
+        self.targets = targets
+        self.window = targets.ctx.window  # the QMainWindow: menu bar, toolbar, shortcuts
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
-        window.tree.customContextMenuRequested.connect(self._context_menu)
+        targets.tree.customContextMenuRequested.connect(self._context_menu)
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None,
                 icon_name: str = "", tip: str = "") -> QAction:
@@ -46,7 +70,7 @@ class WindowMenus(QObject):
 
     def _build_actions(self) -> None:
         a = self._action
-        w = self.window
+        w = self.targets
         spawn = w.ctx.spawn
         sites, devices, commands = w.sites, w.devices, w.commands
         self.new_site_action = a(self.tr("&New site"), sites.new_site, QKeySequence.StandardKey.New)
@@ -57,7 +81,7 @@ class WindowMenus(QObject):
         self.save_as_action = a(self.tr("Save site &as…"),
                                 lambda: spawn(sites.save_site_dialog(ask=True)),
                                 QKeySequence.StandardKey.SaveAs)
-        self.quit_action = a(self.tr("&Quit"), w.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = a(self.tr("&Quit"), self.window.close, QKeySequence.StandardKey.Quit)
         self.add_device_action = a(
             self.tr("&Add device…"), lambda: spawn(devices.add_device_dialog()), "Ctrl+D", "add",
             self.tr("Add a device by address"))
@@ -95,7 +119,7 @@ class WindowMenus(QObject):
         file_menu.addActions([self.new_site_action, self.open_site_action])
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(
-            lambda: self.window.sites.fill_recent(self.recent_menu))
+            lambda: self.targets.sites.fill_recent(self.recent_menu))
         file_menu.addActions([self.save_site_action, self.save_as_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -109,7 +133,7 @@ class WindowMenus(QObject):
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addActions([self.apply_action, self.revert_action, self.reload_action])
         view_menu = bar.addMenu(self.tr("&View"))
-        docks = self.window.docks
+        docks = self.targets.docks
         for dock in (docks.tree, docks.events, docks.camera, docks.discovery):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
@@ -139,7 +163,7 @@ class WindowMenus(QObject):
         bar.addWidget(self.actions_button)
 
     def update_actions(self) -> None:
-        navigation = self.window.navigation
+        navigation = self.targets.navigation
         session = navigation.current_session()
         view = navigation.current_view()
         for action in (self.remove_device_action, self.reconnect_action,
@@ -156,13 +180,13 @@ class WindowMenus(QObject):
     def _fill_on_show(self, menu: QMenu) -> None:
         """The menu lists the actions of the device selected when it opens."""
         menu.aboutToShow.connect(
-            lambda: self.fill_actions(menu, self.window.navigation.current_session()))
+            lambda: self.fill_actions(menu, self.targets.navigation.current_session()))
 
     def _context_menu(self, pos: QPoint) -> None:
-        tree = self.window.tree
+        tree = self.targets.tree
         index = tree.indexAt(pos)
         key = index.data(KEY_ROLE) if index.isValid() else None
-        session = self.window.ctx.manager.get(key) if key else None
+        session = self.targets.ctx.manager.get(key) if key else None
         menu = QMenu(tree)
         if session is None:
             menu.addAction(self.add_device_action)
@@ -200,7 +224,7 @@ class WindowMenus(QObject):
         item = menu.addAction(icon("action"), text)
         item.setToolTip(param_text(spec.help))
         item.triggered.connect(
-            lambda _=False, s=session, a=spec: self.window.commands.spawn_action(s, a))
+            lambda _=False, s=session, a=spec: self.targets.commands.spawn_action(s, a))
 
     def about(self) -> None:
         """Version, licence and library versions (services/about.py), with the app icon."""

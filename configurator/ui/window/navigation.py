@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 from ...core.device import ActionSpec
 from ...services.sessions import DeviceSession
 from ...services.site_ops.audit import record_edits
+from ..context import WindowContext
 from ..devices.capability_nodes import CapabilityNode
 from ..devices.summary_page import DevicePage
 from ..devices.tree import CAP_ROLE, CAPABILITY, DEVICE, KEY_ROLE, KIND_ROLE, DeviceTree
 from ..editors.capability_view import CapabilityView
 from ..editors.context import EditorContext
-from .context import WindowContext
 from .welcome import WelcomePage
 
 

@@ -14,10 +14,10 @@ from ...core.events import DeviceEvent, Severity
 from ...core.transport import Credentials
 from ...services.sessions import DeviceSession, DeviceState
 from ...services.site import SiteDevice
+from ..context import WindowContext
 from ..devices.capability_nodes import CapabilityNode, capability_nodes
 from ..devices.tree import DeviceTree
 from ..live.event_log import LOCAL_SOURCE
-from .context import WindowContext
 
 
 class SessionWatch(QObject):

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from ...core.events import Severity
 from ...services.paths import config_dir
 from ...services.site import RecentSites, Site, SiteFileError
+from ..context import WindowContext
 from ..dialogs.awaitable import run_dialog
 from ..live.event_log import journal_path
-from .context import WindowContext
 from .device_control import DeviceControl
 
 UNTITLED = "Untitled site"

@@ -1,27 +1,41 @@
 """What the main window's controllers share: the services, the open site, the event log and
-the status line, and the signals by which a change made by one controller reaches the others.
+the status line, and the signals by which a change made by one controller reaches the others;
+and two small helpers they all use (:func:`credentials_from`, :func:`bring_forward`).
 
 A controller gets this context (and the few widgets it drives) instead of the whole window,
-so it can be built and tested alone."""
+so it can be built and tested alone. It sits beside the sub-packages, not in ``window/``: the
+camera, discovery and site controllers use it without reaching into the window's package."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from ...services.credentials import CredentialStore
-from ...services.drafts import DraftStore
-from ...services.sessions import SessionManager
-from ...services.site import Site
-from ...services.tasks import TaskRegistry
-from ..dialogs.prompter import Prompter
-from ..live.event_log import LiveLog
+from ..core.transport import Credentials
+from ..services.credentials import CredentialStore
+from ..services.drafts import DraftStore
+from ..services.sessions import SessionManager
+from ..services.site import Site
+from ..services.tasks import TaskRegistry
+from .dialogs.prompter import Prompter
+from .live.event_log import LiveLog
 
 APP_OWNER = "app"
+
+
+def credentials_from(answer: Mapping[str, Any]) -> Credentials:
+    """The user and password of a filled-in form (missing or empty fields are "")."""
+    return Credentials(str(answer.get("user") or ""), str(answer.get("password") or ""))
+
+
+def bring_forward(dock: QDockWidget) -> None:
+    """Show a dock and raise it above the docks tabbed with it."""
+    dock.show()
+    dock.raise_()
 
 
 class WindowContext(QObject):

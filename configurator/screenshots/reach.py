@@ -2,7 +2,7 @@
 the 2N status, call log, bank holidays and display picture, the files a device offers, the
 FCM5600's call recordings and the licence plates a 2N intercom saw.
 
-``python -m configurator.ui.screenshots_reach [OUTDIR]`` (default: resources/screenshots),
+``python -m configurator.screenshots.reach [OUTDIR]`` (default: resources/screenshots),
 offscreen, on the demo fleet; numbered after the window's own set (23-).
 """
 
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import io
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from .screenshots import DEFAULT_DIR, _find_session, _open, run_offscreen, wait_online
+from ..app import start_demo
+from .common import demo_window, find_session, main_for, open_capability, wait_online
+
+USAGE = "usage: python -m configurator.screenshots.reach [OUTDIR]  (default: resources/screenshots)"
 
 
 def _welcome_picture(width: int, height: int) -> bytes:
@@ -31,69 +33,55 @@ def _welcome_picture(width: int, height: int) -> bytes:
 
 
 async def shoot(out: Path) -> list[Path]:
-    from ..app import build_window, start_demo
-    from .dialogs.prompter import AutoPrompter
+    async with demo_window(out) as shots:
+        await _shoot(shots.window, shots.save)
+    return shots.saved
 
-    out.mkdir(parents=True, exist_ok=True)
-    window = build_window(demo=True, prompter=AutoPrompter())
-    window.resize(1360, 860)
-    window.show()
-    saved: list[Path] = []
 
-    async def save(name: str) -> None:
-        await asyncio.sleep(0.2)
-        path = out / f"{name}.png"
-        window.grab().save(str(path))
-        saved.append(path)
-
-    try:
-        await start_demo(window)
-        await wait_online(window)
-        verso = _find_session(window, "2n", "verso")
-        style = _find_session(window, "2n", "style")
-        onetouch = _find_session(window, "onetouch")
-        pbx = _find_session(window, "fcm")
-        if verso is not None and verso.device is not None:
-            await _open(window, verso, "system")
-            await save("23-2n-status")
-            session = await verso.device.run_action("dial", {"number": "sip:100@10.0.0.9"})
-            await asyncio.sleep(1.0)
-            await verso.device.run_action("hangup", {"session": session})
-            view = await _open(window, verso, "calllog")
-            if view and view.tables:
-                await view.tables[0].load()
-                await save("24-2n-call-log")
-            view = await _open(window, verso, "system")
-            holidays = next((t for t in (view.tables if view else [])
-                             if t.spec.id == "holidays"), None)
-            if view and holidays is not None:
-                await verso.device.apply_table("holidays", add=[
-                    {"date": "01/01"}, {"date": "24/12"}, {"date": "25/12"},
-                    {"date": "14/04/2027"}])
-                await holidays.load()
-                view.tabs.setCurrentWidget(holidays)
-                await save("25-2n-bank-holidays")
-        if style is not None and style.device is not None:
-            view = await _open(window, style, "display")
-            if view is not None and view.picture is not None:
-                screen = style.device.screens()[0]
-                path = Path(tempfile.mkdtemp()) / "welcome.jpg"
-                path.write_bytes(_welcome_picture(screen.width, screen.height))
-                view.picture.load(str(path))
-                await view.picture.send()
-                view.tabs.setCurrentWidget(view.picture)
-                await save("26-2n-display-picture")
-        if onetouch is not None:
-            await _open(window, onetouch, "maintenance")
-            await save("27-device-files")
-        if pbx is not None and pbx.device is not None:
-            await _recordings_shot(window, pbx, save)
-        if verso is not None and verso.device is not None:
-            await _plates_shot(window, verso, save)
-    finally:
-        window.close()
-        await window.wait_closed()
-    return saved
+async def _shoot(window: Any, save: Any) -> None:
+    await start_demo(window)
+    await wait_online(window)
+    verso = find_session(window, "2n", "verso")
+    style = find_session(window, "2n", "style")
+    onetouch = find_session(window, "onetouch")
+    pbx = find_session(window, "fcm")
+    if verso is not None and verso.device is not None:
+        await open_capability(window, verso, "system")
+        await save("23-2n-status")
+        session = await verso.device.run_action("dial", {"number": "sip:100@10.0.0.9"})
+        await asyncio.sleep(1.0)
+        await verso.device.run_action("hangup", {"session": session})
+        view = await open_capability(window, verso, "calllog")
+        if view and view.tables:
+            await view.tables[0].load()
+            await save("24-2n-call-log")
+        view = await open_capability(window, verso, "system")
+        holidays = next((t for t in (view.tables if view else [])
+                         if t.spec.id == "holidays"), None)
+        if view and holidays is not None:
+            await verso.device.apply_table("holidays", add=[
+                {"date": "01/01"}, {"date": "24/12"}, {"date": "25/12"},
+                {"date": "14/04/2027"}])
+            await holidays.load()
+            view.tabs.setCurrentWidget(holidays)
+            await save("25-2n-bank-holidays")
+    if style is not None and style.device is not None:
+        view = await open_capability(window, style, "display")
+        if view is not None and view.picture is not None:
+            screen = style.device.screens()[0]
+            path = Path(tempfile.mkdtemp()) / "welcome.jpg"
+            path.write_bytes(_welcome_picture(screen.width, screen.height))
+            view.picture.load(str(path))
+            await view.picture.send()
+            view.tabs.setCurrentWidget(view.picture)
+            await save("26-2n-display-picture")
+    if onetouch is not None:
+        await open_capability(window, onetouch, "maintenance")
+        await save("27-device-files")
+    if pbx is not None and pbx.device is not None:
+        await _recordings_shot(window, pbx, save)
+    if verso is not None and verso.device is not None:
+        await _plates_shot(window, verso, save)
 
 
 async def _recordings_shot(window: Any, pbx: Any, save: Any) -> None:
@@ -102,7 +90,7 @@ async def _recordings_shot(window: Any, pbx: Any, save: Any) -> None:
         await pbx.device.run_action("dial", {"src": "100", "dest": callee})
         await asyncio.sleep(1.2)
         await pbx.device.run_action("hangup", {"extensions": "100"})
-    view = await _open(window, pbx, "calllog")
+    view = await open_capability(window, pbx, "calllog")
     if view is None or view.recordings is None:
         return
     view.tabs.setCurrentWidget(view.recordings)
@@ -140,7 +128,7 @@ async def _plates_shot(window: Any, verso: Any, save: Any) -> None:
                               ("4AB 2310", 1, (150, 150, 160))):
         picture = base64.b64encode(_plate_picture(plate, colour)).decode()
         await verso.device.client.lpr_licenseplate(str(uuid.uuid4()), ap, plate, picture)
-    view = await _open(window, verso, "access")
+    view = await open_capability(window, verso, "access")
     if view is None or view.plates is None:
         return
     view.tabs.setCurrentWidget(view.plates)
@@ -151,8 +139,8 @@ async def _plates_shot(window: Any, verso: Any, save: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = argv if argv is not None else sys.argv[1:]
-    return run_offscreen(shoot, Path(args[0]) if args else DEFAULT_DIR)
+    """This set's command line: ``[OUTDIR]``."""
+    return main_for(shoot, USAGE, argv)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,5 @@
+"""``python -m configurator.screenshots [OUTDIR]``: the main window's set."""
+
+from .window import main
+
+raise SystemExit(main())
