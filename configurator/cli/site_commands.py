@@ -15,12 +15,11 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from ..core.errors import InvalidValue
 from ..services.site import Site, SiteDevice
 from ..services.site_ops.credentials import SiteCredentials
-from ..services.site_ops.results import DeviceResult, DeviceStatus
+from ..services.site_ops.results import DeviceResult, DeviceStatus, value_text
 from ..services.site_ops.runner import DEFAULT_CONCURRENCY, Cancel, Progress
 from .common import emit_json, parse_endpoint
 from .site_parser import USAGE
@@ -69,7 +68,7 @@ def print_result(result: DeviceResult, as_json: bool) -> None:
     print(f"{result.title} ({result.device}): {result.status}{note}", flush=True)
     for key in result.keys:
         data = key.to_json()
-        arrow = f"{_short(data['old'])} -> {_short(data['new'])}"
+        arrow = f"{value_text(data['old'])} -> {value_text(data['new'])}"
         outcome = data.get("outcome", "planned" if key.changed else "unchanged")
         extra = f" ({key.message})" if key.message else ""
         print(f"  {key.page}/{key.key}: {arrow} {outcome}{extra}", flush=True)
@@ -79,12 +78,6 @@ def print_result(result: DeviceResult, as_json: bool) -> None:
         print(f"  {row.table}: {row.op} {row.key} {state}{extra}", flush=True)
 
 
-def _short(value: Any) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, list):
-        return ",".join(map(str, value))
-    return str(value)
 
 
 def summarize(results: Sequence[DeviceResult]) -> int:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ..core.errors import ProtocolError
+from .headerlines import header_lines
 from .oui import safe_mac
 
 SIP_PNP_GROUP = "224.0.1.75"
@@ -46,13 +47,7 @@ def parse_subscribe(packet: bytes, source: str) -> PnpAnnouncement:
     request = lines[0].split()
     if len(request) != 3 or request[0] != "SUBSCRIBE" or not request[2].startswith("SIP/2.0"):
         raise ProtocolError("not a SIP SUBSCRIBE")
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        if not line.strip():
-            break
-        name, sep, value = line.partition(":")
-        if sep:
-            headers.setdefault(_compact(name.strip().lower()), value.strip())
+    headers = header_lines(lines[1:], lambda name: _compact(name.lower()))
     event = headers.get("event", "")
     if not event.lower().startswith("ua-profile"):
         raise ProtocolError("SUBSCRIBE is not for ua-profile")

@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlparse
 
 from ..core.errors import ProtocolError
+from .headerlines import header_lines
 
 SSDP_GROUP = "239.255.255.250"
 SSDP_PORT = 1900
@@ -33,14 +34,7 @@ def parse_headers(packet: bytes) -> tuple[str, dict[str, str]]:
     if not (start.startswith("HTTP/1.") or start.startswith("M-SEARCH")
             or start.startswith("NOTIFY")):
         raise ProtocolError("not an SSDP message")
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        if not line.strip():
-            break
-        name, sep, value = line.partition(":")
-        if sep:
-            headers[name.strip().upper()] = value.strip()
-    return start, headers
+    return start, header_lines(lines[1:], str.upper, first_wins=False)
 
 
 _UUID = re.compile(r"uuid:([0-9A-Za-z-]+)")

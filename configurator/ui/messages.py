@@ -19,34 +19,36 @@ from ..core.errors import (
 from .i18n import translate
 
 
+def _templates() -> tuple[tuple[type[BaseException], str], ...]:
+    """Per kind of error, most specific first: its message ({where}: the device, {reason}:
+    the error's own words). Translated when asked for (the language may change)."""
+    return (
+        (PermissionDenied, translate("messages", "{where}: the account has no permission for "
+                                     "this ({reason}).")),
+        (AuthError, translate("messages", "{where}: wrong user name or password ({reason}).")),
+        (DeviceTimeout, translate("messages", "{where} accepted the connection but did not "
+                                  "answer in time.")),
+        (Unreachable, translate("messages", "Cannot reach {where}: {reason}. Check the address, "
+                                "the port and http/https, and that the device is powered and "
+                                "on this network.")),
+        (CertificateMismatch, "{error}"),
+        (CertificateRejected, translate("messages", "{where}: the TLS certificate was not "
+                                        "trusted, so nothing was sent.")),
+        (InsecureConnectionRequired, translate("messages", "{where} requires HTTPS: choose "
+                                               "https and try again.")),
+        (NotSupported, "{where}: {reason}"),
+        (ProtocolError, translate("messages", "{where} answered something unexpected: "
+                                  "{reason}")),
+    )
+
+
 def user_message(exc: BaseException, address: str = "") -> str:
+    """One line in words for the person, whatever the error (never a traceback)."""
     where = address or getattr(exc, "host", "") or translate("messages", "the device")
-    if isinstance(exc, PermissionDenied):
-        return translate("messages", "{where}: the account has no permission for this "
-                         "({reason}).").format(where=where, reason=exc.message)
-    if isinstance(exc, AuthError):
-        return translate("messages", "{where}: wrong user name or password ({reason}).").format(
-            where=where, reason=exc.message)
-    if isinstance(exc, DeviceTimeout):
-        return translate("messages", "{where} accepted the connection but did not answer in "
-                         "time.").format(where=where)
-    if isinstance(exc, Unreachable):
-        return translate("messages", "Cannot reach {where}: {reason}. Check the address, the "
-                         "port and http/https, and that the device is powered and on this "
-                         "network.").format(where=where, reason=exc.message)
-    if isinstance(exc, CertificateMismatch):
-        return str(exc)
-    if isinstance(exc, CertificateRejected):
-        return translate("messages", "{where}: the TLS certificate was not trusted, so nothing "
-                         "was sent.").format(where=where)
-    if isinstance(exc, InsecureConnectionRequired):
-        return translate("messages", "{where} requires HTTPS: choose https and try "
-                         "again.").format(where=where)
-    if isinstance(exc, NotSupported):
-        return f"{where}: {exc.message}"
-    if isinstance(exc, ProtocolError):
-        return translate("messages", "{where} answered something unexpected: {reason}").format(
-            where=where, reason=exc.message)
+    reason = exc.message if isinstance(exc, ConfiguratorError) else str(exc)
+    for kind, template in _templates():
+        if isinstance(exc, kind):
+            return template.format(where=where, reason=reason, error=exc)
     if isinstance(exc, ConfiguratorError):
         return str(exc) if exc.host else f"{where}: {exc.message}"
     return translate("messages", "{where}: internal error ({error})").format(

@@ -11,7 +11,7 @@ from ..registry import DocumentedFunction, Fingerprint
 from .client import TwoNClient
 from .device import TwoNDevice, info_from_result
 from .functions import FUNCTIONS, function
-from .reply import is_json, loads
+from .reply import json_body
 
 DRIVER_ID = "2n"
 _INFO_KEYS = ("variant", "serialNumber", "swVersion")
@@ -33,12 +33,7 @@ async def probe(transport: Transport) -> Fingerprint | None:
         if anonymous is None:
             return None
         response = anonymous
-    if not is_json(response):
-        return None
-    try:
-        body = loads(response.content)
-    except ValueError:
-        return None
+    body = json_body(response)
     if not isinstance(body, dict) or not isinstance(body.get("success"), bool):
         return None
     if body["success"]:

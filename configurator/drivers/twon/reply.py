@@ -143,14 +143,21 @@ def _non_json(response: httpx.Response, function: str, host: str | None) -> Devi
     return ProtocolError(f"{function}: the reply is not JSON", host=host)
 
 
-def explain_auth_failure(response: httpx.Response) -> AuthError | None:
-    """The device's own words for a final 401 (``Transport.explain_auth_failure`` hook): error 8
-    (Basic where Digest is required) or 9, with its code, instead of a generic message."""
+def json_body(response: httpx.Response) -> Any:
+    """The reply's JSON body, or None when it is not JSON (by type or by content)."""
     if not is_json(response):
         return None
     try:
-        body = loads(response.content)
+        return loads(response.content)
     except ValueError:
+        return None
+
+
+def explain_auth_failure(response: httpx.Response) -> AuthError | None:
+    """The device's own words for a final 401 (``Transport.explain_auth_failure`` hook): error 8
+    (Basic where Digest is required) or 9, with its code, instead of a generic message."""
+    body = json_body(response)
+    if body is None:
         return None
     error = error_from_body(body, function=response.url.path.removeprefix("/api/"),
                             host=response.url.host)

@@ -15,7 +15,7 @@ from typing import Any
 
 from ...core.events import DeviceEvent, Severity, now_utc
 from ...live.journal import EventJournal
-from .results import DeviceResult, KeyChange, KeyOutcome, RowChange
+from .results import DeviceResult, KeyChange, KeyOutcome, RowChange, value_text
 
 AUDIT_TYPE = "audit"
 SOURCE = "configurator"
@@ -61,7 +61,7 @@ class AuditTrail:
         what = f"{change.page}/{change.key}"
         return self._add(DeviceEvent(
             device=device, type=AUDIT_TYPE, utc=when or now_utc(),
-            summary=f"{what}: {_text(old)} -> {_text(new)} {outcome}"
+            summary=f"{what}: {value_text(old)} -> {value_text(new)} {outcome}"
                     + (f" ({change.message})" if change.message else ""),
             params={"user": self.user, "operation": self.operation, "title": title,
                     "page": change.page, "key": change.key, "old": old, "new": new,
@@ -132,11 +132,3 @@ def record_edits(sink: Callable[[DeviceEvent], object], address: str, title: str
         elif change.outcome is not KeyOutcome.APPLIED or change.changed:
             trail.key_change(address, title, change)
     return len(trail.events)
-
-
-def _text(value: Any) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return str(value)

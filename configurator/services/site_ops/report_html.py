@@ -15,6 +15,7 @@ from datetime import datetime
 from ... import __version__
 from ...core.events import DeviceEvent
 from .report import DeviceReport, SiteReport, data_uri
+from .results import value_text
 
 ImageSource = Callable[[bytes], str]
 
@@ -200,18 +201,11 @@ def _audit(events: list[DeviceEvent], titles: dict[str, str]) -> list[str]:
 def _change_text(p: dict[str, object]) -> str:
     """What was changed, without the result (which has its own column)."""
     if p.get("key"):
-        return f"{p.get('page')}/{p.get('key')}: {_value(p.get('old'))} -> {_value(p.get('new'))}"
+        old, new = value_text(p.get("old")), value_text(p.get("new"))
+        return f"{p.get('page')}/{p.get('key')}: {old} -> {new}"
     if p.get("table"):
         return f"{p.get('table')}: {p.get('op')} row {p.get('row')}"
     if p.get("action"):
         file = f" {p['file']}" if p.get("file") else ""
         return f"{p.get('action')}{file}"
     return ""
-
-
-def _value(value: object) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return str(value)

@@ -76,6 +76,16 @@ class KeyChange:
         return data
 
 
+def value_text(value: Any) -> str:
+    """A setting's value in one short line for a person: "(empty)" for nothing, a list
+    comma-separated (the CLI, the bulk-edit results, the audit trail and the report)."""
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
 @dataclass
 class RowChange:
     """One table row of one device (bulk add/remove)."""

@@ -42,7 +42,13 @@ from ...services.site import Site, SiteDevice
 from ...services.site_ops.apply import apply_changes
 from ...services.site_ops.audit import AuditTrail
 from ...services.site_ops.changes import ChangeSource, DeviceChanges, SettingWanted, load_source
-from ...services.site_ops.results import DeviceResult, DeviceStatus, KeyChange, KeyOutcome
+from ...services.site_ops.results import (
+    DeviceResult,
+    DeviceStatus,
+    KeyChange,
+    KeyOutcome,
+    value_text,
+)
 from ...services.site_ops.runner import (
     DEFAULT_CONCURRENCY,
     Cancel,
@@ -364,8 +370,8 @@ class BulkEditDialog(QDialog):
         text = status_word(outcome) + (f": {change.message}" if change.message else "")
         row = self.diff.rowCount()
         self.diff.insertRow(row)
-        values = (self._label_of(result), change.key.rsplit(".", 1)[-1], _short(data["old"]),
-                  _short(data["new"]), text)
+        values = (self._label_of(result), change.key.rsplit(".", 1)[-1],
+                  value_text(data["old"]), value_text(data["new"]), text)
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
             if column == 1:
@@ -407,11 +413,3 @@ class BulkEditDialog(QDialog):
 
 def _label(entry: SiteDevice) -> str:
     return f"{entry.title} · {entry.address}"
-
-
-def _short(value: Any) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, list):
-        return ",".join(map(str, value))
-    return str(value)
