@@ -159,10 +159,14 @@ def print_table(rows: list[list[str]], header: list[str]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def opened_device(args: argparse.Namespace) -> AsyncIterator[Device]:
-    """The command's device, closed whatever happens."""
+async def opened_device(args: argparse.Namespace, *,
+                        detected: bool = False) -> AsyncIterator[Device]:
+    """The command's device, closed whatever happens; with ``detected``, its capabilities
+    read first (what its pages, tables and actions depend on)."""
     device = await open_device(args)
     try:
+        if detected:
+            await device.capabilities()
         yield device
     finally:
         await device.aclose()

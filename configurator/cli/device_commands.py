@@ -46,8 +46,7 @@ async def cmd_info(args: argparse.Namespace) -> int:
 
 
 async def cmd_get(args: argparse.Namespace) -> int:
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         if not args.group:
             groups = {"settings": [p.id for p in device.pages()],
                       "tables": [t.id for t in device.tables()]}
@@ -115,8 +114,7 @@ async def _get_table(device: Any, args: argparse.Namespace) -> int:
 
 async def cmd_set(args: argparse.Namespace) -> int:
     raw = parse_assignments(args.assignments)
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         page = device.page(args.group)
         changes: dict[str, Any] = {}
         for key, text in raw.items():
@@ -139,8 +137,7 @@ async def cmd_set(args: argparse.Namespace) -> int:
 
 async def cmd_add(args: argparse.Namespace) -> int:
     raw = parse_assignments(args.assignments)
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         spec = device.table(args.table)
         row = spec.parse_row(raw)
         results = await device.apply_table(spec.id, add=[row])
@@ -150,8 +147,7 @@ async def cmd_add(args: argparse.Namespace) -> int:
 async def cmd_update(args: argparse.Namespace) -> int:
     """Change some columns of one row: update HOST TABLE KEY COLUMN=VALUE..."""
     raw = parse_assignments(args.assignments)
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         spec = device.table(args.table)
         if TableOp.SET not in spec.operations:
             raise NotSupported(f"rows of {spec.title} cannot be changed, only "
@@ -175,8 +171,7 @@ async def cmd_delete(args: argparse.Namespace) -> int:
         raise InvalidValue("name the rows to delete (their keys), or --all --yes for every row")
     if args.all and not args.yes:
         raise InvalidValue(f"--all deletes every row of {args.table}: add --yes to confirm")
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         spec = device.table(args.table)
         if args.all:
             return _report_rows(await device.clear_table(spec.id), args.json)
@@ -198,8 +193,7 @@ def _report_rows(results: Sequence[Any], as_json: bool) -> int:
 
 
 async def cmd_action(args: argparse.Namespace) -> int:
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         if not args.action:
             for a in device.actions():
                 params = " ".join(f"{p.key}=<{p.kind}>" for p in a.params)
@@ -347,8 +341,7 @@ async def cmd_restore(args: argparse.Namespace) -> int:
 
 
 async def cmd_export(args: argparse.Namespace) -> int:
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         spec = device.table(args.table)
         content, suffix = await device.export_table(spec.id)
     write_output(args.out, content)
@@ -358,8 +351,7 @@ async def cmd_export(args: argparse.Namespace) -> int:
 
 async def cmd_import(args: argparse.Namespace) -> int:
     content = _read_file(args.file)
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         spec = device.table(args.table)
         if not args.yes:
             raise InvalidValue(f"importing replaces the table {spec.id} on {device.host}: "

@@ -61,8 +61,7 @@ async def cmd_download(args: argparse.Namespace) -> int:
     """Without FILE: list the device's files; with it: save it to --out (0600)."""
     if args.file and not args.out:
         raise InvalidValue("name the file to write with --out PATH")
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         if not isinstance(device, OffersFiles) or not device.files():
             raise NotSupported("this device offers no files to download")
         if not args.file:
@@ -97,8 +96,7 @@ async def cmd_picture(args: argparse.Namespace) -> int:
     if args.file:
         content = _read_file(args.file, MAX_PICTURE_BYTES)
         picture_format(content, os.path.basename(args.file))  # before connecting
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         if not isinstance(device, ShowsPictures) or not device.screens():
             raise NotSupported("this device has no display that shows pictures")
         screen = args.display or device.screens()[0].id
@@ -125,8 +123,7 @@ async def cmd_plates(args: argparse.Namespace) -> int:
         raise InvalidValue("name the file to write the picture to with --out FILE")
     if args.out and not args.plate:
         raise InvalidValue("name the plate whose picture --out should save")
-    async with opened_device(args) as device:
-        await device.capabilities()
+    async with opened_device(args, detected=True) as device:
         if not isinstance(device, ReadsPlates) or not device.reads_plates():
             raise NotSupported("this device takes no licence plate recognitions")
         if not args.plate:
