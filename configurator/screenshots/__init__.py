@@ -1,8 +1,9 @@
 """Screenshots of the application, rendered offscreen on the demo fleet (developer tools).
 
-Three sets, each ``python -m configurator.screenshots[.SET] [OUTDIR]`` (default:
+Four sets, each ``python -m configurator.screenshots[.SET] [OUTDIR]`` (default:
 ``resources/screenshots``): the main window (``window``, also the package's own command), the
-pages of functions brought within reach (``reach``) and site-scale work (``site``). They drive
+pages of functions brought within reach (``reach``), the 2N configuration file editor
+(``configfile``) and site-scale work (``site``). They drive
 the whole application, so they sit above ``app`` (not in ``ui/``); ``common`` holds what the
 sets share.
 """
