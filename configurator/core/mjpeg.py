@@ -153,6 +153,7 @@ class MjpegParser:
         self.closed: bool = False
         self._delim = b"--" + core
         self._buf = bytearray()
+        self._own = self._buf  # the buffer is ours (not a caller's chunk being parsed)
         self._pos = 0  # start of the unconsumed data; everything before is discarded
         self._search = 0  # where the next search resumes (never before _pos)
         self._state = _SEEK
@@ -176,13 +177,20 @@ class MjpegParser:
             return max(0, self._pos + self._need - len(self._buf))
         return 0
 
-    def feed(self, chunk: bytes) -> list[MjpegPart]:
-        """Add received bytes; return every part they complete, in order."""
+    def feed(self, chunk: bytes | bytearray) -> list[MjpegPart]:
+        """Add received bytes; return every part they complete, in order.
+
+        With nothing buffered, ``chunk`` is parsed where it is (a frame's bytes are copied
+        once, into its part, not first into the buffer); only what it leaves unfinished is
+        kept, as a copy: ``chunk`` itself is never kept or changed."""
         parts: list[MjpegPart] = []
         if not chunk:
             return parts
         self.bytes_received += len(chunk)
-        self._buf += chunk
+        if self._buf:
+            self._buf += chunk
+        else:
+            self._buf = chunk  # type: ignore[assignment]  # read only, until _compact
         first: MjpegError | None = None
         errors = 0
         try:
@@ -207,8 +215,12 @@ class MjpegParser:
 
     def _compact(self) -> None:
         pos = self._pos
-        if pos:
+        if self._buf is not self._own:
+            with memoryview(self._buf) as view:  # the caller's chunk: keep a copy of the rest
+                self._buf = self._own = bytearray(view[pos:])
+        elif pos:
             del self._buf[:pos]  # O(1) for a bytearray prefix in CPython
+        if pos:
             self._search = max(0, self._search - pos)
             self._pos = 0
 

@@ -511,3 +511,22 @@ def test_line_starting_with_colon_is_data_not_a_header() -> None:
     stream = b"--myboundary\r\n:not a header\r\nmore\r\n--myboundary--\r\n"
     parts, _ = parse(stream)
     assert parts == [MjpegPart({}, b":not a header\r\nmore", None)]
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray])
+def test_a_fed_chunk_is_neither_kept_nor_changed(kind) -> None:
+    """The parser reads a chunk where it is when nothing is buffered: what the chunk leaves
+    unfinished must still be a copy (the caller may reuse or change its buffer)."""
+    jpegs = [b"\xff\xd8" + bytes([i]) * 300 + b"\xff\xd9" for i in range(3)]
+    wire = b"".join(b"--" + BOUNDARY + b"\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                    + str(len(j)).encode() + b"\r\n\r\n" + j + b"\r\n" for j in jpegs)
+    cut = len(wire) // 2
+    parser = MjpegParser(BOUNDARY)
+    first = kind(wire[:cut])
+    parts = parser.feed(first)
+    assert first == wire[:cut]  # not changed by the parser
+    if isinstance(first, bytearray):
+        first[:] = b"\x00" * len(first)  # the caller reuses its buffer
+    parts += parser.feed(kind(wire[cut:]))
+    parts += parser.feed(b"--" + BOUNDARY + b"\r\n")
+    assert [p.data for p in parts] == jpegs
