@@ -91,7 +91,8 @@ def params_source(texts: list[str]) -> str:
 def write_catalogue(target: Path = DEFAULT_TS) -> str:
     """Run lupdate; returns its summary output. The target's folder is created."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    sources = sorted(str(p) for p in (PACKAGE / "ui").rglob("*.py"))
+    sources = sorted(str(p) for folder in ("ui", "screenshots")
+                     for p in (PACKAGE / folder).rglob("*.py"))
     sources.append(str(PACKAGE / "app.py"))
     with tempfile.TemporaryDirectory() as folder:
         params = Path(folder) / "params_texts.py"
