@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from ..app import build_window
+from ..app import build_window, start_demo
 from ..services.sessions import DeviceState
 from ..ui.dialogs.prompter import AutoPrompter
 
@@ -34,6 +34,33 @@ class Shots:
         path = self.out / f"{name}.png"
         (widget or self.window).grab().save(str(path))
         self.saved.append(path)
+
+
+def screenshot_set(scenario: Callable[[Shots], Awaitable[None]], *,
+                   prompter_args: dict[str, Any] | None = None, settle: float = 0.2,
+                   fleet: bool = True) -> Callable[[Path], Awaitable[list[Path]]]:
+    """A set's ``shoot(out)``: ``scenario`` run on a fresh demo window (with ``fleet``, once
+    the demo fleet is started and every device online); the saved files."""
+
+    async def shoot(out: Path) -> list[Path]:
+        async with demo_window(out, prompter_args=prompter_args, settle=settle) as shots:
+            if fleet:
+                await start_demo(shots.window)
+                await wait_online(shots.window)
+            await scenario(shots)
+        return shots.saved
+
+    return shoot
+
+
+async def open_tab(window: Any, session: Any, capability: str, tab: str) -> Any:
+    """The page of ``capability`` with its tab ``tab`` (an attribute of the page) in front;
+    None when the device has neither."""
+    view = await open_capability(window, session, capability)
+    panel = getattr(view, tab, None) if view is not None else None
+    if panel is not None:
+        view.tabs.setCurrentWidget(panel)
+    return panel
 
 
 @contextlib.asynccontextmanager

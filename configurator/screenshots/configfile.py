@@ -9,11 +9,9 @@ offscreen, on the demo fleet (its Verso applies an upload after the manual's 15 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
-from ..app import start_demo
-from .common import demo_window, find_session, main_for, wait_for, wait_online
+from .common import Shots, find_session, main_for, screenshot_set, wait_for
 
 SIP_NUMBER = "DeviceDatabase/Phone/Account[1]/SipNumber"
 SWITCH_MODE = "DeviceDatabase/Switches/Switch[1]/Mode"
@@ -21,15 +19,8 @@ DEVICE_NAME = "DeviceDatabase/System/DeviceName"
 SIP_PASSWORD = "DeviceDatabase/Phone/Account[1]/Password"
 
 
-async def shoot(out: Path) -> list[Path]:
-    async with demo_window(out) as shots:
-        await _shoot(shots.window, shots.save)
-    return shots.saved
-
-
-async def _shoot(window: Any, save: Any) -> None:
-    await start_demo(window)
-    await wait_online(window)
+async def _shoot(shots: Shots) -> None:
+    window, save = shots.window, shots.save
     twon = find_session(window, "2n", "verso") or find_session(window, "2n")
     if twon is None:
         return
@@ -66,6 +57,9 @@ async def _shoot(window: Any, save: Any) -> None:
 
 USAGE = ("usage: python -m configurator.screenshots.configfile [OUTDIR]  "
          "(default: resources/screenshots)")
+
+
+shoot = screenshot_set(_shoot)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,8 +14,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..app import start_demo
-from .common import demo_window, find_session, main_for, open_capability, wait_online
+from .common import (
+    Shots,
+    find_session,
+    main_for,
+    open_capability,
+    open_tab,
+    screenshot_set,
+)
 
 USAGE = "usage: python -m configurator.screenshots.reach [OUTDIR]  (default: resources/screenshots)"
 
@@ -32,15 +38,8 @@ def _welcome_picture(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-async def shoot(out: Path) -> list[Path]:
-    async with demo_window(out) as shots:
-        await _shoot(shots.window, shots.save)
-    return shots.saved
-
-
-async def _shoot(window: Any, save: Any) -> None:
-    await start_demo(window)
-    await wait_online(window)
+async def _shoot(shots: Shots) -> None:
+    window, save = shots.window, shots.save
     verso = find_session(window, "2n", "verso")
     style = find_session(window, "2n", "style")
     onetouch = find_session(window, "onetouch")
@@ -90,12 +89,11 @@ async def _recordings_shot(window: Any, pbx: Any, save: Any) -> None:
         await pbx.device.run_action("dial", {"src": "100", "dest": callee})
         await asyncio.sleep(1.2)
         await pbx.device.run_action("hangup", {"extensions": "100"})
-    view = await open_capability(window, pbx, "calllog")
-    if view is None or view.recordings is None:
+    recordings = await open_tab(window, pbx, "calllog", "recordings")
+    if recordings is None:
         return
-    view.tabs.setCurrentWidget(view.recordings)
-    await view.recordings.search()
-    view.recordings.table.selectRow(1)
+    await recordings.search()
+    recordings.table.selectRow(1)
     await save("29-fcm-recordings")
 
 
@@ -128,14 +126,16 @@ async def _plates_shot(window: Any, verso: Any, save: Any) -> None:
                               ("4AB 2310", 1, (150, 150, 160))):
         picture = base64.b64encode(_plate_picture(plate, colour)).decode()
         await verso.device.client.lpr_licenseplate(str(uuid.uuid4()), ap, plate, picture)
-    view = await open_capability(window, verso, "access")
-    if view is None or view.plates is None:
+    plates = await open_tab(window, verso, "access", "plates")
+    if plates is None:
         return
-    view.tabs.setCurrentWidget(view.plates)
-    await view.plates.load()
-    view.plates.table.selectRow(0)
+    await plates.load()
+    plates.table.selectRow(0)
     await asyncio.sleep(0.5)
     await save("30-2n-licence-plates")
+
+
+shoot = screenshot_set(_shoot)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,9 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..app import start_demo
 from ..ui.i18n import translate
-from .common import Shots, demo_window, main_for, wait_for, wait_online
+from .common import Shots, main_for, screenshot_set, wait_for
 
 USAGE = "usage: python -m configurator.screenshots.site [OUTDIR]  (default: resources/screenshots)"
 
@@ -21,16 +20,8 @@ HOLD_A = "Config.DoorSetting.RELAY.HoldDelayA"
 NAME_C = "Config.DoorSetting.RELAY.NameC"
 
 
-async def shoot(out: Path) -> list[Path]:
-    async with demo_window(out) as shots:
-        await _shoot(shots)
-    return shots.saved
-
-
 async def _shoot(shots: Shots) -> None:
     window, save = shots.window, shots.save
-    await start_demo(window)
-    await wait_online(window)
     sessions = [s for s in window.ctx.manager.sessions.values()
                 if s.entry.vendor == "Onetouch" and s.device is not None]
     if len(sessions) < 2:
@@ -81,6 +72,9 @@ async def _firmware_shot(window: Any, work: Any, save: Any, out: Path) -> None:
     dialog.confirm.setText(translate("screenshots", "install"))
     await save("28-firmware-plan", dialog)
     dialog.close()
+
+
+shoot = screenshot_set(_shoot)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,15 @@ from ..app import start_demo
 from ..core.abilities import OpensDoors
 from ..core.events import SourceState
 from ..core.params import Kind
-from .common import demo_window, find_session, main_for, open_capability, wait_for, wait_online
+from .common import (
+    Shots,
+    find_session,
+    main_for,
+    open_capability,
+    screenshot_set,
+    wait_for,
+    wait_online,
+)
 
 
 async def _live_shots(window: Any, twon: Any, save: Any) -> None:
@@ -138,13 +146,8 @@ async def _discovery_shot(window: Any, save: Any) -> None:
     window.docks.discovery.hide()
 
 
-async def shoot(out: Path) -> list[Path]:
-    async with demo_window(out, prompter_args={"switch": 1}, settle=0.15) as shots:
-        await _shoot(shots.window, shots.save)
-    return shots.saved
-
-
-async def _shoot(window: Any, save: Any) -> None:
+async def _shoot(shots: Shots) -> None:
+    window, save = shots.window, shots.save
     await asyncio.sleep(0.3)
     await save("21-first-start")  # before any device: the first steps
     simulators = await start_demo(window)
@@ -226,6 +229,9 @@ async def _shoot(window: Any, save: Any) -> None:
 
 
 USAGE = "usage: python -m configurator.screenshots [OUTDIR]  (default: resources/screenshots)"
+
+
+shoot = screenshot_set(_shoot, prompter_args={"switch": 1}, settle=0.15, fleet=False)
 
 
 def main(argv: list[str] | None = None) -> int:
