@@ -147,17 +147,27 @@ async def run(demo: bool, site: str | None) -> int:
     elif site:
         await window.sites.open_site(Path(site))
     else:
-        # Assumption: without a site argument the most recent site (else the autosaved
-        # untitled site) is reopened, so nothing typed in the last session is lost.
-        recent = [p for p in window.sites.recent.list() if p.exists()]
-        untitled = config_dir() / "untitled-site.json"
-        if recent:
-            await window.sites.open_site(recent[0])
-        elif untitled.exists():
-            await window.sites.open_site(untitled)
-            window.ctx.site.path = None
-            window._refresh_title()
+        await reopen_last_site(window)
     return await window.wait_closed()
+
+
+async def reopen_last_site(window: Any) -> Path | None:
+    """Open the most recent site that still exists, else the autosaved untitled site; returns
+    the file opened (None when there was none).
+
+    # Assumption: without a site argument the last session's site comes back, so nothing
+    # typed in the last session is lost."""
+    recent = [p for p in window.sites.recent.list() if p.exists()]
+    untitled = config_dir() / "untitled-site.json"
+    if recent:
+        await window.sites.open_site(recent[0])
+        return Path(recent[0])
+    if untitled.exists():
+        await window.sites.open_site(untitled)
+        window.ctx.site.path = None
+        window._refresh_title()
+        return untitled
+    return None
 
 
 def main(demo: bool = False, site: str | None = None) -> int:
