@@ -4,7 +4,7 @@
 <context>
     <name>AddDeviceDialog</name>
     <message>
-        <location filename="../../configurator/ui/dialogs/add_device.py" line="+39"/>
+        <location filename="../../configurator/ui/dialogs/add_device.py" line="+40"/>
         <location line="+45"/>
         <source>Add device</source>
         <translation type="unfinished"></translation>
@@ -68,7 +68,7 @@
 <context>
     <name>Banner</name>
     <message>
-        <location filename="../../configurator/ui/widgets.py" line="+45"/>
+        <location filename="../../configurator/ui/widgets.py" line="+48"/>
         <source>Device code: {code}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -76,7 +76,7 @@
 <context>
     <name>BulkEditDialog</name>
     <message>
-        <location filename="../../configurator/ui/site/bulk_dialog.py" line="+57"/>
+        <location filename="../../configurator/ui/site/bulk_dialog.py" line="+58"/>
         <source>(various)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -193,12 +193,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>&lt;span style=&apos;color:#b3261e&apos;&gt;{exc}&lt;/span&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+10"/>
         <source>Template &lt;b&gt;{name}&lt;/b&gt;: Preview, then Apply</source>
         <translation type="unfinished"></translation>
     </message>
@@ -302,7 +297,7 @@
 <context>
     <name>CameraGridWindow</name>
     <message>
-        <location filename="../../configurator/ui/live/camera_windows.py" line="+361"/>
+        <location filename="../../configurator/ui/live/camera_windows.py" line="+364"/>
         <source>Camera grid — configurator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -315,7 +310,7 @@
 <context>
     <name>CameraPanel</name>
     <message>
-        <location line="-176"/>
+        <location line="-178"/>
         <source>No camera selected — pick a device&apos;s Camera node, or View → Camera by URL…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -351,16 +346,16 @@
     </message>
     <message>
         <location line="+7"/>
-        <source>&lt;b&gt;{title}&lt;/b&gt; &lt;span style=&apos;color:#78909c&apos;&gt;({host})&lt;/span&gt;</source>
+        <source>&lt;b&gt;{title}&lt;/b&gt; &lt;span style=&apos;color:{muted}&apos;&gt;({host})&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
-        <source>&lt;b&gt;Camera URL&lt;/b&gt; &lt;span style=&apos;color:#78909c&apos;&gt;{url}&lt;/span&gt;</source>
+        <location line="+52"/>
+        <source>&lt;b&gt;Camera URL&lt;/b&gt; &lt;span style=&apos;color:{muted}&apos;&gt;{url}&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>No camera selected.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -411,12 +406,12 @@
 <context>
     <name>CapabilityView</name>
     <message>
-        <location filename="../../configurator/ui/editors/capability_view.py" line="+54"/>
-        <source>&lt;span style=&apos;font-size:15px; font-weight:600&apos;&gt;{label}&lt;/span&gt;&lt;span style=&apos;color:#78909c&apos;&gt; — {title} ({address})&lt;/span&gt;</source>
+        <location filename="../../configurator/ui/editors/capability_view.py" line="+55"/>
+        <source>&lt;span style=&apos;font-size:15px; font-weight:600&apos;&gt;{label}&lt;/span&gt;&lt;span style=&apos;color:{muted}&apos;&gt; — {title} ({address})&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Picture</source>
         <translation type="unfinished"></translation>
     </message>
@@ -454,7 +449,7 @@
 <context>
     <name>ChangesTable</name>
     <message>
-        <location filename="../../configurator/ui/configfile/diff_view.py" line="+55"/>
+        <location filename="../../configurator/ui/configfile/diff_view.py" line="+56"/>
         <source>Path</source>
         <translation type="unfinished"></translation>
     </message>
@@ -505,7 +500,7 @@
 <context>
     <name>ConfigFilePage</name>
     <message>
-        <location filename="../../configurator/ui/configfile/page.py" line="+123"/>
+        <location filename="../../configurator/ui/configfile/page.py" line="+124"/>
         <source>The device&apos;s whole configuration as one file: edit values in place (double-click or F2), check the differences and upload. The device applies the file about 15 s later; it is then read back to show what really changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -775,7 +770,7 @@
 <context>
     <name>ConfigTreeModel</name>
     <message>
-        <location filename="../../configurator/ui/configfile/tree_model.py" line="+50"/>
+        <location filename="../../configurator/ui/configfile/tree_model.py" line="+52"/>
         <source>Element / attribute</source>
         <translation type="unfinished"></translation>
     </message>
@@ -924,7 +919,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>DeviceState</name>
     <message>
-        <location filename="../../configurator/ui/devices/tree.py" line="+36"/>
+        <location filename="../../configurator/ui/devices/tree.py" line="+37"/>
         <source>connecting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1233,7 +1228,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>EnumEditor</name>
     <message>
-        <location filename="../../configurator/ui/editors/field_editors.py" line="+103"/>
+        <location filename="../../configurator/ui/editors/field_editors.py" line="+104"/>
         <source>{value} (unknown)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1241,17 +1236,12 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>EventPane</name>
     <message>
-        <location filename="../../configurator/ui/live/event_table.py" line="+220"/>
+        <location filename="../../configurator/ui/live/event_table.py" line="+223"/>
         <source>All devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>All types</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Search summary and details…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1306,12 +1296,27 @@ Its unsaved changes will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+4"/>
+        <source>Show the newest events and follow them again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>and</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+103"/>
+        <source>{n} new events — click to follow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 new event — click to follow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>{n_visible:,} of {n_store:,}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1339,7 +1344,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>EventTableModel</name>
     <message>
-        <location line="-324"/>
+        <location line="-381"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1373,7 +1378,7 @@ device time {local}</source>
 <context>
     <name>FieldRow</name>
     <message>
-        <location filename="../../configurator/ui/editors/field_row.py" line="+119"/>
+        <location filename="../../configurator/ui/editors/field_row.py" line="+120"/>
         <source>Applied</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1401,7 +1406,7 @@ device time {local}</source>
 <context>
     <name>FirmwareDialog</name>
     <message>
-        <location filename="../../configurator/ui/site/firmware_dialog.py" line="+44"/>
+        <location filename="../../configurator/ui/site/firmware_dialog.py" line="+45"/>
         <source>Device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1496,12 +1501,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>&lt;span style=&apos;color:#b3261e&apos;&gt;{exc}&lt;/span&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+17"/>
         <source>Checking the files with every device…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1557,7 +1557,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+69"/>
         <source> (demo)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1590,7 +1590,7 @@ device time {local}</source>
 <context>
     <name>MaintenancePage</name>
     <message>
-        <location filename="../../configurator/ui/maintenance/maintenance_page.py" line="+498"/>
+        <location filename="../../configurator/ui/maintenance/maintenance_page.py" line="+547"/>
         <source>internal error: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1598,14 +1598,14 @@ device time {local}</source>
 <context>
     <name>MaintenancePanel</name>
     <message>
-        <location line="-384"/>
-        <location line="+145"/>
-        <location line="+63"/>
+        <location line="-410"/>
+        <location line="+167"/>
+        <location line="+66"/>
         <source>Configuration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-206"/>
+        <location line="-231"/>
         <source>configuration</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1675,13 +1675,18 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+47"/>
         <source>Cannot read {value}: {value2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Reading the configuration file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Backup cancelled; nothing was saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1717,6 +1722,11 @@ device time {local}</source>
     <message>
         <location line="+12"/>
         <source>Downloading: {item}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Download cancelled; nothing was saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1855,7 +1865,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>This is a DOWNGRADE.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1959,7 +1969,7 @@ device time {local}</source>
 <context>
     <name>PageForm</name>
     <message>
-        <location filename="../../configurator/ui/editors/settings_form.py" line="+51"/>
+        <location filename="../../configurator/ui/editors/settings_form.py" line="+52"/>
         <source>applied</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2117,7 +2127,7 @@ device time {local}</source>
 <context>
     <name>PicturePanel</name>
     <message>
-        <location filename="../../configurator/ui/editors/picture_panel.py" line="+54"/>
+        <location filename="../../configurator/ui/editors/picture_panel.py" line="+55"/>
         <source>Show a welcome message, a notice or a logo on the intercom&apos;s display. Baseline JPEG (recommended), PNG or BMP, no larger than the display.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2147,7 +2157,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Choose picture…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2220,7 +2230,7 @@ device time {local}</source>
 <context>
     <name>PlatePanel</name>
     <message>
-        <location filename="../../configurator/ui/editors/plate_panel.py" line="+61"/>
+        <location filename="../../configurator/ui/editors/plate_panel.py" line="+62"/>
         <source>Plates a Licence Plate Recognition system reported to this intercom, as its event log still holds them. Select one to see the picture sent with it; the intercom keeps the last five pictures.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2368,7 +2378,17 @@ device time {local}</source>
 <context>
     <name>Progress</name>
     <message>
-        <location filename="../../configurator/ui/maintenance/maintenance_page.py" line="-398"/>
+        <location filename="../../configurator/ui/maintenance/maintenance_page.py" line="-462"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>  ({seconds:.0f} s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2429,7 +2449,7 @@ device time {local}</source>
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../configurator/ui/editors/recordings_panel.py" line="+68"/>
+        <location filename="../../configurator/ui/editors/recordings_panel.py" line="+69"/>
         <source>Recordings of calls on extensions that record (Extensions → Call recording), of conferences and of One Touch calls. A recording is personal data: the files are saved readable by you only.</source>
         <extracomment>The &quot;any day&quot; value of the date boxes (their minimum, shown as a word).</extracomment>
         <translation type="unfinished"></translation>
@@ -2814,7 +2834,7 @@ device time {local}</source>
 <context>
     <name>RegistrationPanel</name>
     <message>
-        <location filename="../../configurator/ui/editors/registration_panel.py" line="+59"/>
+        <location filename="../../configurator/ui/editors/registration_panel.py" line="+60"/>
         <source>Registration: {summary}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2832,7 +2852,7 @@ device time {local}</source>
 <context>
     <name>RestoreDialog</name>
     <message>
-        <location filename="../../configurator/ui/site/restore_dialog.py" line="+42"/>
+        <location filename="../../configurator/ui/site/restore_dialog.py" line="+43"/>
         <source>Restore {title} from {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2857,12 +2877,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>&lt;span style=&apos;color:#b3261e&apos;&gt;{exc}&lt;/span&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+36"/>
         <source>&lt;b&gt;{device}&lt;/b&gt; ({address}) · backup of {when} · {file}: {summary}&lt;br&gt;&lt;span style=&apos;color:{colour}&apos;&gt;{message}&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2996,7 +3011,7 @@ device time {local}</source>
 <context>
     <name>RowDialog</name>
     <message>
-        <location filename="../../configurator/ui/editors/table_editor.py" line="+53"/>
+        <location filename="../../configurator/ui/editors/table_editor.py" line="+54"/>
         <source>Edit row — {table}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3081,6 +3096,29 @@ device time {local}</source>
     </message>
 </context>
 <context>
+    <name>SiteProgress</name>
+    <message>
+        <location filename="../../configurator/ui/site/site_progress.py" line="+23"/>
+        <source>%v of %m devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{device}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cancelling: the devices in progress finish, the others are left untouched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SiteStatus</name>
     <message>
         <location filename="../../configurator/ui/site/status_words.py" line="+15"/>
@@ -3161,7 +3199,7 @@ device time {local}</source>
 <context>
     <name>SiteWork</name>
     <message>
-        <location filename="../../configurator/ui/site/site_work.py" line="+39"/>
+        <location filename="../../configurator/ui/site/site_work.py" line="+42"/>
         <source>S&amp;ite</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3246,7 +3284,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+28"/>
         <source>Select connected devices in the tree first</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3256,7 +3294,12 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>Door test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Door test: {seen} of {doors} door(s) answered with an event</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3271,13 +3314,23 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>Site backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Backup in {folder}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>; {count} device(s) failed: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>; {count} device(s) not backed up (cancelled): </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3292,11 +3345,12 @@ device time {local}</source>
     </message>
     <message>
         <location line="+13"/>
+        <location line="+15"/>
         <source>Commissioning report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-14"/>
         <source>{name}.pdf</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3311,7 +3365,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
         <source>Report written to {path}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3340,7 +3394,7 @@ device time {local}</source>
 <context>
     <name>StillFrame</name>
     <message>
-        <location filename="../../configurator/ui/live/camera_windows.py" line="-228"/>
+        <location filename="../../configurator/ui/live/camera_windows.py" line="-230"/>
         <source>Back to live</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3754,7 +3808,7 @@ device time {local}</source>
 <context>
     <name>TableModel</name>
     <message>
-        <location filename="../../configurator/ui/editors/table_model.py" line="+63"/>
+        <location filename="../../configurator/ui/editors/table_model.py" line="+64"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3808,6 +3862,25 @@ device time {local}</source>
     </message>
 </context>
 <context>
+    <name>TypeFilterButton</name>
+    <message>
+        <location filename="../../configurator/ui/live/type_filter.py" line="+60"/>
+        <location line="+61"/>
+        <source>All types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show events of every type; choose some types here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{n} types</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>UploadConfirmDialog</name>
     <message>
         <location filename="../../configurator/ui/configfile/confirm_dialog.py" line="+21"/>
@@ -3843,7 +3916,7 @@ device time {local}</source>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../configurator/ui/window/welcome.py" line="+68"/>
+        <location filename="../../configurator/ui/window/welcome.py" line="+69"/>
         <source>Select a device or one of its pages in the tree on the left, or start here:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4326,7 +4399,7 @@ device time {local}</source>
 <context>
     <name>params</name>
     <message>
-        <location filename="../../../../../tmp/tmpwhd3e3xe/params_texts.py" line="+3"/>
+        <location filename="../../../../../tmp/tmpgg_9w5c_/params_texts.py" line="+3"/>
         <source>&quot;00:00&quot; - &quot;23:59&quot;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7309,7 +7382,7 @@ device time {local}</source>
 <context>
     <name>range_hint</name>
     <message>
-        <location filename="../../configurator/ui/editors/field_editors.py" line="+137"/>
+        <location filename="../../configurator/ui/editors/field_editors.py" line="+140"/>
         <source>range {low}–{high}{unit}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -46,8 +46,13 @@ RESTART_TIMEOUT = 180.0  # s a device may take to come back after a firmware upg
 RESTART_POLL = 2.0  # s between identity reads while waiting for it
 
 
+class OperationCancelled(Exception):
+    """The user pressed Cancel on a running read (nothing on the device was changed)."""
+
+
 class Progress(QWidget):
-    """A busy bar with the current step and the seconds elapsed (hidden when idle)."""
+    """A busy bar with the current step, the seconds elapsed and, for an operation that can
+    stop at any moment (a read), a Cancel button (hidden when idle)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,8 +64,14 @@ class Progress(QWidget):
         self.bar.setTextVisible(False)
         self.label = QLabel(self)
         self.label.setStyleSheet(f"color: {fg_css('#37474f')};")
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.hide()
+        self._on_cancel: Callable[[], None] | None = None
+        self.cancel_button.clicked.connect(self._cancel_clicked)
         layout.addWidget(self.bar)
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.cancel_button)  # next to the step, not at a far edge
+        layout.addStretch(1)
         self.step = ""
         self._started = 0.0
         self._timer = QTimer(self)
@@ -68,11 +79,20 @@ class Progress(QWidget):
         self._timer.timeout.connect(self._tick)
         self.hide()
 
-    def start(self, step: str) -> None:
+    def start(self, step: str, on_cancel: Callable[[], None] | None = None) -> None:
         self._started = time.monotonic()
+        self._on_cancel = on_cancel
+        self.cancel_button.setVisible(on_cancel is not None)
+        self.cancel_button.setEnabled(True)
         self.set_step(step)
         self._timer.start()
         self.show()
+
+    def _cancel_clicked(self) -> None:
+        if self._on_cancel is not None:
+            self.cancel_button.setEnabled(False)
+            self.set_step(self.tr("Cancelling…"))
+            self._on_cancel()
 
     def set_step(self, step: str) -> None:
         self.step = step
@@ -86,6 +106,8 @@ class Progress(QWidget):
     def stop(self) -> None:
         self._timer.stop()
         self.step = ""
+        self._on_cancel = None
+        self.cancel_button.hide()
         self.hide()
 
 
@@ -216,15 +238,34 @@ class MaintenancePanel(QWidget):
     def device_title(self) -> str:
         return self.ctx.session.title
 
-    async def _run(self, step: str, call: Callable[[], Awaitable[Any]]) -> Any:
-        """Run one device call with the busy state, the progress and the device's busy ring."""
+    async def _run(self, step: str, call: Callable[[], Awaitable[Any]], *,
+                   cancellable: bool = False) -> Any:
+        """Run one device call with the busy state, the progress and the device's busy ring.
+
+        ``cancellable`` (reads only: a write stopped half-way could leave the device between
+        two states): the progress offers Cancel, which stops the call and raises
+        :class:`OperationCancelled`; a cancel of the task itself (the window closing) still
+        propagates."""
         self.busy = True
         self._update()
         self.banner.clear()  # a new operation: the last one's result no longer applies
-        self.progress.start(step)
+        task = asyncio.current_task()
+        requested = False
+
+        def cancel() -> None:
+            nonlocal requested
+            if task is not None and not requested:
+                requested = True
+                task.cancel()
+
+        self.progress.start(step, cancel if cancellable and task is not None else None)
         try:
             async with self.ctx.manager.busy(self.ctx.session):
                 return await call()
+        except asyncio.CancelledError:
+            if requested and task is not None and task.uncancel() == 0:
+                raise OperationCancelled() from None
+            raise
         finally:
             self.progress.stop()
             self.busy = False
@@ -249,7 +290,10 @@ class MaintenancePanel(QWidget):
             return ""
         try:
             content, suffix = await self._run(self.tr("Reading the configuration file…"),
-                                                device.backup)
+                                                device.backup, cancellable=True)
+        except OperationCancelled:
+            self.banner.info(self.tr("Backup cancelled; nothing was saved."))
+            return ""
         except Exception as exc:
             self.banner.error(self.tr("Backup failed: {value}").format(value=_h(_reason(exc))))
             return ""
@@ -283,7 +327,10 @@ class MaintenancePanel(QWidget):
         try:
             content, device_name = await self._run(
                 self.tr("Downloading: {item}…").format(item=param_text(item.label)),
-                lambda: device.download(item.id))
+                lambda: device.download(item.id), cancellable=True)
+        except OperationCancelled:
+            self.banner.info(self.tr("Download cancelled; nothing was saved."))
+            return ""
         except Exception as exc:
             self.banner.error(self.tr("Download failed ({item}): {reason}").format(
                 item=_h(param_text(item.label)), reason=_h(_reason(exc))))

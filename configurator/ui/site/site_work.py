@@ -19,13 +19,14 @@ from ...services.sessions import DeviceSession
 from ...services.site import SiteDevice
 from ...services.site_ops.audit import AuditTrail
 from ...services.site_ops.credentials import SiteCredentials
-from ...services.site_ops.results import DeviceResult
+from ...services.site_ops.results import DeviceResult, DeviceStatus
 from ...services.site_ops.runner import run_devices
 from ..context import WindowContext
 from ..devices.tree import KEY_ROLE, DeviceTree
 from .bulk_dialog import BulkEditDialog
 from .firmware_dialog import FirmwareDialog
 from .restore_dialog import RestoreDialog
+from .site_progress import SiteProgress
 
 
 class SiteWork(QObject):
@@ -35,6 +36,8 @@ class SiteWork(QObject):
         self.tree = tree
         tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.dialogs: list[QDialog] = []
+        self.concurrency: int | None = None  # devices at once (None: the services' default)
+        self.last_progress: SiteProgress | None = None
         # the window owns the menu; the menu bar only shows it
         self.menu = QMenu(self.tr("S&ite"), ctx.window)
         self._build_menu()
@@ -197,6 +200,16 @@ class SiteWork(QObject):
         return dialog
 
     # -- door test and backup -------------------------------------------------------------
+    def _progress(self, title: str, total: int, *, cancellable: bool = True) -> SiteProgress:
+        """The progress dialog of a site operation (kept in ``last_progress`` for tests)."""
+        dialog = SiteProgress(title, total, self.ctx.window, cancellable=cancellable)
+        dialog.show()
+        self.last_progress = dialog
+        return dialog
+
+    def _concurrency(self) -> dict[str, int]:
+        return {} if self.concurrency is None else {"concurrency": self.concurrency}
+
     async def door_test(self, wait: float = 5.0) -> list[DeviceResult]:
         """Open every door of the selected devices; the results go to the event log and the
         journal (the report shows them)."""
@@ -217,7 +230,13 @@ class SiteWork(QObject):
 
         self.ctx.status(self.tr("Door test of {n_sessions} device(s)…").format(
             n_sessions=len(sessions)), 0)
-        results = await run_devices([s.entry for s in sessions], job)
+        progress = self._progress(self.tr("Door test"), len(sessions))
+        try:
+            results = await run_devices([s.entry for s in sessions], job,
+                                        cancel=progress.stop, progress=progress.progress(),
+                                        **self._concurrency())
+        finally:
+            progress.close()
         doors = [d for r in results for d in r.details.get("doors", [])]
         seen = sum(1 for d in doors if d["seen"])
         self.ctx.status(
@@ -235,11 +254,20 @@ class SiteWork(QObject):
         site = self.ctx.site
         self.ctx.status(self.tr("Backing up {n_devices} devices…").format(
             n_devices=len(site.devices)), 0)
-        done = await backup_site(site, list(site.devices), self.credentials(), folder)
-        failed = [r for r in done.results if not r.ok]
+        progress = self._progress(self.tr("Site backup"), len(site.devices))
+        try:
+            done = await backup_site(site, list(site.devices), self.credentials(), folder,
+                                     cancel=progress.stop, progress=progress.progress(),
+                                     **self._concurrency())
+        finally:
+            progress.close()
+        skipped = [r for r in done.results if r.status is DeviceStatus.NOT_STARTED]
+        failed = [r for r in done.results if not r.ok and r not in skipped]
         self.ctx.status(self.tr("Backup in {folder}").format(folder=done.folder) + (
             self.tr("; {count} device(s) failed: ").format(count=len(failed))
-            + ", ".join(r.title for r in failed) if failed else ""))
+            + ", ".join(r.title for r in failed) if failed else "") + (
+            self.tr("; {count} device(s) not backed up (cancelled): ").format(
+                count=len(skipped)) + ", ".join(r.title for r in skipped) if skipped else ""))
         return done.folder
 
     def _choose_backup(self) -> None:
@@ -277,8 +305,15 @@ class SiteWork(QObject):
         credentials = self.credentials()
         self.ctx.status(self.tr("Reading {n_devices} devices for the report…").format(
             n_devices=len(site.devices)), 0)
-        report, _results = await collect(site, list(site.devices), credentials,
-                                         self.ctx.live.journal, snapshots=self.snapshots())
+        # No Cancel: a report is all the devices or nothing (closing the window stops it).
+        progress = self._progress(self.tr("Commissioning report"), len(site.devices),
+                                  cancellable=False)
+        try:
+            report, _results = await collect(site, list(site.devices), credentials,
+                                             self.ctx.live.journal, snapshots=self.snapshots(),
+                                             progress=progress.progress())
+        finally:
+            progress.close()
         if path.suffix.lower() == ".pdf":
             write_pdf(report, path)
         else:
