@@ -235,3 +235,19 @@ def test_ids_that_keep_counting_detect_a_restart_by_uptime():
     assert [e.type for e in out] == [RESTARTED, "DeviceState"]
     assert source.accept(_raw(7, 1000, 500)) == []  # old boot, replayed: already delivered
     assert source.restarts == 1
+
+
+async def test_source_is_live_once_subscribed_while_the_first_pull_waits(loopback):
+    # A quiet intercom answers its long pull only after the pull timeout (20 s): the source is
+    # subscribed, so it must say "live" at once, not "connecting" for those 20 s.
+    quiet = {"pull_timeout": 20, "backoff": (0.05, 0.1, 0.2)}
+    async with simulator(loopback()) as sim, device_for(sim, event_options=quiet) as dev:
+        follow = Follower(dev)
+        try:
+            await until(lambda: SourceState.LIVE in follow.states, 3.0, "the source to be live")
+            assert follow.states == [SourceState.CONNECTING, SourceState.LIVE]
+            assert follow.source.channel is not None
+            assert not follow.task.done()
+            assert follow.events == []
+        finally:
+            await follow.stop()

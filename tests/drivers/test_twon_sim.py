@@ -49,9 +49,9 @@ def transport_for(sim, *, scheme: str = "http", user: str = USER, password: str 
 
 
 @contextlib.asynccontextmanager
-async def device_for(sim, **kwargs):
+async def device_for(sim, event_options=None, **kwargs):
     transport = transport_for(sim, **kwargs)
-    device = TwoNDevice(transport, event_options=FAST_EVENTS)
+    device = TwoNDevice(transport, event_options=event_options or FAST_EVENTS)
     try:
         yield device
     finally:

@@ -312,6 +312,9 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
                 try:
                     if self.channel is None:
                         await self._subscribe()
+                        # Subscribed: the device now keeps what happens for this channel, so
+                        # the source is live even while the first long pull is still waiting.
+                        self._set_state(SourceState.LIVE)
                     pulling = True
                     batch = await self.client.log_pull(self._channel(), self.pull_timeout)
                 except asyncio.CancelledError:
