@@ -206,3 +206,16 @@ def test_follow_holds_while_the_pointer_is_over_the_rows(qtbot) -> None:
     pane.add_event(event("door", 44))
     pane.flush()
     assert not pane.new_events_button.isVisible()
+
+
+def test_type_column_reads_in_words_and_keeps_the_code_for_tooltips_and_files(qtbot,
+                                                                              tmp_path) -> None:
+    pane = filled_pane(qtbot)
+    pane.flush()
+    model = pane.model
+    assert model.data(model.index(1, 2)) == "Card entered"
+    assert model.data(model.index(3, 2)) == "Tamper switch activated"
+    assert model.data(model.index(1, 2), Qt.ItemDataRole.ToolTipRole) == "CardEntered"
+    assert pane.export_csv(str(tmp_path / "e.csv")) == 4  # files keep the device's codes
+    with open(tmp_path / "e.csv", encoding="utf-8") as fh:
+        assert [r["type"] for r in csv.DictReader(fh)][1] == "CardEntered"

@@ -52,7 +52,7 @@ from ...core.errors import ConfiguratorError
 from ...core.events import DeviceEvent, Severity
 from ...live.eventstore import EventFilter, EventStore
 from ...live.export import details_text, write_csv, write_json
-from .type_filter import TypeFilterButton
+from .type_filter import TypeFilterButton, type_label
 
 COLUMNS = (QT_TRANSLATE_NOOP("EventTableModel", "Time"),
            QT_TRANSLATE_NOOP("EventTableModel", "Device"),
@@ -166,6 +166,8 @@ class EventTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 1 and event.device in self.names:
                 return f"{self.names[event.device]} ({event.device})"
+            if column == 2:  # in words, as in the type filter; the code in the tooltip
+                return type_label(event.type)
             return cell_text(event, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:

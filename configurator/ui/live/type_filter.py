@@ -8,6 +8,7 @@ is chosen ("All types", the one type's name, or "3 types") and sizes itself to t
 
 from __future__ import annotations
 
+import functools
 import re
 
 from PySide6.QtCore import Signal
@@ -22,6 +23,7 @@ ACRONYMS = frozenset({"sip", "io", "rf", "pin", "lpr", "dtmf", "pcap", "api", "i
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
+@functools.lru_cache(maxsize=512)
 def type_label(code: str) -> str:
     """An event type code in words: ``SwitchStateChanged`` -> "Switch state changed",
     ``sip.registration`` -> "SIP registration", ``poll.error`` -> "Poll error". A catalogue

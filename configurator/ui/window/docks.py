@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ..i18n import translate
 
-EVENT_COLUMN_WIDTHS = (150, 230, 170, 330)
+# Time, device, type, summary (details take the rest): the summary stays in view in a dock
+# beside the camera at 1360 px; a long device name is cut on the right, whole in its tooltip.
+EVENT_COLUMN_WIDTHS = (140, 190, 150, 420)
 
 
 def new_dock(window: QMainWindow, title: str, name: str) -> QDockWidget:
