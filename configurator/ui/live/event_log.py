@@ -119,7 +119,7 @@ class EventLogWidget(QWidget):
         splitter.addWidget(self.sources)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
-        splitter.setSizes([900, 300])
+        splitter.setSizes([900, 220])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

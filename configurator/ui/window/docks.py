@@ -46,6 +46,8 @@ class WindowDocks:
     def default_sizes(self) -> None:
         self.window.resizeDocks([self.tree], [400], Qt.Orientation.Horizontal)
         self.window.resizeDocks([self.events], [220], Qt.Orientation.Vertical)
+        # The log gets the larger share: its summaries are read, the camera scales its picture.
+        self.window.resizeDocks([self.events, self.camera], [3, 2], Qt.Orientation.Horizontal)
 
     def restore(self, settings: QSettings) -> None:
         geometry = settings.value("window/geometry")
