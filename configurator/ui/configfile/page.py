@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -56,11 +55,11 @@ from ...services.private_files import write_private
 from ...services.site_ops.results import KeyChange, KeyOutcome
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, run_dialog, size_text
 from ..editors.context import EditorContext
+from ..editors.panel_parts import panel_top
 from ..i18n import translate
 from ..icons import icon
 from ..messages import user_message
 from ..palette import fg_css
-from ..widgets import Banner
 from .confirm_dialog import UploadConfirmDialog
 from .diff_view import ChangesTable, DiffText, ResultTable
 from .tree_model import PATH_ROLE, VALUE_COLUMN, ConfigFilterProxy, ConfigTreeModel
@@ -115,18 +114,11 @@ class ConfigFilePage(QWidget):
 
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(6)
-        self.banner = Banner(self)
-        layout.addWidget(self.banner)
-        about = QLabel(self.tr(
+        layout, self.banner = panel_top(self, self.tr(
             "The device's whole configuration as one file: edit values in place (double-click "
             "or F2), check the differences and upload. The device applies the file about 15 s "
-            "later; it is then read back to show what really changed."), self)
-        about.setWordWrap(True)
-        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
-        layout.addWidget(about)
+            "later; it is then read back to show what really changed."))
+        layout.setSpacing(6)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)

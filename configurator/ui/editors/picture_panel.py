@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,8 +26,8 @@ from ..dialogs.awaitable import Asker, QtAsker
 from ..i18n import param_text
 from ..icons import icon
 from ..palette import fg_css
-from ..widgets import Banner
 from .context import EditorContext
+from .panel_parts import panel_top
 
 log = logging.getLogger(__name__)
 PREVIEW_WIDTH = 360
@@ -48,17 +47,9 @@ class PicturePanel(QWidget):
         self.image = QImage()
         self.busy = False
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        self.banner = Banner(self)
-        layout.addWidget(self.banner)
-        about = QLabel(self.tr("Show a welcome message, a notice or a logo on the intercom's "
-                               "display. Baseline JPEG (recommended), PNG or BMP, no larger "
-                               "than the display."),
-                       self)
-        about.setWordWrap(True)
-        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
-        layout.addWidget(about)
+        layout, self.banner = panel_top(self, self.tr(
+            "Show a welcome message, a notice or a logo on the intercom's display. Baseline "
+            "JPEG (recommended), PNG or BMP, no larger than the display."))
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import time
@@ -15,24 +14,21 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.errors import ConfiguratorError
 from ...core.plates import PlateSighting, ReadsPlates
 from ...services.private_files import write_private
 from ..dialogs.awaitable import Asker, QtAsker, size_text
 from ..icons import icon
 from ..palette import fg_css
-from ..widgets import Banner
 from .context import EditorContext
+from .panel_parts import escaped, list_table, panel_top, reason
 
 log = logging.getLogger(__name__)
 PREVIEW_WIDTH, PREVIEW_HEIGHT = 400, 260
@@ -54,31 +50,16 @@ class PlatePanel(QWidget):
         self.busy = False
         self.loaded = False
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        self.banner = Banner(self)
-        layout.addWidget(self.banner)
-        about = QLabel(self.tr(
+        layout, self.banner = panel_top(self, self.tr(
             "Plates a Licence Plate Recognition system reported to this intercom, as its event "
             "log still holds them. Select one to see the picture sent with it; the intercom "
-            "keeps the last five pictures."), self)
-        about.setWordWrap(True)
-        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
-        layout.addWidget(about)
+            "keeps the last five pictures."))
 
         body = QHBoxLayout()
         left = QVBoxLayout()
-        self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Seen (UTC)"), self.tr("Plate"), self.tr("Vehicle"), self.tr("User")])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = list_table(
+            self, [self.tr("Seen (UTC)"), self.tr("Plate"), self.tr("Vehicle"), self.tr("User")],
+            QAbstractItemView.SelectionMode.SingleSelection)
         left.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.count_label = QLabel(self)
@@ -143,7 +124,7 @@ class PlatePanel(QWidget):
                 sightings = await self.device.plate_sightings()
         except Exception as exc:
             self.banner.error(self.tr("Cannot read the plates the intercom saw: {0}").format(
-                _h(_reason(exc))))
+                escaped(reason(exc, log))))
             return False
         finally:
             self.busy = False
@@ -205,7 +186,7 @@ class PlatePanel(QWidget):
                 content = await self.device.plate_picture(plate)
         except Exception as exc:
             self._clear_picture(self.tr("No picture"))
-            self.banner.error(_h(_reason(exc)))
+            self.banner.error(escaped(reason(exc, log)))
             return False
         finally:
             self.busy = False
@@ -215,7 +196,7 @@ class PlatePanel(QWidget):
             self._clear_picture(self.tr("Not a picture"))
             self.banner.error(self.tr("The intercom sent {0} for plate {1}, but it is not a "
                                       "picture Qt can read.").format(size_text(len(content)),
-                                                                     _h(plate)))
+                                                                     escaped(plate)))
             return False
         self.banner.clear()
         self.content, self.shown_plate = content, plate
@@ -249,19 +230,9 @@ class PlatePanel(QWidget):
             write_private(path, self.content)  # a vehicle and its plate: personal data
         except OSError as exc:
             self.banner.error(self.tr("Not saved: cannot write {0}: {1}").format(
-                _h(path), _h(exc.strerror or str(exc))))
+                escaped(path), escaped(exc.strerror or str(exc))))
             return ""
         self.banner.success(self.tr("Picture of {0} saved to {1} ({2}).").format(
-            _h(self.shown_plate), _h(path), size_text(len(self.content))))
+            escaped(self.shown_plate), escaped(path), size_text(len(self.content))))
         return path
 
-
-def _h(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, ConfiguratorError):
-        return str(exc)
-    log.error("unexpected error", exc_info=exc)
-    return f"internal error: {exc}"

@@ -6,7 +6,6 @@ and call type, list them, and download the selected ones with progress and Cance
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,14 +17,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,8 +31,8 @@ from ...services.private_files import write_private
 from ..dialogs.awaitable import Asker, QtAsker, size_text
 from ..icons import icon
 from ..palette import fg_css
-from ..widgets import Banner
 from .context import EditorContext
+from .panel_parts import escaped, list_table, panel_top, reason
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +57,10 @@ class RecordingsPanel(QWidget):
         self.saved: list[tuple[Path, int]] = []  # what the last download wrote
         self._job: asyncio.Future[None] | None = None
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        self.banner = Banner(self)
-        layout.addWidget(self.banner)
-        about = QLabel(self.tr(
+        layout, self.banner = panel_top(self, self.tr(
             "Recordings of calls on extensions that record (Extensions → Call recording), of "
             "conferences and of One Touch calls. A recording is personal data: the files are "
-            "saved readable by you only."), self)
-        about.setWordWrap(True)
-        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
-        layout.addWidget(about)
+            "saved readable by you only."))
 
         filters = QHBoxLayout()
         self.kind_box = QComboBox(self)
@@ -105,18 +94,10 @@ class RecordingsPanel(QWidget):
         filters.addStretch(1)
         layout.addLayout(filters)
 
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([
+        self.table = list_table(self, [
             self.tr("Started"), self.tr("From"), self.tr("To"), self.tr("Type"),
-            self.tr("Status"), self.tr("Length"), self.tr("File on the PBX")])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+            self.tr("Status"), self.tr("Length"), self.tr("File on the PBX")],
+            QAbstractItemView.SelectionMode.ExtendedSelection)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel(self)
         self.count_label.setStyleSheet(f"color: {fg_css('#546e7a')};")
@@ -205,7 +186,7 @@ class RecordingsPanel(QWidget):
                     extension=self.extension_edit.text().strip(),
                     date_from=first, date_to=last, call_type=str(self.type_box.currentData()))
         except Exception as exc:
-            self.banner.error(self.tr("The search failed: {0}").format(_h(_reason(exc))))
+            self.banner.error(self.tr("The search failed: {0}").format(escaped(reason(exc, log))))
             return False
         finally:
             self.busy = False
@@ -285,7 +266,7 @@ class RecordingsPanel(QWidget):
             done = len(self.saved)
             name = safe_file_name(str(chosen[done]["playUrl"])) if done < len(chosen) else ""
             self.banner.error(self.tr("Download of {0} failed: {1}. {2}").format(
-                _h(name), _h(_reason(exc)), self._saved_text(len(chosen))))
+                escaped(name), escaped(reason(exc, log)), self._saved_text(len(chosen))))
         else:
             self.banner.success(self._saved_text(len(chosen)))
             self.ctx.status(self.tr("{0}: recordings saved to {1}").format(
@@ -338,9 +319,9 @@ class RecordingsPanel(QWidget):
             return self.tr("No recording was saved.")
         size = size_text(sum(n for _, n in self.saved))
         if wanted == 1:
-            where = _h(str(self.saved[0][0]))
+            where = escaped(str(self.saved[0][0]))
         else:
-            where = self.tr("the folder {0}").format(_h(str(self.saved[0][0].parent)))
+            where = self.tr("the folder {0}").format(escaped(str(self.saved[0][0].parent)))
         if wanted == 1:
             return self.tr("The recording was saved to {0} ({1}).").format(where, size)
         if len(self.saved) == wanted:
@@ -363,13 +344,3 @@ def _free_path(folder: Path, name: str, taken: set[str]) -> Path:
     taken.add(candidate)
     return folder / candidate
 
-
-def _h(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, ConfiguratorError):
-        return str(exc)
-    log.error("unexpected error", exc_info=exc)
-    return f"internal error: {exc}"
