@@ -21,14 +21,12 @@ from ..i18n import translate
 from ..palette import fg_css
 from ..widgets import Banner
 
-NOTE_COLOUR = "#546e7a"
-
 
 def note_label(text: str, parent: QWidget) -> QLabel:
     """A grey, word-wrapped explanation (``text`` already translated)."""
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {fg_css(NOTE_COLOUR)};")
+    label.setStyleSheet(f"color: {fg_css('#546e7a')};")
     return label
 
 
