@@ -9,12 +9,12 @@ import ipaddress
 import json
 import os
 import re
-from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import urlparse, urlsplit
 
 from ..core.device import Device
-from ..core.errors import InvalidValue
+from ..core.errors import InvalidValue, NotSupported
 from ..core.transport import Credentials, Endpoint
 
 
@@ -170,6 +170,21 @@ async def opened_device(args: argparse.Namespace, *,
         yield device
     finally:
         await device.aclose()
+
+
+Ability = TypeVar("Ability")
+
+
+@contextlib.asynccontextmanager
+async def opened_with(args: argparse.Namespace, ability: type[Ability],
+                      has_it: Callable[[Ability], object], lacking: str
+                      ) -> AsyncIterator[Ability]:
+    """The command's device (capabilities read) when it has ``ability`` and ``has_it`` says
+    it is there; otherwise :class:`NotSupported` with the words ``lacking``."""
+    async with opened_device(args, detected=True) as device:
+        if not isinstance(device, ability) or not has_it(device):
+            raise NotSupported(lacking)
+        yield device
 
 
 @contextlib.asynccontextmanager

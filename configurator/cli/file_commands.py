@@ -14,7 +14,7 @@ from typing import Any
 from ..core.downloads import OffersFiles
 from ..core.errors import InvalidValue, NotSupported
 from ..core.recordings import CallRecordings, safe_file_name
-from .common import emit_json, opened_device, print_table, write_output
+from .common import emit_json, opened_device, opened_with, print_table, write_output
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -61,9 +61,8 @@ async def cmd_download(args: argparse.Namespace) -> int:
     """Without FILE: list the device's files; with it: save it to --out (0600)."""
     if args.file and not args.out:
         raise InvalidValue("name the file to write with --out PATH")
-    async with opened_device(args, detected=True) as device:
-        if not isinstance(device, OffersFiles) or not device.files():
-            raise NotSupported("this device offers no files to download")
+    async with opened_with(args, OffersFiles, lambda d: d.files(),
+                           "this device offers no files to download") as device:
         if not args.file:
             files = device.files()
             if args.json:
@@ -96,9 +95,8 @@ async def cmd_picture(args: argparse.Namespace) -> int:
     if args.file:
         content = _read_file(args.file, MAX_PICTURE_BYTES)
         picture_format(content, os.path.basename(args.file))  # before connecting
-    async with opened_device(args, detected=True) as device:
-        if not isinstance(device, ShowsPictures) or not device.screens():
-            raise NotSupported("this device has no display that shows pictures")
+    async with opened_with(args, ShowsPictures, lambda d: d.screens(),
+                           "this device has no display that shows pictures") as device:
         screen = args.display or device.screens()[0].id
         if args.remove:
             await device.remove_picture(screen)
@@ -123,9 +121,8 @@ async def cmd_plates(args: argparse.Namespace) -> int:
         raise InvalidValue("name the file to write the picture to with --out FILE")
     if args.out and not args.plate:
         raise InvalidValue("name the plate whose picture --out should save")
-    async with opened_device(args, detected=True) as device:
-        if not isinstance(device, ReadsPlates) or not device.reads_plates():
-            raise NotSupported("this device takes no licence plate recognitions")
+    async with opened_with(args, ReadsPlates, lambda d: d.reads_plates(),
+                           "this device takes no licence plate recognitions") as device:
         if not args.plate:
             sightings = await device.plate_sightings()
         else:

@@ -274,15 +274,18 @@ def _v_string(spec: ParamSpec, value: Any) -> str:
     return text
 
 
+def _ip_text(text: str) -> str | None:
+    """``text`` as an IP address in its canonical form, or None when it is not one."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
 def _v_host(spec: ParamSpec, value: Any) -> str:
     text = _v_string(spec, value).strip()
-    if not text:
+    if not text or _ip_text(text) is not None:
         return text
-    try:
-        ipaddress.ip_address(text)
-        return text
-    except ValueError:
-        pass
     if not _HOSTNAME.match(text) or text.replace(".", "").isdigit():
         raise spec._invalid(f"{text!r} is not a host name or IP address")
     return text
@@ -292,10 +295,10 @@ def _v_ip(spec: ParamSpec, value: Any) -> str:
     text = _v_string(spec, value).strip()
     if not text:
         return text
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        raise spec._invalid(f"{text!r} is not an IP address") from None
+    address = _ip_text(text)
+    if address is None:
+        raise spec._invalid(f"{text!r} is not an IP address")
+    return address
 
 
 def _v_time(spec: ParamSpec, value: Any) -> str:

@@ -18,17 +18,26 @@ MAX_XML_BYTES = 16 * 1024 * 1024  # a 2N configuration is a few hundred kB
 MAX_XML_ELEMENTS = 200_000
 
 
-def strict_parser() -> etree.XMLParser:
-    """A non-recovering parser that never resolves entities nor touches the network."""
+def safe_parser(*, recover: bool = False, remove_comments: bool = False,
+                remove_pis: bool = False) -> etree.XMLParser:
+    """A parser for untrusted XML: it never resolves entities, loads or validates a DTD,
+    touches the network or accepts a huge tree; ``recover`` reads past syntax errors."""
     return etree.XMLParser(
-        recover=False,
+        recover=recover,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
         remove_blank_text=False,
+        remove_comments=remove_comments,
+        remove_pis=remove_pis,
     )
+
+
+def strict_parser() -> etree.XMLParser:
+    """A non-recovering parser that never resolves entities nor touches the network."""
+    return safe_parser()
 
 
 def parse_xml_document(data: bytes, *, what: str = "the file",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ...core.errors import InvalidValue, ProtocolError
+from ...core.safexml import safe_parser
 
 CONFIG_ROOT = "FanvilConfiguration"
 EXECUTE_ROOT = "FanvilPhoneExecute"
@@ -33,18 +34,6 @@ _TAG = re.compile(r"<[^<>]*>")
 _ATTR_GLUE = re.compile(r'"(?=[A-Za-z_][\w.-]*\s*=)')  # Beep="yes"cmd="set" -> add a space
 _TAG_SPACE = re.compile(r"<(/?)\s+(?=[A-Za-z_])")  # "< Foo" / "</ Foo" -> "<Foo" / "</Foo"
 _KEY = re.compile(r"^[A-Za-z0-9_$.\-\[\]]+$")
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        recover=True,
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        load_dtd=False,
-    )
 
 
 # -- NC-config lines -------------------------------------------------------------------------
@@ -200,7 +189,8 @@ def parse_xml(raw: bytes | str) -> etree._Element:
     if data.lstrip().startswith(b"<?xml"):
         data = re.sub(rb"^\s*<\?xml[^>]*\?>", b"", data, count=1)
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(
+            data, safe_parser(recover=True, remove_comments=True, remove_pis=True))
     except etree.XMLSyntaxError as exc:
         raise ProtocolError(f"unreadable XML reply: {exc}") from exc
     if root is None:

@@ -118,6 +118,13 @@ class ApiRequest:
             raise missing(name)
         return value
 
+    def require_blob(self, name: str) -> Blob:
+        """The uploaded file part ``name``, or error 11 (missing mandatory parameter)."""
+        blob = self.blobs.get(name)
+        if blob is None:
+            raise missing(name)
+        return blob
+
     def int_param(self, name: str, *, default: int | None = None, minimum: int | None = None,
                   maximum: int | None = None, required: bool = False) -> int | None:
         text = self.params.get(name)

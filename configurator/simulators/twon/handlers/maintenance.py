@@ -12,7 +12,7 @@ from aiohttp import web
 from .. import config_xml
 from ..firmware import PendingFirmware, new_file_id, parse_firmware
 from ..models import version_tuple
-from ..protocol import ApiError, ApiRequest, invalid, missing, ok
+from ..protocol import ApiError, ApiRequest, invalid, ok
 
 if TYPE_CHECKING:
     from ..device import TwoNSimulator
@@ -23,9 +23,7 @@ _DATE = re.compile(r"^(\d{2})/(\d{2})(?:/(\d{4}))?$")
 
 # -- firmware ----------------------------------------------------------------------------
 async def firmware_put(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
-    blob = req.blobs.get("blob-fw")
-    if blob is None:
-        raise missing("blob-fw")
+    blob = req.require_blob("blob-fw")
     if sim.pending_firmware is not None:
         # Assumption: the doc says the device "does not reply" while another image is
         # pending; the simulator answers error 18 instead of hanging the client.
@@ -80,9 +78,7 @@ async def config_get(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
 
 
 async def config_put(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
-    blob = req.blobs.get("blob-cfg")
-    if blob is None:
-        raise missing("blob-cfg")
+    blob = req.require_blob("blob-cfg")
     if sim.config_applying is not None:
         # Assumption: the manual says not to disturb the device while it applies; another
         # upload meanwhile is refused (error 18, request rejected) rather than queued.
@@ -113,9 +109,7 @@ async def holidays_get(sim: TwoNSimulator, req: ApiRequest) -> web.StreamRespons
 
 
 async def holidays_put(sim: TwoNSimulator, req: ApiRequest) -> web.StreamResponse:
-    blob = req.blobs.get("blob-json")
-    if blob is None:
-        raise missing("blob-json")
+    blob = req.require_blob("blob-json")
     text = blob.data.decode("utf-8", errors="replace")
     # Tolerance: the doc's examples write "01\01" (an invalid JSON escape) for "01\/01".
     text = re.sub(r"(\d)\\(\d)", r"\1/\2", text)
