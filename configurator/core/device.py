@@ -25,13 +25,15 @@ from .write import (
     RowResult,
     RowWriter,
     SendResult,
+    TableChanges,
     WriteOutcome,
     WriteReport,
     apply_settings,
     same_value,
 )
 
-__all__ = ["KeyResult", "RowResult", "SendResult", "WriteOutcome", "WriteReport"]
+__all__ = ["KeyResult", "RowResult", "SendResult", "TableChanges", "WriteOutcome",
+           "WriteReport"]
 
 
 class Capability(StrEnum):
@@ -243,6 +245,11 @@ class Device(abc.ABC):
         update: Sequence[Mapping[str, Any]] = (),
         delete: Sequence[Any] = (),
     ) -> list[RowResult]:
+        """Add, update and delete rows of one table; one :class:`RowResult` per row."""
+        return await self.change_table(table_id, TableChanges(add, update, delete))
+
+    async def change_table(self, table_id: str, changes: TableChanges) -> list[RowResult]:
+        """The driver's part of :meth:`apply_table` (the default: the table is read-only)."""
         raise NotSupported(f"changing table {table_id} is not supported", host=self.host)
 
     async def clear_table(self, table_id: str) -> list[RowResult]:

@@ -30,7 +30,7 @@ Settings (:func:`apply_settings`, what ``Device.write_page`` runs):
    what the device holds. Authentication errors and TLS pin mismatches are not classified
    per key: they raise (nothing is known to have been written).
 
-Table rows (:class:`RowWriter`, used by every driver's ``apply_table``): each add / update
+Table rows (:class:`RowWriter`, used by every driver's ``change_table``): each add / update
 ("set") / delete ("del") / clear of one row gives a :class:`RowResult` of the same shape for
 every vendor: applied; rejected with the device's words (or the validation message); not
 verified when the answer was lost; skipped (not sent) for the rows after a lost answer.
@@ -106,6 +106,16 @@ class WriteReport:
         for result in self.results:
             out[str(result.outcome)] = out.get(str(result.outcome), 0) + 1
         return out
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    """What one apply does to a table: rows to add, rows to update (each with its key) and
+    the keys of rows to delete."""
+
+    add: Sequence[Mapping[str, Any]] = ()
+    update: Sequence[Mapping[str, Any]] = ()
+    delete: Sequence[Any] = ()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from ...core.events import DeviceEvent
 from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.registration import RegistrationReport
 from ...core.transport import Transport
-from ...core.write import RowWriter
+from ...core.write import RowWriter, TableChanges
 from ..polling import PolledEvents
 from . import specs
 from .client import FanvilClient, FanvilError, ShellNotAllowed
@@ -177,16 +177,10 @@ class FanvilDevice(Device):
                 for row in rows]
 
     @override
-    async def apply_table(
-        self,
-        table_id: str,
-        *,
-        add: Sequence[Mapping[str, Any]] = (),
-        update: Sequence[Mapping[str, Any]] = (),
-        delete: Sequence[Any] = (),
-    ) -> list[RowResult]:
+    async def change_table(self, table_id: str, changes: TableChanges) -> list[RowResult]:
         """Updates first (insert the new record at its index, then delete the old one, so a
         failure never loses the record), then deletes from the bottom up, then adds."""
+        add, update, delete = changes.add, changes.update, changes.delete
         spec = self.table(table_id)
         name = specs.list_name(table_id)
         writer = RowWriter()

@@ -31,7 +31,7 @@ from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.recordings import CALL_TYPES
 from ...core.registration import RegistrationReport
 from ...core.transport import Transport
-from ...core.write import RowWriter
+from ...core.write import RowWriter, TableChanges
 from . import specs
 from .client import FcmClient
 from .events import extension_states, poll_events
@@ -181,14 +181,8 @@ class FcmDevice(Device):
         return rows
 
     @override
-    async def apply_table(
-        self,
-        table_id: str,
-        *,
-        add: Sequence[Mapping[str, Any]] = (),
-        update: Sequence[Mapping[str, Any]] = (),
-        delete: Sequence[Any] = (),
-    ) -> list[RowResult]:
+    async def change_table(self, table_id: str, changes: TableChanges) -> list[RowResult]:
+        add, update, delete = changes.add, changes.update, changes.delete
         spec = self.table(table_id)
         ops: dict[str, tuple[RowOp, RowOp, Callable[[RowWriter, Sequence[Any]], Awaitable[None]]]]
         ops = {

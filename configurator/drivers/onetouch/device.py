@@ -31,7 +31,7 @@ from ...core.events import DeviceEvent
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableOp, TableSpec
 from ...core.registration import RegistrationReport
 from ...core.transport import Transport
-from ...core.write import RowWriter
+from ...core.write import RowWriter, TableChanges
 from .client import Form, OnetouchClient
 from .events import OnetouchPoller
 from .protocol import ItemResult
@@ -181,9 +181,8 @@ class OnetouchDevice(DoorsFromAction, Device):
         return [decode_row(spec, row) for row in rows]
 
     @override
-    async def apply_table(self, table_id: str, *, add: Sequence[Mapping[str, Any]] = (),
-                          update: Sequence[Mapping[str, Any]] = (),
-                          delete: Sequence[Any] = ()) -> list[RowResult]:
+    async def change_table(self, table_id: str, changes: TableChanges) -> list[RowResult]:
+        add, update, delete = changes.add, changes.update, changes.delete
         spec = self.table(table_id)
         target = TABLE_TARGETS[table_id]
         adds = [_without(encode_row(spec, dict(row)), spec.row_key) for row in add]

@@ -42,7 +42,7 @@ from ...core.plates import PlateSighting
 from ...core.registration import RegistrationReport
 from ...core.safexml import parse_xml_document
 from ...core.transport import Transport
-from ...core.write import RowWriter, send_each
+from ...core.write import RowWriter, TableChanges, send_each
 from . import specs
 from .calllog import CALLLOG_TABLE, clear_calllog, delete_records, read_calllog
 from .caps import DetectedCaps, all_or_first_error, detect
@@ -297,9 +297,8 @@ class TwoNDevice(DoorsFromAction, Device):
         return rows
 
     @override
-    async def apply_table(self, table_id: str, *, add: Sequence[Mapping[str, Any]] = (),
-                          update: Sequence[Mapping[str, Any]] = (),
-                          delete: Sequence[Any] = ()) -> list[RowResult]:
+    async def change_table(self, table_id: str, changes: TableChanges) -> list[RowResult]:
+        add, update, delete = changes.add, changes.update, changes.delete
         table = self.table(table_id)
         if table.id == CALLLOG_TABLE.id:
             if add or update:
