@@ -31,6 +31,18 @@ def test_chunked_body_fed_byte_by_byte_is_undone() -> None:
     assert b"".join(whole.feed_body(wire)) == b"hello, world" and whole.finished
 
 
+def test_a_body_ending_with_the_connection_passes_on_in_order_until_the_close() -> None:
+    """No framing to undo (how cameras send MJPEG): bytes that came with the head, bytes
+    kept before the thread reads, then what arrives, in order; the close is the proper end."""
+    body = exchange_past_head(pending=b"ab")
+    body.keep(b"cd")
+    assert b"".join(body.feed_body(b"ef")) == b"abcdef" and not body.finished
+    body.keep(b"gh")
+    assert b"".join(body.feed_body(b"")) == b"gh"
+    assert body.feed_body(b"ij", closed=True) == [b"ij"] and body.finished
+    assert body.feed_body(b"late") == []
+
+
 def test_a_bad_size_line_is_a_typed_error() -> None:
     with pytest.raises(ProtocolError, match="chunked"):
         exchange_past_head(chunked=True).feed_body(b"zz\r\nhello\r\n")
