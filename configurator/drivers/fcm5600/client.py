@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from functools import partial
+from typing import Any, Protocol
 
 import httpx
 
@@ -50,7 +51,13 @@ def _protect_httpx_log() -> None:
 _protect_httpx_log()
 log = logging.getLogger(__name__)
 
-PageFetch = Callable[[int, int], Awaitable[Page]]
+
+class PageFetch(Protocol):
+    """A paged search or list function of the client (its other arguments bound)."""
+
+    def __call__(self, *, page: int, page_size: int) -> Awaitable[Page]:
+        """Read page ``page`` of ``page_size`` rows."""
+        ...
 
 
 class FcmClient:
@@ -225,7 +232,7 @@ class FcmClient:
         search counts from 0 as the document says; the others' examples start at 1)."""
         page_no, seen = first_page, 0
         while True:
-            page = await fetch(page_no, page_size)
+            page = await fetch(page=page_no, page_size=page_size)
             for item in page.items:
                 yield item
             seen += len(page.items)
@@ -293,10 +300,8 @@ class FcmClient:
     def all_extensions(self, keyword: str = "", *, page_size: int = DEFAULT_PAGE_SIZE,
                        order: str = "exten") -> AsyncIterator[dict[str, Any]]:
         """Every extension matching ``keyword``, page after page."""
-        async def fetch(page: int, size: int) -> Page:
-            return await self.search_extensions(keyword, page=page, page_size=size, order=order)
-
-        return self.iter_pages(fetch, page_size, first_page=EXTENSION_FIRST_PAGE)
+        return self.iter_pages(partial(self.search_extensions, keyword, order=order), page_size,
+                               first_page=EXTENSION_FIRST_PAGE)
 
     async def extension_info(self) -> list[dict[str, Any]]:
         """Run the device's ``extension-digital/extension-info`` function."""
@@ -337,10 +342,7 @@ class FcmClient:
     def all_call_forwards(self, page_size: int = DEFAULT_PAGE_SIZE
                           ) -> AsyncIterator[dict[str, Any]]:
         """Every call forward rule, page after page."""
-        async def fetch(page: int, size: int) -> Page:
-            return await self.call_forwards(page=page, page_size=size)
-
-        return self.iter_pages(fetch, page_size)
+        return self.iter_pages(self.call_forwards, page_size)
 
     async def call_forward_available(self) -> list[dict[str, Any]]:
         """Run the device's ``call-forward/available`` function."""
@@ -373,10 +375,7 @@ class FcmClient:
     def all_wakeup_calls(self, page_size: int = DEFAULT_PAGE_SIZE
                          ) -> AsyncIterator[dict[str, Any]]:
         """Every wake-up call, page after page."""
-        async def fetch(page: int, size: int) -> Page:
-            return await self.wakeup_calls(page=page, page_size=size)
-
-        return self.iter_pages(fetch, page_size)
+        return self.iter_pages(self.wakeup_calls, page_size)
 
     async def add_wakeup_call(self, call_time: str, extens: Sequence[str],
                               music_id: int = 0) -> None:
@@ -417,18 +416,12 @@ class FcmClient:
     def all_recordings(self, kind: str = "general", filters: Mapping[str, Any] | None = None,
                        page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[dict[str, Any]]:
         """Every recording of one kind (general, conference, onetouch), page after page."""
-        async def fetch(page: int, size: int) -> Page:
-            return await self.search_recordings(kind, filters, page=page, page_size=size)
-
-        return self.iter_pages(fetch, page_size)
+        return self.iter_pages(partial(self.search_recordings, kind, filters), page_size)
 
     def all_call_logs(self, filters: Mapping[str, Any] | None = None,
                       page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[dict[str, Any]]:
         """Every call log row matching ``filters``, page after page."""
-        async def fetch(page: int, size: int) -> Page:
-            return await self.search_call_log(filters, page=page, page_size=size)
-
-        return self.iter_pages(fetch, page_size)
+        return self.iter_pages(partial(self.search_call_log, filters), page_size)
 
     async def download_recording(self, play_url: str) -> bytes:
         """The recording file at a ``playUrl`` from a recording search (token in the query)."""
@@ -471,10 +464,7 @@ class FcmClient:
     def all_contacts(self, keyword: str = "", page_size: int = DEFAULT_PAGE_SIZE
                      ) -> AsyncIterator[dict[str, Any]]:
         """Every phonebook contact matching ``keyword``, page after page."""
-        async def fetch(page: int, size: int) -> Page:
-            return await self.phonebook(keyword, page=page, page_size=size)
-
-        return self.iter_pages(fetch, page_size)
+        return self.iter_pages(partial(self.phonebook, keyword), page_size)
 
     async def add_contact(self, contact: Mapping[str, Any]) -> bool:
         """Run the device's ``phone-book/add`` function."""

@@ -93,6 +93,15 @@ class TwoNClient:
             raise ProtocolError(f"{fn}: {key!r} is not a list", host=self.host)
         return value
 
+    async def _control(self, name: str, params: Mapping[str, Any],
+                       response: str | None) -> str | None:
+        """Run a ``*/ctrl`` function; with ``response``, the text the device answers with
+        (the documented custom response), else None."""
+        if response is not None:
+            return await self.call_text(name, {**params, "response": response})
+        await self.call(name, params)
+        return None
+
     # -- system ---------------------------------------------------------------------------
     async def system_info(self) -> dict[str, Any]:
         """Run the device's ``system/info`` function."""
@@ -185,10 +194,7 @@ class TwoNClient:
         if timeout is not None and not 1 <= int(timeout) <= 86400:
             raise InvalidValue("switch timeout must be 1-86400 s", param="timeout")
         params = {"switch": int(switch), "action": action, "timeout": timeout}
-        if response is not None:
-            return await self.call_text("switch/ctrl", {**params, "response": response})
-        await self.call("switch/ctrl", params)
-        return None
+        return await self._control("switch/ctrl", params, response)
 
     # -- inputs and outputs ---------------------------------------------------------------
     async def io_caps(self, port: str | None = None) -> list[dict[str, Any]]:
@@ -206,11 +212,7 @@ class TwoNClient:
         """Run the device's ``io/ctrl`` function."""
         if action not in IO_ACTIONS:
             raise InvalidValue(f"output action {action!r} is not on/off", param="action")
-        params = {"port": port, "action": action}
-        if response is not None:
-            return await self.call_text("io/ctrl", {**params, "response": response})
-        await self.call("io/ctrl", params)
-        return None
+        return await self._control("io/ctrl", {"port": port, "action": action}, response)
 
     # -- phone and calls ------------------------------------------------------------------
     async def phone_status(self, account: int | None = None) -> list[dict[str, Any]]:
