@@ -42,7 +42,7 @@ def codes(sim) -> list[str]:
 
 # -- Onetouch: table files -------------------------------------------------------------------
 async def test_rfkey_export_then_import_restores_the_cards(sim, device) -> None:
-    await device.client.rfkey_add(RFKEY_ADD_EXAMPLE)
+    await device.client.rows("rfkey").add(RFKEY_ADD_EXAMPLE)
     content, suffix = await device.export_table("rfkey")
     assert suffix == ".xml"
     root = etree.fromstring(content)
@@ -50,7 +50,8 @@ async def test_rfkey_export_then_import_restores_the_cards(sim, device) -> None:
     assert [item.get("Code") for item in root.iter("Item")] == ["00B4161D", "00B4161E"]
 
     await device.apply_table("rfkey", delete=[1])  # a card gets lost on site
-    await device.client.rfkey_add([{**RFKEY_ADD_EXAMPLE[0], "Name": "Other", "Code": "AA01"}])
+    await device.client.rows("rfkey").add(
+        [{**RFKEY_ADD_EXAMPLE[0], "Name": "Other", "Code": "AA01"}])
     assert codes(sim) == ["00B4161E", "AA01"]
     assert not sim.swipe_card("00B4161D", "A")
 
@@ -62,7 +63,7 @@ async def test_rfkey_export_then_import_restores_the_cards(sim, device) -> None:
 
 
 async def test_import_refuses_wrong_files_and_leaves_the_table_alone(sim, device) -> None:
-    await device.client.rfkey_add(RFKEY_ADD_EXAMPLE)
+    await device.client.rows("rfkey").add(RFKEY_ADD_EXAMPLE)
     dialrules, _ = await device.export_table("dialreplace")
     with pytest.raises(InvalidValue, match=r"cards\.csv is not .* \(expected \.xml\)"):
         await device.import_table("rfkey", b"ID,Code\n1,99\n", "cards.csv")
@@ -81,8 +82,8 @@ async def test_privatekey_and_dialreplace_files_round_trip(sim, device) -> None:
     pins, pin_suffix = await device.export_table("privatekey")
     rules, rule_suffix = await device.export_table("dialreplace")
     assert (pin_suffix, rule_suffix) == (".xml", ".xml")
-    await device.client.privatekey_clear()
-    await device.client.dialreplace_clear()
+    await device.client.rows("privatekey").clear()
+    await device.client.rows("dialreplace").clear()
     assert not sim.enter_pin("4711", "A")
     await device.import_table("privatekey", pins, "PrivateKey.xml")
     await device.import_table("dialreplace", rules, "DialReplace.xml")

@@ -165,49 +165,50 @@ async def test_access_key_tables_round_trip(client, sim, target) -> None:
 
 
 async def test_rfkey_named_methods(client, sim) -> None:
-    assert (await client.rfkey_add([CARD]))[0].ok
-    assert (await client.rfkey_get())[0]["Code"] == "00B4161D"
-    assert (await client.rfkey_set([{"ID": "1", "Name": "Renamed"}]))[0].ok
-    xml = await client.rfkey_export()
-    await client.rfkey_clear()
-    await client.rfkey_import(xml.content)
-    assert (await client.rfkey_get())[0]["Name"] == "Renamed"
-    assert (await client.rfkey_del([{"Code": "00B4161D"}]))[0].ok
-    assert await client.rfkey_get() == []
+    assert (await client.rows("rfkey").add([CARD]))[0].ok
+    assert (await client.rows("rfkey").get())[0]["Code"] == "00B4161D"
+    assert (await client.rows("rfkey").set([{"ID": "1", "Name": "Renamed"}]))[0].ok
+    xml = await client.rows("rfkey").export()
+    await client.rows("rfkey").clear()
+    await client.rows("rfkey").import_file(xml.content)
+    assert (await client.rows("rfkey").get())[0]["Name"] == "Renamed"
+    assert (await client.rows("rfkey").delete([{"Code": "00B4161D"}]))[0].ok
+    assert await client.rows("rfkey").get() == []
     with pytest.raises(Rejected, match="invalid file"):
-        await client.rfkey_import(b"<Other/>")
+        await client.rows("rfkey").import_file(b"<Other/>")
 
 
 async def test_privatekey_named_methods(client, sim) -> None:
-    assert (await client.privatekey_add([{**CARD, "Code": "2468"}]))[0].ok
-    assert (await client.privatekey_set([{"ID": "1", "Tags": "2"}]))[0].ok
-    assert (await client.privatekey_get())[0]["Tags"] == "2"
+    assert (await client.rows("privatekey").add([{**CARD, "Code": "2468"}]))[0].ok
+    assert (await client.rows("privatekey").set([{"ID": "1", "Tags": "2"}]))[0].ok
+    assert (await client.rows("privatekey").get())[0]["Tags"] == "2"
     assert sim.enter_pin("2468") is False  # FORBIDDEN
-    exported = await client.privatekey_export()
+    exported = await client.rows("privatekey").export()
     assert exported.filename == "PrivateKey.xml" and b"2468" in exported.content
-    assert (await client.privatekey_del([{"ID": "1"}]))[0].ok
-    assert await client.privatekey_get() == []
-    await client.privatekey_import(exported.content)
-    assert [(r["Code"], r["Tags"]) for r in await client.privatekey_get()] == [("2468", "2")]
-    await client.privatekey_clear()
-    assert await client.privatekey_get() == []
+    assert (await client.rows("privatekey").delete([{"ID": "1"}]))[0].ok
+    assert await client.rows("privatekey").get() == []
+    await client.rows("privatekey").import_file(exported.content)
+    rows = await client.rows("privatekey").get()
+    assert [(r["Code"], r["Tags"]) for r in rows] == [("2468", "2")]
+    await client.rows("privatekey").clear()
+    assert await client.rows("privatekey").get() == []
 
 
 async def test_dialreplace_all_functions(client, sim) -> None:
-    assert [r.ok for r in await client.dialreplace_add([RULE])] == [True]
-    rows = await client.dialreplace_get()
+    assert [r.ok for r in await client.rows("dialreplace").add([RULE])] == [True]
+    rows = await client.rows("dialreplace").get()
     assert rows == [RULE]
-    assert (await client.dialreplace_set([{**RULE, "Line": "2"}]))[0].ok
-    assert (await client.dialreplace_get())[0]["Line"] == "2"
-    bad = await client.dialreplace_add([{"Prefix": "12", "Line": "7"}])
+    assert (await client.rows("dialreplace").set([{**RULE, "Line": "2"}]))[0].ok
+    assert (await client.rows("dialreplace").get())[0]["Line"] == "2"
+    bad = await client.rows("dialreplace").add([{"Prefix": "12", "Line": "7"}])
     assert not bad[0].ok
-    exported = await client.dialreplace_export()
+    exported = await client.rows("dialreplace").export()
     assert exported.filename == "DialReplace.xml" and b"192.168.2.5" in exported.content
-    assert (await client.dialreplace_del([{"ID": "1"}]))[0].ok
-    await client.dialreplace_import(exported.content)
-    assert (await client.dialreplace_get())[0]["Prefix"] == "110"
-    await client.dialreplace_clear()
-    assert await client.dialreplace_get() == []
+    assert (await client.rows("dialreplace").delete([{"ID": "1"}]))[0].ok
+    await client.rows("dialreplace").import_file(exported.content)
+    assert (await client.rows("dialreplace").get())[0]["Prefix"] == "110"
+    await client.rows("dialreplace").clear()
+    assert await client.rows("dialreplace").get() == []
 
 
 async def test_contact_and_group_functions(client, sim) -> None:
@@ -224,13 +225,13 @@ async def test_contact_and_group_functions(client, sim) -> None:
     assert (await client.contact_get())[0]["name"] == "Testing"
     await client.contact_clear()
     assert await client.contact_get() == []
-    assert (await client.group_add([{"Name": "Staff"}]))[0].ret == 1
-    assert (await client.group_set([{"ID": "1", "Name": "Tenants"}]))[0].ok
-    assert await client.group_get() == [{"ID": "1", "Name": "Tenants"}]
-    assert (await client.group_del([{"ID": "1"}]))[0].ok
-    await client.group_add([{"Name": "x"}])
-    await client.group_clear()
-    assert await client.group_get() == []
+    assert (await client.rows("group").add([{"Name": "Staff"}]))[0].ret == 1
+    assert (await client.rows("group").set([{"ID": "1", "Name": "Tenants"}]))[0].ok
+    assert await client.rows("group").get() == [{"ID": "1", "Name": "Tenants"}]
+    assert (await client.rows("group").delete([{"ID": "1"}]))[0].ok
+    await client.rows("group").add([{"Name": "x"}])
+    await client.rows("group").clear()
+    assert await client.rows("group").get() == []
 
 
 async def test_call_status_dial_hangup_and_call_log(client, sim) -> None:
@@ -301,7 +302,7 @@ async def test_log_functions(client, sim) -> None:
 
 
 async def test_doorlog_functions(client, sim) -> None:
-    await client.rfkey_add([CARD])
+    await client.rows("rfkey").add([CARD])
     assert sim.swipe_card("00B4161D", "A") is True
     assert sim.swipe_card("DEADBEEF", "A") is False
     rows = await client.doorlog_get()

@@ -303,7 +303,7 @@ async def test_relay_and_input_status_examples(client) -> None:
 
 
 async def test_rfkey_get_example_with_its_period_typo(client) -> None:
-    rows = await client.rfkey_get()
+    rows = await client.rows("rfkey").get()
     assert [(r["ID"], r["Name"], r["Code"]) for r in rows] == [
         ("1", "Test", "00B4161D"), ("2", "Test2", "00B4161E")]
     assert rows[1]["Sat"] == "1" and rows[1]["Sun"] == "1"
@@ -321,7 +321,7 @@ async def test_sip_status_example_without_a_closing_brace(client) -> None:
 
 
 async def test_dialreplace_get_example(client) -> None:
-    rows = await client.dialreplace_get()
+    rows = await client.rows("dialreplace").get()
     assert rows == [{"ID": "1", "Line": "0", "Prefix": "110", "Replace1": "192.168.2.1",
                      "Replace2": "192.168.2.4", "Replace3": "192.168.2.2",
                      "Replace4": "192.168.2.5", "Replace5": "192.168.2.3"}]

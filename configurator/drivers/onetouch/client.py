@@ -93,12 +93,57 @@ LOG_TYPES = tuple(c.value for c in LOG_TYPE.choices)  # log, kmsg, log_debug
 CALLLOG_TYPES = ("All", "Dialed", "Received", "Missed", "Forwarded", "Unknow")
 
 
+#: The file name each table's own export carries, used when an import names none.
+IMPORT_FILE_NAMES = {"rfkey": "ICKey.xml", "privatekey": "PrivateKey.xml",
+                     "dialreplace": "DialReplace.xml"}
+
+
 @dataclass(frozen=True)
 class ExportedFile:
     """A file the device exported: its name and content."""
 
     content: bytes
     filename: str
+
+
+class TableFunctions:
+    """``<target>/get``, ``add``, ``set``, ``del``, ``clear``, ``export`` and ``import`` of
+    one item table; ``del`` items select rows by any of their fields (all given must match)."""
+
+    def __init__(self, client: OnetouchClient, target: str) -> None:
+        self.client = client
+        self.target = target
+
+    async def get(self) -> list[dict[str, str]]:
+        """Every row."""
+        return await self.client.table_get(self.target)
+
+    async def add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Add rows; one result per item."""
+        return await self.client.table_add(self.target, items)
+
+    async def set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Change rows (selected by ID); one result per item."""
+        return await self.client.table_set(self.target, items)
+
+    async def delete(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+        """Delete the rows the items select; one result per item."""
+        return await self.client.table_del(self.target, items)
+
+    async def clear(self) -> None:
+        """Delete every row."""
+        await self.client.table_clear(self.target)
+
+    async def export(self) -> ExportedFile:
+        """The table's export file."""
+        return await self.client.table_export(self.target)
+
+    async def import_file(self, content: bytes, filename: str | None = None) -> None:
+        """Replace the table with a file (named as the device's own export by default)."""
+        name = filename or IMPORT_FILE_NAMES.get(self.target)
+        if not name:
+            raise InvalidValue(f"name the file to import into {self.target}")
+        await self.client.table_import(self.target, content, name)
 
 
 class OnetouchClient:
@@ -306,110 +351,10 @@ class OnetouchClient:
         """Replace the table with a file (``<target>/import``)."""
         await self.upload(f"{target}/import", content, filename)
 
-    async def rfkey_get(self) -> list[dict[str, str]]:
-        """Run the device's ``rfkey/get`` function."""
-        return await self.table_get("rfkey")
-
-    async def rfkey_add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``rfkey/add`` function."""
-        return await self.table_add("rfkey", items)
-
-    async def rfkey_set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``rfkey/set`` function."""
-        return await self.table_set("rfkey", items)
-
-    async def rfkey_del(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Items select keys by any of ID, Code, Name (all given fields must match)."""
-        return await self.table_del("rfkey", items)
-
-    async def rfkey_clear(self) -> None:
-        """Run the device's ``rfkey/clear`` function."""
-        await self.table_clear("rfkey")
-
-    async def rfkey_export(self) -> ExportedFile:
-        """Run the device's ``rfkey/export`` function."""
-        return await self.table_export("rfkey")
-
-    async def rfkey_import(self, content: bytes, filename: str = "ICKey.xml") -> None:
-        """Run the device's ``rfkey/import`` function."""
-        await self.table_import("rfkey", content, filename)
-
-    async def privatekey_get(self) -> list[dict[str, str]]:
-        """Run the device's ``privatekey/get`` function."""
-        return await self.table_get("privatekey")
-
-    async def privatekey_add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``privatekey/add`` function."""
-        return await self.table_add("privatekey", items)
-
-    async def privatekey_set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``privatekey/set`` function."""
-        return await self.table_set("privatekey", items)
-
-    async def privatekey_del(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``privatekey/del`` function."""
-        return await self.table_del("privatekey", items)
-
-    async def privatekey_clear(self) -> None:
-        """Run the device's ``privatekey/clear`` function."""
-        await self.table_clear("privatekey")
-
-    async def privatekey_export(self) -> ExportedFile:
-        """Run the device's ``privatekey/export`` function."""
-        return await self.table_export("privatekey")
-
-    async def privatekey_import(self, content: bytes, filename: str = "PrivateKey.xml") -> None:
-        """Run the device's ``privatekey/import`` function."""
-        await self.table_import("privatekey", content, filename)
-
-    async def dialreplace_get(self) -> list[dict[str, str]]:
-        """Run the device's ``dialreplace/get`` function."""
-        return await self.table_get("dialreplace")
-
-    async def dialreplace_add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``dialreplace/add`` function."""
-        return await self.table_add("dialreplace", items)
-
-    async def dialreplace_set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``dialreplace/set`` function."""
-        return await self.table_set("dialreplace", items)
-
-    async def dialreplace_del(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``dialreplace/del`` function."""
-        return await self.table_del("dialreplace", items)
-
-    async def dialreplace_clear(self) -> None:
-        """Run the device's ``dialreplace/clear`` function."""
-        await self.table_clear("dialreplace")
-
-    async def dialreplace_export(self) -> ExportedFile:
-        """Run the device's ``dialreplace/export`` function."""
-        return await self.table_export("dialreplace")
-
-    async def dialreplace_import(self, content: bytes, filename: str = "DialReplace.xml"
-                                 ) -> None:
-        """Run the device's ``dialreplace/import`` function."""
-        await self.table_import("dialreplace", content, filename)
-
-    async def group_get(self) -> list[dict[str, str]]:
-        """Run the device's ``group/get`` function."""
-        return await self.table_get("group")
-
-    async def group_add(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``group/add`` function."""
-        return await self.table_add("group", items)
-
-    async def group_set(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``group/set`` function."""
-        return await self.table_set("group", items)
-
-    async def group_del(self, items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-        """Run the device's ``group/del`` function."""
-        return await self.table_del("group", items)
-
-    async def group_clear(self) -> None:
-        """Run the device's ``group/clear`` function."""
-        await self.table_clear("group")
+    def rows(self, target: str) -> TableFunctions:
+        """The documented functions of the item table ``target`` (rfkey, privatekey,
+        dialreplace, group) as one object."""
+        return TableFunctions(self, target)
 
     # contacts: the document's only example adds ONE contact with flat data and answers it.
     async def contact_get(self) -> list[dict[str, str]]:
