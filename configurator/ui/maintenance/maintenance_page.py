@@ -35,6 +35,7 @@ from ...core.errors import ConfiguratorError, NotSupported
 from ...services.private_files import write_private
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, size_text
 from ..editors.context import EditorContext
+from ..editors.panel_parts import note_label
 from ..i18n import param_text, translate
 from ..icons import icon
 from ..palette import fg_css
@@ -137,16 +138,14 @@ class MaintenancePanel(QWidget):
         self.config_box = QGroupBox(self.tr("Configuration"), self)
         config = QVBoxLayout(self.config_box)
         kind = spec.config_suffix.lstrip(".").upper() or self.tr("configuration")
-        about = QLabel((self.tr("Back up saves the device's own configuration file ({kind}). "
-                                "Restore sends such a file back and replaces the device's "
-                                "whole configuration (the device restarts).")
-                        if spec.restore_restarts else
-                        self.tr("Back up saves the device's own configuration file ({kind}). "
-                                "Restore sends such a file back and replaces the device's "
-                                "whole configuration.")).format(kind=kind), self.config_box)
-        about.setWordWrap(True)
-        about.setStyleSheet(f"color: {fg_css('#546e7a')};")
-        config.addWidget(about)
+        config.addWidget(note_label((
+            self.tr("Back up saves the device's own configuration file ({kind}). Restore sends "
+                    "such a file back and replaces the device's whole configuration (the device "
+                    "restarts).")
+            if spec.restore_restarts else
+            self.tr("Back up saves the device's own configuration file ({kind}). Restore sends "
+                    "such a file back and replaces the device's whole configuration.")
+        ).format(kind=kind), self.config_box))
         row = QHBoxLayout()
         self.backup_button = QPushButton(icon("save"), self.tr("Back up configuration…"), self)
         self.restore_button = QPushButton(icon("open"), self.tr("Restore configuration…"), self)
@@ -177,11 +176,9 @@ class MaintenancePanel(QWidget):
         # Logs and packet captures the device offers (core.downloads.OffersFiles).
         self.files_box = QGroupBox(self.tr("Files on the device"), self)
         files_layout = QVBoxLayout(self.files_box)
-        about_files = QLabel(self.tr("Logs and network captures for support. They are saved "
-                             "readable by you only."), self.files_box)
-        about_files.setWordWrap(True)
-        about_files.setStyleSheet(f"color: {fg_css('#546e7a')};")
-        files_layout.addWidget(about_files)
+        files_layout.addWidget(note_label(self.tr(
+            "Logs and network captures for support. They are saved readable by you only."),
+            self.files_box))
         row = QHBoxLayout()
         self.file_buttons: dict[str, QPushButton] = {}
         for item in self.files:
@@ -197,9 +194,7 @@ class MaintenancePanel(QWidget):
         layout.addWidget(self.files_box)
         self.files_box.setVisible(bool(self.files))
 
-        self.note = QLabel(param_text(spec.help), self)
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {fg_css('#546e7a')};")
+        self.note = note_label(param_text(spec.help), self)
         layout.addWidget(self.note)
         layout.addStretch(1)
 
