@@ -8,7 +8,9 @@ Decisions (see DESIGN.md):
 - Devices use self-signed and old TLS: no CA or host name check, ciphers down to SECLEVEL 0,
   and instead the certificate's SHA-256 fingerprint is pinned on first use. The pin is taken
   by a separate handshake *before* the first request, so credentials never go to a certificate
-  that was not accepted; every later response is checked against the pin as well.
+  that was not accepted. Every later TLS connection is checked against the pin right after
+  its handshake, before a request is written on it (``core.tlspin``), and every response once
+  more.
 - Explicit timeouts: connect 4 s, read 10 s; long-polls and streams pass their own read timeout.
 - Idempotent requests are retried once, after 0.2 s, on a stale keep-alive
   (``RemoteProtocolError``) or a connect timeout; each retry is reported through ``on_retry``.
@@ -49,6 +51,7 @@ from .errors import (
     ProtocolError,
     Unreachable,
 )
+from .tlspin import PinCheckingTransport
 
 AuthMode = Literal["auto", "none", "basic", "digest"]
 Scheme = Literal["http", "https"]
@@ -345,6 +348,9 @@ class Transport:
         # True when requests go out on real sockets (no test transport was given): a caller may
         # then open its own connection to the device (the camera's raw MJPEG reader does).
         self.uses_real_sockets = transport is None
+        limits = httpx.Limits(max_connections=8, max_keepalive_connections=4)
+        if transport is None and endpoint.scheme == "https":
+            transport = PinCheckingTransport(self._ssl, limits, self._check_connection_certificate)
         self.client = httpx.AsyncClient(
             base_url=endpoint.base_url,
             auth=self.auth,
@@ -354,7 +360,7 @@ class Transport:
             trust_env=False,  # devices are on the LAN: never through a user's HTTP proxy
             transport=transport,
             headers={"User-Agent": "configurator/0.1"},
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+            limits=limits,
         )
 
     def _timeout(self, read: float | None) -> httpx.Timeout:
@@ -402,6 +408,10 @@ class Transport:
             return
         if pinned != fp:
             raise CertificateMismatch(self.endpoint.host, pinned or "none", fp)
+
+    def _check_connection_certificate(self, der: bytes | None) -> None:
+        """Right after each TLS handshake, before anything is sent on the connection."""
+        self._accept_or_raise(fingerprint(der) if der else "none", first_use_ok=False)
 
     def _check_response_certificate(self, response: httpx.Response) -> None:
         if self.endpoint.scheme != "https":

@@ -1,7 +1,8 @@
 """Security edges no test pinned before (issue 12): each would survive a deliberate bug.
 
-- the per-response certificate check: a TLS server showing one certificate to the pinning
-  handshake and another on a later connection;
+- the certificate pin checked on every connection before a request is written: a TLS server
+  showing one certificate to the pinning handshake and another on a later connection, which
+  must receive nothing;
 - parallel requests on an expired FCM token: exactly one new login.
 (The 64 MB answer cap is pinned in test_probe_bounded.py, the journal round trip in
 test_journal_files.py.)
@@ -19,20 +20,22 @@ from contextlib import contextmanager
 import pytest
 
 from configurator.core.errors import CertificateMismatch
-from configurator.core.transport import Endpoint, MemoryPinStore, Transport
+from configurator.core.transport import Credentials, Endpoint, MemoryPinStore, Transport
 from configurator.simulators.tls import server_context
 
 from ..drivers.test_fcm5600_client import client_for, create
 
 
 @contextmanager
-def certificate_switching_server(host: str, switch_after: int) -> Iterator[tuple[int, list]]:
+def certificate_switching_server(host: str, switch_after: int
+                                 ) -> Iterator[tuple[int, list[tuple[str, bytes]]]]:
     """HTTPS on ``host``: connections up to ``switch_after`` get certificate A, later ones B.
-    Every answer closes its connection, so each request makes a new handshake."""
+    Every answer closes its connection, so each request makes a new handshake. Yields the port
+    and, per connection, the certificate shown and every byte received on it."""
     first, second = server_context("Device A", host), server_context("Device B", host)
     listener = socket.create_server((host, 0))
     listener.settimeout(0.2)
-    served: list[str] = []
+    connections: list[tuple[str, bytes]] = []
     stop = threading.Event()
 
     def serve() -> None:
@@ -44,48 +47,83 @@ def certificate_switching_server(host: str, switch_after: int) -> Iterator[tuple
                 continue
             count += 1
             context = first if count <= switch_after else second
+            data = b""
             try:
                 with context.wrap_socket(raw, server_side=True) as conn:
                     conn.settimeout(5)
-                    data = b""
                     while b"\r\n\r\n" not in data:
                         piece = conn.recv(4096)
                         if not piece:
                             break
                         data += piece
-                    if data:
-                        served.append("A" if context is first else "B")
+                    if b"\r\n\r\n" in data:
                         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                      b"Connection: close\r\nContent-Length: 2\r\n\r\n{}")
             except (OSError, ssl.SSLError):
-                continue  # the client refused this certificate mid-handshake: fine
+                pass  # the client dropped this connection during or after the handshake
+            finally:
+                raw.close()
+                connections.append(("A" if context is first else "B", data))
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield listener.getsockname()[1], served
+        yield listener.getsockname()[1], connections
     finally:
         stop.set()
         thread.join(5)
         listener.close()
 
 
-async def test_a_certificate_changed_after_pinning_is_refused_per_response(loopback) -> None:
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_changed_certificate_is_refused_before_anything_is_sent(loopback,
+                                                                       method) -> None:
+    """Basic credentials go out with every request (no challenge first): the impostor's
+    connection must be dropped between its handshake and the request. A check made only on
+    the answer (after the send) fails this test: B would hold the request and the password."""
     host = loopback()
+    password = "s3cret-Basic-pw"
     # Connection 1: the pinning handshake; 2: the first request; 3: the second request.
-    with certificate_switching_server(host, switch_after=2) as (port, served):
-        transport = Transport(Endpoint(host, port, "https"), pins=MemoryPinStore())
+    with certificate_switching_server(host, switch_after=2) as (port, connections):
+        transport = Transport(Endpoint(host, port, "https"), Credentials("admin", password),
+                              auth="basic", pins=MemoryPinStore())
         try:
-            assert (await transport.request("GET", "/a")).status_code == 200
+            assert (await transport.request(method, "/a", json={"password": password})
+                    ).status_code == 200
             with pytest.raises(CertificateMismatch, match="certificate changed"):
-                await transport.request("GET", "/b")
+                await transport.request(method, "/b", json={"password": password})
         finally:
             await transport.aclose()
-    # What the check can do: the answer from certificate B is refused. The request itself
-    # had already gone out on that connection (httpx checks nothing between handshake and
-    # send): Digest sends only a nonce-bound hash, but this is why Basic over HTTPS is not a
-    # protection against an impostor (README, "Reliability and security").
-    assert served == ["A", "B"]
+        for _ in range(50):  # the server thread records a connection when it ends
+            if len(connections) == 3:
+                break
+            await asyncio.sleep(0.05)
+    assert [cert for cert, _ in connections] == ["A", "A", "B"]
+    pinning, legitimate, impostor = (data for _, data in connections)
+    assert pinning == b""  # the pinning handshake sends nothing either
+    # The legitimate device did get the request with the credentials (the server records it):
+    assert legitimate.startswith(f"{method} /a HTTP/1.1".encode())
+    assert b"authorization: basic" in legitimate.lower()
+    # ... the impostor got nothing at all: no request line, no header, no body.
+    assert impostor == b""
+
+
+async def test_a_changed_certificate_is_refused_on_a_stream_before_it_is_sent(loopback) -> None:
+    host = loopback()
+    with certificate_switching_server(host, switch_after=1) as (port, connections):
+        transport = Transport(Endpoint(host, port, "https"), Credentials("admin", "pw"),
+                              auth="basic", pins=MemoryPinStore())
+        try:
+            with pytest.raises(CertificateMismatch):
+                async with transport.stream("GET", "/video"):
+                    pass
+        finally:
+            await transport.aclose()
+        for _ in range(50):
+            if len(connections) == 2:
+                break
+            await asyncio.sleep(0.05)
+    assert connections == [("A", b""), ("B", b"")]
 
 
 async def test_parallel_requests_on_an_expired_token_log_in_once(loopback) -> None:
