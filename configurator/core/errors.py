@@ -52,6 +52,11 @@ class ProtocolError(DeviceError):
     """The device answered something we cannot understand."""
 
 
+class MalformedReply(ProtocolError):
+    """A complete answer (HTTP fine) whose content is not what the protocol says: not JSON,
+    wrong types, missing fields. Unlike a lost answer, asking again may well get the same."""
+
+
 class AuthError(DeviceError):
     """Authentication failed or is required (never retried)."""
 

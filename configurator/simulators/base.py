@@ -77,6 +77,7 @@ class SimulatedDevice(abc.ABC):
         self.model = model
         self.ports: dict[str, int] = {}
         self.answer_losses: list[AnswerLoss] = []
+        self.answer_rewrites: list[Callable[[SeenRequest, bytes], bytes | None]] = []
         self._runner: web.AppRunner | None = None
 
     # -- to implement ---------------------------------------------------------------------
@@ -89,15 +90,27 @@ class SimulatedDevice(abc.ABC):
         first ``spare`` of them); tests of a lost write answer or a lost read-back."""
         self.answer_losses.append(AnswerLoss(matches, spare))
 
+    def garble_answers(self, rewrite: Callable[[SeenRequest, bytes], bytes | None]) -> None:
+        """From now on, each answer body is passed through ``rewrite`` after the request was
+        handled (the device did what it asked); a non-None result is sent instead: tests of a
+        complete answer that is malformed (a broken or hostile device)."""
+        self.answer_rewrites.append(rewrite)
+
     @web.middleware
     async def _answer_loss(self, request: web.Request,
                            handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
                            ) -> web.StreamResponse:
         response = await handler(request)
-        if not self.answer_losses or response.status == 401:  # 401: an authentication round
-            return response
+        if not (self.answer_losses or self.answer_rewrites) or response.status == 401:
+            return response  # 401: an authentication round
         # After the handler: a body it read is cached, one it streamed reads as empty.
         seen = SeenRequest(request.method, request.path, await request.read())
+        if isinstance(response, web.Response) and isinstance(response.body, bytes):
+            for rewrite in self.answer_rewrites:
+                garbled = rewrite(seen, response.body)
+                if garbled is not None:
+                    response.body = garbled
+                    break
         rule = next((r for r in self.answer_losses if r.matches(seen)), None)
         if rule is None:
             return response

@@ -23,7 +23,11 @@ from configurator.drivers.fanvil.protocol import parse_nc_text, parse_reply
 from configurator.drivers.fcm5600.parsers import parse_page, parse_rows, unwrap
 from configurator.drivers.onetouch.protocol import parse_reply as onetouch_reply
 from configurator.drivers.twon.events import TwoNEventSource
-from configurator.drivers.twon.reply import explain_auth_failure, parse_json_reply
+from configurator.drivers.twon.reply import (
+    explain_auth_failure,
+    parse_json_reply,
+    parse_pull_reply,
+)
 from configurator.live.httpwire import HttpExchange
 from configurator.services.site import Site
 
@@ -97,13 +101,10 @@ def _twon_reply(data: bytes) -> object:
 
 
 def _twon_events(data: bytes) -> object:
-    """A pulled batch, decoded as the event source does (lenient numbers, per-event skip)."""
-    try:
-        batch = safejson.loads(data, lenient_numbers=True)
-    except ValueError:
-        return None
+    """A ``log/pull`` answer, decoded as the event source does: the reply (the good events
+    around a broken one salvaged), then each item (lenient numbers, per-event skip)."""
+    items = parse_pull_reply(_response(data), host="d")
     source = TwoNEventSource(None, "door")  # type: ignore[arg-type]
-    items = batch if isinstance(batch, list) else [batch]
     return [source._decode(item) for item in items]
 
 
@@ -179,8 +180,10 @@ TARGETS: list[Target] = [
         b'{"success": false, "error": {"code": 12, "param": "port", "description": "bad"}}',
         b'{"success" : true,}']),
     Target("2n-events", _twon_events, [
-        b'[{"id": 1, "tzShift": 60, "utcTime": 1700000000, "upTime": 5, "event": "KeyPressed",'
-        b' "params": {"key": "1"}}]', b'[{"id": 1e999}, 7, {"upTime": 1e300}]']),
+        b'{"success": true, "result": {"events": [{"id": 1, "tzShift": 60, "utcTime": '
+        b'1700000000, "upTime": 5, "event": "KeyPressed", "params": {"key": "1"}}]}}',
+        b'{"success": true, "result": {"events": [{"id": 1e999}, 7, {"upTime": 1e300}, '
+        + b"[" * 70 + b"]" * 70 + b', "a\x01b",],}}']),
     Target("onetouch-reply", _onetouch_reply, [
         b'{"retcode": 0, "message": "OK", "data": {"Status": {"Model": "R20"}}}',
         b'{"retcode": -1, "message": "bad", "data": {}}']),

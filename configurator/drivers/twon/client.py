@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 
-from ...core.errors import InvalidValue, ProtocolError
+from ...core.errors import InvalidValue, MalformedReply, ProtocolError
 from ...core.transport import Transport
 from .functions import Function, function
-from .reply import explain_auth_failure, parse_json_reply, raise_for_binary
+from .reply import explain_auth_failure, parse_json_reply, parse_pull_reply, raise_for_binary
 
 SWITCH_ACTIONS = ("on", "off", "trigger", "lock", "unlock", "hold", "release")
 IO_ACTIONS = ("on", "off")
@@ -316,19 +316,21 @@ class TwoNClient:
         result = await self.call("log/subscribe", {
             "include": include, "filter": list(filter) if filter else None,
             "duration": duration})
-        try:
-            return int(result["id"])
-        except (KeyError, TypeError, ValueError):
-            raise ProtocolError("log/subscribe: reply has no channel id", host=self.host
-                                ) from None
+        channel = result.get("id")
+        if isinstance(channel, bool) or not isinstance(channel, int | str) \
+                or not str(channel).isdigit() or len(str(channel)) > 20:
+            raise MalformedReply(f"log/subscribe: channel id {str(channel)[:20]!r} is not a "
+                                 "number", host=self.host)
+        return int(channel)
 
     async def log_pull(self, channel: int, timeout: int = 0) -> list[dict[str, Any]]:
         """Long-poll: waits up to ``timeout`` s for events (read timeout = timeout + 5)."""
-        # Lenient numbers: one event with a hostile number must not cost the whole batch
-        # (the source skips that event and counts it).
-        result = await self.call("log/pull", {"id": channel, "timeout": timeout},
-                                 read_timeout=timeout + LOG_PULL_SLACK, lenient_numbers=True)
-        return self._list(result, "events", "log/pull")
+        # One event with a hostile number or text must not cost the whole batch: the items
+        # come one by one (the source skips a bad one and counts it). MalformedReply when the
+        # answer is not a pull reply at all.
+        response = await self._send(function("log/pull"), {"id": channel, "timeout": timeout},
+                                    read_timeout=timeout + LOG_PULL_SLACK)
+        return parse_pull_reply(response, host=self.host)
 
     async def log_unsubscribe(self, channel: int) -> None:
         """Run the device's ``log/unsubscribe`` function."""

@@ -7,6 +7,12 @@
   ``DeviceRestarted`` event is emitted so nothing of the new boot is dropped as a duplicate.
 - An expired/unknown channel (the device forgot it: restart, ``duration`` elapsed) leads to a
   new subscription.
+- An answer that is complete but malformed (not JSON, ``events`` not a list, no channel id):
+  one warning line per run of them; the first one of a pull is caught up like a lost answer,
+  later ones are skipped (ids they took are reported as ``EventsMissed`` once events come
+  again), so a device that keeps answering garbage never loops on the same backlog. Answers
+  that bring nothing new, come back at once and keep doing so (all items malformed, or empty
+  without waiting) are paced by the backoff too: no request storm against a broken device.
 - Errors back off 1, 2, 4, 8, 16, 30 s (:class:`~configurator.core.backoff.BackoffPolicy`); this
   source owns its retries: it never ends on an error a retry can fix, so a consumer (the event
   hub) must not retry it again. The state is exposed as ``state`` and via ``on_state``.
@@ -29,12 +35,14 @@ from ...core.errors import (
     ConfiguratorError,
     DeviceError,
     InsecureConnectionRequired,
+    MalformedReply,
     NotSupported,
     ProtocolError,
     Rejected,
     ServiceDisabled,
 )
 from ...core.events import DeviceEvent, Severity, SourceState, now_utc, utc_from_timestamp
+from ...core.jsonsalvage import UndecodableItem
 from .client import TwoNClient
 from .registration import event_registration
 
@@ -45,6 +53,8 @@ RESUME_SLACK = 10  # seconds added to the resume window; duplicates are dropped 
 BOOT_TOLERANCE = 2  # s of noise in utcTime - upTime (both truncated to whole seconds)
 MAX_TZ_SHIFT = 24 * 60  # minutes
 SEEN_MEMORY = 20_000  # fingerprints of delivered events remembered for de-duplication
+# Pulls in a row that came back at once with nothing new, after which the next waits (backoff).
+IDLE_PULLS_ENOUGH = 3
 RESTARTED = "DeviceRestarted"  # synthetic event type emitted by this source
 MISSED = "EventsMissed"  # synthetic: ids the catch-up after a failed pull could not fill
 # What a malformed event can raise while it is decoded: it is skipped and counted.
@@ -176,6 +186,9 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
         self.catch_ups = 0  # re-subscriptions after a pull whose answer was lost
         self.missed = 0  # event ids a catch-up could not fill (reported as MISSED events)
         self._check_gap = False  # the next new event follows a catch-up
+        self.malformed = 0  # complete answers that were not what the protocol says
+        self._malformed_run = 0  # ... in a row (reset by a good answer)
+        self._idle_pulls = 0  # pulls in a row that came back at once with nothing new
         self._final = False  # ended on an error no retry can fix (state stays DISABLED)
         self._seen: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
         self._gen: AsyncGenerator[DeviceEvent, None] | None = None
@@ -316,9 +329,14 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
                         # the source is live even while the first long pull is still waiting.
                         self._set_state(SourceState.LIVE)
                     pulling = True
+                    asked_at = self._clock()
                     batch = await self.client.log_pull(self._channel(), self.pull_timeout)
                 except asyncio.CancelledError:
                     raise
+                except MalformedReply as exc:
+                    await self._malformed_answer(exc, pulling=pulling)
+                    await asyncio.sleep(self._delay(retry, exc))
+                    continue
                 except Rejected as exc:
                     if self.channel is not None and _channel_lost(exc):
                         log.info("%s: event channel lost (%s); subscribing again",
@@ -351,18 +369,52 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
                         self._check_gap = True
                     await asyncio.sleep(self._delay(retry, exc))
                     continue
-                retry.reset()
+                self._malformed_run = 0
                 self._set_state(SourceState.LIVE)
+                delivered = 0
                 for raw in batch:
                     for event in self._decode(raw):
+                        delivered += 1
                         yield event
+                if self._idle(delivered, asked_at):
+                    await asyncio.sleep(retry.next_delay())
+                else:
+                    retry.reset()
         finally:
             await self._close(keep_state=self._final)
+
+    async def _malformed_answer(self, exc: MalformedReply, *, pulling: bool) -> None:
+        """One warning per run of malformed answers; the first pull of a run is caught up."""
+        self.malformed += 1
+        self._malformed_run += 1
+        first = self._malformed_run == 1
+        if pulling and self.channel is not None:
+            if first:  # it may have carried events the device handed out: fetch them again
+                await self._close(keep_state=True)
+                self.catch_ups += 1
+            self._check_gap = True  # ids a later answer skips over are reported, not lost
+        if first:
+            then = ("fetching its events again, then skipping such answers" if pulling
+                    else "subscribing again")
+            log.warning("%s: malformed event answer (%s); %s, with backoff", self.device,
+                        exc.message, then)
+
+    def _idle(self, delivered: int, asked_at: float) -> bool:
+        """True when pulls keep coming back at once with nothing new (a broken device that
+        does not wait, or only sends malformed items): the next one waits."""
+        waited = self._clock() - asked_at >= min(1.0, self.pull_timeout / 2)
+        if delivered or waited:
+            self._idle_pulls = 0
+            return False
+        self._idle_pulls += 1
+        return self._idle_pulls >= IDLE_PULLS_ENOUGH
 
     def _decode(self, raw: Any) -> list[DeviceEvent]:
         """The events one pulled item yields; a malformed one is skipped and counted, it never
         ends the stream."""
         try:
+            if isinstance(raw, UndecodableItem):
+                raise ValueError(f"not bounded JSON: {raw.reason}")
             if not isinstance(raw, dict):
                 raise TypeError(f"an event is a JSON object, not {type(raw).__name__}")
             if "id" in raw and (isinstance(raw["id"], bool) or not isinstance(raw["id"], int)):
@@ -370,8 +422,9 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
             return self.accept(raw)
         except _BAD_EVENT as exc:
             self.skipped += 1
-            log.warning("%s: skipped a malformed event (%s: %s); %d skipped so far",
-                        self.device, type(exc).__name__, str(exc)[:80], self.skipped)
+            if _worth_a_line(self.skipped):  # a device sending only garbage: not a line each
+                log.warning("%s: skipped a malformed event (%s: %s); %d skipped so far",
+                            self.device, type(exc).__name__, str(exc)[:80], self.skipped)
             return []
 
     def _delay(self, retry: Backoff, exc: DeviceError) -> float:
@@ -388,6 +441,11 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
         with contextlib.suppress(Exception):
             async with asyncio.timeout(2.0):
                 await self.client.log_unsubscribe(channel)
+
+
+def _worth_a_line(count: int) -> bool:
+    """The 1st, 10th, 100th ...: the log tells how many, without one line each."""
+    return str(count).rstrip("0") == "1"
 
 
 def _channel_lost(exc: Rejected) -> bool:

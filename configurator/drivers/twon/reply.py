@@ -18,12 +18,14 @@ from ...core.errors import (
     Busy,
     DeviceError,
     InsecureConnectionRequired,
+    MalformedReply,
     NotSupported,
     PermissionDenied,
     ProtocolError,
     Rejected,
     ServiceDisabled,
 )
+from ...core.jsonsalvage import salvage_array
 
 # The manual's own examples carry trailing commas (``{"success" : true,}``); accept them.
 # Assumption: a real device may follow its examples, so the client tolerates trailing commas.
@@ -104,7 +106,7 @@ def parse_json_reply(response: httpx.Response, *, function: str, host: str | Non
     except ValueError:
         raise _non_json(response, function, host) from None
     if not isinstance(body, dict) or not isinstance(body.get("success"), bool):
-        raise ProtocolError(f"{function}: unexpected reply (no 'success' flag)", host=host)
+        raise MalformedReply(f"{function}: unexpected reply (no 'success' flag)", host=host)
     if not body["success"]:
         raise error_from_body(body, function=function, host=host)
     if response.status_code == 401:
@@ -114,8 +116,50 @@ def parse_json_reply(response: httpx.Response, *, function: str, host: str | Non
     if result is None:
         result = {}
     if not isinstance(result, dict):
-        raise ProtocolError(f"{function}: 'result' is not an object", host=host)
+        raise MalformedReply(f"{function}: 'result' is not an object", host=host)
     return result
+
+
+# A pull answer that is not JSON as a whole is searched for its good events up to this size
+# (128 call events, indented as the manual shows them: 45 KB); past it, it is malformed as a
+# whole. The search is Python, linear in the text (128 KB of one-character junk items took
+# 0.65 s of CPU on the loaded 2-core machine): this bounds what one hostile answer costs.
+MAX_SALVAGED_PULL = 128 * 1024
+
+
+def parse_pull_reply(response: httpx.Response, *, host: str | None = None) -> list[Any]:
+    """The items of a ``log/pull`` answer: event objects, other JSON values (the source skips
+    them) or :class:`.UndecodableItem` where one event's text is not bounded JSON; the good
+    events around a bad one are kept. Typed device errors as :func:`parse_json_reply`; an
+    answer that is complete but not a pull reply (no JSON object, ``events`` not a list...) is
+    a :class:`.MalformedReply`."""
+    function = "log/pull"
+    try:
+        result = parse_json_reply(response, function=function, host=host, lenient_numbers=True)
+    except MalformedReply as exc:
+        return _salvage_pull(response, exc, host)
+    events = result.get("events", [])
+    if not isinstance(events, list):
+        raise MalformedReply(f"{function}: 'events' is a {type(events).__name__}, not a list",
+                             host=host)
+    return events
+
+
+def _salvage_pull(response: httpx.Response, error: MalformedReply, host: str | None
+                  ) -> list[Any]:
+    """The answer as a whole is not a 2N reply: maybe only some events in it are broken."""
+    if len(response.content) > MAX_SALVAGED_PULL:
+        raise error
+    text = response.content.decode("utf-8", errors="replace")
+    salvaged = salvage_array(text, ("result", "events"))
+    if salvaged is None:
+        raise error
+    envelope, items = salvaged
+    # The rest must still be a successful reply (else its own typed error).
+    parse_json_reply(httpx.Response(response.status_code, headers=response.headers,
+                                    content=envelope.encode()),
+                     function="log/pull", host=host, lenient_numbers=True)
+    return items
 
 
 def raise_for_binary(response: httpx.Response, *, function: str, host: str | None = None) -> None:
@@ -140,7 +184,7 @@ def _non_json(response: httpx.Response, function: str, host: str | None) -> Devi
     if status >= 400:
         return ProtocolError(f"{function}: device answered HTTP {status} without a 2N error",
                              host=host, code=status)
-    return ProtocolError(f"{function}: the reply is not JSON", host=host)
+    return MalformedReply(f"{function}: the reply is not JSON", host=host)
 
 
 def json_body(response: httpx.Response) -> Any:
