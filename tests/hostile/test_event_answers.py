@@ -24,7 +24,8 @@ from configurator.drivers.twon.events import MISSED, TwoNEventSource
 from configurator.drivers.twon.reply import MAX_SALVAGED_PULL, parse_pull_reply
 from configurator.simulators.base import SeenRequest
 
-from ..drivers.test_twon_lifecycle import Follower, until
+from ..drivers.test_twon_lifecycle import Follower
+from ..drivers.test_twon_lifecycle import until as until_within
 from ..drivers.test_twon_sim import simulator, transport_for
 
 EVENTS_LOG = "configurator.drivers.twon.events"
@@ -37,6 +38,11 @@ async def device(sim, backoff: tuple[float, ...] = (0.05, 0.1, 0.2)) -> AsyncIte
         yield dev
     finally:
         await dev.aclose()
+
+
+async def until(predicate, timeout: float = 15.0, what: str = "condition") -> None:
+    """Generous: the suite runs on a shared, loaded machine (a pass costs no more)."""
+    await until_within(predicate, timeout, what)
 
 
 def keys(follow: Follower) -> list[str]:
@@ -113,7 +119,7 @@ async def test_one_malformed_pull_answer_is_reported_once_and_its_events_fetched
 
 POISONS = {
     "nested-70-deep": b"[" * 70 + b"]" * 70,
-    "nested-100000-deep": b"[" * 100_000 + b"]" * 100_000,
+    "nested-50000-deep": b"[" * 50_000 + b"]" * 50_000,  # the answer stays under 128 KB
     "control-character": b'"bad\x01char"',
     "bare-word": b"Infinityx",
     "object-without-value": b'{"key": }',
@@ -164,7 +170,7 @@ async def test_a_device_that_keeps_answering_garbage_is_skipped_and_reported(
         sim.emit("KeyPressed", key="2")
         await until(lambda: garbler.times, what="the first malformed answer")
         sim.emit("KeyPressed", key="3")  # handed out in a malformed answer too
-        await until(lambda: garbler.left == 0, timeout=20, what="six malformed answers")
+        await until(lambda: garbler.left == 0, timeout=30, what="six malformed answers")
         sim.emit("KeyPressed", key="4")
         await until(lambda: "4" in keys(follow), what="the event once the device is sane")
         source: TwoNEventSource = follow.source
@@ -191,8 +197,8 @@ async def test_answers_with_only_malformed_items_coming_back_at_once_are_paced(
         garbler = Garbler(sim, "/api/log/pull",
                           b'{"success": true, "result": {"events": [1, "x", null, []]}}',
                           count=8)
-        await until(lambda: garbler.left == 0, timeout=20, what="eight junk answers")
         source: TwoNEventSource = follow.source
+        await until(lambda: source.skipped == 32, timeout=30, what="eight junk answers read")
         await follow.stop()
     assert source.skipped == 32 and source.malformed == 0
     gaps = [b - a for a, b in zip(garbler.times, garbler.times[1:], strict=False)]
