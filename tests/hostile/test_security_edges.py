@@ -26,6 +26,16 @@ from configurator.simulators.tls import server_context
 from ..drivers.test_fcm5600_client import client_for, create
 
 
+def _request_length(data: bytes) -> int:
+    """Head plus the body its Content-Length announces (0 until the head is complete)."""
+    head, _, _ = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(head) + 4 + int(value.strip())
+    return len(head) + 4
+
+
 @contextmanager
 def certificate_switching_server(host: str, switch_after: int
                                  ) -> Iterator[tuple[int, list[tuple[str, bytes]]]]:
@@ -51,12 +61,12 @@ def certificate_switching_server(host: str, switch_after: int
             try:
                 with context.wrap_socket(raw, server_side=True) as conn:
                     conn.settimeout(5)
-                    while b"\r\n\r\n" not in data:
+                    while b"\r\n\r\n" not in data or len(data) < _request_length(data):
                         piece = conn.recv(4096)
                         if not piece:
                             break
                         data += piece
-                    if b"\r\n\r\n" in data:
+                    if b"\r\n\r\n" in data:  # all of it read: closing resets nothing
                         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                      b"Connection: close\r\nContent-Length: 2\r\n\r\n{}")
             except (OSError, ssl.SSLError):
