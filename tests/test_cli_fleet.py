@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -76,20 +77,41 @@ def test_info_prints_identity(fleet, capsys) -> None:
     assert "switches" in info["capabilities"]
 
 
+def _until_pulling(events: subprocess.Popen[str], timeout: float = 30.0) -> str:
+    """Read the ``--debug`` log until the event stream's first ``log/pull`` goes out (its
+    subscription is done); the lines read so far."""
+    assert events.stderr is not None
+    lines: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        assert events.stderr is not None
+        for line in events.stderr:
+            lines.append(line)
+            if "log/pull" in line:
+                done.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    assert done.wait(timeout), "".join(lines)
+    return "".join(lines)
+
+
 def test_switch_on_reaches_the_event_stream_within_a_second(fleet, capsys) -> None:
     verso = fleet["2n"][0]
     env = {**os.environ, "CONFIGURATOR_PASSWORD": verso["password"]}
     address = f"{verso['address']}:{verso['port']}"
     events = subprocess.Popen(
         [sys.executable, "-m", "configurator.cli", "events", address, "--user", verso["user"],
-         "--count", "1", "--seconds", "15"],
+         "--count", "1", "--seconds", "30", "--debug"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        time.sleep(2.0)  # let it subscribe
+        stderr = _until_pulling(events)  # subscribed: on a loaded machine that takes a while
         sent = time.monotonic()
         code, _out, _ = run(capsys, "call", *target(verso), "switch/ctrl", "switch=1", "action=on")
         assert code == 0
-        stdout, stderr = events.communicate(timeout=15)
+        stdout, rest = events.communicate(timeout=15)
+        stderr += rest
         arrived = time.monotonic()
     finally:
         events.kill()
