@@ -10,7 +10,7 @@ from ..i18n import translate
 
 # Time, device, type, summary (details take the rest): the summary stays in view in a dock
 # beside the camera at 1360 px; a long device name is cut on the right, whole in its tooltip.
-EVENT_COLUMN_WIDTHS = (140, 190, 150, 420)
+EVENT_COLUMN_WIDTHS = (140, 160, 130, 420)
 
 
 def new_dock(window: QMainWindow, title: str, name: str) -> QDockWidget:
