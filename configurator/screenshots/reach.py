@@ -116,16 +116,24 @@ def _plate_picture(plate: str, colour: tuple[int, int, int]) -> bytes:
 
 
 async def _plates_shot(window: Any, verso: Any, save: Any) -> None:
-    """Access → Licence plates after an LPR system reported three cars, the newest selected."""
+    """Access → Licence plates after an LPR system reported three cars, the newest selected.
+
+    The scene is staged the way the LPR system and the directory import would: through the
+    device's documented functions (``call_raw``, the CLI's ``call``), not the driver's client."""
     import base64
+    import json
     import uuid
 
-    await verso.device.client.dir_create([{"name": "Jana Novak", "access": {
-        "licensePlates": "4AB 2310"}}])
+    async def call(function: str, body: dict[str, Any]) -> None:
+        await verso.device.call_raw(function, {"json": json.dumps(body)})
+
+    await call("dir/create", {"force": False, "users": [
+        {"name": "Jana Novak", "access": {"licensePlates": "4AB 2310"}}]})
     for plate, ap, colour in (("4AB 2310", 0, (150, 150, 160)), ("7CD 5521", 0, (30, 60, 120)),
                               ("4AB 2310", 1, (150, 150, 160))):
         picture = base64.b64encode(_plate_picture(plate, colour)).decode()
-        await verso.device.client.lpr_licenseplate(str(uuid.uuid4()), ap, plate, picture)
+        await call("lpr/licenseplate", {"lprUuid": str(uuid.uuid4()), "accessPoint": ap,
+                                        "plateText": plate, "plateImage": picture})
     plates = await open_tab(window, verso, "access", "plates")
     if plates is None:
         return
