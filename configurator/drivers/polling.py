@@ -10,10 +10,12 @@ polls into :class:`DeviceEvent`s. What is the same for all of them lives here:
   exponential backoff (:class:`~configurator.core.backoff.BackoffPolicy`: ``2 * interval``,
   doubling, up to ``max_backoff``) and, when the device answers again, reports
   ``poll.recovered`` once. The stream owns its retries (the event hub does not repeat them).
-- The stream has a :class:`SourceState` (``state``, and ``on_state(state, message)`` which the
-  event hub sets): CONNECTING until the first good poll, LIVE, RETRYING while polls fail.
-- Failures no retry can fix (``AuthError``, ``NotSupported``, ``ServiceDisabled``) put the
-  stream in DISABLED and end it with that typed error, so the hub shows why.
+- The stream is a :class:`~configurator.core.sourcestate.StateHolder` (``state``, ``message``,
+  and ``on_state(state, message)`` which the event hub sets): CONNECTING until the first good
+  poll, LIVE, RETRYING while polls fail.
+- Failures no retry can fix (:data:`~configurator.core.sourcestate.NO_RETRY_HELPS`: wrong
+  credentials, a missing function, a disabled service) put the stream in DISABLED and end it
+  with that typed error, so the hub shows why.
 """
 
 from __future__ import annotations
@@ -22,32 +24,31 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 
+from ..core.abilities import StateCallback
 from ..core.backoff import Backoff, BackoffPolicy
-from ..core.errors import AuthError, DeviceError, NotSupported, ServiceDisabled
+from ..core.errors import DeviceError
 from ..core.events import DeviceEvent, Severity, SourceState, now_utc
+from ..core.sourcestate import NO_RETRY_HELPS, StateHolder
 
 log = logging.getLogger("configurator.drivers.polling")
 
 PollFunction = Callable[[], Awaitable[Sequence[DeviceEvent]]]
-StateCallback = Callable[[SourceState, str], None]
 Sleep = Callable[[float], Awaitable[None]]
-FINAL_ERRORS = (AuthError, NotSupported, ServiceDisabled)
 
 
-class PolledEvents(AsyncIterator[DeviceEvent]):
+class PolledEvents(StateHolder, AsyncIterator[DeviceEvent]):
     """``async for event in PolledEvents(host, poll, ...)``: endless; cancel or ``aclose()``."""
 
     def __init__(self, host: str, poll: PollFunction, *, interval: float = 2.0,
                  max_backoff: float = 30.0, source: str = "poll",
                  on_state: StateCallback | None = None, sleep: Sleep = asyncio.sleep) -> None:
+        super().__init__(host, on_state)
         self.host = host
         self._poll = poll
         self.interval = interval
         self.max_backoff = max_backoff
         self.source = source
-        self.on_state = on_state
         self._sleep = sleep
-        self.state = SourceState.STOPPED
         self.retry: Backoff = BackoffPolicy(
             initial=min(2 * interval, max_backoff), maximum=max_backoff).start()
         self._gen: AsyncGenerator[DeviceEvent, None] | None = None
@@ -70,24 +71,19 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
         """Failed polls in a row."""
         return self.retry.failures
 
-    def _set_state(self, state: SourceState, message: str = "") -> None:
-        self.state = state
-        if self.on_state is not None:
-            self.on_state(state, message)
-
     def _event(self, type_: str, summary: str, params: dict[str, object],
                severity: Severity = Severity.INFO) -> DeviceEvent:
         return DeviceEvent(self.host, type_, now_utc(), summary, params, severity,
                            source=self.source)
 
     async def _run(self) -> AsyncGenerator[DeviceEvent, None]:
-        self._set_state(SourceState.CONNECTING)
+        self.set_state(SourceState.CONNECTING)
         try:
             while True:
                 try:
                     events = await self._poll()
-                except FINAL_ERRORS as err:
-                    self._set_state(SourceState.DISABLED, err.message)
+                except NO_RETRY_HELPS as err:
+                    self.set_state(SourceState.DISABLED, err.message)
                     raise
                 except DeviceError as err:
                     delay, events = self._failed(err.message, type(err).__name__)
@@ -108,21 +104,20 @@ class PolledEvents(AsyncIterator[DeviceEvent]):
                 if self.failures or self.state is not SourceState.LIVE:
                     recovered = self.failures > 0
                     self.retry.reset()
-                    self._set_state(SourceState.LIVE)
+                    self.set_state(SourceState.LIVE)
                     if recovered:
                         yield self._event("poll.recovered", "the device answers again", {})
                 for event in events:
                     yield event
                 await self._sleep(self.interval)
         finally:
-            if self.state is not SourceState.DISABLED:
-                self._set_state(SourceState.STOPPED)
+            self.set_stopped()
 
     def _failed(self, message: str, kind: str) -> tuple[float, list[DeviceEvent]]:
         """Count a failed poll: the delay before the next one, and what to report."""
         delay = self.retry.next_delay()
         log.debug("%s: poll failed (%s), retrying in %.1f s", self.host, message, delay)
-        self._set_state(SourceState.RETRYING, f"{message}; retrying in {delay:g} s")
+        self.set_state(SourceState.RETRYING, f"{message}; retrying in {delay:g} s")
         if self.failures > 1:
             return delay, []  # one report per failure streak
         return delay, [self._event("poll.error", f"event polling failed: {message}",

@@ -34,17 +34,14 @@ from typing import Protocol
 
 from ..core.backoff import BackoffPolicy, as_policy
 from ..core.errors import (
-    AuthError,
     CertificateMismatch,
     CertificateRejected,
     DeviceError,
-    InsecureConnectionRequired,
     InvalidValue,
-    NotSupported,
     ProtocolError,
-    ServiceDisabled,
 )
 from ..core.events import SourceState
+from ..core.sourcestate import NO_RETRY_HELPS, StateHolder, add_listener
 from .decode import Decoder, Picture, decode_executor, decode_rgb
 from .frames import DecodedFrame, FrameSlot, JpegFrame, LoopInbox, NewestWins
 from .sources import FrameSource, SourceFactory
@@ -55,11 +52,9 @@ BACKOFF = BackoffPolicy(initial=0.5, maximum=15.0, factor=2.0)  # 0.5, 1, 2, 4, 
 FPS_WINDOW = 2.0  # seconds of decoded frames the fps figure is computed over
 
 # Errors a retry cannot fix: stop and say why.
-_FINAL = (AuthError, ServiceDisabled, NotSupported, InsecureConnectionRequired,
-          CertificateMismatch, CertificateRejected, InvalidValue)
+_FINAL = (*NO_RETRY_HELPS, CertificateMismatch, CertificateRejected, InvalidValue)
 
 FrameListener = Callable[[DecodedFrame], None]
-StateListener = Callable[[SourceState, str], None]
 
 
 @dataclass
@@ -89,8 +84,9 @@ class CameraStats:
         return self.latencies[-1] * 1000.0 if self.latencies else 0.0
 
 
-class CameraPipeline:
-    """One camera's live frames; see the module docstring."""
+class CameraPipeline(StateHolder):
+    """One camera's live frames and its state (``add_state_listener``); see the module
+    docstring."""
 
     def __init__(
         self,
@@ -100,12 +96,10 @@ class CameraPipeline:
         executor: Executor | None = None,
         backoff: BackoffPolicy | Sequence[float] = BACKOFF,
     ) -> None:
+        super().__init__(name)
         self.factory = factory
-        self.name = name
         self.executor = executor
         self.backoff = as_policy(backoff)
-        self.state = SourceState.STOPPED
-        self.message = ""
         self.error: DeviceError | None = None  # why the pipeline is DISABLED
         self.stats = CameraStats()
         self.last_frame: DecodedFrame | None = None
@@ -114,7 +108,6 @@ class CameraPipeline:
         self.min_size: tuple[int, int] | None = None
         self.decode: Decoder = decode_rgb  # JPEG -> (pixels, CPU seconds); any thread
         self._frame_listeners: list[FrameListener] = []
-        self._state_listeners: list[StateListener] = []
         self._holders = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping: list[asyncio.Task[None]] = []  # cancelled, awaited by ``aclose``
@@ -126,12 +119,7 @@ class CameraPipeline:
 
     # -- listeners ------------------------------------------------------------------------
     def add_frame_listener(self, listener: FrameListener) -> Callable[[], None]:
-        self._frame_listeners.append(listener)
-        return lambda: _remove(self._frame_listeners, listener)
-
-    def add_state_listener(self, listener: StateListener) -> Callable[[], None]:
-        self._state_listeners.append(listener)
-        return lambda: _remove(self._state_listeners, listener)
+        return add_listener(self._frame_listeners, listener)
 
     def mark_shown(self, frame: DecodedFrame | None = None) -> None:
         """A view painted a new frame; with ``frame``, its latency to the screen is kept."""
@@ -171,8 +159,7 @@ class CameraPipeline:
             task.cancel()
         self._stopping.extend(self._tasks)
         self._tasks = []
-        if self.state is not SourceState.DISABLED:
-            self._set_state(SourceState.STOPPED, "")
+        self.set_stopped()
 
     async def aclose(self) -> None:
         self._holders = 0
@@ -199,24 +186,16 @@ class CameraPipeline:
             await asyncio.sleep(0.005)
 
     # -- internals ------------------------------------------------------------------------
-    def _set_state(self, state: SourceState, message: str) -> None:
-        if state is self.state and message == self.message:
-            return
-        self.state, self.message = state, message
-        log.debug("%s: %s %s", self.name, state, message)
-        for listener in list(self._state_listeners):
-            listener(state, message)
-
     def _went_live(self, source: FrameSource) -> None:
         if self.state is not SourceState.LIVE:
             self.source_label = source.label
-            self._set_state(SourceState.LIVE, source.label)
+            self.set_state(SourceState.LIVE, source.label)
             self._retry.reset()
 
     async def _read_loop(self) -> None:
         loop = asyncio.get_running_loop()
         self._retry = self.backoff.start()
-        self._set_state(SourceState.CONNECTING, "connecting")
+        self.set_state(SourceState.CONNECTING, "connecting")
         inbox = LoopInbox(loop)  # decoded pictures from stream threads
         try:
             while True:
@@ -226,7 +205,7 @@ class CameraPipeline:
                     return
                 delay = self._retry.next_delay()
                 self.stats.reconnects += 1
-                self._set_state(SourceState.RETRYING, f"{reason}; reconnecting in {delay:g} s")
+                self.set_state(SourceState.RETRYING, f"{reason}; reconnecting in {delay:g} s")
                 await asyncio.sleep(delay)
         finally:
             inbox.close()
@@ -248,7 +227,7 @@ class CameraPipeline:
             return "camera stream ended"
         except _FINAL as exc:
             self.error = exc
-            self._set_state(SourceState.DISABLED, exc.message if exc.message else str(exc))
+            self.set_state(SourceState.DISABLED, exc.message if exc.message else str(exc))
             current = asyncio.current_task()
             for task in self._tasks:  # nothing more will come: the decoder stops too
                 if task is not current:
@@ -390,8 +369,3 @@ class _ThreadDelivery:
         if picture is not None:
             pipeline._went_live(self._source)
             pipeline._publish(*picture)
-
-
-def _remove(items: list, item: object) -> None:
-    with contextlib.suppress(ValueError):
-        items.remove(item)

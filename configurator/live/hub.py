@@ -13,8 +13,12 @@ event through a callback and unsubscribe with the callable ``subscribe`` returns
   starts it again (it shows the end as ``STOPPED``). Any other source that ends or fails with
   a ``DeviceError`` is started again by the hub after a backoff
   (:class:`~configurator.core.backoff.BackoffPolicy`).
-- A source that fails with ``NotSupported``, ``ServiceDisabled`` or ``AuthError`` is
-  ``DISABLED`` (nothing a retry can fix) until the device is added again.
+- A source that fails with an error no retry can fix
+  (:data:`~configurator.core.sourcestate.NO_RETRY_HELPS`: ``NotSupported``, ``ServiceDisabled``,
+  ``AuthError``, ``InsecureConnectionRequired``) is ``DISABLED`` until the device is added
+  again.
+- Each device's state is a :class:`~configurator.core.sourcestate.StateHolder`; a source that
+  reports its own state reports it straight into that holder.
 - Assumption: event ids start again after a device restart, so the id memory of a device is
   cleared when its source reports a restart (an event of a type in ``RESTART_TYPES``).
 """
@@ -27,26 +31,19 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ..core.abilities import ReportsState
 from ..core.backoff import BackoffPolicy, as_policy
-from ..core.errors import (
-    AuthError,
-    DeviceError,
-    InsecureConnectionRequired,
-    NotSupported,
-    ServiceDisabled,
-)
+from ..core.errors import DeviceError
 from ..core.events import DeviceEvent, SourceState
+from ..core.sourcestate import EVENT_BACKOFF, NO_RETRY_HELPS, StateHolder, add_listener
 
 log = logging.getLogger("configurator.live.hub")
 
-BACKOFF = BackoffPolicy(initial=1.0, maximum=30.0, factor=2.0)  # 1, 2, 4, 8, 16, 30 s
 SETTLE = 2.0
 ID_MEMORY = 20_000  # event ids remembered per device for de-duplication
 RESTART_TYPES = frozenset({"DeviceRestarted"})
-
-_FINAL = (NotSupported, ServiceDisabled, AuthError, InsecureConnectionRequired)
 
 EventSourceFactory = Callable[[], AsyncIterator[DeviceEvent]]
 EventCallback = Callable[[DeviceEvent], None]
@@ -67,12 +64,12 @@ class _Subscriber:
 class EventHub:
     """Merges the event streams of many devices; see the module docstring."""
 
-    def __init__(self, *, backoff: BackoffPolicy | Sequence[float] = BACKOFF,
+    def __init__(self, *, backoff: BackoffPolicy | Sequence[float] = EVENT_BACKOFF,
                  settle: float = SETTLE, id_memory: int = ID_MEMORY) -> None:
         self.backoff = as_policy(backoff)
         self.settle = settle
         self.id_memory = id_memory
-        self.states: dict[str, tuple[SourceState, str]] = {}
+        self._states: dict[str, StateHolder] = {}
         self.delivered = 0
         self.duplicates = 0
         self._factories: dict[str, EventSourceFactory] = {}
@@ -87,23 +84,11 @@ class EventHub:
         """Call ``callback`` for every new event (optionally only some devices / types)."""
         sub = _Subscriber(callback, frozenset(devices) if devices is not None else None,
                           frozenset(types) if types is not None else None)
-        self._subscribers.append(sub)
-
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._subscribers.remove(sub)
-
-        return unsubscribe
+        return add_listener(self._subscribers, sub)
 
     def subscribe_state(self, callback: StateCallback) -> Callable[[], None]:
         """Call ``callback(device, state, message)`` whenever a device's stream changes state."""
-        self._state_subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._state_subscribers.remove(callback)
-
-        return unsubscribe
+        return add_listener(self._state_subscribers, callback)
 
     # -- devices --------------------------------------------------------------------------
     def add_device(self, device_id: str, events: EventSourceFactory) -> None:
@@ -111,7 +96,7 @@ class EventHub:
         self.remove_device(device_id)
         self._factories[device_id] = events
         self._seen.setdefault(device_id, OrderedDict())
-        self._set_state(device_id, SourceState.CONNECTING, "")
+        self._state_of(device_id).set_state(SourceState.CONNECTING)
         self._tasks[device_id] = asyncio.ensure_future(self._run(device_id))
 
     def remove_device(self, device_id: str) -> None:
@@ -119,8 +104,8 @@ class EventHub:
         if task is not None:
             task.cancel()
         self._factories.pop(device_id, None)
-        if device_id in self.states:
-            self._set_state(device_id, SourceState.STOPPED, "")
+        if device_id in self._states:
+            self._states[device_id].set_state(SourceState.STOPPED)
 
     async def aremove_device(self, device_id: str) -> None:
         """``remove_device`` and wait until the device's task has ended."""
@@ -133,6 +118,12 @@ class EventHub:
     @property
     def devices(self) -> list[str]:
         return list(self._factories)
+
+    @property
+    def states(self) -> dict[str, tuple[SourceState, str]]:
+        """(state, message) of every device followed since the hub started."""
+        return {device_id: (status.state, status.message)
+                for device_id, status in self._states.items()}
 
     async def aclose(self) -> None:
         tasks = list(self._tasks.values())
@@ -165,10 +156,13 @@ class EventHub:
         return True
 
     # -- per-device task ------------------------------------------------------------------
-    def _set_state(self, device_id: str, state: SourceState, message: str) -> None:
-        if self.states.get(device_id) == (state, message):
-            return
-        self.states[device_id] = (state, message)
+    def _state_of(self, device_id: str) -> StateHolder:
+        if device_id not in self._states:
+            self._states[device_id] = StateHolder(
+                device_id, on_state=partial(self._state_changed, device_id))
+        return self._states[device_id]
+
+    def _state_changed(self, device_id: str, state: SourceState, message: str) -> None:
         for callback in list(self._state_subscribers):
             try:
                 callback(device_id, state, message)
@@ -178,7 +172,8 @@ class EventHub:
     async def _run(self, device_id: str) -> None:
         loop = asyncio.get_running_loop()
         retry = self.backoff.start()
-        self._set_state(device_id, SourceState.CONNECTING, "")
+        status = self._state_of(device_id)
+        status.set_state(SourceState.CONNECTING)
         while True:
             live_timer: asyncio.TimerHandle | None = None
             retries_itself = False
@@ -186,20 +181,18 @@ class EventHub:
                 stream = self._factories[device_id]()
                 retries_itself = isinstance(stream, ReportsState)
                 if isinstance(stream, ReportsState):
-                    stream.on_state = (
-                        lambda state, msg: self._set_state(device_id, state, msg))
+                    stream.on_state = status.set_state
                 else:
-                    live_timer = loop.call_later(
-                        self.settle, self._set_state, device_id, SourceState.LIVE, "")
+                    live_timer = loop.call_later(self.settle, status.set_state, SourceState.LIVE)
                 async for event in stream:
-                    if retry.failures or self.states[device_id][0] is not SourceState.LIVE:
+                    if retry.failures or status.state is not SourceState.LIVE:
                         if not retries_itself:
-                            self._set_state(device_id, SourceState.LIVE, "")
+                            status.set_state(SourceState.LIVE)
                         retry.reset()
                     self.publish(event)
                 reason = "event stream ended"
-            except _FINAL as exc:
-                self._set_state(device_id, SourceState.DISABLED, exc.message or str(exc))
+            except NO_RETRY_HELPS as exc:
+                status.set_state(SourceState.DISABLED, exc.message or str(exc))
                 return
             except DeviceError as exc:
                 reason = exc.message or str(exc)
@@ -209,10 +202,8 @@ class EventHub:
             if retries_itself:
                 # The source has done its own retrying: a second loop around it would only
                 # multiply the attempts (and hide its state). Its end is final.
-                if self.states[device_id][0] is not SourceState.DISABLED:
-                    self._set_state(device_id, SourceState.STOPPED, reason)
+                status.set_stopped(reason)
                 return
             delay = retry.next_delay()
-            self._set_state(device_id, SourceState.RETRYING,
-                            f"{reason}; retrying in {delay:g} s")
+            status.set_state(SourceState.RETRYING, f"{reason}; retrying in {delay:g} s")
             await asyncio.sleep(delay)

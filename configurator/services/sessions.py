@@ -23,7 +23,6 @@ from ..core.errors import (
     CertificateMismatch,
     CertificateRejected,
     ConfiguratorError,
-    DeviceError,
     NotSupported,
     Unreachable,
 )
@@ -286,14 +285,13 @@ class SessionManager:
 
 
 def state_for(exc: BaseException) -> DeviceState:
+    """What a session whose device failed with ``exc`` shows (anything else: offline)."""
     if isinstance(exc, AuthError):
         return DeviceState.AUTH_FAILED
     if isinstance(exc, CertificateMismatch | CertificateRejected):
         return DeviceState.CERTIFICATE
     if isinstance(exc, NotSupported):
         return DeviceState.UNSUPPORTED
-    if isinstance(exc, Unreachable | DeviceError):
-        return DeviceState.OFFLINE
     return DeviceState.OFFLINE
 
 

@@ -180,7 +180,7 @@ async def test_vario_without_log_api_disables_the_source_once(loopback):
         await asyncio.wait_for(follow.task, 5)
         assert isinstance(follow.error, NotSupported)
         assert follow.source.state is SourceState.DISABLED
-        assert "error 2" in follow.source.state_reason
+        assert "error 2" in follow.source.message
         assert follow.states == [SourceState.CONNECTING, SourceState.DISABLED]
         await asyncio.sleep(0.3)  # nothing keeps trying
         assert seen.count("/api/log/subscribe") <= 1
@@ -192,7 +192,7 @@ async def test_unlicensed_log_functions_disable_the_source(loopback):
         await asyncio.wait_for(follow.task, 5)
         assert isinstance(follow.error, NotSupported)
         assert follow.source.state is SourceState.DISABLED
-        assert "licence" in follow.source.state_reason
+        assert "licence" in follow.source.message
 
 
 async def test_snapshot_time_picks_a_past_frame(loopback):

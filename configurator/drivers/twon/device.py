@@ -524,7 +524,7 @@ class TwoNDevice(DoorsFromAction, Device):
     def event_stream(self, on_state: Callable[[SourceState, str], None] | None = None
                      ) -> TwoNEventSource:
         """A new ``TwoNEventSource``: ``async for`` it for DeviceEvents; its ``state`` /
-        ``state_reason`` and the ``on_state(state, reason)`` callback show connecting / live /
+        ``message`` and the ``on_state(state, reason)`` callback show connecting / live /
         retrying / disabled / stopped. The latest one is also kept in ``self.event_source``."""
         self.event_source = TwoNEventSource(
             self.client, self.host, event_filter=sorted(self.local.get("log.filter") or ()),

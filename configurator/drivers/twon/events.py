@@ -13,9 +13,10 @@
   again), so a device that keeps answering garbage never loops on the same backlog. Answers
   that bring nothing new, come back at once and keep doing so (all items malformed, or empty
   without waiting) are paced by the backoff too: no request storm against a broken device.
-- Errors back off 1, 2, 4, 8, 16, 30 s (:class:`~configurator.core.backoff.BackoffPolicy`); this
+- Errors back off 1, 2, 4, 8, 16, 30 s (:data:`~configurator.core.sourcestate.EVENT_BACKOFF`); this
   source owns its retries: it never ends on an error a retry can fix, so a consumer (the event
-  hub) must not retry it again. The state is exposed as ``state`` and via ``on_state``.
+  hub) must not retry it again. The state is exposed as ``state`` (with ``message``) and via
+  ``on_state`` (:class:`~configurator.core.sourcestate.StateHolder`).
 """
 
 from __future__ import annotations
@@ -29,26 +30,24 @@ from collections import OrderedDict
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
+from ...core.abilities import StateCallback
 from ...core.backoff import Backoff, BackoffPolicy, as_policy
 from ...core.errors import (
-    AuthError,
     ConfiguratorError,
     DeviceError,
-    InsecureConnectionRequired,
     MalformedReply,
     NotSupported,
     ProtocolError,
     Rejected,
-    ServiceDisabled,
 )
 from ...core.events import DeviceEvent, Severity, SourceState, now_utc, utc_from_timestamp
 from ...core.jsonsalvage import UndecodableItem
+from ...core.sourcestate import EVENT_BACKOFF, NO_RETRY_HELPS, StateHolder
 from .client import TwoNClient
 from .registration import event_registration
 
 log = logging.getLogger("configurator.drivers.twon.events")
 
-BACKOFF = BackoffPolicy(initial=1.0, maximum=30.0, factor=2.0)  # 1, 2, 4, 8, 16, 30 s
 RESUME_SLACK = 10  # seconds added to the resume window; duplicates are dropped by id
 BOOT_TOLERANCE = 2  # s of noise in utcTime - upTime (both truncated to whole seconds)
 MAX_TZ_SHIFT = 24 * 60  # minutes
@@ -59,8 +58,6 @@ RESTARTED = "DeviceRestarted"  # synthetic event type emitted by this source
 MISSED = "EventsMissed"  # synthetic: ids the catch-up after a failed pull could not fill
 # What a malformed event can raise while it is decoded: it is skipped and counted.
 _BAD_EVENT = (ValueError, TypeError, KeyError, IndexError, ArithmeticError, ConfiguratorError)
-
-_DISABLING = (NotSupported, ServiceDisabled, AuthError, InsecureConnectionRequired)
 
 # Events worth a warning/error colour; the rest are informational.
 _SEVERITY: dict[str, Severity] = {
@@ -147,7 +144,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-class TwoNEventSource(AsyncIterator[DeviceEvent]):
+class TwoNEventSource(StateHolder, AsyncIterator[DeviceEvent]):
     """Endless async iterator of DeviceEvents from one 2N device (cancel or ``aclose`` to
     stop). It retries by itself and reports its state (``on_state``), so a consumer must not
     wrap it in a retry loop of its own."""
@@ -160,20 +157,18 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
         event_filter: Sequence[str] | None = None,
         pull_timeout: int = 20,
         channel_duration: int = 90,
-        backoff: BackoffPolicy | Sequence[float] = BACKOFF,
-        on_state: Callable[[SourceState, str], None] | None = None,
+        backoff: BackoffPolicy | Sequence[float] = EVENT_BACKOFF,
+        on_state: StateCallback | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(device, on_state)
         self.client = client
         self.device = device
         self.event_filter = list(event_filter or [])
         self.pull_timeout = pull_timeout
         self.channel_duration = channel_duration
         self.backoff = as_policy(backoff)
-        self.on_state = on_state
         self._clock = clock
-        self.state = SourceState.STOPPED
-        self.state_reason = ""
         self.channel: int | None = None
         self.last_id: int | None = None
         self.last_uptime: int | None = None
@@ -194,15 +189,7 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
         self._gen: AsyncGenerator[DeviceEvent, None] | None = None
         self._inside = False  # a consumer awaits the next event right now
 
-    # -- state ----------------------------------------------------------------------------
-    def _set_state(self, state: SourceState, reason: str = "") -> None:
-        if state is self.state and reason == self.state_reason:
-            return
-        self.state, self.state_reason = state, reason
-        log.debug("%s: event source %s %s", self.device, state, reason)
-        if self.on_state is not None:
-            self.on_state(state, reason)
-
+    # -- resuming -------------------------------------------------------------------------
     def include_for_resume(self) -> str:
         """``new`` on first subscription, else ``-t`` covering the time since the last event."""
         since = self._last_seen_at if self._last_seen_at is not None else self._subscribed_at
@@ -318,7 +305,7 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
     async def _run(self) -> AsyncGenerator[DeviceEvent, None]:
         retry = self.backoff.start()  # this source owns its retries, the hub never repeats them
         self._final = False
-        self._set_state(SourceState.CONNECTING)
+        self.set_state(SourceState.CONNECTING)
         try:
             while True:
                 pulling = False
@@ -327,7 +314,7 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
                         await self._subscribe()
                         # Subscribed: the device now keeps what happens for this channel, so
                         # the source is live even while the first long pull is still waiting.
-                        self._set_state(SourceState.LIVE)
+                        self.set_state(SourceState.LIVE)
                     pulling = True
                     asked_at = self._clock()
                     batch = await self.client.log_pull(self._channel(), self.pull_timeout)
@@ -352,12 +339,12 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
                     # with the error (consumers such as the event hub stop following it).
                     self.channel = None
                     self._final = True
-                    self._set_state(SourceState.DISABLED, str(exc))
+                    self.set_state(SourceState.DISABLED, str(exc))
                     raise
                 except ConfiguratorError as exc:
                     if not isinstance(exc, DeviceError):
                         raise
-                    if isinstance(exc, _DISABLING):
+                    if isinstance(exc, NO_RETRY_HELPS):
                         self.channel = None
                     elif pulling and self.channel is not None:
                         # The device may have handed events out in the answer that was lost:
@@ -370,7 +357,7 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
                     await asyncio.sleep(self._delay(retry, exc))
                     continue
                 self._malformed_run = 0
-                self._set_state(SourceState.LIVE)
+                self.set_state(SourceState.LIVE)
                 delivered = 0
                 for raw in batch:
                     for event in self._decode(raw):
@@ -428,14 +415,14 @@ class TwoNEventSource(AsyncIterator[DeviceEvent]):
             return []
 
     def _delay(self, retry: Backoff, exc: DeviceError) -> float:
-        state = SourceState.DISABLED if isinstance(exc, _DISABLING) else SourceState.RETRYING
-        self._set_state(state, str(exc))
+        state = SourceState.DISABLED if isinstance(exc, NO_RETRY_HELPS) else SourceState.RETRYING
+        self.set_state(state, str(exc))
         return retry.next_delay()
 
     async def _close(self, *, keep_state: bool = False) -> None:
         channel, self.channel = self.channel, None
         if not keep_state:
-            self._set_state(SourceState.STOPPED)
+            self.set_state(SourceState.STOPPED)
         if channel is None:
             return
         with contextlib.suppress(Exception):

@@ -14,13 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from ...core.errors import (
-    AuthError,
-    CertificateMismatch,
-    CertificateRejected,
-    ConfiguratorError,
-    Unreachable,
-)
+from ...core.errors import AuthError, ConfiguratorError, Unreachable
 
 
 class KeyOutcome(StrEnum):
@@ -138,11 +132,10 @@ class DeviceResult:
 
 
 def status_for_error(exc: BaseException) -> DeviceStatus:
-    """How a device that failed with ``exc`` is reported."""
+    """How a device that failed with ``exc`` is reported (anything else, a certificate
+    problem too: failed)."""
     if isinstance(exc, AuthError):
         return DeviceStatus.AUTH_FAILED
-    if isinstance(exc, CertificateMismatch | CertificateRejected):
-        return DeviceStatus.FAILED
     if isinstance(exc, Unreachable):
         return DeviceStatus.UNREACHABLE
     return DeviceStatus.FAILED
