@@ -10,10 +10,11 @@ from __future__ import annotations
 import abc
 import asyncio
 import hashlib
+import operator
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from .errors import InvalidValue, NotSupported
 from .events import DeviceEvent
@@ -136,6 +137,14 @@ class FirmwareImage:
 StepCallback = Callable[[str], None]
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
 async def firmware_image(content: bytes, filename: str, **details: object) -> FirmwareImage:
     """A :class:`FirmwareImage` for a file read by the user (MD5 hashed off the loop)."""
     if not content:
@@ -164,6 +173,8 @@ class Device(abc.ABC):
 
     vendor: ClassVar[str] = ""
     driver_id: ClassVar[str] = ""
+    #: The actions of a driver whose actions do not depend on the device (see :meth:`actions`).
+    fixed_actions: ClassVar[Sequence[ActionSpec]] = ()
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
@@ -188,11 +199,8 @@ class Device(abc.ABC):
         return ()
 
     def page(self, page_id: str) -> SettingsPage:
-        for page in self.pages():
-            if _same_id(page.id, page_id):
-                return page
-        known = ", ".join(p.id for p in self.pages()) or "none"
-        raise NotSupported(f"no settings group {page_id!r} (available: {known})", host=self.host)
+        """The settings page ``page_id`` (ids match loosely: :func:`_same_id`)."""
+        return self._one_of(self.pages(), page_id, "settings group", _same_id)
 
     async def read_page(self, page_id: str) -> dict[str, Any]:
         """Every value of a page, typed, keyed by setting key."""
@@ -228,11 +236,8 @@ class Device(abc.ABC):
         return ()
 
     def table(self, table_id: str) -> TableSpec:
-        for spec in self.tables():
-            if _same_id(spec.id, table_id):
-                return spec
-        known = ", ".join(t.id for t in self.tables()) or "none"
-        raise NotSupported(f"no table {table_id!r} (available: {known})", host=self.host)
+        """The table ``table_id`` (ids match loosely: :func:`_same_id`)."""
+        return self._one_of(self.tables(), table_id, "table", _same_id)
 
     async def read_table(self, table_id: str) -> list[dict[str, Any]]:
         raise NotSupported(f"reading table {table_id} is not supported", host=self.host)
@@ -269,14 +274,18 @@ class Device(abc.ABC):
 
     # -- actions --------------------------------------------------------------------------
     def actions(self) -> Sequence[ActionSpec]:
-        return ()
+        """The actions this device offers; the default: :attr:`fixed_actions`."""
+        return self.fixed_actions
 
     def action(self, action_id: str) -> ActionSpec:
-        for spec in self.actions():
-            if spec.id == action_id:
-                return spec
-        known = ", ".join(a.id for a in self.actions()) or "none"
-        raise NotSupported(f"no action {action_id!r} (available: {known})", host=self.host)
+        """The action ``action_id`` (its exact id)."""
+        return self._one_of(self.actions(), action_id, "action", operator.eq)
+
+    def action_values(self, action_id: str, args: Mapping[str, Any]) -> dict[str, Any]:
+        """The arguments of ``action_id``, each validated by its ParamSpec (a missing one
+        takes the spec's default)."""
+        return {p.key: p.validate(args.get(p.key, p.default))
+                for p in self.action(action_id).params}
 
     async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
         raise NotSupported(f"action {action_id} is not supported", host=self.host)
@@ -356,6 +365,15 @@ class Device(abc.ABC):
 
     async def aclose(self) -> None:
         await self.transport.aclose()
+
+    def _one_of(self, items: Sequence[_Item], wanted: str, what: str,
+                same: Callable[[str, str], bool]) -> _Item:
+        """The item whose id is ``wanted``; NotSupported naming the ids there are."""
+        for item in items:
+            if same(item.id, wanted):
+                return item
+        known = ", ".join(item.id for item in items) or "none"
+        raise NotSupported(f"no {what} {wanted!r} (available: {known})", host=self.host)
 
 
 def _same_id(known: str, asked: str) -> bool:

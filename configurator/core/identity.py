@@ -31,9 +31,7 @@ class DeviceIdentity:
     @property
     def identity(self) -> DeviceIdentity:
         """A plain copy of the identity fields."""
-        return DeviceIdentity(vendor=self.vendor, model=self.model, serial=self.serial,
-                              mac=self.mac, firmware=self.firmware, hardware=self.hardware,
-                              name=self.name)
+        return DeviceIdentity(**self.identity_json())
 
     @property
     def product(self) -> str:
@@ -45,14 +43,9 @@ class DeviceIdentity:
     def take_identity(self, newer: DeviceIdentity, *, name: bool = True) -> None:
         """Take every field a newer reading knows (a non-empty value); keep the others.
         ``name=False`` keeps this record's name (a site entry's name is the user's)."""
-        self.vendor = newer.vendor or self.vendor
-        self.model = newer.model or self.model
-        self.serial = newer.serial or self.serial
-        self.mac = newer.mac or self.mac
-        self.firmware = newer.firmware or self.firmware
-        self.hardware = newer.hardware or self.hardware
-        if name:
-            self.name = newer.name or self.name
+        for key in IDENTITY_FIELDS:
+            if name or key != "name":
+                setattr(self, key, getattr(newer, key) or getattr(self, key))
 
     def fill_identity(self, other: DeviceIdentity) -> None:
         """Fill only the fields this record lacks from another sighting of the device."""
@@ -62,6 +55,4 @@ class DeviceIdentity:
 
     def identity_json(self) -> dict[str, Any]:
         """The identity fields as JSON values."""
-        return {"vendor": self.vendor, "model": self.model, "serial": self.serial,
-                "mac": self.mac, "firmware": self.firmware, "hardware": self.hardware,
-                "name": self.name}
+        return {key: getattr(self, key) for key in IDENTITY_FIELDS}

@@ -20,8 +20,10 @@ from typing import Any
 
 from . import safejson
 
-_STRUCTURE = re.compile(r'["{}\[\]:,]')
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# One token of the scan: a whole JSON string, a structural character, or a lone quote, which
+# is a string that never ends (the text breaks there).
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|["{}\[\]:,]', re.DOTALL)
+_UNENDING = '"'
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -49,61 +51,49 @@ def array_start(text: str, path: Sequence[str]) -> int | None:
     """The index of the ``[`` that opens the array at ``path`` (object keys from the top),
     or None when the text has no array there before it breaks or ends."""
     stack: list[_Frame] = []
-    pos = 0
-    while True:
-        match = _STRUCTURE.search(text, pos)
-        if match is None:
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        top = stack[-1] if stack else None
+        if token == _UNENDING:
             return None
-        char, pos = match.group(), match.start()
-        if char == '"':
-            string = _STRING.match(text, pos)
-            if string is None:
-                return None  # a string that never ends
-            top = stack[-1] if stack else None
+        if token[0] == '"':
             if top is not None and top.kind == "{" and top.expect_key:
                 try:
-                    top.key = str(json.loads(string.group()))
+                    top.key = str(json.loads(token))
                 except ValueError:
                     top.key = None
                 top.expect_key = False
-            pos = string.end()
-            continue
-        if char == "[" and _at(stack, path):
-            return pos
-        pos += 1
-        if char in "{[":
-            stack.append(_Frame(char))
-        elif char in "}]":
-            if not stack or stack[-1].kind != ("{" if char == "}" else "["):
+        elif token == "[" and _at(stack, path):
+            return match.start()
+        elif token in "{[":
+            stack.append(_Frame(token))
+        elif token in "}]":
+            if top is None or top.kind != ("{" if token == "}" else "["):
                 return None
             stack.pop()
-        elif char == "," and stack and stack[-1].kind == "{":
-            stack[-1].expect_key = True
+        elif token == "," and top is not None and top.kind == "{":
+            top.expect_key = True
+    return None
 
 
 def item_end(text: str, pos: int) -> int | None:
     """The index of the ``,`` or ``]`` that ends the array item starting at ``pos`` (its
     brackets matched, strings skipped), or None when the text breaks or ends first."""
     open_kinds: list[str] = []
-    while True:
-        match = _STRUCTURE.search(text, pos)
-        if match is None:
+    for match in _TOKEN.finditer(text, pos):
+        token = match.group()
+        if token == _UNENDING:
             return None
-        char, pos = match.group(), match.start()
-        if char == '"':
-            string = _STRING.match(text, pos)
-            if string is None:
-                return None
-            pos = string.end()
+        if token[0] == '"':
             continue
-        if not open_kinds and char in ",]":
-            return pos
-        pos += 1
-        if char in "{[":
-            open_kinds.append(char)
-        elif char in "}]" and (not open_kinds
-                               or open_kinds.pop() != ("{" if char == "}" else "[")):
+        if not open_kinds and token in ",]":
+            return match.start()
+        if token in "{[":
+            open_kinds.append(token)
+        elif token in "}]" and (not open_kinds
+                                or open_kinds.pop() != ("{" if token == "}" else "[")):
             return None
+    return None
 
 
 def _skip_space(text: str, pos: int) -> int:

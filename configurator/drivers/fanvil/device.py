@@ -85,6 +85,7 @@ class FanvilDevice(Device):
 
     vendor = "Fanvil"
     driver_id = "fanvil"
+    fixed_actions = ACTIONS
 
     def __init__(self, transport: Transport, *, allow_shell: bool = False,
                  poll_interval: float = 2.0, max_backoff: float = 30.0) -> None:
@@ -222,21 +223,16 @@ class FanvilDevice(Device):
 
     # -- actions --------------------------------------------------------------------------------
     @override
-    def actions(self) -> Sequence[ActionSpec]:
-        return ACTIONS
-
-    @override
     async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
-        spec = self.action(action_id)
-        clean = {p.key: p.validate(args.get(p.key)) for p in spec.params}
+        values = self.action_values(action_id, args)
         if action_id == "dial":
-            await self.client.dial(clean["number"])
+            await self.client.dial(values["number"])
         elif action_id == "hangup":
             await self.client.key("ONHOOK")
         elif action_id == "key":
-            await self.client.key(clean["name"])
+            await self.client.key(values["name"])
         elif action_id == "led":
-            await self.client.led(clean["param"])
+            await self.client.led(values["param"])
         elif action_id == "reboot":
             await self.client.reboot()
         elif action_id == "factory_reset":

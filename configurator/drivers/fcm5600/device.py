@@ -66,6 +66,7 @@ class FcmDevice(Device):
 
     vendor = VENDOR
     driver_id = "fcm5600"
+    fixed_actions = ACTIONS
 
     def __init__(self, transport: Transport, *, poll_interval: float = 2.0,
                  max_backoff: float = 30.0) -> None:
@@ -294,13 +295,8 @@ class FcmDevice(Device):
 
     # -- actions --------------------------------------------------------------------------
     @override
-    def actions(self) -> Sequence[ActionSpec]:
-        return ACTIONS
-
-    @override
     async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
-        spec = self.action(action_id)
-        values = {p.key: p.validate(args.get(p.key)) for p in spec.params}
+        values = self.action_values(action_id, args)
         if action_id == "dial":
             return await self.client.dial(values["src"], values["dest"])
         if action_id == "hangup":

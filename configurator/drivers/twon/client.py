@@ -87,8 +87,10 @@ class TwoNClient:
             raise_for_binary(response, function=fn.name, host=self.host)
         return str(response.text)
 
-    def _list(self, result: Mapping[str, Any], key: str, fn: str) -> list[Any]:
-        value = result.get(key, [])
+    async def _call_list(self, fn: str, key: str, params: Mapping[str, Any] | None = None
+                         ) -> list[Any]:
+        """Call ``fn`` and return the list its result holds under ``key``."""
+        value = (await self.call(fn, params)).get(key, [])
         if not isinstance(value, list):
             raise ProtocolError(f"{fn}: {key!r} is not a list", host=self.host)
         return value
@@ -165,8 +167,7 @@ class TwoNClient:
 
     async def holidays_get(self) -> list[str]:
         """Run the device's ``config/holidays`` function."""
-        result = await self.call("config/holidays")
-        return [str(d) for d in self._list(result, "dates", "config/holidays")]
+        return [str(d) for d in await self._call_list("config/holidays", "dates")]
 
     async def holidays_put(self, dates: Sequence[str]) -> None:
         """Run the device's ``config/holidays:put`` function."""
@@ -177,13 +178,11 @@ class TwoNClient:
     # -- switches -------------------------------------------------------------------------
     async def switch_caps(self, switch: int | None = None) -> list[dict[str, Any]]:
         """Run the device's ``switch/caps`` function."""
-        result = await self.call("switch/caps", {"switch": switch})
-        return self._list(result, "switches", "switch/caps")
+        return await self._call_list("switch/caps", "switches", {"switch": switch})
 
     async def switch_status(self, switch: int | None = None) -> list[dict[str, Any]]:
         """Run the device's ``switch/status`` function."""
-        result = await self.call("switch/status", {"switch": switch})
-        return self._list(result, "switches", "switch/status")
+        return await self._call_list("switch/status", "switches", {"switch": switch})
 
     async def switch_ctrl(self, switch: int, action: str, *, timeout: int | None = None,
                           response: str | None = None) -> str | None:
@@ -199,13 +198,11 @@ class TwoNClient:
     # -- inputs and outputs ---------------------------------------------------------------
     async def io_caps(self, port: str | None = None) -> list[dict[str, Any]]:
         """Run the device's ``io/caps`` function."""
-        result = await self.call("io/caps", {"port": port})
-        return self._list(result, "ports", "io/caps")
+        return await self._call_list("io/caps", "ports", {"port": port})
 
     async def io_status(self, port: str | None = None) -> list[dict[str, Any]]:
         """Run the device's ``io/status`` function."""
-        result = await self.call("io/status", {"port": port})
-        return self._list(result, "ports", "io/status")
+        return await self._call_list("io/status", "ports", {"port": port})
 
     async def io_ctrl(self, port: str, action: str, *, response: str | None = None
                       ) -> str | None:
@@ -217,13 +214,11 @@ class TwoNClient:
     # -- phone and calls ------------------------------------------------------------------
     async def phone_status(self, account: int | None = None) -> list[dict[str, Any]]:
         """Run the device's ``phone/status`` function."""
-        result = await self.call("phone/status", {"account": account})
-        return self._list(result, "accounts", "phone/status")
+        return await self._call_list("phone/status", "accounts", {"account": account})
 
     async def calllog_get(self) -> list[dict[str, Any]]:
         """Run the device's ``phone/calllog`` function."""
-        result = await self.call("phone/calllog")
-        return self._list(result, "callLog", "phone/calllog")
+        return await self._call_list("phone/calllog", "callLog")
 
     async def calllog_delete(self, record_id: int | str | None = None) -> None:
         """Delete one record, or all records when ``record_id`` is None."""
@@ -231,8 +226,7 @@ class TwoNClient:
 
     async def call_status(self, session: int | None = None) -> list[dict[str, Any]]:
         """Run the device's ``call/status`` function."""
-        result = await self.call("call/status", {"session": session})
-        return self._list(result, "sessions", "call/status")
+        return await self._call_list("call/status", "sessions", {"session": session})
 
     async def call_dial(self, number: str | None = None, users: Sequence[str] | None = None
                         ) -> int:
@@ -286,8 +280,7 @@ class TwoNClient:
     # -- display --------------------------------------------------------------------------
     async def display_caps(self) -> list[dict[str, Any]]:
         """Run the device's ``display/caps`` function."""
-        result = await self.call("display/caps")
-        return self._list(result, "displays", "display/caps")
+        return await self._call_list("display/caps", "displays")
 
     async def display_image_put(self, display: str, data: bytes, *, video: bool = False,
                                 filename: str = "", duration_ms: int | None = None,
@@ -306,8 +299,7 @@ class TwoNClient:
     # -- event log ------------------------------------------------------------------------
     async def log_caps(self) -> list[str]:
         """Run the device's ``log/caps`` function."""
-        result = await self.call("log/caps")
-        return [str(e) for e in self._list(result, "events", "log/caps")]
+        return [str(e) for e in await self._call_list("log/caps", "events")]
 
     async def log_subscribe(self, *, include: str | None = None,
                             filter: Sequence[str] | None = None,
@@ -465,8 +457,7 @@ class TwoNClient:
 
     async def accesspoint_blocking_status(self, ap: int | None = None) -> list[dict[str, Any]]:
         """Run the device's ``accesspoint/blocking/status`` function."""
-        result = await self.call("accesspoint/blocking/status", {"id": ap})
-        return self._list(result, "accessPoints", "accesspoint/blocking/status")
+        return await self._call_list("accesspoint/blocking/status", "accessPoints", {"id": ap})
 
     async def accesspoint_grantaccess(self, ap: int, user: str) -> dict[str, Any]:
         """``{"accessGranted": bool, "reason": ...}``."""

@@ -457,8 +457,7 @@ class TwoNDevice(DoorsFromAction, Device):
 
     @override
     async def run_action(self, action_id: str, args: Mapping[str, Any]) -> Any:
-        spec = self.action(action_id)
-        values = {p.key: p.validate(args.get(p.key, p.default)) for p in spec.params}
+        values = self.action_values(action_id, args)
         c = self.client
         if action_id in RUNNERS:
             return await RUNNERS[action_id](c, values)
