@@ -9,21 +9,13 @@ from typing import Any
 
 from typing_extensions import override
 
-from ...core.device import (
-    ActionSpec,
-    Capability,
-    Device,
-    DeviceInfo,
-    MaintenanceSpec,
-    RowResult,
-    SendResult,
-)
+from ...core.device import ActionSpec, Capability, Device, DeviceInfo, MaintenanceSpec
 from ...core.errors import AuthError, InvalidValue, NotSupported
 from ...core.events import DeviceEvent
 from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.registration import RegistrationReport
 from ...core.transport import Transport
-from ...core.write import RowWriter, TableChanges
+from ...core.write import RowResult, RowWriter, SendResult, TableChanges
 from ..polling import PolledEvents
 from . import specs
 from .client import FanvilClient, FanvilError, ShellNotAllowed

@@ -13,14 +13,7 @@ from typing import Any
 from typing_extensions import override
 
 from ...core import safejson
-from ...core.device import (
-    ActionSpec,
-    Capability,
-    Device,
-    DeviceInfo,
-    MaintenanceSpec,
-    RowResult,
-)
+from ...core.device import ActionSpec, Capability, Device, DeviceInfo, MaintenanceSpec
 from ...core.errors import (
     InvalidValue,
     NotSupported,
@@ -31,7 +24,7 @@ from ...core.params import Kind, ParamSpec, SettingsPage, TableSpec
 from ...core.recordings import CALL_TYPES
 from ...core.registration import RegistrationReport
 from ...core.transport import Transport
-from ...core.write import RowWriter, TableChanges
+from ...core.write import RowResult, RowWriter, TableChanges
 from . import specs
 from .client import FcmClient
 from .events import extension_states, poll_events

@@ -19,8 +19,6 @@ from ...core.device import (
     DeviceInfo,
     FirmwareImage,
     MaintenanceSpec,
-    RowResult,
-    SendResult,
     StepCallback,
     check_file,
     firmware_image,
@@ -31,7 +29,7 @@ from ...core.events import DeviceEvent
 from ...core.params import Choice, Kind, ParamSpec, SettingsPage, TableOp, TableSpec
 from ...core.registration import RegistrationReport
 from ...core.transport import Transport
-from ...core.write import RowWriter, TableChanges
+from ...core.write import RowResult, RowWriter, SendResult, TableChanges
 from .client import Form, OnetouchClient
 from .events import OnetouchPoller
 from .protocol import ItemResult

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...core.device import Capability, RowResult
+from ...core.device import Capability
 from ...core.params import Choice, Kind, ParamSpec, TableOp, TableSpec
-from ...core.write import RowWriter
+from ...core.write import RowResult, RowWriter
 from .client import TwoNClient
 
 CALL_TYPES = (

@@ -21,8 +21,6 @@ from ...core.device import (
     DeviceInfo,
     FirmwareImage,
     MaintenanceSpec,
-    RowResult,
-    SendResult,
     StepCallback,
     check_file,
     firmware_image,
@@ -42,7 +40,7 @@ from ...core.plates import PlateSighting
 from ...core.registration import RegistrationReport
 from ...core.safexml import parse_xml_document
 from ...core.transport import Transport
-from ...core.write import RowWriter, TableChanges, send_each
+from ...core.write import RowResult, RowWriter, SendResult, TableChanges, send_each
 from . import specs
 from .calllog import CALLLOG_TABLE, clear_calllog, delete_records, read_calllog
 from .caps import DetectedCaps, all_or_first_error, detect

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ...core.device import Capability, RowResult
+from ...core.device import Capability
 from ...core.errors import InvalidValue
 from ...core.params import ParamSpec, TableOp, TableSpec
-from ...core.write import RowWriter
+from ...core.write import RowResult, RowWriter
 from .client import TwoNClient
 
 DATE = ParamSpec(
