@@ -11,7 +11,7 @@ def full(tag: str) -> DeviceIdentity:
 
 
 def test_identity_fields_are_the_record_fields_in_order() -> None:
-    assert IDENTITY_FIELDS == tuple(f.name for f in fields(DeviceIdentity))
+    assert tuple(f.name for f in fields(DeviceIdentity)) == IDENTITY_FIELDS
     assert list(full("a").identity_json()) == list(IDENTITY_FIELDS)
 
 
