@@ -149,13 +149,11 @@ def _draw_gear(p: QPainter, s: float) -> None:
     p.setPen(_pen(INK, s * .1))
     c = QPointF(s / 2, s / 2)
     for i in range(8):
-        path = QPainterPath()
         p.save()
         p.translate(c)
         p.rotate(i * 45)
         p.drawLine(QPointF(0, -s * .3), QPointF(0, -s * .42))
         p.restore()
-        del path
     p.drawEllipse(c, s * .24, s * .24)
     p.drawEllipse(c, s * .08, s * .08)
 
@@ -263,22 +261,27 @@ def _draw_revert(p: QPainter, s: float) -> None:
     p.drawPolyline([QPointF(s * .34, s * .12), QPointF(s * .2, s * .3), QPointF(s * .4, s * .4)])
 
 
+def _draw_outline(p: QPainter, s: float, points: tuple[tuple[float, float], ...]) -> None:
+    """The shape through ``points`` (fractions of the size), in the current pen and brush."""
+    (x0, y0), *rest = points
+    path = QPainterPath(QPointF(s * x0, s * y0))
+    for x, y in rest:
+        path.lineTo(QPointF(s * x, s * y))
+    p.drawPath(path)
+
+
 def _draw_bolt(p: QPainter, s: float) -> None:
     p.setPen(_pen("#d68910", s * .06))
     p.setBrush(QColor("#f5b041"))
-    path = QPainterPath(QPointF(s * .56, s * .08))
-    for x, y in ((.24, .56), (.48, .56), (.4, .92), (.76, .42), (.52, .42), (.56, .08)):
-        path.lineTo(QPointF(s * x, s * y))
-    p.drawPath(path)
+    _draw_outline(p, s, ((.56, .08), (.24, .56), (.48, .56), (.4, .92), (.76, .42), (.52, .42),
+                         (.56, .08)))
 
 
 def _draw_folder(p: QPainter, s: float) -> None:
     p.setPen(_pen(INK, s * .06))
     p.setBrush(QColor("#f9e79f"))
-    path = QPainterPath(QPointF(s * .1, s * .8))
-    for x, y in ((.1, .22), (.4, .22), (.48, .32), (.9, .32), (.9, .8), (.1, .8)):
-        path.lineTo(QPointF(s * x, s * y))
-    p.drawPath(path)
+    _draw_outline(p, s, ((.1, .8), (.1, .22), (.4, .22), (.48, .32), (.9, .32), (.9, .8),
+                         (.1, .8)))
 
 
 def _draw_save(p: QPainter, s: float) -> None:

@@ -481,13 +481,14 @@ class ConfigFilePage(QWidget):
 
     def _filter(self, text: str) -> None:
         self.proxy.set_text(text)
-        if self.proxy.active:
-            self.tree.expandAll()
-        else:
-            self.tree.expandToDepth(1)
+        self._expand_for_filter()
 
     def _changed_only(self, on: bool) -> None:
         self.proxy.set_changed_only(on)
+        self._expand_for_filter()
+
+    def _expand_for_filter(self) -> None:
+        """Every match in view while a filter is on; the top levels only without one."""
         if self.proxy.active:
             self.tree.expandAll()
         else:

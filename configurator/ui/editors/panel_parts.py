@@ -1,14 +1,19 @@
 """The parts every device panel (plates, recordings, pictures, configuration file) is built
-from: the banner over an explanatory note at the top, a read-only list table, and the HTML
-escaping and one-line reasons of the messages it puts in its banner."""
+from: the base holding the device and the busy state, the banner over an explanatory note at
+the top, a read-only list table, a row of buttons, and the HTML escaping and one-line reasons
+of the messages it puts in its banner."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
+from collections.abc import AsyncIterator
+from typing import Generic, TypeVar
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -17,9 +22,43 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import ConfiguratorError
+from ..dialogs.awaitable import Asker, QtAsker
 from ..i18n import translate
 from ..palette import fg_css
 from ..widgets import Banner
+from .context import EditorContext
+
+AbilityT = TypeVar("AbilityT")
+
+
+class DevicePanel(QWidget, Generic[AbilityT]):
+    """A panel for one ability of a device: the editor context, the device (typed by the
+    ability the panel uses), the file dialogs (``asker``, which a test replaces) and whether
+    a request of the panel is running (``busy``)."""
+
+    def __init__(self, ctx: EditorContext, device: AbilityT,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.device = device
+        self.asker: Asker = QtAsker()
+        self.busy = False
+
+    def _update(self) -> None:
+        """Enable the panel's controls for its state (each panel has its own)."""
+
+    @contextlib.asynccontextmanager
+    async def _request(self) -> AsyncIterator[None]:
+        """Around one request to the device: the panel busy (its controls disabled) and the
+        device's busy ring shown until it ends, however it ends."""
+        self.busy = True
+        self._update()
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                yield
+        finally:
+            self.busy = False
+            self._update()
 
 
 def note_label(text: str, parent: QWidget) -> QLabel:
@@ -55,6 +94,15 @@ def list_table(parent: QWidget, headers: list[str],
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return table
+
+
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """The buttons side by side from the left."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 def escaped(text: str) -> str:

@@ -13,7 +13,6 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -22,30 +21,25 @@ from PySide6.QtWidgets import (
 
 from ...core.errors import ConfiguratorError
 from ...core.pictures import MAX_PICTURE_BYTES, ShowsPictures, picture_format
-from ..dialogs.awaitable import Asker, QtAsker
 from ..i18n import param_text
 from ..icons import icon
 from ..palette import fg_css
 from .context import EditorContext
-from .panel_parts import panel_top
+from .panel_parts import DevicePanel, button_row, panel_top
 
 log = logging.getLogger(__name__)
 PREVIEW_WIDTH = 360
 
 
-class PicturePanel(QWidget):
+class PicturePanel(DevicePanel[ShowsPictures]):
     """Send a picture to one of the device's displays, with a preview at the display's shape."""
 
     def __init__(self, ctx: EditorContext, device: ShowsPictures,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.device = device
-        self.asker: Asker = QtAsker()
+        super().__init__(ctx, device, parent)
         self.content = b""
         self.filename = ""
         self.image = QImage()
-        self.busy = False
 
         layout, self.banner = panel_top(self, self.tr(
             "Show a welcome message, a notice or a logo on the intercom's display. Baseline "
@@ -78,14 +72,10 @@ class PicturePanel(QWidget):
         self.details.setStyleSheet(f"color: {fg_css('#546e7a')};")
         layout.addWidget(self.details)
 
-        row = QHBoxLayout()
         self.choose_button = QPushButton(icon("open"), self.tr("Choose picture…"), self)
         self.send_button = QPushButton(icon("apply"), self.tr("Show on display"), self)
         self.remove_button = QPushButton(icon("remove"), self.tr("Remove picture"), self)
-        for button in (self.choose_button, self.send_button, self.remove_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(button_row(self.choose_button, self.send_button, self.remove_button))
         layout.addStretch(1)
 
         self.choose_button.clicked.connect(lambda: self.ctx.spawn(self.choose(), "picture"))
@@ -180,20 +170,15 @@ class PicturePanel(QWidget):
                                self.tr("The picture was removed from the display."))
 
     async def _run(self, call: Callable[[], Awaitable[None]], done: str) -> bool:
-        self.busy = True
-        self._update()
         self.banner.info(self.tr("Sending…"))
         try:
-            async with self.ctx.manager.busy(self.ctx.session):
+            async with self._request():
                 await call()
         except Exception as exc:
             if not isinstance(exc, ConfiguratorError):
                 log.exception("display picture failed")
             self.banner.error(self.tr("Not done: {value}").format(value=html.escape(str(exc))))
             return False
-        finally:
-            self.busy = False
-            self._update()
         self.banner.success(done)
         self.ctx.status(f"{self.ctx.session.title}: {done}")
         return True

@@ -24,30 +24,26 @@ from PySide6.QtWidgets import (
 
 from ...core.plates import PlateSighting, ReadsPlates
 from ...services.private_files import write_private
-from ..dialogs.awaitable import Asker, QtAsker, size_text
+from ..dialogs.awaitable import size_text
 from ..icons import icon
 from ..palette import fg_css
 from .context import EditorContext
-from .panel_parts import escaped, list_table, panel_top, reason
+from .panel_parts import DevicePanel, escaped, list_table, panel_top, reason
 
 log = logging.getLogger(__name__)
 PREVIEW_WIDTH, PREVIEW_HEIGHT = 400, 260
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
-class PlatePanel(QWidget):
+class PlatePanel(DevicePanel[ReadsPlates]):
     """Licence plates seen by the intercom and the picture of one of them."""
 
     def __init__(self, ctx: EditorContext, device: ReadsPlates,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.device = device
-        self.asker: Asker = QtAsker()
+        super().__init__(ctx, device, parent)
         self.sightings: list[PlateSighting] = []
         self.content = b""  # the picture shown
         self.shown_plate = ""
-        self.busy = False
         self.loaded = False
 
         layout, self.banner = panel_top(self, self.tr(
@@ -117,18 +113,13 @@ class PlatePanel(QWidget):
     # -- the recognitions -----------------------------------------------------------------
     async def load(self) -> bool:
         """Read the recognitions still in the device's event log."""
-        self.busy = True
-        self._update()
         try:
-            async with self.ctx.manager.busy(self.ctx.session):
+            async with self._request():
                 sightings = await self.device.plate_sightings()
         except Exception as exc:
             self.banner.error(self.tr("Cannot read the plates the intercom saw: {0}").format(
                 escaped(reason(exc, log))))
             return False
-        finally:
-            self.busy = False
-            self._update()
         self.loaded = True
         self._fill(sightings)
         return True
@@ -179,18 +170,13 @@ class PlatePanel(QWidget):
         if not plate:
             self.banner.warning(self.tr("Type a licence plate, or select one in the list."))
             return False
-        self.busy = True
-        self._update()
         try:
-            async with self.ctx.manager.busy(self.ctx.session):
+            async with self._request():
                 content = await self.device.plate_picture(plate)
         except Exception as exc:
             self._clear_picture(self.tr("No picture"))
             self.banner.error(escaped(reason(exc, log)))
             return False
-        finally:
-            self.busy = False
-            self._update()
         image = QImage.fromData(content)
         if image.isNull():
             self._clear_picture(self.tr("Not a picture"))
@@ -213,6 +199,7 @@ class PlatePanel(QWidget):
         self.preview.setPixmap(QPixmap())
         self.preview.setText(text)
         self.details.setText("")
+        self._update()  # nothing left to save
 
     async def save(self) -> str:
         """Save the picture shown (readable by the user only); returns the path or ""."""

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 from ...core.errors import ConfiguratorError
 from ...core.recordings import CallRecordings, safe_file_name
 from ...services.private_files import write_private
-from ..dialogs.awaitable import Asker, QtAsker, size_text
+from ..dialogs.awaitable import size_text
 from ..icons import icon
 from ..palette import fg_css
 from .context import EditorContext
-from .panel_parts import escaped, list_table, panel_top, reason
+from .panel_parts import DevicePanel, escaped, list_table, panel_top, reason
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 ANY_DAY = QDate(2000, 1, 1)
 
 
-class RecordingsPanel(QWidget):
+class RecordingsPanel(DevicePanel[CallRecordings]):
     """Find call recordings on a PBX and save their sound files (readable by the user only)."""
 
     COLUMNS = ("startTime", "callSrc", "callTo", "callType", "callStatus", "timeLength",
@@ -48,12 +48,8 @@ class RecordingsPanel(QWidget):
 
     def __init__(self, ctx: EditorContext, device: CallRecordings,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.device = device
-        self.asker: Asker = QtAsker()
+        super().__init__(ctx, device, parent)
         self.rows: list[dict[str, Any]] = []
-        self.busy = False
         self.saved: list[tuple[Path, int]] = []  # what the last download wrote
         self._job: asyncio.Future[None] | None = None
 
@@ -176,11 +172,9 @@ class RecordingsPanel(QWidget):
         if self.ctx.session.device is None:
             self.banner.error(self.tr("The PBX is not connected."))
             return False
-        self.busy = True
-        self._update()
         self.banner.info(self.tr("Searching…"))
         try:
-            async with self.ctx.manager.busy(self.ctx.session):
+            async with self._request():
                 rows = await self.device.recordings(
                     str(self.kind_box.currentData()),
                     extension=self.extension_edit.text().strip(),
@@ -188,9 +182,6 @@ class RecordingsPanel(QWidget):
         except Exception as exc:
             self.banner.error(self.tr("The search failed: {0}").format(escaped(reason(exc, log))))
             return False
-        finally:
-            self.busy = False
-            self._update()
         self.banner.clear()
         self._fill(rows)
         return True

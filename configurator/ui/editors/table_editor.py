@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.device import Device
+from ...core.device import Device, RowResult
 from ...core.errors import ConfiguratorError, InvalidValue
 from ...core.params import Category, TableOp, TableSpec
 from ...services.site_ops.results import RowChange
@@ -435,22 +436,12 @@ class TableEditor(QWidget):
                                         ok_text=self.tr("Replace table")):
             self.banner.info(self.tr("Import cancelled; the device was not changed."))
             return False
-        self.set_busy(True)
-        self.banner.info(self.tr("Importing {name}…").format(name=name))
-        failure = ""
-        results = None
-        try:
-            async with self.ctx.manager.busy(self.ctx.session):
-                results = await device.import_table(self.spec.id, content, name)
-        except Exception as exc:
-            failure = _reason(exc, log)
-        finally:
-            self.set_busy(False)
-        reloaded = await self.load()  # show what the device really holds now
+        results, failure, reloaded = await self._change_whole_table(
+            self.tr("Importing {name}…").format(name=name),
+            lambda: device.import_table(self.spec.id, content, name))
         if failure:
             self.banner.error(self.tr("Import of {file} failed: {reason}").format(
-                file=_h(name), reason=_h(failure))
-                + ("" if reloaded else self.tr(" (the table could not be re-read)")))
+                file=_h(name), reason=_h(failure)) + self._unless_reloaded(reloaded))
             return False
         failed = [r for r in results or [] if not r.ok]
         if failed:
@@ -473,6 +464,30 @@ class TableEditor(QWidget):
             device_title=device_title, title=title, name=name))
         return True
 
+    async def _change_whole_table(
+        self, doing: str, change: Callable[[], Awaitable[list[RowResult] | None]],
+    ) -> tuple[list[RowResult] | None, str, bool]:
+        """Run ``change`` on the device (``doing`` in the banner meanwhile), then re-read the
+        table to show what the device really holds: the row results (None when the device
+        reports none), why it failed ("" when it did not raise) and whether the re-read
+        worked."""
+        self.set_busy(True)
+        self.banner.info(doing)
+        results: list[RowResult] | None = None
+        failure = ""
+        try:
+            async with self.ctx.manager.busy(self.ctx.session):
+                results = await change()
+        except Exception as exc:
+            failure = _reason(exc, log)
+        finally:
+            self.set_busy(False)
+        return results, failure, await self.load()
+
+    def _unless_reloaded(self, reloaded: bool) -> str:
+        """What a failure message adds when the table could not be re-read after it."""
+        return "" if reloaded else self.tr(" (the table could not be re-read)")
+
     async def clear_on_device(self) -> bool:
         """Delete every row on the device (``TableOp.CLEAR``) after a typed confirmation,
         then show what the device holds."""
@@ -489,22 +504,14 @@ class TableEditor(QWidget):
                                         ok_text=self.tr("Delete every row")):
             self.banner.info(self.tr("Nothing was deleted."))
             return False
-        self.set_busy(True)
-        self.banner.info(self.tr("Clearing {title}…").format(title=title))
-        failure = ""
-        try:
-            async with self.ctx.manager.busy(self.ctx.session):
-                results = await device.clear_table(self.spec.id)
-            failure = next((r.message or str(r.outcome) for r in results if not r.ok), "")
-        except Exception as exc:
-            failure = _reason(exc, log)
-        finally:
-            self.set_busy(False)
-        reloaded = await self.load()
+        results, failure, reloaded = await self._change_whole_table(
+            self.tr("Clearing {title}…").format(title=title),
+            lambda: device.clear_table(self.spec.id))
+        failure = failure or next(
+            (r.message or str(r.outcome) for r in results or [] if not r.ok), "")
         if failure:
             self.banner.error(self.tr("{table} was not cleared: {reason}").format(
-                table=_h(title), reason=_h(failure))
-                + ("" if reloaded else self.tr(" (the table could not be re-read)")))
+                table=_h(title), reason=_h(failure)) + self._unless_reloaded(reloaded))
             return False
         left = len(self.model.rows)
         if reloaded and left:

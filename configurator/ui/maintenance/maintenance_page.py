@@ -35,7 +35,7 @@ from ...core.errors import ConfiguratorError, NotSupported
 from ...services.private_files import write_private
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, size_text
 from ..editors.context import EditorContext
-from ..editors.panel_parts import note_label
+from ..editors.panel_parts import button_row, note_label
 from ..i18n import param_text, translate
 from ..icons import icon
 from ..palette import fg_css
@@ -146,13 +146,9 @@ class MaintenancePanel(QWidget):
             self.tr("Back up saves the device's own configuration file ({kind}). Restore sends "
                     "such a file back and replaces the device's whole configuration.")
         ).format(kind=kind), self.config_box))
-        row = QHBoxLayout()
         self.backup_button = QPushButton(icon("save"), self.tr("Back up configuration…"), self)
         self.restore_button = QPushButton(icon("open"), self.tr("Restore configuration…"), self)
-        row.addWidget(self.backup_button)
-        row.addWidget(self.restore_button)
-        row.addStretch(1)
-        config.addLayout(row)
+        config.addLayout(button_row(self.backup_button, self.restore_button))
         layout.addWidget(self.config_box)
 
         self.firmware_box = QGroupBox(self.tr("Firmware"), self)
@@ -166,11 +162,8 @@ class MaintenancePanel(QWidget):
         form.addRow(self.tr("File:"), self.file_label)
         form.addRow(self.tr("New version:"), self.version_label)
         firmware.addLayout(form)
-        row = QHBoxLayout()
         self.firmware_button = QPushButton(icon("open"), self.tr("Upload firmware…"), self)
-        row.addWidget(self.firmware_button)
-        row.addStretch(1)
-        firmware.addLayout(row)
+        firmware.addLayout(button_row(self.firmware_button))
         layout.addWidget(self.firmware_box)
 
         # Logs and packet captures the device offers (core.downloads.OffersFiles).
@@ -179,7 +172,6 @@ class MaintenancePanel(QWidget):
         files_layout.addWidget(note_label(self.tr(
             "Logs and network captures for support. They are saved readable by you only."),
             self.files_box))
-        row = QHBoxLayout()
         self.file_buttons: dict[str, QPushButton] = {}
         for item in self.files:
             button = QPushButton(icon("save"), self.tr("Download: {item}…").format(
@@ -187,10 +179,8 @@ class MaintenancePanel(QWidget):
             button.setToolTip(param_text(item.help))
             button.clicked.connect(
                 lambda _=False, f=item: self.ctx.spawn(self.download(f), "download"))
-            row.addWidget(button)
             self.file_buttons[item.id] = button
-        row.addStretch(1)
-        files_layout.addLayout(row)
+        files_layout.addLayout(button_row(*self.file_buttons.values()))
         layout.addWidget(self.files_box)
         self.files_box.setVisible(bool(self.files))
 

@@ -68,19 +68,19 @@ class SiteWork(QObject):
         key = index.data(KEY_ROLE) if index.isValid() else None
         return self.ctx.manager.sessions.get(key) if key else None
 
-    def select_same_model(self) -> int:
+    def _select_like_anchor(self, trait: Callable[[SiteDevice], str]) -> int:
+        """Select the devices whose ``trait`` is the current device's (none without one)."""
         anchor = self._anchor()
         if anchor is None:
             return 0
-        model = anchor.entry.model
-        return self.select(lambda s: s.entry.model == model)
+        wanted = trait(anchor.entry)
+        return self.select(lambda s: trait(s.entry) == wanted)
+
+    def select_same_model(self) -> int:
+        return self._select_like_anchor(lambda entry: entry.model)
 
     def select_same_vendor(self) -> int:
-        anchor = self._anchor()
-        if anchor is None:
-            return 0
-        vendor = anchor.entry.vendor
-        return self.select(lambda s: s.entry.vendor == vendor)
+        return self._select_like_anchor(lambda entry: entry.vendor)
 
     def select_tag(self, tag: str) -> int:
         return self.select(lambda s: tag in s.entry.tags)
