@@ -13,7 +13,7 @@ import re
 import struct
 import time
 import wave
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -359,13 +359,8 @@ class PbxState:
 
     def add_wakeups(self, body: Mapping[str, Any]) -> None:
         when = self._wakeup_time(body.get("callDateTime"))
-        extens, music = body.get("extens"), body.get("musicID", 0)
-        if not isinstance(extens, list) or not extens:
-            raise SimError("extens must be a non-empty array")
-        for exten in extens:
-            if exten not in self.extensions:
-                raise SimError(f"extension {exten} does not exist")
-        _check_music(music)
+        extens = _known_items(body, "extens", self.extensions, "extension")
+        music = _music(body)
         for exten in extens:
             rid = self.next_id("wakeup")
             self.wakeups[rid] = {"callDateTime": when, "exten": exten, "musicID": music,
@@ -373,13 +368,8 @@ class PbxState:
 
     def update_wakeups(self, body: Mapping[str, Any]) -> None:
         when = self._wakeup_time(body.get("callDateTime"))
-        ids, music = body.get("ids"), body.get("musicID", 0)
-        if not isinstance(ids, list) or not ids:
-            raise SimError("ids must be a non-empty array")
-        for rid in ids:
-            if rid not in self.wakeups:
-                raise SimError(f"wake-up call record {rid} does not exist")
-        _check_music(music)
+        ids = _known_items(body, "ids", self.wakeups, "wake-up call record")
+        music = _music(body)
         for rid in ids:
             self.wakeups[rid].update(callDateTime=when, musicID=music)
 
@@ -459,7 +449,21 @@ def _date(value: Any, name: str) -> dt.date | None:
         raise SimError(f"{name} must be a date yyyy-MM-dd") from None
 
 
-def _check_music(music: Any) -> None:
-    """``musicID``, "Voice file number": a whole number (0 = the default prompt)."""
+def _known_items(body: Mapping[str, Any], field: str, known: Container[Any],
+                 what: str) -> list[Any]:
+    """``body[field]``: a non-empty array of things ``known`` holds (``what`` names them)."""
+    items = body.get(field)
+    if not isinstance(items, list) or not items:
+        raise SimError(f"{field} must be a non-empty array")
+    for item in items:
+        if item not in known:
+            raise SimError(f"{what} {item} does not exist")
+    return items
+
+
+def _music(body: Mapping[str, Any]) -> int:
+    """``musicID``, "Voice file number": a whole number (0, the default prompt, if absent)."""
+    music = body.get("musicID", 0)
     if isinstance(music, bool) or not isinstance(music, int) or music < 0:
         raise SimError("musicID must be a number")
+    return music

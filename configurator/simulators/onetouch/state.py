@@ -2,9 +2,10 @@
 
 Each documented function is a method ``fn_<target>_<action>(data, upload)`` returning the reply's
 ``data`` (``None`` for a positive reply without parameters) or an :class:`ExportFile`, or raising
-:class:`SimError` for a negative reply. Timers (relay auto close, call answer, pcap auto stop)
-are deadlines evaluated lazily against ``clock()`` and scaled by ``time_scale``, so tests run
-fast and no background task is needed.
+:class:`SimError` for a negative reply; the plain get/set of a flat section (``SECTIONS``) and
+the table functions (``tables.py``) are made from their tables instead. Timers (relay auto
+close, call answer, pcap auto stop) are deadlines evaluated lazily against ``clock()`` and
+scaled by ``time_scale``, so tests run fast and no background task is needed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .stores import (
     matches,
     one_of,
 )
-from .tables import TABLE_TARGETS, table_function
+from .tables import TABLE_TARGETS, Handler, table_function
 
 DOORS = ("A", "B", "C")
 CALL_TYPES = ("All", "Dialed", "Received", "Missed", "Forwarded", "Unknow")
@@ -369,7 +370,8 @@ class OnetouchState:
         if target in TABLE_TARGETS:
             method = table_function(self, target, action)
         else:
-            method = getattr(self, "fn_" + name.replace("/", "_"), None)
+            method = (getattr(self, "fn_" + name.replace("/", "_"), None)
+                      or self._section_function(target, action))
         if method is None:
             raise SimError("unsupport action")
         return method(dict(data or {}), upload)
@@ -443,17 +445,16 @@ class OnetouchState:
         self._factory()
 
     # flat sections
-    def _get(self, section: str) -> dict[str, str]:
-        return self._section(SECTIONS[section])
-
-    def _put(self, section: str, data: dict) -> None:
-        self._set_keys(data, SECTIONS[section])
-
-    def fn_relay_get(self, data: dict, upload: Upload | None) -> dict:
-        return self._get("relay")
-
-    def fn_relay_set(self, data: dict, upload: Upload | None) -> None:
-        self._put("relay", data)
+    def _section_function(self, target: str, action: str) -> Handler | None:
+        """``<section>/get`` and ``<section>/set`` of a flat section: its keys as they are."""
+        prefixes = SECTIONS.get(target)
+        if prefixes is None:
+            return None
+        if action == "get":
+            return lambda data, upload: self._section(prefixes)
+        if action == "set":
+            return lambda data, upload: self._set_keys(data, prefixes)
+        return None
 
     def fn_relay_status(self, data: dict, upload: Upload | None) -> dict:
         return self.relay_levels()
@@ -474,36 +475,15 @@ class OnetouchState:
         if values["level"] == 1:
             self.log_door("Unknow", "HTTP API", "", True)
 
-    def fn_input_get(self, data: dict, upload: Upload | None) -> dict:
-        return self._get("input")
-
-    def fn_input_set(self, data: dict, upload: Upload | None) -> None:
-        self._put("input", data)
-
     def fn_input_status(self, data: dict, upload: Upload | None) -> dict:
         return {f"Input{d}": level for d, level in self.input_level.items()}
-
-    def fn_publiccode_get(self, data: dict, upload: Upload | None) -> dict:
-        return self._get("publiccode")
-
-    def fn_publiccode_set(self, data: dict, upload: Upload | None) -> None:
-        self._put("publiccode", data)
-
-    def fn_sip_get(self, data: dict, upload: Upload | None) -> dict:
-        return self._get("sip")
-
-    def fn_sip_set(self, data: dict, upload: Upload | None) -> None:
-        self._put("sip", data)
 
     def fn_sip_status(self, data: dict, upload: Upload | None) -> dict:
         return self.account_status()
 
-    def fn_log_get(self, data: dict, upload: Upload | None) -> dict:
-        return self._get("log")
-
     def fn_log_set(self, data: dict, upload: Upload | None) -> dict:
-        self._put("log", data)
-        return self._get("log")  # the document's log/set reply carries the new level
+        self._set_keys(data, SECTIONS["log"])
+        return self._section(SECTIONS["log"])  # the document's log/set reply: the new level
 
     def _log_type(self, data: dict) -> str:
         kind = str(data.get("type", "log"))

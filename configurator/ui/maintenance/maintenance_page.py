@@ -256,12 +256,18 @@ class MaintenancePanel(QWidget):
             self.busy = False
             self._update()
 
-    async def _read(self, title: str, name_filter: str) -> tuple[bytes, str] | None:
+    async def _file_for_device(self, title: str,
+                               name_filter: str) -> tuple[Device, bytes, str] | None:
+        """The connected device and the file the user chose to send it (content, name); None
+        when the device is not connected (said in the banner) or no file was read."""
+        device = self._device()
+        if device is None:
+            return None
         path = await self.asker.open_path(self, title, name_filter)
         if not path:
             return None
         try:
-            return Path(path).read_bytes(), Path(path).name
+            return device, Path(path).read_bytes(), Path(path).name
         except OSError as exc:
             self.banner.error(self.tr("Cannot read {value}: {value2}").format(
                 value=_h(path), value2=_h(exc.strerror or str(exc))))
@@ -347,15 +353,12 @@ class MaintenancePanel(QWidget):
         return path
 
     async def restore(self) -> bool:
-        device = self._device()
-        if device is None:
-            return False
-        chosen = await self._read(
+        chosen = await self._file_for_device(
             self.tr("Restore the configuration of {device}").format(device=self.device_title),
             file_filter(self.spec.config_suffix, self.tr("Configuration")))
         if chosen is None:
             return False
-        content, name = chosen
+        device, content, name = chosen
         restart = (self.tr(" The device restarts to apply it.") if self.spec.restore_restarts
                    else "")
         text = self.tr("Replace the <b>whole configuration</b> of <b>{device}</b> with "
@@ -386,14 +389,11 @@ class MaintenancePanel(QWidget):
     # -- firmware -------------------------------------------------------------------------
     async def upgrade_firmware(self) -> bool:
         """Choose a file, let the device check it, show the version, then apply or reject."""
-        device = self._device()
-        if device is None:
-            return False
-        chosen = await self._read(
+        chosen = await self._file_for_device(
             self.tr("Firmware for {device}").format(device=self.device_title), file_filter(""))
         if chosen is None:
             return False
-        content, name = chosen
+        device, content, name = chosen
         try:
             image = await self._run(self.tr("Uploading {file} ({size})…").format(
                 file=name, size=size_text(len(content))),
