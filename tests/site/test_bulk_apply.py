@@ -66,14 +66,16 @@ async def test_faults_are_reported_for_what_they_are(site_fleet, tmp_path):
         site, creds = make_site(tmp_path, sims, wrong_password=[sims[2]])
         offline, vanishing = sims[3], sims[4]
         await offline.stop()
-        original = vanishing.state.fn_relay_set
+        original = vanishing.state.handle
 
-        def set_then_vanish(data, upload):  # the device takes the write, then goes away
-            original(data, upload)
-            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(
-                vanishing.stop()))
+        def set_then_vanish(name, data, upload):  # the device takes the write, then goes away
+            result = original(name, data, upload)
+            if name == "relay/set":
+                asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(
+                    vanishing.stop()))
+            return result
 
-        vanishing.state.fn_relay_set = set_then_vanish
+        vanishing.state.handle = set_then_vanish
         source = template({"onetouch": {"relay": {"HoldDelayA": 12},
                                         "sip": {DISPLAY: "{name}"}}})
         # door2 gets a display name the device refuses (longer than its 128 characters)
