@@ -25,6 +25,13 @@ differ in the details, so the parser is deliberately tolerant. Accepted variants
 The parser is pure (no I/O, no Qt), works in O(n) over the whole stream (each
 byte is searched a bounded number of times) and keeps at most about
 ``max_part_size`` bytes buffered; larger parts raise :class:`MjpegError`.
+
+Copies: a part with ``Content-Length`` that comes in several chunks is gathered as the
+chunks themselves (or views of them) and joined once when complete, so each of its bytes is
+copied once, into the part; a chunk is kept by reference only when it cannot change (``bytes``,
+or a chunk the caller hands over with ``feed(..., handed_over=True)``) and when it is not small
+(pieces under :data:`MIN_KEPT_PIECE` bytes are copied into one buffer: a stream of tiny chunks
+costs no more memory than its bytes).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "MAX_HEADER_BYTES",
+    "MIN_KEPT_PIECE",
     "MjpegError",
     "MjpegParser",
     "MjpegPart",
@@ -43,6 +51,8 @@ __all__ = [
 
 #: Upper limit for the header block of one part.
 MAX_HEADER_BYTES = 64 * 1024
+#: A piece of a ``Content-Length`` part shorter than this is copied, not kept by reference.
+MIN_KEPT_PIECE = 1024
 
 _CR, _LF, _SP, _TAB, _DASH, _COLON = 0x0D, 0x0A, 0x20, 0x09, 0x2D, 0x3A
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -161,36 +171,52 @@ class MjpegParser:
         self._headers: dict[str, str] = {}
         self._header_bytes = 0
         self._need = 0
+        # A Content-Length part longer than what was buffered when it began: its bytes so far
+        # (chunks, views of chunks, or ``_tail``, our copy of small pieces), ``_got`` in all.
+        self._pieces: list[bytes | bytearray | memoryview] | None = None
+        self._tail: bytearray | None = None
+        self._got = 0
+        self._handed_over = False  # in feed(): the chunk being parsed may be kept as it is
         # bytes buffered for a part without Content-Length before giving up
         self._search_limit = max_part_size + len(self._delim) + 2 * _MAX_PADDING + _MAX_NAME_SCAN
 
     @property
     def buffered(self) -> int:
         """Number of received bytes not yet consumed."""
-        return len(self._buf) - self._pos
+        return len(self._buf) - self._pos + self._got
 
     @property
     def part_bytes_missing(self) -> int:
         """Bytes of the current part not received yet, when its ``Content-Length`` says so;
         0 when unknown (between parts, or a part that ends at the next boundary)."""
         if self._state == _BODY_CL:
+            if self._pieces is not None:
+                return self._need - self._got
             return max(0, self._pos + self._need - len(self._buf))
         return 0
 
-    def feed(self, chunk: bytes | bytearray) -> list[MjpegPart]:
+    def feed(self, chunk: bytes | bytearray, *,
+             handed_over: bool = False) -> list[MjpegPart]:
         """Add received bytes; return every part they complete, in order.
 
-        With nothing buffered, ``chunk`` is parsed where it is (a frame's bytes are copied
-        once, into its part, not first into the buffer); only what it leaves unfinished is
-        kept, as a copy: ``chunk`` itself is never kept or changed."""
+        ``chunk`` is never changed. With nothing buffered it is parsed where it is (a frame's
+        bytes are copied once, into its part, not first into a buffer). Of what it leaves
+        unfinished, a ``bytes`` chunk may be kept as it is; any other is kept as a copy
+        unless ``handed_over`` (the caller gives it away: it will not change it)."""
         parts: list[MjpegPart] = []
         if not chunk:
             return parts
         self.bytes_received += len(chunk)
-        if self._buf:
+        if self._pieces is not None:  # the rest of a Content-Length part
+            used = self._gather(chunk, parts, handed_over)
+            if used == len(chunk):
+                return parts
+            self._buf, self._pos, self._search = chunk, used, used  # type: ignore[assignment]
+        elif self._buf:
             self._buf += chunk
         else:
             self._buf = chunk  # type: ignore[assignment]  # read only, until _compact
+        self._handed_over = handed_over
         first: MjpegError | None = None
         errors = 0
         try:
@@ -418,11 +444,63 @@ class MjpegParser:
         start = self._pos
         end = start + self._need
         if len(self._buf) < end:
+            self._begin_pieces(start)
             return False
         self._emit(parts, self._headers, start, end)
         self._state = _AFTER_CL
         self._pos = self._search = end
         return True
+
+    def _begin_pieces(self, start: int) -> None:
+        """The part at ``start`` needs more than the buffer holds: gather it as pieces
+        (everything buffered is now the part's first piece)."""
+        buf = self._buf
+        self._pieces, self._tail, self._got = [], None, 0
+        if start < len(buf):
+            mine = buf is self._own or self._handed_over
+            self._add_piece(buf, start, len(buf), mine)
+        if buf is self._own:  # given to the piece, if anything of it was needed
+            self._buf = self._own = bytearray()
+            self._pos = self._search = 0
+        else:
+            self._pos = self._search = len(buf)
+
+    def _add_piece(self, data: bytes | bytearray, start: int, end: int,
+                   mine: bool) -> None:
+        size = end - start
+        self._got += size
+        pieces = self._pieces
+        assert pieces is not None
+        keep = (mine or type(data) is bytes) and size >= MIN_KEPT_PIECE and 2 * size >= len(data)
+        if keep:  # (not when most of ``data`` is not needed: it would be held all the same)
+            pieces.append(data if size == len(data) else memoryview(data)[start:end])
+            self._tail = None
+            return
+        with memoryview(data) as view:
+            if self._tail is None:
+                self._tail = bytearray(view[start:end])
+                pieces.append(self._tail)
+            else:
+                self._tail += view[start:end]
+
+    def _gather(self, chunk: bytes | bytearray, parts: list[MjpegPart],
+                handed_over: bool) -> int:
+        """Add ``chunk`` to the part being gathered; the part once complete (its bytes
+        joined: their one copy). Returns how much of ``chunk`` the part took."""
+        pieces = self._pieces
+        assert pieces is not None
+        rest = self._need - self._got
+        if len(chunk) < rest:
+            self._add_piece(chunk, 0, len(chunk), handed_over)
+            return len(chunk)
+        with memoryview(chunk) as view, view[:rest] as last:
+            data = b"".join([*pieces, last])
+        self._pieces, self._tail, self._got = None, None, 0
+        headers = self._headers
+        parts.append(MjpegPart(headers, data, headers.get("content-type")))
+        self.parts_emitted += 1
+        self._state = _AFTER_CL
+        return rest
 
     def _step_after_cl(self) -> bool:
         buf = self._buf

@@ -86,14 +86,18 @@ class HttpExchange:
             return []
         if self._until_close is not None:
             return self._passed_on(data, closed)
+        conn = self._conn
         if data:
-            self._conn.receive_data(data)
+            conn.receive_data(data)
         if closed:
-            self._conn.receive_data(b"")
-        pieces: list[bytes] = []
-        while True:
-            event = self._next_event(head=False)
-            if isinstance(event, h11.Data):
+            conn.receive_data(b"")
+        pieces: list[bytes] = []  # (h11's fresh bytearrays: nothing else holds them)
+        while True:  # once per chunk of the body: kept lean
+            try:
+                event = conn.next_event()
+            except h11.RemoteProtocolError as exc:
+                raise ProtocolError(_reason(str(exc), False), host=self.host) from None
+            if type(event) is h11.Data:
                 pieces.append(event.data)
             elif event is h11.NEED_DATA:
                 return pieces
@@ -146,13 +150,15 @@ class MjpegBody:
     def feed(self, data: bytes, *, closed: bool = False) -> list[bytes]:
         """JPEGs completed by ``data`` (with ``closed``: and by the connection's end)."""
         frames: list[bytes] = []
+        parser = self.parser
         for piece in self.exchange.feed_body(data, closed=closed):
-            try:
-                parts = self.parser.feed(piece)
+            try:  # the pieces are handed over: h11 and the exchange keep none of them
+                parts = parser.feed(piece, handed_over=True)
             except MjpegError as exc:
                 self.parse_errors += exc.errors
                 parts = exc.parts
-            frames += [part.data for part in parts if is_jpeg(part.data, complete=False)]
+            if parts:
+                frames += [part.data for part in parts if is_jpeg(part.data, complete=False)]
         return frames
 
     @property

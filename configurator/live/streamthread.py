@@ -36,8 +36,10 @@ READ_SIZE = 256 * 1024
 # Reads of already-waiting data before a frame is handed on: a camera sending faster than
 # this thread reads still gets a picture through every few reads.
 MAX_CATCH_UP_READS = 16
-# Upper bound of the socket's receive low-water mark (see ``_wait_for_rest``).
-MAX_LOW_WATER = 64 * 1024
+# Upper bound of the socket's receive low-water mark (see ``_wait_for_rest``): as much as one
+# read takes, so the rest of a 200 KB frame is one wake-up and one read (each read is one more
+# trip through h11 as well), not several of 64 KB.
+MAX_LOW_WATER = READ_SIZE
 
 log = logging.getLogger("configurator.live.streamthread")
 
