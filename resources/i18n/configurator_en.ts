@@ -76,7 +76,7 @@
 <context>
     <name>BulkEditDialog</name>
     <message>
-        <location filename="../../configurator/ui/site/bulk_dialog.py" line="+58"/>
+        <location filename="../../configurator/ui/site/bulk_dialog.py" line="+64"/>
         <source>(various)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -221,7 +221,7 @@
 <context>
     <name>CameraCanvas</name>
     <message>
-        <location filename="../../configurator/ui/live/camera_view.py" line="+208"/>
+        <location filename="../../configurator/ui/live/camera_view.py" line="+212"/>
         <source>{fps:4.1f} fps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -259,7 +259,7 @@
 <context>
     <name>CameraControl</name>
     <message>
-        <location filename="../../configurator/ui/live/camera_control.py" line="+30"/>
+        <location filename="../../configurator/ui/live/camera_control.py" line="+28"/>
         <source>Camera by URL</source>
         <translation type="unfinished"></translation>
     </message>
@@ -297,7 +297,7 @@
 <context>
     <name>CameraGridWindow</name>
     <message>
-        <location filename="../../configurator/ui/live/camera_windows.py" line="+364"/>
+        <location filename="../../configurator/ui/live/camera_windows.py" line="+366"/>
         <source>Camera grid — configurator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -500,12 +500,12 @@
 <context>
     <name>ConfigFilePage</name>
     <message>
-        <location filename="../../configurator/ui/configfile/page.py" line="+124"/>
+        <location filename="../../configurator/ui/configfile/page.py" line="+118"/>
         <source>The device&apos;s whole configuration as one file: edit values in place (double-click or F2), check the differences and upload. The device applies the file about 15 s later; it is then read back to show what really changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>Download from device</source>
         <translation type="unfinished"></translation>
     </message>
@@ -650,7 +650,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>Open a configuration file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -806,7 +806,7 @@
 <context>
     <name>DeviceControl</name>
     <message>
-        <location filename="../../configurator/ui/window/device_control.py" line="+73"/>
+        <location filename="../../configurator/ui/window/device_control.py" line="+67"/>
         <source>{address} is already in this site.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1099,7 +1099,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>DiscoveryControl</name>
     <message>
-        <location filename="../../configurator/ui/discovery/discovery_control.py" line="+117"/>
+        <location filename="../../configurator/ui/discovery/discovery_control.py" line="+115"/>
         <source>added to the site</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1236,7 +1236,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>EventPane</name>
     <message>
-        <location filename="../../configurator/ui/live/event_table.py" line="+223"/>
+        <location filename="../../configurator/ui/live/event_table.py" line="+225"/>
         <source>All devices</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1301,12 +1301,12 @@ Its unsaved changes will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>and</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+115"/>
         <source>{n} new events — click to follow</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1344,7 +1344,7 @@ Its unsaved changes will be lost.</source>
 <context>
     <name>EventTableModel</name>
     <message>
-        <location line="-381"/>
+        <location line="-398"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1369,7 +1369,7 @@ Its unsaved changes will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+113"/>
         <source>UTC {utc}
 device time {local}</source>
         <translation type="unfinished"></translation>
@@ -1590,7 +1590,7 @@ device time {local}</source>
 <context>
     <name>MaintenancePage</name>
     <message>
-        <location filename="../../configurator/ui/maintenance/maintenance_page.py" line="+547"/>
+        <location filename="../../configurator/ui/maintenance/maintenance_page.py" line="+532"/>
         <source>internal error: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1598,19 +1598,19 @@ device time {local}</source>
 <context>
     <name>MaintenancePanel</name>
     <message>
-        <location line="-410"/>
-        <location line="+167"/>
-        <location line="+66"/>
+        <location line="-394"/>
+        <location line="+157"/>
+        <location line="+63"/>
         <source>Configuration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-231"/>
+        <location line="-218"/>
         <source>configuration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Back up saves the device&apos;s own configuration file ({kind}). Restore sends such a file back and replaces the device&apos;s whole configuration (the device restarts).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1620,7 +1620,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+3"/>
         <source>Back up configuration…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1630,7 +1630,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Firmware</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1650,32 +1650,32 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Upload firmware…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Files on the device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Logs and network captures for support. They are saved readable by you only.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Download: {item}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+42"/>
         <source>The device is not connected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+53"/>
         <source>Cannot read {value}: {value2}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1765,7 +1765,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Restore the configuration of {device}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1825,7 +1825,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>Firmware for {device}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2127,12 +2127,12 @@ device time {local}</source>
 <context>
     <name>PicturePanel</name>
     <message>
-        <location filename="../../configurator/ui/editors/picture_panel.py" line="+55"/>
+        <location filename="../../configurator/ui/editors/picture_panel.py" line="+45"/>
         <source>Show a welcome message, a notice or a logo on the intercom&apos;s display. Baseline JPEG (recommended), PNG or BMP, no larger than the display.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+9"/>
         <source>Display:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2157,7 +2157,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>Choose picture…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2172,7 +2172,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+22"/>
         <source>Choose a picture for the display</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2217,7 +2217,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Sending…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2230,12 +2230,12 @@ device time {local}</source>
 <context>
     <name>PlatePanel</name>
     <message>
-        <location filename="../../configurator/ui/editors/plate_panel.py" line="+62"/>
+        <location filename="../../configurator/ui/editors/plate_panel.py" line="+50"/>
         <source>Plates a Licence Plate Recognition system reported to this intercom, as its event log still holds them. Select one to see the picture sent with it; the intercom keeps the last five pictures.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
         <source>Seen (UTC)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2255,7 +2255,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+6"/>
         <source>Reload</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2285,12 +2285,12 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+28"/>
         <source>Cannot read the plates the intercom saw: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+23"/>
         <source>No plate recognitions in the event log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2330,12 +2330,12 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>No picture</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Not a picture</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2350,7 +2350,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Save the picture of plate {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2378,7 +2378,7 @@ device time {local}</source>
 <context>
     <name>Progress</name>
     <message>
-        <location filename="../../configurator/ui/maintenance/maintenance_page.py" line="-462"/>
+        <location filename="../../configurator/ui/maintenance/maintenance_page.py" line="-446"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2449,13 +2449,13 @@ device time {local}</source>
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../configurator/ui/editors/recordings_panel.py" line="+69"/>
+        <location filename="../../configurator/ui/editors/recordings_panel.py" line="+57"/>
         <source>Recordings of calls on extensions that record (Extensions → Call recording), of conferences and of One Touch calls. A recording is personal data: the files are saved readable by you only.</source>
         <extracomment>The &quot;any day&quot; value of the date boxes (their minimum, shown as a word).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
         <source>Calls</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2486,24 +2486,24 @@ device time {local}</source>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+148"/>
+        <location line="+135"/>
         <source>Incoming</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-147"/>
-        <location line="+147"/>
+        <location line="-134"/>
+        <location line="+134"/>
         <source>Outgoing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-146"/>
-        <location line="+147"/>
+        <location line="-133"/>
+        <location line="+134"/>
         <source>Internal</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-132"/>
         <source>Search</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2533,7 +2533,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Started</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2568,7 +2568,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+7"/>
         <source>Download selected…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2613,7 +2613,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Searching…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2623,7 +2623,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+19"/>
         <source>Caller: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3011,7 +3011,7 @@ device time {local}</source>
 <context>
     <name>RowDialog</name>
     <message>
-        <location filename="../../configurator/ui/editors/table_editor.py" line="+54"/>
+        <location filename="../../configurator/ui/editors/table_editor.py" line="+55"/>
         <source>Edit row — {table}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3568,12 +3568,12 @@ device time {local}</source>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+166"/>
+        <location line="+172"/>
         <source>The device is not connected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-169"/>
         <source>Reading the device&apos;s {title} file…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3658,18 +3658,17 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+3"/>
         <source>Import of {file} failed: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+54"/>
+        <location line="+46"/>
         <source> (the table could not be re-read)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-39"/>
         <source>&lt;br&gt;… and {count} more</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3694,7 +3693,7 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+32"/>
         <source>deleted</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3729,12 +3728,12 @@ device time {local}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+5"/>
         <source>{table} was not cleared: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>The device still reports {left} row(s) of {value}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3864,7 +3863,7 @@ device time {local}</source>
 <context>
     <name>TypeFilterButton</name>
     <message>
-        <location filename="../../configurator/ui/live/type_filter.py" line="+60"/>
+        <location filename="../../configurator/ui/live/type_filter.py" line="+61"/>
         <location line="+61"/>
         <source>All types</source>
         <translation type="unfinished"></translation>
@@ -3939,7 +3938,7 @@ device time {local}</source>
 <context>
     <name>WindowDocks</name>
     <message>
-        <location filename="../../configurator/ui/window/docks.py" line="+31"/>
+        <location filename="../../configurator/ui/window/docks.py" line="+27"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3962,7 +3961,7 @@ device time {local}</source>
 <context>
     <name>WindowMenus</name>
     <message>
-        <location filename="../../configurator/ui/window/menus.py" line="+52"/>
+        <location filename="../../configurator/ui/window/menus.py" line="+76"/>
         <source>&amp;New site</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4179,7 +4178,7 @@ device time {local}</source>
 <context>
     <name>app</name>
     <message>
-        <location filename="../../configurator/app.py" line="+138"/>
+        <location filename="../../configurator/app.py" line="+143"/>
         <source>Demo fleet failed to start: {error}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4351,55 +4350,63 @@ device time {local}</source>
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../configurator/ui/messages.py" line="+23"/>
+        <location filename="../../configurator/ui/messages.py" line="+47"/>
         <source>the device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-21"/>
         <source>{where}: the account has no permission for this ({reason}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>{where}: wrong user name or password ({reason}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>{where} accepted the connection but did not answer in time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Cannot reach {where}: {reason}. Check the address, the port and http/https, and that the device is powered and on this network.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>{where}: the TLS certificate was not trusted, so nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>{where} requires HTTPS: choose https and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>{where} answered something unexpected: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+14"/>
         <source>{where}: internal error ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>panel_parts</name>
+    <message>
+        <location filename="../../configurator/ui/editors/panel_parts.py" line="+118"/>
+        <source>internal error: {error}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>params</name>
     <message>
-        <location filename="../../../../../tmp/tmpgg_9w5c_/params_texts.py" line="+3"/>
+        <location filename="../../../../../tmp/tmpqejwmqm_/params_texts.py" line="+3"/>
         <source>&quot;00:00&quot; - &quot;23:59&quot;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7398,7 +7405,7 @@ device time {local}</source>
 <context>
     <name>screenshots</name>
     <message>
-        <location filename="../../configurator/ui/site/screenshots.py" line="+93"/>
+        <location filename="../../configurator/screenshots/site.py" line="+72"/>
         <source>install</source>
         <translation type="unfinished"></translation>
     </message>

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
-from configurator.ui.catalogue import driver_texts, lupdate_path, write_catalogue
+from configurator.ui.catalogue import DEFAULT_TS, driver_texts, lupdate_path, write_catalogue
 from configurator.ui.i18n import install_translator, param_text
 
 
@@ -33,6 +33,19 @@ def test_catalogue_holds_window_texts_and_parameter_labels(tmp_path) -> None:
         assert expected in found, expected
     assert len(found) > 500
     assert "Hold delay" in driver_texts()
+
+
+def test_the_committed_catalogue_is_up_to_date(tmp_path) -> None:
+    """Translators work from resources/i18n/configurator_en.ts: it must hold every text the
+    code shows and none it no longer has (run ``python -m configurator.ui.catalogue``)."""
+    fresh = tmp_path / "configurator_en.ts"
+    write_catalogue(fresh)
+    committed, current = messages(DEFAULT_TS), messages(fresh)
+    missing = sorted(current - committed)[:5]
+    gone = sorted(committed - current)[:5]
+    assert (missing, gone) == ([], []), (
+        "the catalogue is stale: run `python -m configurator.ui.catalogue` "
+        f"(missing {missing}, no longer in the code {gone})")
 
 
 def test_installed_translator_changes_what_the_window_says(qapp, tmp_path) -> None:
