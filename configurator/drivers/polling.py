@@ -46,7 +46,6 @@ class PolledEvents(StateHolder, AsyncIterator[DeviceEvent]):
         self.host = host
         self._poll = poll
         self.interval = interval
-        self.max_backoff = max_backoff
         self.source = source
         self._sleep = sleep
         self.retry: Backoff = BackoffPolicy(

@@ -128,8 +128,6 @@ class SessionManager:
         self.sessions: dict[str, DeviceSession] = {}
         self.listeners: list[Listener] = []
         self.online_period = online_period
-        self.backoff_first = backoff_first
-        self.backoff_max = backoff_max
         self.backoff_policy = BackoffPolicy(initial=backoff_first,
                                             maximum=max(backoff_first, backoff_max))
         self._connect_locks: dict[str, asyncio.Lock] = {}
