@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.device import Device, RowResult
+from ...core.device import Device
 from ...core.errors import ConfiguratorError, InvalidValue
 from ...core.params import Category, TableOp, TableSpec
+from ...core.write import RowResult
 from ...services.site_ops.results import RowChange
 from ..dialogs.awaitable import Asker, QtAsker, file_filter, ok_cancel, run_dialog, size_text
 from ..i18n import param_text, translate
