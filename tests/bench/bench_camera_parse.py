@@ -13,6 +13,8 @@ each part with ``Content-Length`` as ``tests/live/mjpeg_server.py`` sends them):
 
 * ``chunked-1``: ``Transfer-Encoding: chunked``, one chunk per frame (aiohttp's server,
   what ``bench_camera.py`` measures);
+* ``chunked-1-trickle``: the same bytes, each frame written in 8 pieces 4 ms apart (as a
+  frame comes over a LAN: the stream thread may wake up before the frame is all there);
 * ``chunked-16k`` / ``chunked-4k``: chunks of 16 / 4 KB (servers that flush per write);
 * ``length``: one ``Content-Length`` for the whole body;
 * ``close``: the body ends with the connection (how cameras usually send MJPEG);
@@ -60,7 +62,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 BOUNDARY = b"myboundary"
-CASES = ["chunked-1", "chunked-16k", "chunked-4k", "length", "close", "close-nolen"]
+CASES = ["chunked-1", "chunked-1-trickle", "chunked-16k", "chunked-4k", "length", "close",
+         "close-nolen"]
+TRICKLE = 8, 0.004  # pieces per frame, pause between them (s)
 FEED_PIECE = 64 * 1024
 WARM_UP = 20
 
@@ -77,6 +81,14 @@ def wire(case: str, jpegs: list[bytes], frames: int) -> tuple[bytes, list[list[b
     """The answer's head and, per frame, the writes that send it."""
     parts = [part(jpegs[i % len(jpegs)], case != "close-nolen") for i in range(frames)]
     ctype = b"Content-Type: multipart/x-mixed-replace; boundary=" + BOUNDARY + b"\r\n"
+    if case == "chunked-1-trickle":
+        head, writes = wire("chunked-1", jpegs, frames)
+        pieces = []
+        for frame in writes:
+            data = b"".join(frame)
+            step = -(-len(data) // TRICKLE[0])
+            pieces.append([data[i:i + step] for i in range(0, len(data), step)])
+        return head, pieces
     if case.startswith("chunked"):
         size = {"chunked-1": 0, "chunked-16k": 16 * 1024, "chunked-4k": 4 * 1024}[case]
         head = b"HTTP/1.1 200 OK\r\n" + ctype + b"Transfer-Encoding: chunked\r\n\r\n"
@@ -182,7 +194,7 @@ class Sink:
         self.ended.set()
 
 
-def thread_ms(adapter: Adapter, head: bytes, writes: list[list[bytes]],
+def thread_ms(adapter: Adapter, case: str, head: bytes, writes: list[list[bytes]],
               lag: int) -> tuple[float, float]:
     """CPU ms and page faults per frame of a real stream thread reading the body off a
     loopback socket, written by another process (as a camera's bytes arrive: segment by
@@ -190,8 +202,9 @@ def thread_ms(adapter: Adapter, head: bytes, writes: list[list[bytes]],
     context = multiprocessing.get_context("fork")  # (before this process has threads)
     acks, writer_end = context.Pipe()
     with socket.create_server(("127.0.0.1", 0)) as server:
+        pause = TRICKLE[1] if case.endswith("-trickle") else 0.0
         writer = context.Process(target=write_stream, daemon=True,
-                                 args=(server.getsockname(), head, writes, lag, writer_end))
+                                 args=(server.getsockname(), head, writes, lag, pause, writer_end))
         writer.start()
         reader, _ = server.accept()
     got = b""
@@ -214,14 +227,16 @@ def thread_ms(adapter: Adapter, head: bytes, writes: list[list[bytes]],
 
 
 def write_stream(address: tuple[str, int], head: bytes, writes: list[list[bytes]], lag: int,
-                 acks: Any) -> None:
-    """The camera (in its own process): each frame's writes, then wait until the reader has
-    it (with ``lag``: the frame before it), then the next."""
+                 pause: float, acks: Any) -> None:
+    """The camera (in its own process): each frame's writes (``pause`` s apart), then wait
+    until the reader has it (with ``lag``: the frame before it), then the next."""
     sock = socket.create_connection(address)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.sendall(head)
     for n, frame in enumerate(writes):
-        for chunk in frame:
+        for i, chunk in enumerate(frame):
+            if i and pause:
+                time.sleep(pause)
             sock.sendall(chunk)
         if n >= lag:
             acks.recv_bytes()
@@ -242,7 +257,7 @@ def worker(frames_file: str, frames: int, cases: list[str]) -> None:
     for case in cases:
         head, writes = wire(case, jpegs, frames)
         lag = 1 if case == "close-nolen" else 0
-        (thread, thread_pf), (feed, feed_pf) = (thread_ms(adapter, head, writes, lag),
+        (thread, thread_pf), (feed, feed_pf) = (thread_ms(adapter, case, head, writes, lag),
                                                 feed_ms(adapter, head, writes, lag))
         result[case] = {"thread_ms": thread, "feed_ms": feed, "thread_faults": thread_pf,
                         "feed_faults": feed_pf}
