@@ -56,6 +56,7 @@ MIN_KEPT_PIECE = 1024
 
 _CR, _LF, _SP, _TAB, _DASH, _COLON = 0x0D, 0x0A, 0x20, 0x09, 0x2D, 0x3A
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_NAME_RE = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+[ \t]*")  # a header name (_TOKEN), then blanks
 _MAX_NAME_SCAN = 256  # a header name (up to its colon) longer than this is data
 _MAX_PADDING = 64  # spaces after the boundary / extra leading dashes tolerated
 _WHITESPACE = (_CR, _LF, _SP, _TAB)
@@ -280,21 +281,17 @@ class MjpegParser:
         return buf[k - 1] == _LF if k > origin else origin_ok
 
     def _classify_line(self, start: int) -> int:
-        """Classify the line at ``start``: header (``_HEADER``), data (``_DATA``) or unknown yet."""
+        """Classify the line at ``start``: header (``_HEADER``), data (``_DATA``) or unknown yet.
+
+        A header line is a token, optional spaces/tabs, then ``:``, within the first
+        ``_MAX_NAME_SCAN`` bytes; anything else there is data."""
         buf = self._buf
         n = len(buf)
         stop = min(n, start + _MAX_NAME_SCAN)
-        seen_ws = False
-        for i in range(start, stop):
-            c = buf[i]
-            if c == _COLON:
-                return _HEADER if i > start else _DATA
-            if c in _TOKEN and not seen_ws:
-                continue
-            if c in (_SP, _TAB) and i > start:
-                seen_ws = True
-                continue
-            return _DATA
+        name = _NAME_RE.match(buf, start, stop)
+        end = name.end() if name is not None else start
+        if end < stop:
+            return _HEADER if end > start and buf[end] == _COLON else _DATA
         return _NEED if n < start + _MAX_NAME_SCAN else _DATA
 
     def _delimiter_tail(self, t: int) -> tuple[int, int]:
