@@ -152,3 +152,28 @@ def test_a_big_chunk_is_not_held_for_the_few_bytes_a_part_needs_of_it() -> None:
         tracemalloc.stop()
     assert held < 200_000
     assert [p.data for p in parser.feed(wire[cut_at:])] == [second]
+
+
+@pytest.mark.parametrize(("line", "header"), [
+    (b"Content-Type: image/jpeg", True),
+    (b"X-Name \t: value", True),  # blanks between the name and the colon
+    (b"N" * 255 + b": long name", True),  # names are read up to 255 bytes
+    (b"N" * 256 + b": too long", False),
+    (b": no name", False),
+    (b" Leading: blank", False),
+    (b"Two words: data", False),
+    (b"Bad\xffname: data", False),
+    (b"\xff\xd8\xff\xe0 jpeg", False),
+])
+def test_a_line_after_the_delimiter_is_a_header_only_when_it_looks_like_one(
+        line: bytes, header: bool) -> None:
+    """Header or data (a part without a blank line before its data), fed whole or one byte
+    at a time."""
+    stream = b"--" + BOUNDARY + b"\r\n" + line + b"\r\n\r\nDATA\r\n--" + BOUNDARY + b"--"
+    expected = b"DATA" if header else line + b"\r\n\r\nDATA"
+    for size in (len(stream), 1):
+        parser = MjpegParser(BOUNDARY)
+        got = []
+        for chunk in cut(stream, [size]):
+            got += parser.feed(chunk)
+        assert [p.data for p in got] == [expected], size
