@@ -4,7 +4,9 @@ python3 and without the venv, e.g. ``env -i PATH=/usr/bin:/bin python3 packaging
 
 1. ``configurator --version`` prints the version;
 2. ``configurator simulate --seconds S`` prints one JSON line per simulated device;
-3. ``configurator info`` against one of them reads its model and capabilities;
+3. ``configurator info`` against one of them reads its model and capabilities, and
+   ``configurator camera`` gets and decodes its MJPEG stream for a few seconds (the stream's
+   HTTP parser, llhttp, and the JPEG decoder are in the bundle);
 4. ``configurator --demo`` (offscreen) shows the window, gets every demo device answering, and
    quits cleanly (exit 0, no traceback) on SIGTERM.
 
@@ -28,6 +30,7 @@ import threading
 import time
 
 SIMULATE_SECONDS = 3.0
+CAMERA_SECONDS = 2.0
 ANSWERED = re.compile(r"configurator\.app: devices answered: (\d+) of (\d+) online")
 
 
@@ -75,12 +78,14 @@ def check_info(exe: str, env: dict[str, str], first_address: str) -> None:
         if not device:
             fail("simulate --vendor 2n printed no device line")
         info = run_info(exe, env, device)
+        camera = run_camera(exe, env, device)
     finally:
         simulate.send_signal(signal.SIGTERM)
         code = simulate.wait(timeout=20)
     if code != 0:
         fail(f"simulate: exit {code} on SIGTERM")
     print(f"ok  info {device['address']}:{device['port']}: {info}", flush=True)
+    print(f"ok  camera {device['address']}:{device['port']}: {camera}", flush=True)
 
 
 def run_info(exe: str, env: dict[str, str], device: dict) -> str:
@@ -95,6 +100,19 @@ def run_info(exe: str, env: dict[str, str], device: dict) -> str:
         fail(f"info: model {data.get('model')!r}, expected {device['model']!r}")
     return f"{data['model']}, firmware {data.get('firmware')}, " \
            f"{len(data['capabilities'])} capabilities"
+
+
+def run_camera(exe: str, env: dict[str, str], device: dict) -> str:
+    done = subprocess.run(
+        [exe, "camera", f"{device['address']}:{device['port']}", "--user", device["user"],
+         "--seconds", str(CAMERA_SECONDS), "--json"], capture_output=True, text=True,
+        timeout=30, env={**env, "CONFIGURATOR_PASSWORD": device["password"]})
+    if done.returncode != 0:
+        fail(f"camera: exit {done.returncode}: {done.stderr[-500:]!r}")
+    stats = json.loads(done.stdout.strip().splitlines()[-1])
+    if stats.get("source") != "MJPEG" or not stats.get("frames_decoded"):
+        fail(f"camera: {stats!r}")
+    return f"{stats['frames_decoded']} MJPEG frames decoded in {stats['seconds']:.1f} s"
 
 
 def run_demo(exe: str, env: dict[str, str], demo_address: str,

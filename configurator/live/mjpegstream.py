@@ -1,5 +1,5 @@
 """The camera's one MJPEG reader: connect, request and answer head on the event loop, the body
-in a stream thread (:mod:`.streamthread`), every byte of HTTP parsed by h11 (:mod:`.httpwire`).
+in a stream thread (:mod:`.streamthread`), every byte of HTTP parsed by llhttp (:mod:`.httpwire`).
 
 No httpx/httpcore layers per chunk: the viewer's main thread used to spend ~1-2 ms per frame in
 httpx's stream reading (httpcore and anyio per 64 KB chunk, one task switch each). Here an

@@ -38,7 +38,7 @@ READ_SIZE = 256 * 1024
 MAX_CATCH_UP_READS = 16
 # Upper bound of the socket's receive low-water mark (see ``_wait_for_rest``): as much as one
 # read takes, so the rest of a 200 KB frame is one wake-up and one read (each read is one more
-# trip through h11 as well), not several of 64 KB.
+# trip through the HTTP parser as well), not several of 64 KB.
 MAX_LOW_WATER = READ_SIZE
 
 log = logging.getLogger("configurator.live.streamthread")

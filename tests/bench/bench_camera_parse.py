@@ -36,8 +36,9 @@ by the frames it completed:
 ``thread_faults`` / ``feed_faults``: minor page faults of that thread per frame (memory the
 thread touched for the first time: each costs CPU, counted in the ms above).
 
-The code is reached through a thin adapter for the two APIs (before h11: ``parse_head`` +
-``MjpegBody(parser, chunked)`` + ``StreamThread(sock, pending, body, ...)``; with h11:
+The code is reached through a thin adapter for the two APIs (the hand parser, before
+bb6a080: ``parse_head`` + ``MjpegBody(parser, chunked)`` + ``StreamThread(sock, pending, body,
+...)``; with h11, and with llhttp since:
 ``HttpExchange`` + ``MjpegBody(parser, exchange)`` + ``StreamThread(sock, body, ...)``).
 """
 
@@ -115,16 +116,18 @@ class Adapter:
         from configurator.core import mjpeg
         from configurator.live import httpwire, streamthread
         self.mjpeg, self.httpwire, self.streamthread = mjpeg, httpwire, streamthread
-        self.h11 = hasattr(httpwire, "HttpExchange")
+        self.exchange_api = hasattr(httpwire, "HttpExchange")
+        self.http_parser = ("llhttp" if hasattr(httpwire, "httptools")
+                            else "h11" if hasattr(httpwire, "h11") else "by hand")
 
     def body(self, head: bytes) -> tuple[Any, bytes]:
         """The body parser of an answer whose head (and maybe some body bytes after it) is
-        ``head``; and the body bytes the caller must feed first (before h11: those after the
-        head; with h11 the exchange keeps them itself)."""
+        ``head``; and the body bytes the caller must feed first (by hand: those after the
+        head; with an exchange, it keeps them itself)."""
         boundary = self.mjpeg.boundary_from_content_type(
             "multipart/x-mixed-replace; boundary=" + BOUNDARY.decode())
         parser = self.mjpeg.MjpegParser(boundary)
-        if self.h11:
+        if self.exchange_api:
             exchange = self.httpwire.HttpExchange("bench")
             got = exchange.feed_head(head)
             assert got is not None and got[0] == 200
@@ -253,7 +256,7 @@ def worker(frames_file: str, frames: int, cases: list[str]) -> None:
     del freed
     adapter = Adapter()
     result: dict[str, Any] = {"code": str(Path(adapter.mjpeg.__file__).parents[2]),
-                              "h11": adapter.h11, "load": os.getloadavg()[0]}
+                              "http_parser": adapter.http_parser, "load": os.getloadavg()[0]}
     for case in cases:
         head, writes = wire(case, jpegs, frames)
         lag = 1 if case == "close-nolen" else 0
@@ -302,7 +305,7 @@ def main() -> None:
                 print(f"round {r + 1} {name:8} load {run['load']:.2f}->{run['load_after']:.2f}"
                       f"  {cells}", flush=True)
     for name, _ in trees:
-        print(f"\n{name}: {runs[name][0]['code']} (h11: {runs[name][0]['h11']}), "
+        print(f"\n{name}: {runs[name][0]['code']} (HTTP parsed {runs[name][0]['http_parser']}), "
               f"{args.rounds} runs x {args.frames} frames, ms of CPU per frame, "
               f"median [min-max]")
         for case in cases:

@@ -71,9 +71,9 @@ async def test_a_non_ascii_header_value_is_read(loopback, server: bytes) -> None
 
 
 async def test_a_nul_byte_in_a_header_value_is_one_typed_error(loopback) -> None:
-    """Changed with h11 (0.16): ``Server: \\xff\\xfe\\x00`` was read (its frames shown); h11
-    refuses a NUL in a header value (RFC 9110 5.5 does not allow it). One typed line, no
-    frames, nothing held: the pipeline reconnects with backoff."""
+    """Changed with h11 (0.16), kept with llhttp: ``Server: \\xff\\xfe\\x00`` was read (its
+    frames shown); both refuse a NUL in a header value (RFC 9110 5.5 does not allow it). One
+    typed line, no frames, nothing held: the pipeline reconnects with backoff."""
     frames, error = await _stream(loopback(), _multipart(b"Server: \xff\xfe\x00\r\n", PART * 3))
     assert frames == []
     assert isinstance(error, ProtocolError) and "bad header" in str(error)

@@ -1,6 +1,6 @@
-"""An MJPEG body through h11: frames whatever the chunks, the reads and the chunk edges.
+"""An MJPEG body through llhttp: frames whatever the chunks, the reads and the chunk edges.
 
-h11 hands the body's data over chunk by chunk (its own fresh buffers, which the MJPEG parser
+llhttp hands the body's data over chunk by chunk (fresh ``bytes``, which the MJPEG parser
 may keep instead of copying); these tests pin down that the frames come out whole and in
 order however the camera cuts its chunks and however the socket cuts its reads.
 """
@@ -72,8 +72,8 @@ def test_a_chunked_body_cut_inside_a_gathered_frame_is_a_typed_error() -> None:
 
 
 def test_the_body_pieces_are_fresh_buffers_nothing_else_holds() -> None:
-    """MjpegBody hands h11's pieces to the parser to keep without a copy: they must be
-    h11's fresh ``bytes``/``bytearray`` objects, not views of a buffer it goes on using."""
+    """MjpegBody hands llhttp's pieces to the parser to keep without a copy: they must be
+    fresh ``bytes``/``bytearray`` objects, not views of a buffer it goes on using."""
     body = mjpeg_body(MjpegParser(b"frame"), chunked=True).exchange
     first = body.feed_body(b"5\r\nhello\r\n9\r\nwor")
     kept = [bytes(piece) for piece in first]
