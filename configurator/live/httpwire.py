@@ -11,11 +11,13 @@ headers and undoes the body's framing (``Transfer-Encoding: chunked``, ``Content
 Why llhttp and not h11 (which httpx runs on and which parsed this for a while): a camera
 sends a frame every 33-100 ms for hours, and h11 spends ~13 us of Python per chunk of the
 body, llhttp well under one: with 4 KB chunks h11 alone cost 0.65 ms of CPU per 190 KB frame,
-twice the whole hand-written reader it had replaced, llhttp 0.03 ms
-(``tests/bench/bench_camera_parse.py``). The body pieces llhttp gives out are fresh ``bytes``:
-they are handed over to the MJPEG parser, which keeps them while a frame is incomplete and
-copies each frame's bytes once, into the frame. A body delimited by the connection's close has
-no framing to undo: once the head is read, its bytes go on untouched.
+more than the whole stream thread of the hand-written reader it had replaced (0.34 ms),
+llhttp alone 0.03 ms; the stream thread now costs 0.21 ms there (numbers for every framing in
+``resources/docs/live.md``, from ``tests/bench/bench_camera_parse.py``). The body pieces
+llhttp gives out are fresh ``bytes``: they are handed over to the MJPEG parser, which keeps
+them while a frame is incomplete and copies each frame's bytes once, into the frame. A body
+delimited by the connection's close has no framing to undo: once the head is read, its bytes
+go on untouched.
 
 Every refusal of llhttp becomes one :class:`~configurator.core.errors.ProtocolError` line; the
 bounds stay ours: at most :data:`MAX_HEAD` bytes of head are fed to it, and a body is never
