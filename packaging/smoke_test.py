@@ -88,14 +88,21 @@ def check_info(exe: str, env: dict[str, str], first_address: str) -> None:
     print(f"ok  camera {device['address']}:{device['port']}: {camera}", flush=True)
 
 
-def run_info(exe: str, env: dict[str, str], device: dict) -> str:
+def run_on_device(exe: str, env: dict[str, str], device: dict, command: str,
+                  *args: str) -> str:
+    """``configurator COMMAND HOST:PORT --user U ARGS`` (the password in the environment);
+    its standard output, or the test fails with its exit code and error output."""
     done = subprocess.run(
-        [exe, "info", f"{device['address']}:{device['port']}", "--user", device["user"],
-         "--json"], capture_output=True, text=True, timeout=30,
+        [exe, command, f"{device['address']}:{device['port']}", "--user", device["user"],
+         *args], capture_output=True, text=True, timeout=30,
         env={**env, "CONFIGURATOR_PASSWORD": device["password"]})
     if done.returncode != 0:
-        fail(f"info: exit {done.returncode}: {done.stderr[-500:]!r}")
-    data = json.loads(done.stdout)
+        fail(f"{command}: exit {done.returncode}: {done.stderr[-500:]!r}")
+    return done.stdout
+
+
+def run_info(exe: str, env: dict[str, str], device: dict) -> str:
+    data = json.loads(run_on_device(exe, env, device, "info", "--json"))
     if data.get("model") != device["model"] or not data.get("capabilities"):
         fail(f"info: model {data.get('model')!r}, expected {device['model']!r}")
     return f"{data['model']}, firmware {data.get('firmware')}, " \
@@ -103,13 +110,8 @@ def run_info(exe: str, env: dict[str, str], device: dict) -> str:
 
 
 def run_camera(exe: str, env: dict[str, str], device: dict) -> str:
-    done = subprocess.run(
-        [exe, "camera", f"{device['address']}:{device['port']}", "--user", device["user"],
-         "--seconds", str(CAMERA_SECONDS), "--json"], capture_output=True, text=True,
-        timeout=30, env={**env, "CONFIGURATOR_PASSWORD": device["password"]})
-    if done.returncode != 0:
-        fail(f"camera: exit {done.returncode}: {done.stderr[-500:]!r}")
-    stats = json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_on_device(exe, env, device, "camera", "--seconds", str(CAMERA_SECONDS), "--json")
+    stats = json.loads(out.strip().splitlines()[-1])
     if stats.get("source") != "MJPEG" or not stats.get("frames_decoded"):
         fail(f"camera: {stats!r}")
     return f"{stats['frames_decoded']} MJPEG frames decoded in {stats['seconds']:.1f} s"
